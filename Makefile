@@ -1,0 +1,52 @@
+# Dentelle — two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432
+export DENTELLE_DATA_DIR ?= $(abspath ../shared/data)
+
+.PHONY: venv demo serve test test-sqlite test-postgres quality fix bench browser-deps clean
+
+$(BIN)/dentelle: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(BIN)/dentelle
+
+venv: $(BIN)/dentelle
+
+demo: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/dentelle demo --wet-run
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+quality: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+fix: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+browser-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "Chromium indisponible : le test navigateur sera ignoré."; }
+
+test-sqlite: venv
+	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q
+
+test-postgres: venv
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	DATABASE_URL=$(PG_URL)/dentelle_ci_$$$$ $(BIN)/pytest -q
+
+test: venv browser-deps quality
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+bench: venv
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

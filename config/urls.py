@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.api import api
+from dentelle.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("connexion/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/", include("dentelle.accounts.urls")),
+    path("referentiels/", include("dentelle.referentials.urls")),
+    path("siae/", include("dentelle.siaes.urls")),
+    path("achats/", include("dentelle.purchases.urls")),
+    path("mise-en-relation/", include("dentelle.matching.urls")),
+    path("insertion/", include("dentelle.insertion.urls")),
+    path("decp/", include("dentelle.decp.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+
+handler404 = "dentelle.core.views.page_not_found"
+handler500 = "dentelle.core.views.server_error"

@@ -1,0 +1,43 @@
+"""`dentelle` console script: a thin wrapper over Django management commands.
+
+`dentelle referentials load --wet-run` runs `manage.py referentials load --wet-run`, and so on.
+"""
+
+import os
+import sys
+
+COMMANDS = {
+    "referentials": "Référentiels : charger, état, résoudre un lieu, chercher un code CPV",
+    "siaes": "Annuaire des SIAE : importer, statistiques",
+    "plan": "Programmation des achats : importer un fichier",
+    "scan": "Balayer un fichier de programmation et produire le rapport",
+    "hours": "Heures d'insertion : estimer",
+    "insertion": "Suivi des clauses : déclarations, purge des données personnelles",
+    "match": "Mise en relation lots ↔ SIAE",
+    "decp": "Données essentielles de la commande publique",
+    "demo": "Charger les données de démonstration",
+}
+
+
+def usage():
+    lines = ["Usage : dentelle COMMANDE [options]", "", "Commandes :"]
+    lines += [f"  {name:<14}{help_text}" for name, help_text in COMMANDS.items()]
+    lines += ["", "Toute autre commande Django est aussi acceptée (migrate, createsuperuser…).", ""]
+    lines += ["Aide d'une commande : dentelle COMMANDE --help"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dentelle", *argv])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

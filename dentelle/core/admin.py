@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from dentelle.core.models import AuditLog
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    readonly_fields = [f.name for f in AuditLog._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

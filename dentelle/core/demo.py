@@ -1,0 +1,9 @@
+"""The steps of `dentelle demo`, in order. Each app adds its own step here (one line each).
+
+A step is a callable ``step(stdout)``; it must be idempotent and fast when already done.
+"""
+
+DEMO_STEPS = [
+    "dentelle.referentials.demo.load_referentials",
+    "dentelle.accounts.demo.load_demo_organisation",
+]

@@ -1,0 +1,119 @@
+"""What every import shares: dry-run by default, one transaction on --wet-run, a row report.
+
+An importer is a function ``run(report, **options)`` that reads its source, validates each row,
+records problems with ``report.error(line, column, reason)`` and writes through the ORM. The
+command wraps it in a transaction that is rolled back unless ``--wet-run`` is given *and* the
+report holds no blocking error, so a bad file never leaves half its rows behind.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+
+@dataclass
+class RowProblem:
+    line: int | None
+    column: str
+    reason: str
+    blocking: bool = True
+
+    def __str__(self):
+        where = f"ligne {self.line}" if self.line else "fichier"
+        col = f", colonne « {self.column} »" if self.column else ""
+        kind = "erreur" if self.blocking else "avertissement"
+        return f"{where}{col} : {self.reason} ({kind})"
+
+
+@dataclass
+class ImportReport:
+    source: str = ""
+    problems: list[RowProblem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def error(self, line, column, reason):
+        self.problems.append(RowProblem(line, column, reason, blocking=True))
+
+    def warning(self, line, column, reason):
+        self.problems.append(RowProblem(line, column, reason, blocking=False))
+
+    def count(self, key, n=1):
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.blocking]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if not p.blocking]
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def as_dict(self):
+        return {
+            "source": self.source,
+            "counts": self.counts,
+            "errors": [vars(p) for p in self.errors],
+            "warnings": [vars(p) for p in self.warnings],
+        }
+
+
+class DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def run_import(importer, *, wet_run, report=None, strict=True, **options):
+    """Run ``importer(report, **options)`` in one transaction; commit only on a clean wet run.
+
+    ``strict``: any blocking error cancels the whole import (the default). Returns the report
+    and whether the changes were committed.
+    """
+    report = report or ImportReport()
+    committed = False
+    try:
+        with transaction.atomic():
+            importer(report, **options)
+            if not wet_run or (strict and not report.ok):
+                raise DryRun
+            committed = True
+    except DryRun:
+        pass
+    return report, committed
+
+
+class ImportCommand(BaseCommand):
+    """Base for import commands: adds --wet-run and prints the report in French."""
+
+    max_listed_problems = 200
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--wet-run",
+            action="store_true",
+            help="Écrire réellement en base (par défaut : simulation, rien n'est enregistré).",
+        )
+
+    def print_report(self, report, committed, wet_run):
+        for key, value in sorted(report.counts.items()):
+            self.stdout.write(f"  {key} : {value}")
+        for problem in report.problems[: self.max_listed_problems]:
+            self.stdout.write(f"  - {problem}")
+        hidden = len(report.problems) - self.max_listed_problems
+        if hidden > 0:
+            self.stdout.write(f"  … et {hidden} autres signalements.")
+        if committed:
+            self.stdout.write(self.style.SUCCESS("Import enregistré."))
+        elif wet_run:
+            raise CommandError(
+                f"Import annulé : {len(report.errors)} erreur(s) bloquante(s). La base n'a pas été modifiée."
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Simulation : rien n'a été enregistré. Relancer avec --wet-run pour importer."
+                )
+            )

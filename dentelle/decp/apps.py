@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DecpConfig(AppConfig):
+    name = "dentelle.decp"
+    label = "decp"
+    default_auto_field = "django.db.models.BigAutoField"

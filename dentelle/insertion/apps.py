@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InsertionConfig(AppConfig):
+    name = "dentelle.insertion"
+    label = "insertion"
+    default_auto_field = "django.db.models.BigAutoField"
