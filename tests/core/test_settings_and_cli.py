@@ -1,0 +1,58 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dentelle import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(code, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_secret_key_is_mandatory_without_debug():
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()", DEBUG="0"
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY est obligatoire" in result.stderr
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 30 + "-production-like-secret-key-for-the-deploy-check-0123456789",
+            "ALLOWED_HOSTS": "dentelle.example.org",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_dir_comes_from_environment():
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.conf import settings; print(settings.DENTELLE_DATA_DIR)",
+        DENTELLE_DATA_DIR="/tmp/ailleurs",
+    )
+    assert result.stdout.strip() == "/tmp/ailleurs"
+
+
+def test_cli_without_arguments_prints_french_usage(capsys):
+    assert cli.main([]) == 0
+    out = capsys.readouterr().out
+    assert "Usage : dentelle COMMANDE" in out
+    assert "referentials" in out
