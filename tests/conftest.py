@@ -17,3 +17,51 @@ def _block_network(monkeypatch):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+# --- Reference data (referentials) -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _referentials_session_load(django_db_setup, django_db_blocker):
+    """Load the real CPV, territories and NAF files into the test database, once per session."""
+    from django.conf import settings
+
+    from dentelle.referentials.loaders import load_referentials
+
+    with django_db_blocker.unblock():
+        outcomes = load_referentials(settings.DENTELLE_DATA_DIR, wet_run=True)
+    problems = [str(p) for outcome in outcomes for p in outcome.report.errors]
+    assert not problems, f"Chargement des référentiels en échec : {problems[:5]}"
+
+
+@pytest.fixture
+def referentials_loaded(_referentials_session_load, django_db_blocker):
+    """Real CPV (9,454 codes), regions, departments, communes, EPCI/EPT and NAF in the database.
+
+    Loaded once per session; reloaded only if a transactional test flushed the database meanwhile.
+    Returns the in-memory index (``get_index()``).
+    """
+    from django.conf import settings
+
+    from dentelle.referentials.index import get_index, invalidate_index
+    from dentelle.referentials.loaders import load_referentials
+    from dentelle.referentials.models import Commune, CpvCode
+
+    with django_db_blocker.unblock():
+        if not (CpvCode.objects.exists() and Commune.objects.exists()):
+            load_referentials(settings.DENTELLE_DATA_DIR, wet_run=True)
+            invalidate_index()
+        return get_index()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_referential_index():
+    """A test that changed referential rows (rolled back afterwards) must not leave a stale index."""
+    from dentelle.referentials import index
+
+    index.consume_touched()
+    yield
+    if index.consume_touched():
+        index.invalidate_index()
+        index.consume_touched()

@@ -6,4 +6,7 @@ A step is a callable ``step(stdout)``; it must be idempotent and fast when alrea
 DEMO_STEPS = [
     "dentelle.referentials.demo.load_referentials",
     "dentelle.accounts.demo.load_demo_organisation",
+    "dentelle.siaes.demo.load_demo_siaes",
+    "dentelle.purchases.demo.load_demo_plan",
+    "dentelle.insertion.demo.load_insertion_demo",
 ]

@@ -1,3 +1,78 @@
-from ninja import Router
+"""API: analyse a DECP file, export the organisation's contracts in DECP v2."""
+
+from django.conf import settings
+from django.http import HttpResponse
+from ninja import File, Form, Router
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from dentelle.core.permissions import has_role
+from dentelle.decp.readers import DecpFileError
+from dentelle.decp.views import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 
 router = Router(tags=["decp"])
+
+
+@router.post(
+    "/analyse",
+    summary="Analyser un fichier DECP",
+    description=(
+        "Envoyer un fichier DECP (JSON v1 ou v2, éventuellement .gz, ou CSV v1 aplati) en multipart, champ "
+        "`file`, et optionnellement `region` (code INSEE). Renvoie la part des marchés ≥ 40 000 € HT avec "
+        "considération sociale (v2) face à l'objectif PNAD de 30 %, les marchés des divisions CPV intensives "
+        "en main-d'œuvre, les comptes par division CPV, les titulaires connus comme SIAE et les anomalies."
+    ),
+)
+def analyse(request, file: File[UploadedFile], region: Form[str] = ""):
+    if not has_role(request.user, CAN_ANALYSE_DECP):
+        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    if file.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
+        raise HttpError(
+            413, f"Fichier trop volumineux : {settings.DENTELLE_MAX_UPLOAD_BYTES} octets au maximum."
+        )
+    region = (region or "").strip()
+    if region and not region.isdigit():
+        raise HttpError(400, "Code de région INSEE attendu (chiffres, ex. 11).")
+    from dentelle.decp.services import analyse_file
+
+    try:
+        fmt, result, problems = analyse_file(file, region=region or None)
+    except DecpFileError as exc:
+        raise HttpError(400, str(exc)) from None
+    return {
+        "fichier": file.name,
+        "format": fmt,
+        **result.as_dict(),
+        "anomalies": problems.total,
+        "anomalies_par_champ": problems.by_field,
+        "premieres_anomalies": [
+            {"enregistrement": p.index, "id": p.record_id, "champ": p.field, "motif": p.reason}
+            for p in list(problems)[:50]
+        ],
+    }
+
+
+@router.get(
+    "/export",
+    summary="Exporter les marchés attribués au format DECP v2",
+    description=(
+        "Document DECP v2 (schéma 2.0.3) des marchés attribués de l'organisation de l'utilisateur. "
+        "L'en-tête `X-Decp-Ecarts-Schema` donne le nombre d'écarts au schéma (champs à compléter)."
+    ),
+)
+def export(request):
+    if not has_role(request.user, CAN_EXPORT_DECP):
+        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    organisation = request.user.organisation
+    if organisation is None:
+        raise HttpError(400, "Votre compte n'est rattaché à aucune organisation.")
+    from dentelle.decp.adapters import ModelsUnavailable, export_organisation
+    from dentelle.decp.writer import dumps
+
+    try:
+        document, violations = export_organisation(organisation)
+    except ModelsUnavailable as exc:
+        raise HttpError(503, str(exc)) from None
+    response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
+    response["X-Decp-Ecarts-Schema"] = str(len(violations))
+    return response

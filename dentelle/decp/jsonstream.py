@@ -24,9 +24,9 @@ class JsonSyntaxError(Exception):
 
 
 class JsonStream:
-    def __init__(self, text_stream, chunk_chars=CHUNK_CHARS):
+    def __init__(self, text_stream, chunk_chars=None):
         self.stream = text_stream
-        self.chunk_chars = chunk_chars
+        self.chunk_chars = chunk_chars or CHUNK_CHARS
         self.buffer = ""
         self.pos = 0
         self.offset = 0  # absolute offset of buffer[0]

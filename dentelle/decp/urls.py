@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dentelle.decp import views
 
 app_name = "decp"
-urlpatterns = []
+urlpatterns = [
+    path("", views.decp_page, name="page"),
+    path("export/", views.decp_export, name="export"),
+]

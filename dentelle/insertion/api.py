@@ -1,3 +1,198 @@
-from ninja import Router
+"""API of the insertion app: same permissions as the pages (dentelle.core.permissions)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from dentelle.core.audit import log_access
+from dentelle.core.permissions import CAN_SEE_PROGRESS, can_see_beneficiaries, has_role
+from dentelle.insertion import declarations as service
+from dentelle.insertion.clauses import clause_wording
+from dentelle.insertion.dashboard import progress_for
+from dentelle.insertion.enums import FulfilmentMode
+from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
+from dentelle.insertion.report import build_report
 
 router = Router(tags=["insertion"])
+
+
+def _organisation(request, roles=CAN_SEE_PROGRESS):
+    user = request.user
+    if not has_role(user, roles):
+        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    from dentelle.insertion.views import organisation_of
+
+    try:
+        return organisation_of(user)
+    except Http404 as exc:
+        raise HttpError(404, "Aucune organisation rattachée à votre compte.") from exc
+
+
+@router.get("/progress", summary="Avancement vers l'objectif annuel (réalisé, engagé, en projet, projection)")
+def progress(request, year: int | None = None, as_of: date | None = None):
+    organisation = _organisation(request)
+    return progress_for(organisation, year, as_of).as_dict()
+
+
+class ContractOut(Schema):
+    id: int
+    reference: str
+    title: str
+    holder_siret: str
+    holder_name: str
+    start_date: date
+    end_date: date
+    amount: Decimal
+    required_hours: Decimal
+    reservation_kind: str
+    department_code: str
+    trade_family: str
+    buyer_service: str | None
+    lot_id: int | None
+
+
+@router.get("/contracts", response=list[ContractOut], summary="Marchés avec clause de l'organisation")
+def contracts(request):
+    organisation = _organisation(request)
+    rows = (
+        Contract.objects.filter(organisation=organisation)
+        .select_related("buyer_service")
+        .order_by("reference")
+    )
+    return [
+        {
+            **{f: getattr(c, f) for f in ContractOut.model_fields if f not in {"buyer_service"}},
+            "buyer_service": c.buyer_service.code if c.buyer_service else None,
+        }
+        for c in rows
+    ]
+
+
+@router.get("/contracts/{contract_id}/clause", summary="Texte de la clause sociale du marché, prêt à coller")
+def contract_clause(request, contract_id: int):
+    from dentelle.insertion.views import contract_facts
+
+    organisation = _organisation(request)
+    contract = get_object_or_404(Contract, pk=contract_id, organisation=organisation)
+    wording = clause_wording(contract_facts(contract))
+    return {"text": wording.text, "complete": wording.complete, "missing": wording.missing}
+
+
+@router.get("/report/{year}", summary="Bilan annuel (agrégats, sans donnée personnelle)")
+def report(request, year: int):
+    organisation = _organisation(request)
+    data = build_report(organisation, year)
+    return {
+        "year": year,
+        "summary": [{"label": label, "value": value} for label, value in data.summary],
+        "tables": [{"title": t, "header": h, "rows": r} for t, h, r in data.tables],
+    }
+
+
+class DeclarationOut(Schema):
+    id: int
+    contract: str
+    month: date
+    fulfilment_mode: str
+    beneficiary: str | None
+    hours: Decimal
+    status: str
+    version: int
+    supersedes_id: int | None
+    superseded: bool
+
+
+def _declaration_out(d, show_beneficiary):
+    return {
+        "id": d.pk,
+        "contract": d.contract.reference,
+        "month": d.month,
+        "fulfilment_mode": d.fulfilment_mode,
+        "beneficiary": d.beneficiary.pseudonym if show_beneficiary else None,
+        "hours": d.hours,
+        "status": d.status,
+        "version": d.version,
+        "supersedes_id": d.supersedes_id,
+        "superseded": d.superseded_at is not None,
+    }
+
+
+@router.get(
+    "/declarations",
+    response=list[DeclarationOut],
+    summary="Déclarations d'heures (identifiant du bénéficiaire réservé aux facilitateurs et à la direction)",
+)
+def declarations(
+    request, contract_id: int | None = None, year: int | None = None, limit: int = 500, offset: int = 0
+):
+    organisation = _organisation(request)
+    rows = HoursDeclaration.objects.filter(contract__organisation=organisation).select_related(
+        "contract", "beneficiary"
+    )
+    if contract_id:
+        rows = rows.filter(contract_id=contract_id)
+    if year:
+        rows = rows.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 31))
+    rows = rows.order_by("-month", "pk")[offset : offset + min(limit, 2000)]
+    show = can_see_beneficiaries(request.user)
+    if show:
+        log_access(request.user, "api_declarations", object_type="insertion.Beneficiary", object_id="*")
+    return [_declaration_out(d, show) for d in rows]
+
+
+class DeclarationIn(Schema):
+    contract_id: int
+    month: date
+    fulfilment_mode: FulfilmentMode
+    beneficiary: str
+    hours: Decimal
+    comment: str = ""
+
+
+@router.post(
+    "/declarations", response={201: DeclarationOut}, summary="Déclarer des heures (brouillon à valider)"
+)
+def create_declaration(request, payload: DeclarationIn):
+    from dentelle.core.permissions import CAN_DECLARE_HOURS
+
+    organisation = _organisation(request, CAN_DECLARE_HOURS)
+    contract = get_object_or_404(Contract, pk=payload.contract_id, organisation=organisation)
+    beneficiary = Beneficiary.objects.filter(organisation=organisation, pseudonym=payload.beneficiary).first()
+    if beneficiary is None:
+        raise HttpError(422, "Bénéficiaire inconnu.")
+    if payload.hours <= 0:
+        raise HttpError(422, "Le nombre d'heures doit être positif.")
+    try:
+        declaration = service.declare(
+            contract=contract,
+            month=payload.month,
+            fulfilment_mode=payload.fulfilment_mode,
+            beneficiary=beneficiary,
+            hours=payload.hours,
+            user=request.user,
+            comment=payload.comment,
+        )
+    except ValidationError as exc:
+        raise HttpError(422, " ".join(exc.messages)) from exc
+    log_access(request.user, "api_declaration", beneficiary)
+    return Status(201, _declaration_out(declaration, True))
+
+
+@router.post(
+    "/declarations/{declaration_id}/validate", response=DeclarationOut, summary="Valider une déclaration"
+)
+def validate_declaration(request, declaration_id: int):
+    from dentelle.core.permissions import CAN_VALIDATE_DECLARATIONS
+
+    organisation = _organisation(request, CAN_VALIDATE_DECLARATIONS)
+    declaration = get_object_or_404(HoursDeclaration, pk=declaration_id, contract__organisation=organisation)
+    try:
+        declaration = service.validate(declaration, user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        raise HttpError(422, str(exc)) from exc
+    return _declaration_out(declaration, True)

@@ -5,3 +5,6 @@ class InsertionConfig(AppConfig):
     name = "dentelle.insertion"
     label = "insertion"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from dentelle.insertion import totals  # noqa: F401  (connects the signal)

@@ -1,3 +1,199 @@
-from ninja import Router
+"""API of the matching: same permissions as the pages (dentelle.core.permissions)."""
 
-router = Router(tags=["matching"])
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from dentelle.accounts.roles import Role
+from dentelle.core.permissions import has_role, role_of
+from dentelle.matching.digest import open_lots
+from dentelle.matching.facts import LotFacts
+from dentelle.matching.models import LotResponse, ResponseKind
+from dentelle.matching.services import opportunities_for_structure, ranked_structures
+from dentelle.matching.views import STAFF_ROLES, can_see_lot, can_see_opportunities
+from dentelle.purchases.models import Lot
+from dentelle.siaes.models import Siae
+
+router = Router(tags=["mise en relation"])
+
+
+class CriterionOut(Schema):
+    criterion: str
+    label: str
+    value: float
+    weight: float
+    reasons: list[str]
+
+
+class RankedOut(Schema):
+    rank: int | None
+    id: int
+    siret: str
+    name: str
+    kind: str
+    department: str
+    score: float
+    eligible: bool
+    distance_km: float | None
+    coverage: float | None
+    blocking: list[str]
+    criteria: list[CriterionOut]
+
+
+class PlaceOut(Schema):
+    kind: str
+    code: str
+    name: str
+
+
+class RankingOut(Schema):
+    able_count: int
+    eligible_count: int
+    total: int
+    cpv_codes: list[str]
+    place: PlaceOut | None
+    annual_amount: float | None
+    mode: str
+    reservation_kind: str
+    min_score: float
+    weights_version: str
+    items: list[RankedOut]
+
+
+class CriteriaIn(Schema):
+    cpv: str
+    place: str = ""
+    amount: float | None = None
+    text: str = ""
+    nature: str = "services"
+    reservation: str = ""
+    top: int = 10
+
+
+class OpportunityOut(Schema):
+    lot_id: int
+    lot_title: str
+    operation_title: str
+    place: str
+    estimated_amount: float | None
+    score: float
+    criteria: list[CriterionOut]
+
+
+class ResponseIn(Schema):
+    siae_id: int
+    kind: str
+    reason: str = ""
+    partners: str = ""
+
+
+class ResponseOut(Schema):
+    siae_id: int
+    siae_name: str
+    kind: str
+    kind_label: str
+    reason: str
+    partners: str
+    updated_at: str
+
+
+def _lot_for(request, pk):
+    lot = get_object_or_404(Lot.objects.select_related("operation__buyer_service"), pk=pk)
+    if not can_see_lot(request.user, lot):
+        raise HttpError(403, "Ce lot n'est pas visible avec votre rôle.")
+    return lot
+
+
+@router.get("/lots/{lot_id}/structures", response=RankingOut, summary="Structures classées pour un lot")
+def lot_structures(request, lot_id: int, top: int = 20):
+    return ranked_structures(_lot_for(request, lot_id), top=max(1, min(top, 200)))
+
+
+@router.get("/search", response=RankingOut, summary="Structures classées pour des critères libres")
+def search(request, criteria: Query[CriteriaIn]):
+    if not has_role(request.user, STAFF_ROLES):
+        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    code = "".join(ch for ch in criteria.cpv if ch.isdigit())[:8]
+    if len(code) != 8:
+        raise HttpError(422, "Code CPV mal formé : 8 chiffres attendus.")
+    facts = LotFacts(
+        cpv_codes=[code],
+        annual_amount=criteria.amount,
+        place_text=criteria.place,
+        nature=criteria.nature,
+        reservation_kind=criteria.reservation,
+        text=criteria.text,
+    )
+    return ranked_structures(facts, top=max(1, min(criteria.top, 200)))
+
+
+@router.get(
+    "/structures/{siae_id}/opportunities",
+    response=list[OpportunityOut],
+    summary="Lots ouverts classés pour une structure",
+)
+def structure_opportunities(request, siae_id: int, top: int = 20):
+    siae = get_object_or_404(Siae, pk=siae_id)
+    if not can_see_opportunities(request.user, siae):
+        raise HttpError(403, "Ces opportunités ne sont visibles que de la structure et des agents.")
+    return [
+        {
+            "lot_id": lot.pk,
+            "lot_title": lot.title,
+            "operation_title": lot.operation.title,
+            "place": lot.place_text,
+            "estimated_amount": float(lot.estimated_amount) if lot.estimated_amount else None,
+            "score": item["score"],
+            "criteria": item["criteria"],
+        }
+        for lot, item in opportunities_for_structure(siae, list(open_lots()), top=max(1, min(top, 100)))
+    ]
+
+
+def _response_out(response):
+    return {
+        "siae_id": response.siae_id,
+        "siae_name": response.siae.display_name,
+        "kind": response.kind,
+        "kind_label": response.get_kind_display(),
+        "reason": response.reason,
+        "partners": response.partners,
+        "updated_at": response.updated_at.isoformat(),
+    }
+
+
+@router.get(
+    "/lots/{lot_id}/responses", response=list[ResponseOut], summary="Réponses des structures à un lot"
+)
+def lot_responses(request, lot_id: int):
+    lot = _lot_for(request, lot_id)
+    return [_response_out(r) for r in LotResponse.objects.filter(lot=lot).select_related("siae")]
+
+
+@router.post(
+    "/lots/{lot_id}/responses", response=ResponseOut, summary="Répondre à un lot (membre de la structure)"
+)
+def answer_lot(request, lot_id: int, payload: ResponseIn):
+    user = request.user
+    if not (role_of(user) == Role.SIAE_MEMBER and user.siae_id == payload.siae_id):
+        raise HttpError(403, "Seul un membre de la structure peut répondre pour elle.")
+    if payload.kind not in ResponseKind.values:
+        raise HttpError(422, f"Réponse inconnue : {payload.kind!r} ({', '.join(ResponseKind.values)}).")
+    if payload.kind == ResponseKind.NOT_INTERESTED and not payload.reason.strip():
+        raise HttpError(422, "Indiquez le motif quand la structure n'est pas intéressée.")
+    lot = get_object_or_404(Lot, pk=lot_id)
+    try:
+        response, _ = LotResponse.objects.update_or_create(
+            lot=lot,
+            siae_id=payload.siae_id,
+            defaults={
+                "kind": payload.kind,
+                "reason": payload.reason,
+                "partners": payload.partners,
+                "responded_by": user,
+            },
+        )
+    except PermissionDenied as error:
+        raise HttpError(403, str(error))
+    return _response_out(response)

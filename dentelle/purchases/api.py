@@ -1,3 +1,222 @@
-from ninja import Router
+"""API of the purchases app: plans, operations, lots, findings (decide). Same permissions as the pages."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_SEE_PROGRESS, has_role
+from dentelle.purchases.queries import (
+    finding_dict,
+    plan_report,
+    visible_findings,
+    visible_lots,
+    visible_operations,
+    visible_plans,
+)
+from dentelle.purchases.services import accept_finding, reject_finding
 
 router = Router(tags=["purchases"])
+
+
+def _require(request, roles):
+    if not has_role(request.user, roles):
+        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    year: int
+    organisation: str
+    source_file: str
+
+
+class OperationOut(Schema):
+    id: int
+    plan_id: int | None
+    reference: str
+    title: str
+    nature: str
+    service: str
+    estimated_amount: Decimal | None
+    duration_months: int | None
+    planned_launch_date: date | None
+    status: str
+
+
+class LotOut(Schema):
+    id: int
+    operation_id: int
+    number: str
+    title: str
+    cpv_code: str
+    additional_cpv_codes: list[str]
+    estimated_amount: Decimal | None
+    annual_amount: Decimal | None
+    place_text: str
+    place_kind: str
+    place_code: str
+    department_codes: list[str]
+    procedure: str
+    clause_hours: int | None
+    reservation_kind: str
+    social_award_criterion: bool
+    insertion_market: bool
+    obligation_exception_code: str
+
+
+class FindingOut(Schema):
+    id: int
+    lot_id: int
+    rule: str
+    kind: str
+    subject: str
+    estimated_hours: int | None
+    reasons: list[str]
+    legal_basis: str
+    figures: dict
+    proposal: dict
+    parameter_versions: dict
+    status: str
+    is_current: bool
+    decided_by: str | None
+    decided_at: datetime | None
+    rejection_reason: str
+
+
+class DecisionIn(Schema):
+    decision: str  # "accept" | "reject"
+    reason: str = ""
+
+
+def _plan_out(plan):
+    return {
+        "id": plan.pk,
+        "name": plan.name,
+        "year": plan.year,
+        "organisation": str(plan.organisation),
+        "source_file": plan.source_file,
+    }
+
+
+def _operation_out(op):
+    return {
+        "id": op.pk,
+        "plan_id": op.plan_id,
+        "reference": op.reference,
+        "title": op.title,
+        "nature": op.nature,
+        "service": op.buyer_service.code or op.buyer_service.name,
+        "estimated_amount": op.estimated_amount,
+        "duration_months": op.duration_months,
+        "planned_launch_date": op.planned_launch_date,
+        "status": op.status,
+    }
+
+
+def _finding_out(finding):
+    data = finding_dict(finding)
+    data.update(
+        lot_id=finding.lot_id,
+        figures=finding.figures,
+        proposal=finding.proposal,
+        parameter_versions=finding.parameter_versions,
+        decided_by=finding.decided_by.get_username() if finding.decided_by else None,
+        decided_at=finding.decided_at,
+    )
+    return data
+
+
+@router.get("/plans", response=list[PlanOut], summary="Programmations visibles")
+def list_plans(request):
+    _require(request, CAN_SEE_PROGRESS)
+    return [_plan_out(p) for p in visible_plans(request.user).select_related("organisation")]
+
+
+@router.get("/plans/{plan_id}/report", summary="Rapport de balayage (summary + lots[] + findings[])")
+def plan_report_api(request, plan_id: int):
+    _require(request, CAN_SEE_PROGRESS)
+    plan = get_object_or_404(visible_plans(request.user), pk=plan_id)
+    report = plan_report(plan, request.user)
+    for entry in report["lots"]:
+        entry.pop("all_findings", None)
+    return report
+
+
+@router.get("/operations", response=list[OperationOut], summary="Opérations d'achat (filtre : programmation)")
+def list_operations(request, plan_id: int | None = None, limit: int = 200, offset: int = 0):
+    _require(request, CAN_SEE_PROGRESS)
+    operations = visible_operations(request.user).select_related("buyer_service").order_by("reference")
+    if plan_id is not None:
+        operations = operations.filter(plan_id=plan_id)
+    return [_operation_out(op) for op in operations[offset : offset + min(limit, 1000)]]
+
+
+@router.get("/lots", response=list[LotOut], summary="Lots (filtres : programmation, opération)")
+def list_lots(
+    request, plan_id: int | None = None, operation_id: int | None = None, limit: int = 200, offset: int = 0
+):
+    _require(request, CAN_SEE_PROGRESS)
+    lots = visible_lots(request.user).order_by("operation_id", "number")
+    if plan_id is not None:
+        lots = lots.filter(operation__plan_id=plan_id)
+    if operation_id is not None:
+        lots = lots.filter(operation_id=operation_id)
+    return list(lots[offset : offset + min(limit, 1000)])
+
+
+@router.get("/lots/{lot_id}", response=LotOut, summary="Un lot")
+def get_lot(request, lot_id: int):
+    _require(request, CAN_SEE_PROGRESS)
+    return get_object_or_404(visible_lots(request.user), pk=lot_id)
+
+
+@router.get(
+    "/findings", response=list[FindingOut], summary="Propositions du balayage (filtres : lot, type, statut)"
+)
+def list_findings(
+    request,
+    lot_id: int | None = None,
+    plan_id: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+):
+    _require(request, CAN_SEE_PROGRESS)
+    findings = (
+        visible_findings(request.user).select_related("decided_by").order_by("lot_id", "rule_id", "subject")
+    )
+    if lot_id is not None:
+        findings = findings.filter(lot_id=lot_id)
+    if plan_id is not None:
+        findings = findings.filter(lot__operation__plan_id=plan_id)
+    if kind:
+        findings = findings.filter(kind=kind)
+    if status:
+        findings = findings.filter(status=status)
+    return [_finding_out(f) for f in findings[offset : offset + min(limit, 1000)]]
+
+
+@router.post(
+    "/findings/{finding_id}/decision",
+    response=FindingOut,
+    summary="Accepter ou rejeter une proposition (motif obligatoire pour rejeter)",
+)
+def decide_finding(request, finding_id: int, payload: DecisionIn):
+    _require(request, CAN_DECIDE_FINDINGS)
+    finding = get_object_or_404(visible_findings(request.user), pk=finding_id)
+    if payload.decision == "accept":
+        finding = accept_finding(finding, request.user)
+    elif payload.decision == "reject":
+        try:
+            finding = reject_finding(finding, request.user, payload.reason)
+        except ValidationError as exc:
+            raise HttpError(400, " ".join(exc.messages)) from exc
+    else:
+        raise HttpError(400, "Décision attendue : « accept » ou « reject ».")
+    return _finding_out(finding)

@@ -1,8 +1,12 @@
-"""Purchase plans. Minimal core created by the foundation; the purchase-plan issue extends it."""
+"""Purchase plans: plan → operations → lots and line items; scanner findings on lots."""
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from dentelle.core.models import TimeStampedModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
 class Nature(models.TextChoices):
@@ -20,9 +24,78 @@ class ReservationKind(models.TextChoices):
     ESS = "ess", "Réservé aux entreprises de l'ESS (art. L2113-15 CCP)"
 
 
+class OperationStatus(models.TextChoices):
+    PLANNED = "planned", "Prévue"
+    PREPARING = "preparing", "En préparation"
+    LAUNCHED = "launched", "Consultation lancée"
+    AWARDED = "awarded", "Attribuée"
+    CANCELLED = "cancelled", "Abandonnée"
+
+
+class Procedure(models.TextChoices):
+    UNKNOWN = "", "Non précisée"
+    NO_PROCEDURE = "no_procedure", "Sans publicité ni mise en concurrence (R2122-8 CCP)"
+    ADAPTED = "adapted", "Procédure adaptée (MAPA)"
+    ADAPTED_SMALL_LOT = "adapted_small_lot", "Procédure adaptée, exception des petits lots (R2123-1 2° CCP)"
+    INSERTION_MARKET = "insertion_market", "Marché d'insertion (R2123-1 3° CCP)"
+    FORMALISED = "formalised", "Procédure formalisée (appel d'offres, procédure avec négociation…)"
+
+
+class PlaceKind(models.TextChoices):
+    UNKNOWN = "", "Non résolu"
+    COMMUNE = "commune", "Commune"
+    EPCI = "epci", "EPCI"
+    EPT = "ept", "Établissement public territorial"
+    DEPARTMENT = "department", "Département"
+    REGION = "region", "Région"
+    NATIONAL = "national", "National"
+
+
+class ObligationException(models.TextChoices):
+    """Reasons recorded for not placing the 2026 mandatory social condition (editable list, §3.2)."""
+
+    NONE = "", "Aucune"
+    NO_LINK = "no_link_to_subject", "Objet sans lien suffisant avec une condition sociale"
+    COMPETITION = "restricts_competition", "Restreindrait la concurrence"
+    DIFFICULTY = "technical_or_economic_difficulty", "Exécution techniquement ou économiquement difficile"
+    DEFENCE = "defence_security", "Marché de défense ou de sécurité"
+    OTHER = "other", "Autre motif (préciser)"
+
+
+class PurchasePlan(TimeStampedModel):
+    """A buyer's plan of future purchases (programmation des achats) for one year."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        related_name="purchase_plans",
+        verbose_name="organisation",
+    )
+    year = models.PositiveIntegerField("année")
+    name = models.CharField("nom", max_length=200)
+    source_file = models.CharField("fichier source", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "programmation des achats"
+        verbose_name_plural = "programmations des achats"
+        ordering = ["-year", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="unique_plan_name")]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
 class Operation(TimeStampedModel):
     """A purchase project of a buyer service."""
 
+    plan = models.ForeignKey(
+        PurchasePlan,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="operations",
+        verbose_name="programmation",
+    )
     buyer_service = models.ForeignKey(
         "accounts.BuyerService",
         on_delete=models.PROTECT,
@@ -31,9 +104,15 @@ class Operation(TimeStampedModel):
     )
     reference = models.CharField("référence", max_length=80)
     title = models.CharField("objet", max_length=500)
+    description = models.TextField("description", blank=True)
     nature = models.CharField("nature", max_length=10, choices=Nature.choices)
-    estimated_amount = models.DecimalField(
-        "montant estimé HT (€)", max_digits=14, decimal_places=2, null=True
+    estimated_amount = models.DecimalField("montant estimé HT (€)", null=True, **MONEY)
+    duration_months = models.PositiveIntegerField("durée (mois)", null=True, blank=True)
+    renewals = models.PositiveIntegerField("nombre de reconductions", default=0)
+    planned_launch_date = models.DateField("date prévisionnelle de lancement", null=True, blank=True)
+    places_text = models.CharField("lieux d'exécution", max_length=500, blank=True)
+    status = models.CharField(
+        "statut", max_length=12, choices=OperationStatus.choices, default=OperationStatus.PLANNED
     )
 
     class Meta:
@@ -54,8 +133,21 @@ class Lot(TimeStampedModel):
     number = models.CharField("n° de lot", max_length=20, default="1")
     title = models.CharField("intitulé", max_length=500)
     cpv_code = models.CharField("code CPV principal", max_length=8, blank=True)
-    estimated_amount = models.DecimalField(
-        "montant estimé HT (€)", max_digits=14, decimal_places=2, null=True
+    additional_cpv_codes = models.JSONField("codes CPV complémentaires", default=list, blank=True)
+    estimated_amount = models.DecimalField("montant estimé HT (€)", null=True, **MONEY)
+    annual_amount = models.DecimalField("montant annuel HT (€)", null=True, blank=True, **MONEY)
+    duration_months = models.PositiveIntegerField("durée (mois)", null=True, blank=True)
+    place_text = models.CharField("lieu d'exécution", max_length=300, blank=True)
+    place_kind = models.CharField("type de lieu", max_length=12, choices=PlaceKind.choices, blank=True)
+    place_code = models.CharField("code du lieu (INSEE ou SIREN)", max_length=12, blank=True)
+    department_codes = models.JSONField("départements couverts", default=list, blank=True)
+    region_code = models.CharField("code région", max_length=3, blank=True)
+    sites_count = models.PositiveIntegerField("nombre de sites", null=True, blank=True)
+    procedure = models.CharField("procédure", max_length=20, choices=Procedure.choices, blank=True)
+    # Planned social measures.
+    clause_hours = models.PositiveIntegerField("heures d'insertion prévues (clause)", null=True, blank=True)
+    has_employment_condition = models.BooleanField(
+        "autre condition sociale ou d'emploi prévue", default=False
     )
     reservation_kind = models.CharField(
         "réservation",
@@ -64,6 +156,16 @@ class Lot(TimeStampedModel):
         default=ReservationKind.NONE,
         blank=True,
     )
+    social_award_criterion = models.BooleanField("critère social d'attribution (R2152-7)", default=False)
+    insertion_market = models.BooleanField("marché d'insertion (R2123-1 3°)", default=False)
+    territorial_split = models.JSONField("découpage territorial retenu", default=list, blank=True)
+    transferred_staff_monthly_hours = models.DecimalField(
+        "heures mensuelles du personnel à reprendre (propreté)", null=True, blank=True, **MONEY
+    )
+    obligation_exception_code = models.CharField(
+        "exception à l'obligation 2026", max_length=40, choices=ObligationException.choices, blank=True
+    )
+    obligation_exception_text = models.TextField("motif de l'exception", blank=True)
 
     class Meta:
         verbose_name = "lot"
@@ -71,3 +173,84 @@ class Lot(TimeStampedModel):
 
     def __str__(self):
         return f"Lot {self.number} — {self.title}"
+
+    @property
+    def has_social_condition(self):
+        return bool(self.clause_hours) or self.has_employment_condition or self.insertion_market
+
+
+class LineItem(TimeStampedModel):
+    """One line of an operation's cost estimate, by trade (e.g. « plantations »)."""
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="line_items", verbose_name="opération"
+    )
+    reference = models.CharField("référence", max_length=40, blank=True)
+    description = models.CharField("désignation", max_length=500)
+    cpv_code = models.CharField("code CPV", max_length=8, blank=True)
+    amount = models.DecimalField("montant HT (€)", **MONEY)
+    carved_out_lot = models.ForeignKey(
+        Lot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_line_items",
+        verbose_name="lot détaché",
+    )
+
+    class Meta:
+        verbose_name = "ligne d'estimation"
+        verbose_name_plural = "lignes d'estimation"
+        ordering = ["operation", "id"]
+
+    def __str__(self):
+        return self.description
+
+
+class FindingStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposée"
+    ACCEPTED = "accepted", "Acceptée"
+    REJECTED = "rejected", "Rejetée"
+
+
+class FindingKind(models.TextChoices):
+    SOCIAL_CLAUSE = "social_clause", "Clause sociale d'insertion"
+    MANDATORY_CONDITION = "mandatory_condition", "Condition sociale obligatoire (2026)"
+    RESERVATION = "reservation", "Réservation aux SIAE / EA-ESAT"
+    ALLOTMENT = "allotment", "Allotissement territorial"
+    CARVE_OUT = "carve_out", "Lot détaché (exception des petits lots)"
+    NEW_SECTOR = "new_sector", "Clause dans un secteur nouveau"
+    AWARD_CRITERION = "award_criterion", "Critère social d'attribution"
+
+
+class Finding(TimeStampedModel):
+    """What the scanner proposes for a lot, with its reasons; the officer accepts or rejects it."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="findings", verbose_name="lot")
+    subject = models.CharField("objet visé", max_length=80, blank=True, help_text="Ex. la ligne détachée")
+    rule_id = models.CharField("règle", max_length=40)
+    kind = models.CharField("type", max_length=24, choices=FindingKind.choices)
+    estimated_hours = models.PositiveIntegerField("heures estimées", null=True, blank=True)
+    reasons = models.JSONField("motifs", default=list)
+    legal_basis = models.CharField("fondement", max_length=300, blank=True)
+    figures = models.JSONField("chiffres utilisés", default=dict)
+    proposal = models.JSONField("proposition", default=dict, blank=True)
+    parameter_versions = models.JSONField("versions des paramètres", default=dict)
+    status = models.CharField(
+        "décision", max_length=10, choices=FindingStatus.choices, default=FindingStatus.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="décidé par"
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    rejection_reason = models.TextField("motif du rejet", blank=True)
+    is_current = models.BooleanField("toujours proposé par le dernier balayage", default=True)
+
+    class Meta:
+        verbose_name = "constat du balayage"
+        verbose_name_plural = "constats du balayage"
+        ordering = ["lot", "rule_id"]
+        constraints = [models.UniqueConstraint(fields=["lot", "rule_id", "subject"], name="unique_finding")]
+
+    def __str__(self):
+        return f"{self.rule_id} — {self.lot}"

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dentelle.purchases import views
 
 app_name = "purchases"
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan_list, name="plans"),
+    path("importer/", views.plan_upload, name="upload"),
+    path("programmation/<int:pk>/", views.plan_detail, name="plan"),
+    path("programmation/<int:pk>/balayer/", views.plan_rescan, name="rescan"),
+    path("programmation/<int:pk>/export.<str:fmt>", views.plan_export, name="export"),
+    path("lot/<int:pk>/", views.lot_detail, name="lot"),
+    path("lot/<int:pk>/exception/", views.lot_exception, name="lot_exception"),
+    path("proposition/<int:pk>/decision/", views.finding_decide, name="decide"),
+]

@@ -4,4 +4,21 @@ from django.apps import AppConfig
 class ReferentialsConfig(AppConfig):
     name = "dentelle.referentials"
     label = "referentials"
+    verbose_name = "Référentiels"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from dentelle.referentials import models
+        from dentelle.referentials.index import invalidate_index
+
+        def drop_index(**_kwargs):
+            invalidate_index()
+
+        # Rows edited one by one (admin, tests) make the cached index stale; loads invalidate it themselves.
+        # No post_delete receiver on purpose: it would make Django delete row by row (slow bulk deletes).
+        for model in (models.Region, models.Department, models.Grouping, models.Commune, models.CpvCode):
+            post_save.connect(
+                drop_index, sender=model, weak=False, dispatch_uid=f"referential-index-{model.__name__}"
+            )

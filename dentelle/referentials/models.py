@@ -57,6 +57,9 @@ class Commune(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="communes")
     parent_code = models.CharField("commune parente", max_length=5, blank=True)
     postcodes = models.CharField("codes postaux", max_length=200, blank=True, help_text="séparés par |")
+    other_names = models.CharField(
+        "autres noms", max_length=500, blank=True, help_text="communes déléguées de même code, séparées par |"
+    )
     population = models.IntegerField("population", null=True, blank=True)
     epci = models.ForeignKey(
         Grouping, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes_epci"

@@ -1,0 +1,117 @@
+"""Benchmark: 100,000 lots scanned end to end (parse CSV + facts + scan + JSON out).
+
+Runs on its own temporary SQLite database (or BENCH_DATABASE_URL) holding a synthetic directory of
+2,000 structures, so that the reservation and allotment rules count able structures as in real use.
+Prints a table; not a test. Target: under 10 s for 100,000 lots.
+"""
+
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+_tmp = tempfile.mkdtemp(prefix="dentelle_bench_scan_")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+LOTS = int(os.environ.get("BENCH_LOTS", "100000"))
+CPVS = ["90919200", "90911200", "77310000", "45442100", "45262500", "45210000", "50700000", "55523100",
+        "80530000", "72000000", "30190000", "45112710", "90511000", "98392000", "79211000", "34928470"]
+DEPARTMENTS = ["75", "77", "78", "91", "92", "93", "94", "95"]
+TITLES = ["Nettoyage des locaux", "Entretien des espaces verts", "Travaux de peinture", "Maçonnerie",
+          "Maintenance multitechnique", "Restauration scolaire", "Formation professionnelle", "Fournitures"]
+
+
+def make_directory(count=2000):
+    from dentelle.siaes.models import Competence, Siae
+
+    rng = random.Random(7)
+    kinds = ["ACI", "EI", "AI", "ETTI", "EA", "ESAT"]
+    siaes = [
+        Siae(siret=f"{i:014d}", siren=f"{i:014d}"[:9], name=f"Structure {i}", kind=rng.choice(kinds),
+             department_code=rng.choice(DEPARTMENTS), region_code="11")
+        for i in range(count)
+    ]
+    Siae.objects.bulk_create(siaes, batch_size=1000)
+    competences = [
+        Competence(siae=s, cpv_prefix=rng.choice(CPVS)[:4], origin="declared")
+        for s in Siae.objects.all()
+    ]
+    Competence.objects.bulk_create(competences, batch_size=1000, ignore_conflicts=True)
+
+
+def make_plan(path, lots):
+    rng = random.Random(42)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("Référence;Objet;Direction;Code CPV;Montant estimé HT;Durée;Date prévisionnelle de lancement;Lieu d'exécution;Lot\n")
+        for i in range(lots):
+            operation = i // 3
+            place = rng.choice(DEPARTMENTS) if rng.random() < 0.8 else "11"
+            handle.write(
+                f"OP-{operation};{rng.choice(TITLES)} {operation};DPMG;{rng.choice(CPVS)};"
+                f"{rng.randint(5, 3000) * 1000};{rng.choice([12, 24, 36, 48])};01/{rng.randint(1, 12):02d}/2027;"
+                f"{place};{i % 3 + 1}\n"
+            )
+
+
+def main():
+    from dentelle.core.importing import ImportReport
+    from dentelle.purchases.facts import plan_facts
+    from dentelle.purchases.planfile import read_plan_file
+    from dentelle.purchases.report import json_bytes, lot_entry, report_dict
+    from dentelle.purchases.screening import screen_lot
+    from dentelle.purchases.supply import DirectorySupply
+    from dentelle.rules import default_rules
+
+    call_command("migrate", verbosity=0)
+    make_directory()
+    path = Path(_tmp) / "plan.csv"
+    make_plan(path, LOTS)
+    rules = default_rules()
+
+    timings = {}
+    start = time.perf_counter()
+    plan, _report = read_plan_file(path, ImportReport())
+    timings["lecture CSV"] = time.perf_counter() - start
+
+    step = time.perf_counter()
+    supply = DirectorySupply()
+    items = plan_facts(plan, supply)
+    timings["faits (lieux, annuaire)"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    entries, findings_count = [], 0
+    for operation, lot, facts, _index in items:
+        findings = [d.as_dict() for d in screen_lot(facts, rules)]
+        findings_count += len(findings)
+        entries.append(lot_entry(operation=operation.reference, lot=lot.number, title=lot.title,
+                                 service=operation.service, cpv=lot.cpv, amount=lot.amount,
+                                 departments=facts.department_codes, findings=findings))
+    timings["balayage (7 règles)"] = time.perf_counter() - step
+
+    step = time.perf_counter()
+    output = json_bytes(report_dict(entries, 170000, rules.versions))
+    timings["rapport JSON"] = time.perf_counter() - step
+    total = time.perf_counter() - start
+
+    print(f"bench_scan — {len(items):,} lots, {findings_count:,} propositions, JSON {len(output) / 1e6:.1f} Mo".replace(",", " "))
+    print(f"{'étape':<28}{'secondes':>10}")
+    for name, seconds in timings.items():
+        print(f"{name:<28}{seconds:>10.2f}")
+    print(f"{'total':<28}{total:>10.2f}")
+    print(f"{'lots par seconde':<28}{len(items) / total:>10,.0f}".replace(",", " "))
+    print("objectif : 100 000 lots en moins de 10 s —", "atteint" if total < 10 and len(items) >= 100000 else "NON atteint")
+
+
+if __name__ == "__main__":
+    main()

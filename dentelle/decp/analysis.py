@@ -1,0 +1,251 @@
+"""Retrospective analysis of a DECP file (pure: records in, figures out).
+
+- v2 (2024 format): share of markets ≥ €40,000 HT with at least one social consideration, against
+  the PNAD 2022-2025 target of 30 % (domain §3.8), and which considerations;
+- v1 (no social field): share of markets in labour-intensive CPV divisions, where a social clause
+  would usually have fitted (the lower bound of the missed opportunity, not a measure of clauses);
+- both: counts by CPV division, and holders (or v2 subcontractors) that are known SIAE.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dentelle.core.geo import department_of_commune, department_of_postcode
+
+PNAD_TARGET_SHARE = 0.30  # PNAD 2022-2025: 30 % of contracts notified with a social consideration
+DECP_V2_THRESHOLD = Decimal("40000")  # DECP publication threshold since 1 Jan 2024 (€ HT)
+# CPV divisions where labour weighs most (works, repair, catering, rental with operator, business
+# services, health and social work, cleaning and waste, other services): the usual home of clauses.
+LABOUR_INTENSIVE_DIVISIONS = ("45", "50", "55", "77", "79", "85", "90", "98")
+
+
+@dataclass
+class DivisionFigures:
+    division: str
+    markets: int = 0
+    over_threshold: int = 0
+    amount: Decimal = Decimal(0)
+    with_social: int = 0  # v2 only, among markets ≥ threshold
+
+
+@dataclass
+class SiaeHolder:
+    siret: str
+    name: str  # as published (v1) or from the directory
+    siae_name: str
+    siae_kind: str
+    role: str  # "titulaire" or "sous-traitant"
+    markets: int = 0
+    amount: Decimal = Decimal(0)
+
+
+@dataclass
+class DecpAnalysis:
+    records: int = 0
+    markets: int = 0  # kind "marche" kept after the region filter
+    concessions: int = 0
+    versions: Counter = field(default_factory=Counter)
+    outside_region: int = 0
+    unknown_place: int = 0
+    without_amount: int = 0
+    over_threshold: int = 0
+    # v2
+    v2_over_threshold: int = 0
+    with_social: int = 0
+    social_values: Counter = field(default_factory=Counter)
+    # v1 (and v2): markets ≥ threshold in labour-intensive divisions
+    labour_intensive: int = 0
+    labour_intensive_all: int = 0  # whatever the amount
+    divisions: dict = field(default_factory=dict)
+    siae_holders: dict = field(default_factory=dict)
+    region: str = ""
+
+    @property
+    def social_share(self):
+        return self.with_social / self.v2_over_threshold if self.v2_over_threshold else None
+
+    @property
+    def gap_to_target(self):
+        share = self.social_share
+        return None if share is None else share - PNAD_TARGET_SHARE
+
+    @property
+    def labour_intensive_share(self):
+        return self.labour_intensive / self.over_threshold if self.over_threshold else None
+
+    @property
+    def labour_intensive_share_all(self):
+        return self.labour_intensive_all / self.markets if self.markets else None
+
+    def as_dict(self):
+        def share(value):
+            return None if value is None else round(value, 4)
+
+        return {
+            "enregistrements": self.records,
+            "region": self.region or None,
+            "marches": self.markets,
+            "concessions": self.concessions,
+            "versions": dict(self.versions),
+            "hors_region": self.outside_region,
+            "lieu_non_rattachable": self.unknown_place,
+            "sans_montant": self.without_amount,
+            "seuil_eur": int(DECP_V2_THRESHOLD),
+            "marches_au_dessus_du_seuil": self.over_threshold,
+            "v2": {
+                "marches_au_dessus_du_seuil": self.v2_over_threshold,
+                "avec_consideration_sociale": self.with_social,
+                "part": share(self.social_share),
+                "objectif_pnad": PNAD_TARGET_SHARE,
+                "ecart_objectif": share(self.gap_to_target),
+                "valeurs": dict(self.social_values),
+            },
+            "divisions_intensives_en_main_d_oeuvre": list(LABOUR_INTENSIVE_DIVISIONS),
+            "marches_intensifs_au_dessus_du_seuil": self.labour_intensive,
+            "part_intensifs_au_dessus_du_seuil": share(self.labour_intensive_share),
+            "marches_intensifs_tous_montants": self.labour_intensive_all,
+            "part_intensifs_tous_montants": share(self.labour_intensive_share_all),
+            "divisions_cpv": [
+                {
+                    "division": d.division,
+                    "marches": d.markets,
+                    "au_dessus_du_seuil": d.over_threshold,
+                    "montant": str(d.amount),
+                    "avec_consideration_sociale": d.with_social,
+                }
+                for d in self.sorted_divisions()
+            ],
+            "siae_titulaires": [
+                {
+                    "siret": h.siret,
+                    "nom_publie": h.name,
+                    "siae": h.siae_name,
+                    "type": h.siae_kind,
+                    "role": h.role,
+                    "marches": h.markets,
+                    "montant": str(h.amount),
+                }
+                for h in self.sorted_siae_holders()
+            ],
+        }
+
+    def sorted_divisions(self):
+        return sorted(self.divisions.values(), key=lambda d: (-d.markets, d.division))
+
+    def sorted_siae_holders(self):
+        return sorted(self.siae_holders.values(), key=lambda h: (-h.markets, h.siret))
+
+
+def department_of_place(place_type, place_code):
+    """Department code of a DECP place of performance, or None (region, country, garbage).
+
+    Publishers often mislabel the code type (a department « 91 » typed « Code postal », a postcode
+    typed « Code département »), so the shape of the code decides when the type does not fit it.
+    """
+    kind = (place_type or "").lower()
+    code = (place_code or "").strip().upper()
+    if "pays" in kind or "région" in kind or "region" in kind:
+        return None
+    if code.isdigit() and len(code) == 1:
+        code = code.zfill(2)
+    if code.isdigit() and len(code) == 3 and code.startswith("0"):
+        code = code[1:]  # « 078 »
+    try:
+        if len(code) == 5:
+            is_commune = "commune" in kind or "arrondissement" in kind or "canton" in kind
+            if is_commune or not code.isdigit():
+                code = department_of_commune(code)
+            else:
+                code = department_of_postcode(code)
+    except ValueError:
+        return None
+    return code if _is_department(code) else None
+
+
+def _is_department(code):
+    if code in ("2A", "2B"):
+        return True
+    if not code.isdigit():
+        return False
+    if len(code) == 2:
+        return "01" <= code <= "95" and code != "20"
+    return len(code) == 3 and code[:2] in ("97", "98")
+
+
+def region_of_place(place_type, place_code, department_region):
+    kind = (place_type or "").lower()
+    if "région" in kind or "region" in kind:
+        code = (place_code or "").strip()
+        return code if code in set(department_region.values()) else None
+    department = department_of_place(place_type, place_code)
+    return department_region.get(department) if department else None
+
+
+def analyse(records, *, region=None, department_region=None, siae_by_siret=None, siae_by_siren=None):
+    """Figures of an iterable of ``DecpRecord``.
+
+    ``region``: keep only records performed in this region (needs ``department_region``, a mapping
+    department code → region code). ``siae_by_siret`` / ``siae_by_siren``: known SIAE as
+    ``{siret: (name, kind)}`` and ``{siren: (name, kind)}``.
+    """
+    result = DecpAnalysis(region=region or "")
+    siae_by_siret = siae_by_siret or {}
+    siae_by_siren = siae_by_siren or {}
+    for record in records:
+        result.records += 1
+        if region:
+            place_region = region_of_place(record.place_type, record.place_code, department_region or {})
+            if place_region is None:
+                result.unknown_place += 1
+                continue
+            if place_region != region:
+                result.outside_region += 1
+                continue
+        result.versions[record.format_version] += 1
+        if record.kind != "marche":
+            result.concessions += 1
+            continue
+        _count_market(result, record)
+        _count_siae(result, record, siae_by_siret, siae_by_siren)
+    return result
+
+
+def _count_market(result, record):
+    result.markets += 1
+    over = record.amount is not None and record.amount >= DECP_V2_THRESHOLD
+    if record.amount is None:
+        result.without_amount += 1
+    division = record.cpv_division or "??"
+    figures = result.divisions.setdefault(division, DivisionFigures(division))
+    figures.markets += 1
+    figures.amount += record.amount or 0
+    labour = division in LABOUR_INTENSIVE_DIVISIONS
+    result.labour_intensive_all += labour
+    if not over:
+        return
+    result.over_threshold += 1
+    figures.over_threshold += 1
+    result.labour_intensive += labour
+    if record.format_version == "2" and record.social_considerations:
+        result.v2_over_threshold += 1
+        if record.has_social_consideration:
+            result.with_social += 1
+            figures.with_social += 1
+        result.social_values.update(record.social_considerations)
+
+
+def _count_siae(result, record, siae_by_siret, siae_by_siren):
+    parties = [(h.id, h.name, "titulaire") for h in record.holders if h.siret]
+    parties += [(a.subcontractor_id, "", "sous-traitant") for a in record.subcontracting_acts if a.siret]
+    counted = set()
+    for siret, name, role in parties:
+        known = siae_by_siret.get(siret) or siae_by_siren.get(siret[:9])
+        if not known or (siret, role) in counted:
+            continue
+        counted.add((siret, role))
+        holder = result.siae_holders.setdefault(
+            (siret, role), SiaeHolder(siret, name, known[0], known[1], role)
+        )
+        holder.markets += 1
+        holder.amount += record.amount or 0

@@ -1,0 +1,150 @@
+"""`dentelle decp analyse FICHIER` and `dentelle decp export`: DECP retrospective analysis and v2 export."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
+from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
+
+
+def percent(value):
+    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+def report_lines(path_name, fmt, result, problems, top=15):
+    """The French text report of an analysis (also used by tests)."""
+    lines = [f"Fichier : {path_name} — {FORMAT_LABELS.get(fmt, fmt)}"]
+    lines.append(f"Enregistrements lus : {result.records}")
+    if result.region:
+        lines.append(
+            f"Région {result.region} : {result.markets + result.concessions} retenus, "
+            f"{result.outside_region} hors région, {result.unknown_place} au lieu non rattachable"
+        )
+    lines.append(f"Marchés : {result.markets} (concessions écartées : {result.concessions})")
+    lines.append(f"Marchés ≥ 40 000 € HT : {result.over_threshold} (sans montant : {result.without_amount})")
+    if result.v2_over_threshold:
+        lines.append(
+            f"Avec au moins une considération sociale (v2) : {result.with_social} / {result.v2_over_threshold} "
+            f"= {percent(result.social_share)} — objectif PNAD {percent(PNAD_TARGET_SHARE)}, "
+            f"écart {percent(result.gap_to_target)}"
+        )
+        for value, count in result.social_values.most_common():
+            lines.append(f"  {value} : {count}")
+    else:
+        lines.append("Considérations sociales : absentes du format v1, part non mesurable.")
+    lines.append(
+        "Marchés ≥ 40 000 € HT dans les divisions CPV intensives en main-d'œuvre "
+        f"({', '.join(LABOUR_INTENSIVE_DIVISIONS)}) : {result.labour_intensive} / {result.over_threshold} "
+        f"= {percent(result.labour_intensive_share)} (tous montants : {result.labour_intensive_all} / "
+        f"{result.markets} = {percent(result.labour_intensive_share_all)})"
+    )
+    lines.append(f"Divisions CPV (les {top} premières par nombre de marchés) :")
+    for figures in result.sorted_divisions()[:top]:
+        social = f", avec considération sociale {figures.with_social}" if result.v2_over_threshold else ""
+        lines.append(
+            f"  {figures.division} : {figures.markets} marchés, {figures.over_threshold} ≥ 40 000 €{social}"
+        )
+    holders = result.sorted_siae_holders()
+    lines.append(f"Titulaires ou sous-traitants connus comme SIAE : {len(holders)}")
+    for holder in holders[:top]:
+        lines.append(
+            f"  {holder.siret} {holder.siae_name} ({holder.siae_kind}, {holder.role}) : {holder.markets}"
+        )
+    lines.append(f"Anomalies d'enregistrement signalées : {problems.total}")
+    for field, count in sorted(problems.by_field.items(), key=lambda item: -item[1]):
+        lines.append(f"  {field} : {count}")
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Données essentielles de la commande publique (DECP) : analyse rétrospective, export v2."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        analyse = sub.add_parser("analyse", help="Analyser un fichier DECP (v1 JSON, v2 JSON, CSV v1 aplati)")
+        analyse.add_argument("file", metavar="FICHIER", help="Fichier DECP (.json, .json.gz ou .csv)")
+        analyse.add_argument(
+            "--region", help="Ne garder que les marchés exécutés dans cette région (code INSEE, ex. 11)"
+        )
+        analyse.add_argument("--json", action="store_true", help="Sortie JSON au lieu du rapport texte")
+        analyse.add_argument("--anomalies", type=int, default=0, help="Lister les N premières anomalies")
+        export = sub.add_parser(
+            "export", help="Exporter au format DECP v2 les marchés attribués d'une organisation"
+        )
+        export.add_argument(
+            "--organisation", help="Nom ou identifiant de l'organisation (par défaut : la seule)"
+        )
+        export.add_argument("--out", help="Fichier de sortie (par défaut : sortie standard)")
+
+    def handle(self, *args, **options):
+        if options["action"] == "analyse":
+            self.analyse(options)
+        else:
+            self.export(options)
+
+    def analyse(self, options):
+        from dentelle.decp.services import analyse_file
+
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Fichier DECP « {path} » introuvable.")
+        try:
+            fmt, result, problems = analyse_file(
+                path, region=options["region"], problem_limit=max(200, options["anomalies"])
+            )
+        except DecpFileError as exc:
+            raise CommandError(str(exc)) from None
+        if options["json"]:
+            payload = {"fichier": path.name, "format": fmt, **result.as_dict(), "anomalies": problems.total}
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        for line in report_lines(path.name, fmt, result, problems):
+            self.stdout.write(line)
+        for problem in list(problems)[: options["anomalies"]]:
+            self.stdout.write(f"  - {problem}")
+
+    def export(self, options):
+        from dentelle.decp.adapters import ModelsUnavailable, export_organisation
+        from dentelle.decp.writer import dumps
+
+        organisation = self.find_organisation(options["organisation"])
+        try:
+            document, violations = export_organisation(organisation)
+        except ModelsUnavailable as exc:
+            raise CommandError(str(exc)) from None
+        text = dumps(document)
+        count = len(document["marches"]["marche"])
+        if options["out"]:
+            Path(options["out"]).write_text(text + "\n", encoding="utf-8")
+            self.stdout.write(f"{count} marché(s) de « {organisation.name} » écrit(s) dans {options['out']}.")
+        else:
+            self.stdout.write(text)
+        if violations:
+            self.stderr.write(
+                f"{len(violations)} écart(s) au schéma DECP 2.0.3, à compléter avant publication :"
+            )
+            for violation in violations[:50]:
+                self.stderr.write(f"  - {violation}")
+        else:
+            self.stderr.write("Conforme au schéma DECP 2.0.3.")
+
+    def find_organisation(self, wanted):
+        from dentelle.accounts.models import Organisation
+
+        organisations = Organisation.objects.all()
+        if wanted:
+            match = (
+                organisations.filter(pk=int(wanted))
+                if wanted.isdigit()
+                else organisations.filter(name__iexact=wanted)
+            )
+            organisation = match.first()
+            if organisation is None:
+                raise CommandError(f"Organisation « {wanted} » introuvable.")
+            return organisation
+        if organisations.count() != 1:
+            names = ", ".join(organisations.values_list("name", flat=True)[:10]) or "aucune"
+            raise CommandError(f"Préciser --organisation (organisations existantes : {names}).")
+        return organisations.get()

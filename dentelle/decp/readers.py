@@ -1,0 +1,228 @@
+"""Streaming readers of the DECP (données essentielles de la commande publique).
+
+One entry point, ``iter_decp(source, problems=None)``, reads any of:
+
+- DECP v1 JSON ``{"marches": [...]}`` (2016-2023 format), plain or gzip;
+- DECP v2 JSON ``{"marches": {"marche": [...], "contrat-concession": [...]}}`` (2024 format), plain or gzip;
+- the flattened v1 CSV of the shared data (``decp_2019_v1_marches.csv``, pipe-separated holders).
+
+It yields one ``DecpRecord`` per published record, in file order, with constant memory. A record
+with a bad field is still yielded (the field left empty) and the problem is appended to
+``problems`` as a ``DecpProblem(index, field, reason)``; only a malformed file stops the reading,
+with a ``DecpFileError`` whose French message names the file.
+"""
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from pathlib import Path
+
+from dentelle.decp.jsonstream import JsonStream, JsonSyntaxError
+from dentelle.decp.parsing import record_from_csv, record_from_json
+from dentelle.decp.records import (  # noqa: F401 - re-exported: the readers' public API
+    ENVIRONMENTAL_VALUES,
+    NO_SOCIAL,
+    SOCIAL_VALUES,
+    DecpProblem,
+    DecpRecord,
+    Holder,
+    ProblemLog,
+    SubcontractingAct,
+)
+
+CSV_COLUMNS = (
+    "source",
+    "id",
+    "uid",
+    "type",
+    "acheteur_id",
+    "acheteur_nom",
+    "nature",
+    "objet",
+    "code_cpv",
+    "procedure",
+    "lieu_execution_code",
+    "lieu_execution_type",
+    "lieu_execution_nom",
+    "duree_mois",
+    "date_notification",
+    "montant",
+    "titulaires_ids",
+    "titulaires_noms",
+    "titulaires_types_id",
+)
+FORMAT_LABELS = {
+    "v1-json": "DECP v1 (JSON)",
+    "v2-json": "DECP v2 (JSON, format 2024)",
+    "v1-csv": "DECP v1 aplati (CSV)",
+    "json": "JSON DECP",
+}
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class DecpFileError(Exception):
+    """The file as a whole cannot be read; the message is French and names the file."""
+
+
+# ---------------------------------------------------------------- opening and detection
+
+
+def _display_name(source):
+    if isinstance(source, (str, Path)):
+        return Path(source).name
+    return Path(str(getattr(source, "name", "") or "fichier envoyé")).name
+
+
+def _open_binary(source):
+    """Return (binary stream, must_close, raw), transparently un-gzipped.
+
+    A file object must be seekable (an uploaded file is): we never wrap it in a buffered reader of
+    our own, whose garbage collection would close the caller's file.
+    """
+    if isinstance(source, (str, Path)):
+        try:
+            raw = open(source, "rb")  # noqa: SIM115 - closed by the caller
+        except OSError as exc:
+            raise DecpFileError(
+                f"Fichier DECP « {_display_name(source)} » introuvable ou illisible ({exc.strerror})."
+            ) from None
+        must_close = True
+    else:
+        raw, must_close = source, False
+        raw.seek(0)
+    magic = raw.read(2)
+    raw.seek(0)
+    if magic == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw, mode="rb"), must_close, raw
+    return raw, must_close, raw
+
+
+def detect_format(source):
+    """'v1-json', 'v2-json', 'v1-csv' or 'json' (a JSON whose 'marches' key is far away)."""
+    stream, must_close, raw = _open_binary(source)
+    try:
+        head = stream.read(65536)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DecpFileError(
+            f"Fichier DECP « {_display_name(source)} » : archive gzip abîmée ({exc})."
+        ) from None
+    finally:
+        if must_close:
+            raw.close()
+        elif hasattr(raw, "seek"):
+            raw.seek(0)
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if not text.startswith("{"):
+        return "v1-csv"
+    match = re.search(r'"marches"\s*:\s*([\[{])', text)
+    if not match:
+        return "json"
+    return "v1-json" if match.group(1) == "[" else "v2-json"
+
+
+def iter_decp(source, problems=None):
+    """Yield the ``DecpRecord`` of a DECP file (path or binary file object), auto-detecting its format.
+
+    ``problems``: a list (anything with ``append``) receiving one ``DecpProblem`` per bad field.
+    Raises ``DecpFileError`` (French message naming the file) when the file itself is malformed.
+    """
+    problems = problems if problems is not None else []
+    if detect_format(source) == "v1-csv":
+        yield from iter_decp_csv(source, problems)
+    else:
+        yield from iter_decp_json(source, problems)
+
+
+def iter_decp_json(source, problems=None):
+    """Yield the records of a v1 or v2 JSON file (the version is read from the file's structure)."""
+    problems = problems if problems is not None else []
+    name = _display_name(source)
+    stream, must_close, raw = _open_binary(source)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig")
+    parser = JsonStream(text)
+    try:
+        found = False
+        index = 0
+        for key in parser.members():
+            if key != "marches":
+                parser.value()
+                continue
+            found = True
+            if parser.peek() == "[":
+                for item in parser.elements():
+                    index += 1
+                    yield record_from_json(item, index, "1", problems)
+            else:
+                for sub_key in parser.members():
+                    if sub_key in ("marche", "contrat-concession") and parser.peek() == "[":
+                        for item in parser.elements():
+                            index += 1
+                            yield record_from_json(item, index, "2", problems)
+                    else:
+                        parser.value()
+        parser.expect_end()
+        if not found:
+            raise DecpFileError(f"Fichier DECP « {name} » : aucune clé « marches » à la racine du JSON.")
+    except JsonSyntaxError as exc:
+        raise DecpFileError(
+            f"Fichier DECP « {name} » : JSON mal formé au {exc} .".replace(" .", ".")
+        ) from None
+    except UnicodeDecodeError:
+        raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée ({exc}).") from None
+    finally:
+        if must_close:
+            raw.close()
+        else:
+            text.detach()
+
+
+def iter_decp_csv(source, problems=None):
+    """Yield the records of the flattened v1 CSV (one row per record, pipe-separated holders)."""
+    problems = problems if problems is not None else []
+    name = _display_name(source)
+    stream, must_close, raw = _open_binary(source)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    try:
+        reader = csv.DictReader(text, strict=True)
+        header = reader.fieldnames or []
+        missing = [column for column in CSV_COLUMNS if column not in header]
+        if missing:
+            raise DecpFileError(
+                f"Fichier DECP « {name} » : ce n'est pas un CSV DECP v1 aplati, colonnes manquantes : "
+                + ", ".join(missing)
+                + "."
+            )
+        for index, row in enumerate(reader, start=1):
+            yield record_from_csv(row, index, problems)
+    except csv.Error as exc:
+        raise DecpFileError(
+            f"Fichier DECP « {name} » : CSV mal formé ligne {reader.line_num} ({exc})."
+        ) from None
+    except UnicodeDecodeError:
+        raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée ({exc}).") from None
+    finally:
+        if must_close:
+            raw.close()
+        else:
+            text.detach()
+
+
+__all__ = [
+    "DecpFileError",
+    "DecpProblem",
+    "DecpRecord",
+    "FORMAT_LABELS",
+    "Holder",
+    "ProblemLog",
+    "SubcontractingAct",
+    "detect_format",
+    "iter_decp",
+    "iter_decp_csv",
+    "iter_decp_json",
+]

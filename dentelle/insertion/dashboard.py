@@ -1,0 +1,147 @@
+"""Feed progress.py from the database: aggregate in SQL, then compute in memory."""
+
+from datetime import date
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from dentelle.accounts.models import BuyerService
+from dentelle.insertion.models import AnnualObjective, Contract, RealisedMonth
+from dentelle.insertion.progress import CommittedContract, PipelineItem, Realised, compute_progress
+
+
+def objective_hours(organisation, year):
+    objective = AnnualObjective.objects.filter(organisation=organisation, year=year).first()
+    return float(objective.hours) if objective else 0.0
+
+
+def _contracts(organisation, year):
+    return Contract.objects.filter(
+        organisation=organisation, start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1)
+    ).select_related("buyer_service")
+
+
+def service_label(contract):
+    service = contract.buyer_service
+    return (service.code or service.name) if service else ""
+
+
+def realised_for(organisation, year):
+    """Validated hours summed in SQL by month and by every dimension, from the RealisedMonth summary."""
+    rows = (
+        RealisedMonth.objects.filter(
+            contract__organisation=organisation, month__gte=date(year, 1, 1), month__lte=date(year, 12, 31)
+        )
+        .values_list(
+            "month",
+            "contract__buyer_service__code",
+            "contract__buyer_service__name",
+            "contract__department_code",
+            "contract__trade_family",
+            "fulfilment_mode",
+        )
+        .annotate(total=Sum("hours"))
+        .order_by()
+    )
+    return Realised.from_records(
+        {
+            "month": month.month,
+            "hours": total,
+            "service": code or name or "",
+            "department": department,
+            "trade_family": family,
+            "fulfilment_mode": mode,
+        }
+        for month, code, name, department, family, mode, total in rows
+    )
+
+
+def committed_for(contracts):
+    return [
+        CommittedContract(
+            signed_on=c.signed_on,
+            start=c.start_date,
+            end=c.end_date,
+            required_hours=float(c.required_hours),
+            service=service_label(c),
+            department=c.department_code,
+            trade_family=c.trade_family,
+        )
+        for c in contracts
+    ]
+
+
+def pipeline_for(organisation):
+    """Accepted scanner findings whose lot has no contract yet (purchases.Finding).
+
+    A lot can carry several accepted findings with hours (clause, 2026 condition…): the lot counts
+    once, with the largest estimate, so the pipeline is not inflated.
+    """
+    from dentelle.purchases.models import Finding, FindingStatus
+    from dentelle.rules import family_for_cpv
+
+    findings = (
+        Finding.objects.filter(
+            status=FindingStatus.ACCEPTED,
+            estimated_hours__gt=0,
+            lot__operation__buyer_service__organisation=organisation,
+            lot__insertion_contracts__isnull=True,
+        )
+        .select_related("lot__operation__buyer_service")
+        .order_by("lot_id")
+    )
+    by_lot = {}
+    for finding in findings:
+        if finding.lot_id not in by_lot or finding.estimated_hours > by_lot[finding.lot_id].estimated_hours:
+            by_lot[finding.lot_id] = finding
+    items = []
+    for finding in by_lot.values():
+        lot = finding.lot
+        service = lot.operation.buyer_service
+        family = family_for_cpv(lot.cpv_code) if lot.cpv_code else None
+        items.append(
+            PipelineItem(
+                estimated_hours=float(finding.estimated_hours),
+                service=service.code or service.name,
+                department=(lot.department_codes or [""])[0],
+                trade_family=family.id if family else "",
+            )
+        )
+    return items
+
+
+def progress_for(organisation, year=None, as_of=None):
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    contracts = list(_contracts(organisation, year))
+    return compute_progress(
+        year=year,
+        as_of=as_of,
+        objective=objective_hours(organisation, year),
+        realised=realised_for(organisation, year),
+        contracts=committed_for(contracts),
+        pipeline=pipeline_for(organisation),
+    )
+
+
+def dimension_labels(organisation):
+    """Readable labels for breakdown keys (services by code, departments, trade families, modes)."""
+    from dentelle.insertion.enums import FulfilmentMode
+
+    labels = {
+        "service": {},
+        "department": {},
+        "trade_family": {},
+        "fulfilment_mode": dict(FulfilmentMode.choices),
+    }
+    for service in BuyerService.objects.filter(organisation=organisation):
+        labels["service"][service.code or service.name] = service.name
+    from dentelle.referentials.models import Department
+    from dentelle.rules import RulesError, default_rules
+
+    try:
+        labels["trade_family"] = {f.id: f.label for f in default_rules().families}
+    except RulesError:  # a broken rules file must not take the dashboard down: keys stay as they are
+        pass
+    labels["department"] = {d.code: f"{d.code} — {d.name}" for d in Department.objects.all()}
+    return labels

@@ -1,0 +1,110 @@
+from django import forms
+from django.conf import settings
+
+from dentelle.insertion.enums import ClauseCategory, FulfilmentMode, IaeCriterion
+from dentelle.insertion.models import Beneficiary, Contract
+
+
+class MonthField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "month", "class": "fr-input"})
+    input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
+
+
+def _dsfr(form):
+    for field in form.fields.values():
+        widget = field.widget
+        css = (
+            "fr-select"
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
+            else "fr-input"
+        )
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            continue
+        widget.attrs.setdefault("class", css)
+
+
+class DeclarationForm(forms.Form):
+    contract = forms.ModelChoiceField(label="Marché", queryset=Contract.objects.none())
+    month = MonthField(label="Mois")
+    fulfilment_mode = forms.ChoiceField(label="Modalité", choices=FulfilmentMode.choices)
+    beneficiary = forms.ModelChoiceField(
+        label="Bénéficiaire (identifiant pseudonyme)", queryset=Beneficiary.objects.none()
+    )
+    hours = forms.DecimalField(label="Heures", min_value=0.01, max_digits=8, decimal_places=2)
+    comment = forms.CharField(label="Commentaire", required=False, max_length=300)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract"].queryset = Contract.objects.filter(organisation=organisation)
+        self.fields["beneficiary"].queryset = Beneficiary.objects.filter(organisation=organisation)
+        _dsfr(self)
+
+
+class CorrectionForm(forms.Form):
+    month = MonthField(label="Mois")
+    fulfilment_mode = forms.ChoiceField(label="Modalité", choices=FulfilmentMode.choices)
+    hours = forms.DecimalField(label="Heures", min_value=0, max_digits=8, decimal_places=2)
+    comment = forms.CharField(label="Motif de la correction", max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dsfr(self)
+
+
+class BeneficiaryForm(forms.ModelForm):
+    clause_categories = forms.MultipleChoiceField(
+        label="Publics éligibles (clause)",
+        choices=ClauseCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    iae_criteria = forms.MultipleChoiceField(
+        label="Critères IAE (codes les emplois)",
+        choices=IaeCriterion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "external_reference",
+            "clause_categories",
+            "iae_criteria",
+            "sex",
+            "age_band",
+            "is_qpv",
+            "commune_insee_code",
+            "employment_contract_type",
+            "contract_start",
+            "contract_end",
+            "exit_outcome",
+            "exited_on",
+            "notes",
+        ]
+        widgets = {
+            "contract_start": forms.DateInput(attrs={"type": "date"}),
+            "contract_end": forms.DateInput(attrs={"type": "date"}),
+            "exited_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dsfr(self)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV ou XLSX",
+        widget=forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": ".csv,.xlsx"}),
+    )
+    wet_run = forms.BooleanField(label="Enregistrer (sinon : simulation)", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
+            limit = settings.DENTELLE_MAX_UPLOAD_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"Fichier trop volumineux (limite : {limit} Mo).")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Formats acceptés : CSV ou XLSX.")
+        return upload

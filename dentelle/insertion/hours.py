@@ -1,0 +1,248 @@
+"""Insertion-hours estimator (pure: stdlib and ``dentelle.rules`` only).
+
+Two methods (domain.md §4):
+
+- standard chain: ``hours = amount × labour_share × insertion_rate ÷ loaded_hourly_cost``
+  (MEF Sud 77: €1,000,000 × 50 % × 5 % ÷ €30 = 833.33 → 833 h);
+- cleaning variant (PACT Propreté / Inserpropre): ``P = 1 − (S × C) ÷ (A ÷ N)``, ``I = P × A ÷ C × T``
+  with C = 25, a 150 h floor, and no clause when P ≤ 0 or I ≤ 0.
+
+Arithmetic is in ``Decimal``; only the final hours are rounded, with one explicit rule
+(default ``half_up`` to the whole hour: 833.33 → 833, 833.5 → 834; configurable in
+``rules/data/trade_families.toml`` [estimator] or per call). Every result lists the figures it used,
+each with its source, and says in French why no clause is advised when that is the case.
+"""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+
+from dentelle.rules.loader import PARAM_LABELS, Param
+
+STANDARD = "standard"
+CLEANING = "cleaning"
+USER_INPUT = "Saisie de l'utilisateur"
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}
+ROUNDING_LABELS = {
+    "half_up": "à l'heure la plus proche, demi-heure au-dessus",
+    "down": "à l'heure inférieure",
+    "up": "à l'heure supérieure",
+}
+CLEANING_C = Param(Decimal("25"), "https://inserpropre.fr/?p=2353 (C = 25, fixé par la branche)", "Practice")
+CLEANING_FLOOR = Param(
+    Decimal("150"), "https://inserpropre.fr/?p=2353 (PACT Propreté : pas de clause sous 150 h)", "Practice"
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    label: str
+    value: Decimal | None
+    source: str
+    tag: str = ""
+
+    def as_dict(self):
+        return {
+            "name": self.name,
+            "label": self.label,
+            "value": None if self.value is None else str(self.value),
+            "source": self.source,
+            "tag": self.tag,
+        }
+
+
+@dataclass
+class HoursEstimate:
+    method: str
+    hours: int | None
+    raw_hours: Decimal | None
+    clause_advised: bool
+    reason: str
+    rounding: str
+    figures: list[Figure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def figure(self, name):
+        return next((f.value for f in self.figures if f.name == name), None)
+
+    def as_dict(self):
+        return {
+            "method": self.method,
+            "hours": self.hours,
+            "raw_hours": None if self.raw_hours is None else str(self.raw_hours),
+            "clause_advised": self.clause_advised,
+            "reason": self.reason,
+            "rounding": self.rounding,
+            "figures": [f.as_dict() for f in self.figures],
+            "warnings": list(self.warnings),
+        }
+
+
+def as_param(value, source=USER_INPUT, tag=""):
+    """Accept a ``Param``, a number or None; plain numbers are tagged as user input."""
+    if isinstance(value, Param):
+        return value
+    return Param(None if value is None else Decimal(str(value)), source, tag)
+
+
+def round_hours(raw, rule="half_up"):
+    """Round decimal hours to a whole hour with the named rule (see module docstring)."""
+    if rule not in ROUNDING_MODES:
+        raise ValueError(f"Règle d'arrondi inconnue : {rule}")
+    return int(raw.quantize(Decimal("1"), rounding=ROUNDING_MODES[rule]))
+
+
+def _figure(name, param, label=None):
+    return Figure(name, label or PARAM_LABELS.get(name, name), param.value, param.source, param.tag)
+
+
+def _missing(method, figures, rounding, names):
+    labels = ", ".join(PARAM_LABELS.get(n, n) for n in names)
+    warnings = [f"Paramètre inconnu : {PARAM_LABELS.get(n, n)} — à renseigner avec sa source." for n in names]
+    return HoursEstimate(
+        method=method,
+        hours=None,
+        raw_hours=None,
+        clause_advised=False,
+        reason=f"Estimation impossible : {labels} inconnu(s). Aucune valeur n'est empruntée à un métier voisin.",
+        rounding=rounding,
+        figures=figures,
+        warnings=warnings,
+    )
+
+
+def estimate_standard(
+    amount, labour_share, insertion_rate, loaded_hourly_cost, floor_hours=None, rounding="half_up"
+):
+    """Standard chain. Parameters are ``Param`` or plain numbers (then sourced as user input)."""
+    amount = as_param(amount, "Montant estimé HT du lot")
+    params = {
+        "labour_share": as_param(labour_share),
+        "insertion_rate": as_param(insertion_rate),
+        "loaded_hourly_cost": as_param(loaded_hourly_cost),
+    }
+    floor = as_param(floor_hours) if floor_hours is not None else Param(None, "Aucun plancher")
+    figures = [_figure("amount", amount, "montant HT (€)")] + [_figure(n, p) for n, p in params.items()]
+    missing = [n for n, p in params.items() if p.missing]
+    if amount.missing:
+        missing.insert(0, "amount")
+    if missing:
+        return _missing(STANDARD, figures, rounding, missing)
+    if params["loaded_hourly_cost"].value == 0:
+        return _missing(STANDARD, figures, rounding, ["loaded_hourly_cost"])
+    with localcontext() as ctx:
+        ctx.prec = 28
+        effort = amount.value * params["labour_share"].value * params["insertion_rate"].value
+        raw = effort / params["loaded_hourly_cost"].value
+    figures.append(Figure("insertion_effort", "effort d'insertion (€)", effort, "montant × part × taux"))
+    figures.append(Figure("raw_hours", "heures avant arrondi", raw, "effort ÷ coût horaire"))
+    hours = round_hours(raw, rounding)
+    return _conclude(STANDARD, hours, raw, floor, figures, rounding)
+
+
+def estimate_cleaning(
+    amount,
+    duration_months,
+    insertion_rate,
+    transferred_staff_monthly_hours=0,
+    turnover_per_labour_hour=CLEANING_C,
+    floor_hours=CLEANING_FLOOR,
+    rounding="half_up",
+):
+    """Cleaning variant with staff take-over (A, T, S, N, C; domain.md §4.2)."""
+    a = as_param(amount, "Montant estimé HT du lot sur la durée (A)")
+    n = as_param(duration_months, "Durée du lot en mois (N)")
+    t = as_param(insertion_rate)
+    s = as_param(
+        transferred_staff_monthly_hours or 0, "Heures mensuelles du personnel à reprendre (S), annexe du DCE"
+    )
+    c = as_param(turnover_per_labour_hour)
+    floor = as_param(floor_hours)
+    figures = [
+        Figure("A", "chiffre d'affaires estimé du lot (A, €)", a.value, a.source, a.tag),
+        Figure("T", "taux d'insertion (T)", t.value, t.source, t.tag),
+        Figure("S", "heures mensuelles du personnel repris (S)", s.value, s.source, s.tag),
+        Figure("N", "durée en mois (N)", n.value, n.source, n.tag),
+        Figure("C", "chiffre d'affaires par heure travaillée (C, €)", c.value, c.source, c.tag),
+    ]
+    missing = [
+        name
+        for name, p in (("amount", a), ("insertion_rate", t), ("turnover_per_labour_hour", c))
+        if p.missing
+    ]
+    if n.missing or not n.value:
+        missing.append("duration_months")
+    if missing:
+        return _missing(CLEANING, figures, rounding, missing)
+    with localcontext() as ctx:
+        ctx.prec = 28
+        # Same as 1 − (S × C) ÷ (A ÷ N), written to avoid dividing twice (exact for round inputs).
+        p = 1 - (s.value * c.value * n.value) / a.value
+        raw = p * a.value / c.value * t.value
+    figures.append(Figure("P", "pondération reprise du personnel (P)", p, "P = 1 − (S × C) ÷ (A ÷ N)"))
+    figures.append(Figure("raw_hours", "heures avant arrondi (I)", raw, "I = P × A ÷ C × T"))
+    if p <= 0 or raw <= 0:
+        return HoursEstimate(
+            method=CLEANING,
+            hours=0,
+            raw_hours=raw,
+            clause_advised=False,
+            reason=(
+                "Pas de clause conseillée : le personnel à reprendre dépasse le potentiel du marché renouvelé "
+                f"(P = {p:.4f} ≤ 0) — PACT Propreté, https://inserpropre.fr/?p=2353."
+            ),
+            rounding=rounding,
+            figures=figures,
+        )
+    hours = round_hours(raw, rounding)
+    return _conclude(CLEANING, hours, raw, floor, figures, rounding)
+
+
+def _conclude(method, hours, raw, floor, figures, rounding):
+    figures.append(Figure("floor_hours", "plancher d'heures", floor.value, floor.source, floor.tag))
+    label = ROUNDING_LABELS[rounding]
+    if floor.value is not None and raw < floor.value:
+        reason = f"Pas de clause conseillée : {hours} h estimées, sous le plancher de {floor.value} h ({floor.source})."
+        return HoursEstimate(method, hours, raw, False, reason, rounding, figures)
+    if hours <= 0:
+        return HoursEstimate(
+            method, 0, raw, False, "Pas de clause conseillée : aucune heure estimée.", rounding, figures
+        )
+    warnings = [] if floor.value is not None else ["Aucun plancher publié pour ce métier (domain.md §9.6)."]
+    reason = f"{hours} h d'insertion estimées (arrondi {label})."
+    return HoursEstimate(method, hours, raw, True, reason, rounding, figures, warnings)
+
+
+def estimate_for_family(
+    amount, family, duration_months=None, transferred_staff_monthly_hours=None, rounding=None
+):
+    """Estimate with a trade family's parameters (its ``method`` picks the formula)."""
+    rounding = rounding or "half_up"
+    params = family.params
+    if family.method == CLEANING and duration_months:
+        result = estimate_cleaning(
+            amount,
+            duration_months,
+            params["insertion_rate"],
+            transferred_staff_monthly_hours or 0,
+            params.get("turnover_per_labour_hour", CLEANING_C),
+            params["floor_hours"] if not params["floor_hours"].missing else CLEANING_FLOOR,
+            rounding,
+        )
+    else:
+        result = estimate_standard(
+            amount,
+            params["labour_share"],
+            params["insertion_rate"],
+            params["loaded_hourly_cost"],
+            params["floor_hours"] if not params["floor_hours"].missing else None,
+            rounding,
+        )
+        if family.method == CLEANING:
+            result.warnings.append(
+                "Durée inconnue : méthode standard appliquée au lieu de la variante propreté."
+            )
+    result.figures.insert(
+        0, Figure("family", "famille de métiers", None, f"{family.id} — {family.label}", family.tag)
+    )
+    return result

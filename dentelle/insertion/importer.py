@@ -1,0 +1,217 @@
+"""Import of monthly hour declarations from a spreadsheet (CSV or XLSX).
+
+Columns (first row, case and accents ignored): marche, mois, modalite, beneficiaire, heures and
+optionally commentaire. Rows become draft declarations that a facilitator validates. The command
+and the upload page run it through ``dentelle.core.importing.run_import`` (dry run by default, one
+transaction, every bad row reported with its line, column and reason).
+"""
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from dentelle.insertion.enums import FulfilmentMode
+from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
+
+REQUIRED = ("marche", "mois", "modalite", "beneficiaire", "heures")
+OPTIONAL = ("commentaire",)
+MAX_HOURS_PER_MONTH = Decimal("300")  # above a full-time month with overtime: surely a typo
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (missing, encoding, headers, format)."""
+
+
+def _key(text):
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+MODES = {}
+for _mode in FulfilmentMode:
+    MODES[_key(_mode.value)] = _mode
+    MODES[_key(_mode.label)] = _mode
+MODES.update(
+    {
+        _key(k): v
+        for k, v in {
+            "embauche directe": FulfilmentMode.DIRECT_HIRE,
+            "mise a disposition": FulfilmentMode.STAFF_PROVISION,
+            "sous-traitance": FulfilmentMode.SUBCONTRACTING,
+            "co-traitance": FulfilmentMode.CO_CONTRACTING,
+            "formation": FulfilmentMode.TRAINING,
+        }.items()
+    }
+)
+
+
+def read_rows(stream, filename):
+    """Yield (line number, {column: text}) from a CSV or XLSX byte stream."""
+    data = stream.read()
+    if Path(filename).suffix.lower() == ".xlsx":
+        rows = _xlsx_rows(data, filename)
+    else:
+        rows = _csv_rows(data, filename)
+    header = next(rows, None)
+    if header is None:
+        raise FileProblem(f"{filename} : fichier vide.")
+    columns = [_key(h) for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise FileProblem(
+            f"{filename}, ligne 1 : colonnes manquantes : {', '.join(missing)} "
+            f"(attendues : {', '.join(REQUIRED + OPTIONAL)})."
+        )
+    for line, values in enumerate(rows, start=2):
+        if not any(str(v or "").strip() for v in values):
+            continue
+        yield line, {c: values[i] if i < len(values) else "" for i, c in enumerate(columns) if c}
+
+
+def _csv_rows(data, filename):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(
+            f"{filename} : encodage non reconnu (octet {exc.start}). Enregistrez le fichier en « CSV UTF-8 »."
+        ) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_rows(data, filename):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise FileProblem(f"{filename} : ce n'est pas un classeur XLSX lisible.") from exc
+    return (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def parse_month(value):
+    if isinstance(value, date):
+        return value.replace(day=1)
+    text = str(value or "").strip()
+    for pattern, order in (
+        (r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", "ym"),
+        (r"(?:\d{1,2}/)?(\d{1,2})/(\d{4})", "my"),
+    ):
+        match = re.fullmatch(pattern, text)
+        if match:
+            a, b = (int(x) for x in match.groups())
+            year, month = (a, b) if order == "ym" else (b, a)
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return date(year, month, 1)
+    raise ValueError(f"mois illisible ({text!r} : attendu AAAA-MM ou MM/AAAA)")
+
+
+def parse_hours(value):
+    text = (
+        str(value if value is not None else "")
+        .strip()
+        .replace("\u202f", "")
+        .replace(" ", "")
+        .replace(",", ".")
+    )
+    try:
+        hours = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(f"nombre d'heures illisible ({value!r})") from exc
+    if not hours.is_finite() or hours <= 0:
+        raise ValueError(f"nombre d'heures non positif ({value!r})")
+    if hours > MAX_HOURS_PER_MONTH:
+        raise ValueError(
+            f"{hours} h pour un mois et une personne : plus de {MAX_HOURS_PER_MONTH} h, vérifier"
+        )
+    return hours.quantize(Decimal("0.01"))
+
+
+def import_declarations(report, *, stream, filename, organisation=None, user=None):
+    report.source = filename
+    contracts = Contract.objects.all()
+    beneficiaries = Beneficiary.objects.all()
+    if organisation is not None:
+        contracts = contracts.filter(organisation=organisation)
+        beneficiaries = beneficiaries.filter(organisation=organisation)
+    contract_by_ref = {}
+    for contract in contracts:
+        contract_by_ref.setdefault(contract.reference.strip().upper(), []).append(contract)
+    beneficiary_by_ref = {}
+    for beneficiary in beneficiaries.only("pk", "pseudonym", "external_reference", "organisation_id"):
+        beneficiary_by_ref[beneficiary.pseudonym.upper()] = beneficiary
+        if beneficiary.external_reference:
+            beneficiary_by_ref.setdefault(beneficiary.external_reference.strip().upper(), beneficiary)
+    existing = set(
+        HoursDeclaration.objects.current()
+        .filter(contract__in=contracts)
+        .values_list("contract_id", "month", "beneficiary_id", "fulfilment_mode")
+    )
+    seen = {}
+    for line, row in read_rows(stream, filename):
+        report.count("lignes lues")
+        ok = True
+        matches = contract_by_ref.get(str(row["marche"] or "").strip().upper(), [])
+        if len(matches) != 1:
+            reason = (
+                "marché inconnu" if not matches else "référence de marché ambiguë (plusieurs organisations)"
+            )
+            report.error(line, "marche", f"{reason} ({row['marche']!r})")
+            ok = False
+        contract = matches[0] if len(matches) == 1 else None
+        try:
+            month = parse_month(row["mois"])
+        except ValueError as exc:
+            report.error(line, "mois", str(exc))
+            ok, month = False, None
+        if contract and month and not (contract.start_date.replace(day=1) <= month <= contract.end_date):
+            report.error(line, "mois", f"{month:%m/%Y} hors de l'exécution du marché {contract.reference}")
+            ok = False
+        mode = MODES.get(_key(row["modalite"]))
+        if mode is None:
+            report.error(line, "modalite", f"modalité inconnue ({row['modalite']!r})")
+            ok = False
+        beneficiary = beneficiary_by_ref.get(str(row["beneficiaire"] or "").strip().upper())
+        if beneficiary is None:
+            report.error(line, "beneficiaire", f"bénéficiaire inconnu ({row['beneficiaire']!r})")
+            ok = False
+        elif contract and beneficiary.organisation_id != contract.organisation_id:
+            report.error(line, "beneficiaire", "bénéficiaire d'une autre organisation que le marché")
+            ok = False
+        try:
+            hours = parse_hours(row["heures"])
+        except ValueError as exc:
+            report.error(line, "heures", str(exc))
+            ok = False
+        if not ok:
+            continue
+        key = (contract.pk, month, beneficiary.pk, mode.value)
+        if key in existing:
+            report.error(
+                line,
+                "",
+                "déjà déclaré pour ce marché, ce mois, ce bénéficiaire et cette modalité : "
+                "utiliser une correction",
+            )
+            continue
+        if key in seen:
+            report.error(line, "", f"doublon de la ligne {seen[key]}")
+            continue
+        seen[key] = line
+        HoursDeclaration.objects.create(
+            contract=contract,
+            month=month,
+            fulfilment_mode=mode,
+            beneficiary=beneficiary,
+            hours=hours,
+            created_by=user,
+            comment=str(row.get("commentaire") or "")[:300],
+        )
+        report.count("déclarations créées")
+        report.count("heures déclarées", int(hours))

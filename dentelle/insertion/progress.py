@@ -1,0 +1,257 @@
+"""Progress toward the annual objective of insertion hours (pure: stdlib and numpy only).
+
+Three streams, for a year seen from a date ``as_of``:
+
+- realised: validated hours declared for months up to ``as_of``'s month;
+- committed: hours required by contracts signed by ``as_of``, spread evenly over their execution
+  months (month of start to month of end, both included) — only the months in the year count;
+- pipeline: hours estimated on accepted scanner findings not yet awarded (no dates: a potential).
+
+Projection of the year end (documented rule, no source gives one):
+    delivery_rate = realised / committed over the elapsed months (1 when nothing was committed yet,
+                    capped at MAX_DELIVERY_RATE so a single early over-delivery does not run away)
+    projection    = realised + committed over the remaining months × delivery_rate
+    gap           = objective − projection
+    hours_to_find = max(0, gap − pipeline)
+Status: "on_track" when projection ≥ objective, "pipeline_covers" when the pipeline would close the
+gap, "at_risk" otherwise.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+MONTHS = 12
+MAX_DELIVERY_RATE = 1.5
+DIMENSIONS = ("service", "department", "trade_family", "fulfilment_mode")
+MISSING = "—"
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A categorical column: integer codes into ``labels`` (cheap to aggregate with bincount)."""
+
+    codes: np.ndarray
+    labels: tuple
+
+    @classmethod
+    def encode(cls, values):
+        index = {}
+        codes = np.fromiter((index.setdefault(v or MISSING, len(index)) for v in values), dtype=np.int64)
+        return cls(codes, tuple(index))
+
+
+@dataclass
+class Realised:
+    """Validated hours, one row per declaration or per pre-aggregated group (month 1–12)."""
+
+    month: np.ndarray
+    hours: np.ndarray
+    dims: dict = field(default_factory=dict)  # dimension name -> Coded
+
+    @classmethod
+    def from_records(cls, records):
+        """records: iterables of dicts with month (1–12), hours and any of DIMENSIONS."""
+        records = list(records)
+        month = np.array([r["month"] for r in records], dtype=np.int64)
+        hours = np.array([float(r["hours"]) for r in records], dtype=np.float64)
+        dims = {name: Coded.encode(r.get(name, "") for r in records) for name in DIMENSIONS}
+        return cls(month, hours, dims)
+
+
+@dataclass(frozen=True)
+class CommittedContract:
+    signed_on: date
+    start: date
+    end: date
+    required_hours: float
+    service: str = ""
+    department: str = ""
+    trade_family: str = ""
+
+
+@dataclass(frozen=True)
+class PipelineItem:
+    estimated_hours: float
+    service: str = ""
+    department: str = ""
+    trade_family: str = ""
+
+
+@dataclass
+class BreakdownRow:
+    key: str
+    realised: float = 0.0
+    committed: float = 0.0
+    committed_to_date: float = 0.0
+    pipeline: float = 0.0
+    projection: float = 0.0
+
+
+@dataclass
+class Progress:
+    year: int
+    as_of: date
+    objective: float
+    elapsed_months: int
+    realised: float
+    committed: float
+    committed_to_date: float
+    pipeline: float
+    delivery_rate: float
+    projection: float
+    gap: float
+    hours_to_find: float
+    status: str
+    monthly_realised: list
+    monthly_committed: list
+    cumulative_realised: list
+    cumulative_projection: list
+    breakdowns: dict
+
+    @property
+    def message(self):
+        return status_message(self)
+
+    def as_dict(self):
+        data = {k: v for k, v in vars(self).items() if k != "breakdowns"}
+        data["as_of"] = self.as_of.isoformat()
+        data["message"] = self.message
+        data["breakdowns"] = {name: [vars(row) for row in rows] for name, rows in self.breakdowns.items()}
+        return data
+
+
+def status_message(progress):
+    fmt = _hours_fr
+    if progress.status == "on_track":
+        return (
+            f"En bonne voie : la projection de fin d'année ({fmt(progress.projection)}) atteint "
+            f"l'objectif de {fmt(progress.objective)}."
+        )
+    if progress.status == "pipeline_covers":
+        return (
+            f"À risque : il manque {fmt(progress.gap)} sur les marchés signés ; les recommandations "
+            f"acceptées non encore attribuées ({fmt(progress.pipeline)}) suffiraient si elles aboutissent."
+        )
+    return (
+        f"À risque : il reste {fmt(progress.hours_to_find)} à trouver au-delà des marchés signés et "
+        f"des recommandations acceptées pour atteindre {fmt(progress.objective)}."
+    )
+
+
+def _hours_fr(value):
+    return f"{round(value):,} h".replace(",", "\u202f")
+
+
+def elapsed_months(year, as_of):
+    """Months of ``year`` that have started by ``as_of`` (0–12)."""
+    if as_of.year < year:
+        return 0
+    if as_of.year > year:
+        return MONTHS
+    return as_of.month
+
+
+def committed_matrix(contracts, year, as_of):
+    """Hours per contract per month of ``year`` (contracts × 12), for contracts signed by ``as_of``."""
+    signed = [c for c in contracts if c.signed_on <= as_of]
+    if not signed:
+        return signed, np.zeros((0, MONTHS))
+    start = np.array([c.start.year * 12 + c.start.month - 1 for c in signed])
+    end = np.array([c.end.year * 12 + c.end.month - 1 for c in signed])
+    required = np.array([float(c.required_hours) for c in signed])
+    per_month = required / np.maximum(end - start + 1, 1)
+    months = year * 12 + np.arange(MONTHS)
+    active = (months[None, :] >= start[:, None]) & (months[None, :] <= end[:, None])
+    return signed, active * per_month[:, None]
+
+
+def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pipeline=()):
+    elapsed = elapsed_months(year, as_of)
+    realised = realised or Realised(np.zeros(0, np.int64), np.zeros(0))
+    in_time = (realised.month >= 1) & (realised.month <= elapsed)
+    month_idx = realised.month[in_time] - 1
+    hours = realised.hours[in_time]
+    monthly_realised = np.bincount(month_idx, weights=hours, minlength=MONTHS)[:MONTHS]
+
+    signed, matrix = committed_matrix(list(contracts), year, as_of)
+    monthly_committed = matrix.sum(axis=0) if len(signed) else np.zeros(MONTHS)
+
+    total_realised = float(monthly_realised.sum())
+    committed_to_date = float(monthly_committed[:elapsed].sum())
+    committed_remaining = float(monthly_committed[elapsed:].sum())
+    rate = _delivery_rate(total_realised, committed_to_date)
+    projection = total_realised + committed_remaining * rate
+    pipeline = list(pipeline)
+    pipeline_hours = float(sum(float(p.estimated_hours) for p in pipeline))
+    objective = float(objective)
+    gap = objective - projection
+    hours_to_find = max(0.0, gap - pipeline_hours)
+    if gap <= 0:
+        status = "on_track"
+    elif hours_to_find <= 0:
+        status = "pipeline_covers"
+    else:
+        status = "at_risk"
+
+    projected_months = monthly_realised.copy()
+    projected_months[elapsed:] = monthly_committed[elapsed:] * rate
+    breakdowns = {
+        name: _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline)
+        for name in DIMENSIONS
+    }
+    return Progress(
+        year=year,
+        as_of=as_of,
+        objective=objective,
+        elapsed_months=elapsed,
+        realised=total_realised,
+        committed=float(monthly_committed.sum()),
+        committed_to_date=committed_to_date,
+        pipeline=pipeline_hours,
+        delivery_rate=rate,
+        projection=projection,
+        gap=gap,
+        hours_to_find=hours_to_find,
+        status=status,
+        monthly_realised=monthly_realised.tolist(),
+        monthly_committed=monthly_committed.tolist(),
+        cumulative_realised=np.cumsum(monthly_realised)[:elapsed].tolist(),
+        cumulative_projection=np.cumsum(projected_months).tolist(),
+        breakdowns=breakdowns,
+    )
+
+
+def _delivery_rate(realised, committed_to_date):
+    if committed_to_date <= 0:
+        return 1.0
+    return min(realised / committed_to_date, MAX_DELIVERY_RATE)
+
+
+def _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline):
+    rows = {}
+
+    def row(key):
+        key = key or MISSING
+        if key not in rows:
+            rows[key] = BreakdownRow(key)
+        return rows[key]
+
+    coded = realised.dims.get(name)
+    if coded is not None and len(coded.labels):
+        sums = np.bincount(coded.codes[in_time], weights=realised.hours[in_time], minlength=len(coded.labels))
+        for label, value in zip(coded.labels, sums, strict=False):
+            if value:
+                row(label).realised += float(value)
+    if name != "fulfilment_mode":  # contracts and findings have no fulfilment mode
+        for contract, months in zip(signed, matrix, strict=True):
+            r = row(getattr(contract, name))
+            r.committed += float(months.sum())
+            r.committed_to_date += float(months[:elapsed].sum())
+            r.projection += float(months[elapsed:].sum()) * rate
+        for item in pipeline:
+            row(getattr(item, name)).pipeline += float(item.estimated_hours)
+    for r in rows.values():
+        r.projection += r.realised
+    return sorted(rows.values(), key=lambda r: (-(r.realised + r.committed + r.pipeline), r.key))

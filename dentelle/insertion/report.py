@@ -1,0 +1,154 @@
+"""Yearly report of the social clauses (domain §7.2). Aggregates only: no pseudonym, no personal field.
+
+Scope: validated hours of the year on the organisation's contracts, and the beneficiaries who worked
+them. Shares are of beneficiaries. "Young people without qualification": under-26 with the clause
+category YOUTH_LOW_QUALIFICATION, or with the IAE criteria JEUNE and CAP_BEP.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Sum
+
+from dentelle.core.exports import xlsx_bytes
+from dentelle.insertion.enums import (
+    EMPLOYMENT_OUTCOMES,
+    ClauseCategory,
+    ExitOutcome,
+    FulfilmentMode,
+    IaeCriterion,
+)
+from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
+
+
+@dataclass
+class YearReport:
+    organisation: str
+    year: int
+    summary: list = field(default_factory=list)  # (label, value)
+    tables: list = field(default_factory=list)  # (title, header, rows)
+
+    def xlsx(self):
+        sheets = [("Synthèse", ["Indicateur", "Valeur"], self.summary)]
+        return xlsx_bytes(sheets + self.tables)
+
+
+def _pct(part, total):
+    return round(100 * part / total, 1) if total else 0.0
+
+
+def _h(value):
+    return round(float(value or 0), 1)
+
+
+def is_young_without_qualification(b):
+    return ClauseCategory.YOUTH_LOW_QUALIFICATION in b["clause_categories"] or (
+        IaeCriterion.JEUNE in b["iae_criteria"] and IaeCriterion.CAP_BEP in b["iae_criteria"]
+    )
+
+
+def build_report(organisation, year):
+    realised = HoursDeclaration.objects.realised().filter(
+        contract__organisation=organisation, month__gte=date(year, 1, 1), month__lte=date(year, 12, 31)
+    )
+    per_pair = list(
+        realised.values_list("contract_id", "beneficiary_id", "fulfilment_mode")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    contract_ids = {c for c, _, _, _ in per_pair}
+    contracts = {
+        c.pk: c for c in Contract.objects.filter(pk__in=contract_ids).select_related("buyer_service")
+    }
+    beneficiary_hours = defaultdict(float)
+    for _, b, _, h in per_pair:
+        beneficiary_hours[b] += float(h)
+    beneficiaries = list(
+        Beneficiary.objects.filter(pk__in=beneficiary_hours).values(
+            "pk",
+            "sex",
+            "age_band",
+            "is_qpv",
+            "department_code",
+            "clause_categories",
+            "iae_criteria",
+            "employment_months",
+            "exit_outcome",
+        )
+    )
+    n = len(beneficiaries)
+    total = sum(beneficiary_hours.values())
+    women = sum(1 for b in beneficiaries if b["sex"] == "F")
+    qpv = sum(1 for b in beneficiaries if b["is_qpv"])
+    young = sum(1 for b in beneficiaries if is_young_without_qualification(b))
+    durations = [float(b["employment_months"]) for b in beneficiaries if b["employment_months"] is not None]
+    exits = Counter(b["exit_outcome"] for b in beneficiaries)
+    exited = n - exits.get(ExitOutcome.ONGOING, 0)
+    employed = sum(exits.get(o, 0) for o in EMPLOYMENT_OUTCOMES)
+
+    report = YearReport(str(organisation), year)
+    report.summary = [
+        ("Année", year),
+        ("Heures d'insertion réalisées (validées)", _h(total)),
+        ("Bénéficiaires", n),
+        ("Marchés avec heures réalisées", len(contract_ids)),
+        ("Contrats de travail des bénéficiaires (durée connue)", len(durations)),
+        ("Durée moyenne des contrats (mois)", round(sum(durations) / len(durations), 1) if durations else 0),
+        ("Part de femmes (%)", _pct(women, n)),
+        ("Part de résidents QPV (%)", _pct(qpv, n)),
+        ("Part de jeunes de moins de 26 ans sans qualification (%)", _pct(young, n)),
+        ("Sorties : part en emploi (%)", _pct(employed, exited)),
+    ]
+
+    by_criterion = Counter()
+    hours_by_criterion = defaultdict(float)
+    for b in beneficiaries:
+        for code in set(b["clause_categories"]) | set(b["iae_criteria"]):
+            by_criterion[code] += 1
+            hours_by_criterion[code] += beneficiary_hours[b["pk"]]
+    labels = {**dict(ClauseCategory.choices), **{k: f"Critère IAE : {v}" for k, v in IaeCriterion.choices}}
+    report.tables.append(
+        (
+            "Par public éligible",
+            ["Code", "Public ou critère", "Bénéficiaires", "Heures"],
+            [
+                [c, labels.get(c, c), by_criterion[c], _h(hours_by_criterion[c])]
+                for c, _ in by_criterion.most_common()
+            ],
+        )
+    )
+
+    def grouped(title, first_col, key_of):
+        hours, people = defaultdict(float), defaultdict(set)
+        for contract_id, b, _, h in per_pair:
+            key = key_of(contracts[contract_id]) or "Non renseigné"
+            hours[key] += float(h)
+            people[key].add(b)
+        rows = [[k, _h(v), len(people[k])] for k, v in sorted(hours.items(), key=lambda kv: -kv[1])]
+        report.tables.append((title, [first_col, "Heures", "Bénéficiaires"], rows))
+
+    grouped("Par département", "Département d'exécution", lambda c: c.department_code)
+    grouped("Par grand projet", "Grand projet ou opération", lambda c: c.project_name)
+    grouped("Par acheteur", "Service acheteur", lambda c: c.buyer_service.name if c.buyer_service else "")
+    mode_hours = defaultdict(float)
+    for _, _, mode, h in per_pair:
+        mode_hours[mode] += float(h)
+    report.tables.append(
+        (
+            "Par modalité",
+            ["Modalité", "Heures"],
+            [[FulfilmentMode(m).label, _h(v)] for m, v in sorted(mode_hours.items(), key=lambda kv: -kv[1])],
+        )
+    )
+    report.tables.append(
+        (
+            "Sorties",
+            ["Situation à la sortie", "Bénéficiaires", "Part des sorties (%)"],
+            [
+                [ExitOutcome(o).label, exits.get(o, 0), _pct(exits.get(o, 0), exited) if o else ""]
+                for o in ExitOutcome.values
+            ],
+        )
+    )
+    return report

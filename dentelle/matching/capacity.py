@@ -1,0 +1,63 @@
+"""Capacity criterion: the lot's annual amount against what is known of a structure (pure: numpy).
+
+Each known measure gives a sub-score; the tightest one wins. Unknown capacity is neutral
+(`capacity.unknown` in the weights), never zero: most structures have not declared figures, so the
+work is done on the few rows that have some.
+"""
+
+import numpy as np
+
+MEASURES = ("turnover", "largest_contract", "fte", "free_monthly_hours")
+
+
+def _decay(ratio, zero_ratio):
+    """1 while ratio ≤ 1, then log-linear down to 0 at `zero_ratio` (NaN stays NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = 1.0 - np.log(np.maximum(ratio, 1.0)) / np.log(zero_ratio)
+    return np.clip(value, 0.0, 1.0)
+
+
+def _known(values):
+    """Measure values with unknown (NaN) and non-positive figures as NaN."""
+    return np.where(values > 0, values, np.nan)
+
+
+def capacity_parts(arrays, annual_amount, params, rows=None):
+    """Sub-score per measure for `rows` (all structures by default), NaN where unknown."""
+    amount = float(annual_amount)
+    pick = (lambda a: a) if rows is None else (lambda a: a[rows])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        turnover_ratio = amount / (params["max_turnover_share"] * _known(pick(arrays.turnover)))
+        contract_ratio = amount / (params["largest_contract_factor"] * _known(pick(arrays.largest_contract)))
+        fte_ratio = (amount / params["revenue_per_fte"]) / (
+            params["max_fte_share"] * _known(pick(arrays.fte))
+        )
+        hours_ratio = (amount / params["hourly_revenue"] / 12.0) / _known(pick(arrays.free_monthly_hours))
+    return {
+        "turnover": _decay(turnover_ratio, params["turnover_zero_ratio"]),
+        "largest_contract": _decay(contract_ratio, params["largest_contract_zero_ratio"]),
+        "fte": _decay(fte_ratio, params["fte_zero_ratio"]),
+        "free_monthly_hours": _decay(hours_ratio, params["fte_zero_ratio"]),
+    }
+
+
+def capacity_scores(arrays, annual_amount, params):
+    """Capacity part in [0, 1]: the tightest known measure; `unknown` when nothing is known.
+
+    Returns (scores, parts) where parts maps each measure to a full-length array (NaN = unknown).
+    """
+    scores = np.full(arrays.n, params["unknown"])
+    if annual_amount is None or annual_amount <= 0:
+        return scores, {}
+    rows = arrays.capacity_rows
+    sub = capacity_parts(arrays, annual_amount, params, rows)
+    stacked = np.vstack([sub[name] for name in MEASURES])
+    known = ~np.all(np.isnan(stacked), axis=0)
+    tightest = np.min(np.where(np.isnan(stacked), np.inf, stacked), axis=0)
+    scores[rows[known]] = tightest[known]
+    parts = {}
+    for name in MEASURES:
+        full = np.full(arrays.n, np.nan)
+        full[rows] = sub[name]
+        parts[name] = full
+    return scores, parts

@@ -1,0 +1,182 @@
+"""The in-memory SIAE index: structure features as numpy arrays, built once from the database.
+
+`get_structure_index()` returns cached `StructureArrays`; it rebuilds when the directory changed
+(version = counts and last update times of structures, competences, areas, capacities and won
+contracts), checked at most every `CHECK_SECONDS`, and at once after a save in this process (signals).
+"""
+
+import threading
+import time
+
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+
+from dentelle.matching.places import cpv_labels, department_regions, place_names
+from dentelle.matching.structures import AreaRecord, CompetenceRecord, StructureRecord, build_structure_arrays
+from dentelle.matching.weights import load_weights
+from dentelle.referentials.models import NafCode
+from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae, WonContract
+from dentelle.siaes.querysets import cpv_prefix
+
+CHECK_SECONDS = 0.0  # always compare the fingerprint (5 cheap aggregates); batches pass arrays explicitly
+_lock = threading.Lock()
+_state = {"arrays": None, "version": None, "checked_at": 0.0, "dirty": True}
+
+
+def directory_version():
+    """A cheap fingerprint of everything the index reads."""
+    parts = []
+    for model, stamp in ((Siae, "updated_at"), (Capacity, "updated_at"), (Competence, "created_at")):
+        row = model.objects.aggregate(n=Count("pk"), last=Max(stamp), top=Max("pk"))
+        parts.append((row["n"], str(row["last"]), row["top"]))
+    for model in (ServiceArea, WonContract):
+        row = model.objects.aggregate(n=Count("pk"), top=Max("pk"))
+        parts.append((row["n"], row["top"]))
+    return tuple(parts)
+
+
+def invalidate_structure_index(**_kwargs):
+    _state["dirty"] = True
+
+
+for _model in (Siae, Competence, ServiceArea, Capacity, WonContract):
+    post_save.connect(
+        invalidate_structure_index, sender=_model, dispatch_uid=f"matching-index-{_model.__name__}"
+    )
+    post_delete.connect(
+        invalidate_structure_index, sender=_model, dispatch_uid=f"matching-index-del-{_model.__name__}"
+    )
+
+
+def get_structure_index(force=False):
+    now = time.monotonic()
+    with _lock:
+        arrays = _state["arrays"]
+        if (
+            arrays is not None
+            and not force
+            and not _state["dirty"]
+            and now - _state["checked_at"] < CHECK_SECONDS
+        ):
+            return arrays
+        version = directory_version()
+        _state["checked_at"] = now
+        if arrays is None or force or version != _state["version"]:
+            arrays = build_index_from_db(version)
+            _state.update(arrays=arrays, version=version)
+        _state["dirty"] = False
+        return arrays
+
+
+def structure_records(queryset=None):
+    """StructureRecords of the directory (every structure: inactive ones are gated in scoring)."""
+    labels = cpv_labels()
+    naf_labels = dict(NafCode.objects.values_list("code", "label"))
+    siaes = list(
+        (queryset if queryset is not None else Siae.objects.all())
+        .order_by("pk")
+        .values(
+            "pk",
+            "siret",
+            "name",
+            "brand",
+            "kind",
+            "is_active",
+            "naf",
+            "department_code",
+            "region_code",
+            "commune_insee_code",
+            "latitude",
+            "longitude",
+            "description",
+            "offers_service_provision",
+            "offers_staff_provision",
+            "offers_goods_production",
+        )
+    )
+    competences, areas, capacities, won = {}, {}, {}, {}
+    for siae_id, prefix, origin in Competence.objects.values_list("siae_id", "cpv_prefix", "origin"):
+        competences.setdefault(siae_id, []).append((prefix, origin))
+    for siae_id, kind, code, radius in ServiceArea.objects.values_list(
+        "siae_id", "kind", "code", "radius_km"
+    ):
+        areas.setdefault(siae_id, []).append(AreaRecord(kind, code, radius))
+    for siae_id, metric, value in Capacity.objects.values_list("siae_id", "metric", "value"):
+        capacities.setdefault(siae_id, {})[metric] = float(value)
+    for pk, siae_id, decp_id, cpv in WonContract.objects.exclude(cpv_code="").values_list(
+        "pk", "siae_id", "decp_id", "cpv_code"
+    ):
+        won.setdefault(siae_id, []).append((cpv, decp_id or f"won:{pk}"))
+
+    records = []
+    for row in siaes:
+        pk = row["pk"]
+        rows = []
+        won_prefixes = set()
+        # Won contracts become competences with their contract as evidence, so the evaluation can leave
+        # one contract out; a won_contract Competence row without its contract is kept as is.
+        for cpv, evidence in won.get(pk, []):
+            prefix = cpv_prefix(cpv)
+            won_prefixes.add(prefix)
+            rows.append(CompetenceRecord(prefix, "won_contract", evidence))
+        profile_labels = []
+        for prefix, origin in competences.get(pk, []):
+            if origin == "won_contract" and prefix in won_prefixes:
+                continue
+            rows.append(CompetenceRecord(prefix, origin))
+            if origin not in {"won_contract", "kind"}:  # kind defaults say nothing about this structure
+                profile_labels.append(labels.get((prefix + "00000000")[:8], ""))
+        naf = row["naf"]
+        naf_label = naf_labels.get(f"{naf[:2]}.{naf[2:]}" if len(naf) == 5 else naf, "")
+        capacity = capacities.get(pk, {})
+        fte = None
+        if "insertion_fte" in capacity or "permanent_fte" in capacity:
+            fte = capacity.get("insertion_fte", 0.0) + capacity.get("permanent_fte", 0.0)
+        elif "authorised_places" in capacity:
+            fte = capacity["authorised_places"]  # ESAT: authorised places ≈ workers
+        offers = tuple(
+            name
+            for name, flag in (
+                ("service_provision", row["offers_service_provision"]),
+                ("staff_provision", row["offers_staff_provision"]),
+                ("goods_production", row["offers_goods_production"]),
+            )
+            if flag
+        )
+        records.append(
+            StructureRecord(
+                pk=pk,
+                name=row["brand"] or row["name"],
+                kind=row["kind"],
+                siret=row["siret"],
+                is_active=row["is_active"],
+                department_code=row["department_code"],
+                region_code=row["region_code"],
+                commune_code=row["commune_insee_code"],
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+                competences=rows,
+                areas=areas.get(pk, []),
+                turnover=capacity.get("annual_turnover"),
+                largest_contract=capacity.get("largest_contract"),
+                fte=fte,
+                free_monthly_hours=capacity.get("free_monthly_hours"),
+                offers=offers,
+                profile_text=" ".join(
+                    [row["name"], row["brand"], naf_label, row["description"][:1000], *profile_labels]
+                ),
+            )
+        )
+    return records
+
+
+def build_index_from_db(version=None, records=None):
+    weights = load_weights()
+    return build_structure_arrays(
+        records if records is not None else structure_records(),
+        department_region=department_regions(),
+        place_names=place_names(),
+        origin_weights=weights.origin_weights,
+        default_radius_km=weights.territory["default_radius_km"],
+        version=version,
+    )

@@ -1,0 +1,134 @@
+"""Referential look-ups the matching needs: places, CPV labels, department → region.
+
+Everything comes from the referentials helper's in-memory index (`get_index()`, rebuilt when the
+referential rows change); places are memoised per index object, so a 2,000-lot plan costs no query.
+"""
+
+from dentelle.matching.territory import PlaceFacts
+from dentelle.referentials.index import get_index
+
+NATIONAL_WORDS = {
+    "france",
+    "national",
+    "nationale",
+    "france entiere",
+    "france entière",
+    "fr",
+    "national (fr)",
+}
+_cache = {"index": None, "places": {}, "texts": {}}
+
+
+def _index():
+    index = get_index()
+    if _cache["index"] is not index:
+        _cache.update(index=index, places={}, texts={})
+    return index
+
+
+def department_regions():
+    return dict(_index().department_region)
+
+
+def place_names():
+    index = _index()
+    names = {("department", code): name for code, (name, _region) in index.departments.items()}
+    names.update({("region", code): name for code, name in index.regions.items()})
+    return names
+
+
+def cpv_labels():
+    return {code: info.label_fr for code, info in _index().cpv_codes.items()}
+
+
+def cpv_label(code):
+    return _index().cpv_label((str(code) + "00000000")[:8]) or ""
+
+
+def national_place():
+    return PlaceFacts("national", "FR", "France entière")
+
+
+def place_of(kind, code, name=""):
+    """PlaceFacts of an INSEE-coded place (commune, department, region, epci, ept, national) or None."""
+    index = _index()
+    key = (kind, code, name)
+    if key not in _cache["places"]:
+        _cache["places"][key] = _build_place(index, (kind or "").lower(), (code or "").strip().upper(), name)
+    return _cache["places"][key]
+
+
+def _build_place(index, kind, code, name):
+    if kind == "national":
+        return national_place()
+    if kind == "commune":
+        commune = index.commune(code)
+        if commune is None:
+            return None
+        return PlaceFacts(
+            "commune",
+            code,
+            name or commune.name,
+            commune.latitude,
+            commune.longitude,
+            (commune.department_code,),
+            (code,),
+        )
+    if kind == "department":
+        if code not in index.departments:
+            return None
+        communes = [c for c in index.communes.values() if c.department_code == code and c.kind == "COM"]
+        return _area_place("department", code, name or index.departments[code][0], communes, (code,))
+    if kind == "region":
+        if code not in index.regions:
+            return None
+        depts = tuple(sorted(d for d, r in index.department_region.items() if r == code))
+        communes = [c for c in index.communes.values() if c.region_code == code and c.kind == "COM"]
+        return _area_place("region", code, name or index.regions[code], communes, depts)
+    if kind in {"epci", "ept"}:
+        members = [index.commune(c) for c in index.communes_of_grouping(code)]
+        members = [c for c in members if c is not None]
+        if not members:
+            return None
+        grouping = index.groupings.get(code)
+        depts = tuple(sorted({c.department_code for c in members}))
+        place = _area_place(kind, code, name or (grouping.name if grouping else code), members, depts)
+        return PlaceFacts(
+            kind,
+            code,
+            place.name,
+            place.latitude,
+            place.longitude,
+            depts,
+            tuple(c.insee_code for c in members),
+        )
+    return None
+
+
+def _area_place(kind, code, name, communes, depts):
+    """A wide place gets the population-weighted centre of its communes as its point."""
+    points = [(c.latitude, c.longitude, c.population or 1) for c in communes if c.latitude is not None]
+    lat = lon = None
+    if points:
+        total = sum(p for _, _, p in points)
+        lat = sum(la * p for la, _, p in points) / total
+        lon = sum(lo * p for _, lo, p in points) / total
+    return PlaceFacts(kind, code, name, lat, lon, tuple(depts))
+
+
+def resolve_place_text(text):
+    """PlaceFacts of a free-text place ('Saint-Denis (93)', '93', 'Île-de-France', '93001', 'France')."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if text.lower() in NATIONAL_WORDS:
+        return national_place()
+    index = _index()
+    if len(text) == 5 and index.commune(text) is not None:
+        return place_of("commune", text.upper())  # an INSEE code is taken as such
+    if text not in _cache["texts"]:
+        from dentelle.referentials.places import resolve_place
+
+        resolved = resolve_place(text)
+        _cache["texts"][text] = place_of(resolved.kind, resolved.code, resolved.name) if resolved else None
+    return _cache["texts"][text]

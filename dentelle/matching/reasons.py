@@ -1,0 +1,248 @@
+"""French reasons behind one structure's score ("pourquoi ce score"), from a ScoreResult (pure)."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dentelle.matching.scoring import CRITERIA_LABELS, best_competence_row
+from dentelle.matching.structures import AREA_KINDS
+from dentelle.siaes.kinds import reservation_note
+
+ORIGIN_LABELS = {
+    "declared": "déclarée par la structure",
+    "naf": "déduite de son code NAF",
+    "won_contract": "apprise d'un marché remporté",
+    "sourcing": "relevée lors du sourcing",
+    "kind": "déduite de son type",
+}
+MODE_LABELS = {
+    "staff_provision": "mise à disposition de personnel",
+    "services": "prestation de services",
+    "works": "travaux",
+    "supplies": "fournitures",
+}
+CAPACITY_LABELS = {
+    "turnover": "chiffre d'affaires",
+    "largest_contract": "plus gros marché réalisé",
+    "fte": "effectif (ETP)",
+    "free_monthly_hours": "heures mensuelles disponibles",
+}
+
+
+@dataclass
+class CriterionExplanation:
+    criterion: str
+    label: str
+    value: float
+    weight: float
+    reasons: list = field(default_factory=list)
+
+
+@dataclass
+class Explanation:
+    row: int
+    pk: int
+    name: str
+    kind: str
+    score: float
+    eligible: bool
+    criteria: list
+    blocking: list = field(default_factory=list)
+
+    def as_dict(self):
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "eligible": self.eligible,
+            "blocking": self.blocking,
+            "criteria": [
+                {
+                    "criterion": c.criterion,
+                    "label": c.label,
+                    "value": round(c.value, 4),
+                    "weight": c.weight,
+                    "reasons": c.reasons,
+                }
+                for c in self.criteria
+            ],
+        }
+
+
+def _euros(value):
+    return f"{value:,.0f} €".replace(",", " ")
+
+
+def _place_name(arrays, kind, code):
+    name = arrays.names_of_places.get((kind, code))
+    return f"{name} ({code})" if name else code
+
+
+def competence_reasons(query, arrays, result, row, cpv_label):
+    reasons = []
+    comp_row = best_competence_row(arrays, result.comp_row_value, row)
+    if comp_row >= 0:
+        code = arrays.comp_codes[comp_row]
+        origin = ORIGIN_LABELS.get(arrays.comp_origins[comp_row], arrays.comp_origins[comp_row])
+        label = cpv_label(code) or ""
+        lot_code = query.cpv_codes[0] if query.cpv_codes else ""
+        relation = (
+            "identique au code du lot"
+            if code.rstrip("0") == str(lot_code).rstrip("0")
+            else f"proche du lot {lot_code}"
+        )
+        reasons.append(
+            f"Compétence CPV {code} {label} ({origin}), {relation} : {result.cpv_part[row]:.2f}.".replace(
+                "  ", " "
+            )
+        )
+    elif (arrays.comp_struct == row).any():
+        reasons.append("Aucune de ses compétences déclarées n'est dans la même division CPV que le lot.")
+    else:
+        reasons.append("Aucune compétence CPV connue pour cette structure.")
+    if result.text_part[row] > 0:
+        words = arrays.text.shared_terms(query.text, row, arrays.profiles)
+        shown = ", ".join(words[:6]) if words else "termes proches"
+        reasons.append(
+            f"Le profil de la structure partage avec l'objet du lot : {shown} ({result.text_part[row]:.2f})."
+        )
+    return reasons
+
+
+def territory_reasons(query, arrays, result, row):
+    place = query.place
+    if place is None:
+        return ["Lieu d'exécution inconnu : critère neutre."]
+    reasons = []
+    rows = np.flatnonzero(arrays.area_struct == row)
+    declared = bool(rows.size) and bool(arrays.area_declared[rows].all())
+    described = []
+    for r in rows:
+        kind = AREA_KINDS[arrays.area_kind[r]]
+        if kind == "national":
+            described.append("France entière")
+        elif kind == "region" and arrays.area_region[r] >= 0:
+            described.append("région " + _place_name(arrays, "region", arrays.regions[arrays.area_region[r]]))
+        elif kind == "department" and arrays.area_dept[r] >= 0:
+            described.append(
+                "département " + _place_name(arrays, "department", arrays.departments[arrays.area_dept[r]])
+            )
+        elif kind == "commune":
+            described.append("commune " + _place_name(arrays, "commune", str(arrays.area_commune[r])))
+        elif kind == "radius":
+            described.append(f"{arrays.area_radius[r]:.0f} km autour de son site")
+    zone = ", ".join(described) or "non renseignée"
+    prefix = "Zone d'intervention" if declared else "Zone d'intervention non déclarée, par défaut"
+    reasons.append(f"{prefix} : {zone}.")
+    share = result.coverage_share[row]
+    place_label = place.name or place.code or "le lieu d'exécution"
+    if share >= 0.999:
+        reasons.append(f"Couvre tout le lieu d'exécution ({place_label}).")
+    elif share > 0:
+        part = _covered_part(arrays, place, rows)
+        reasons.append(
+            f"Couvre une partie du lieu d'exécution ({place_label}) : {part} (environ {share:.0%})."
+        )
+    else:
+        reasons.append(f"Le lieu d'exécution ({place_label}) est hors de sa zone d'intervention.")
+    distance = result.distance_km[row]
+    if not np.isnan(distance):
+        where = "dans le périmètre du lot" if distance == 0 else f"à {distance:.0f} km du lieu d'exécution"
+        reasons.append(f"Site {where}.")
+    else:
+        reasons.append("Coordonnées du site inconnues : distance non prise en compte.")
+    return reasons
+
+
+def _covered_part(arrays, place, rows):
+    wanted = set(place.department_codes)
+    parts = []
+    for r in rows:
+        kind = AREA_KINDS[arrays.area_kind[r]]
+        if kind == "region" and arrays.area_region[r] >= 0:
+            region = arrays.area_region[r]
+            depts = [
+                d
+                for i, d in enumerate(arrays.departments)
+                if arrays.department_region_idx[i] == region and (place.is_national or d in wanted)
+            ]
+            parts.append("départements " + ", ".join(depts))
+        elif kind in {"department", "commune"} and arrays.area_dept[r] >= 0:
+            code = arrays.departments[arrays.area_dept[r]]
+            if kind == "commune":
+                parts.append("commune " + _place_name(arrays, "commune", str(arrays.area_commune[r])))
+            else:
+                parts.append("département " + _place_name(arrays, "department", code))
+        elif kind == "radius":
+            site = arrays.dept_idx[arrays.area_struct[r]]
+            if site >= 0:
+                parts.append(
+                    f"autour de son site, département {_place_name(arrays, 'department', arrays.departments[site])}"
+                )
+    return "; ".join(dict.fromkeys(parts)) or "une partie"
+
+
+def capacity_reasons(query, arrays, result, row):
+    if not query.annual_amount:
+        return ["Montant annuel du lot inconnu : critère neutre."]
+    known = {name: values[row] for name, values in result.capacity_parts.items() if not np.isnan(values[row])}
+    if not known:
+        return ["Capacité de la structure inconnue : critère neutre (ni bonus ni pénalité)."]
+    reasons = [f"Montant annuel du lot : {_euros(query.annual_amount)}."]
+    figures = {
+        "turnover": arrays.turnover[row],
+        "largest_contract": arrays.largest_contract[row],
+        "fte": arrays.fte[row],
+        "free_monthly_hours": arrays.free_monthly_hours[row],
+    }
+    for name, value in known.items():
+        figure = figures[name]
+        shown = _euros(figure) if name in {"turnover", "largest_contract"} else f"{figure:.0f}"
+        verdict = "suffisant" if value >= 0.999 else ("juste" if value >= 0.4 else "insuffisant")
+        reasons.append(f"{CAPACITY_LABELS[name].capitalize()} : {shown} — {verdict} ({value:.2f}).")
+    return reasons
+
+
+def kind_reasons(query, arrays, result, row):
+    kind = str(arrays.kinds[row])
+    reasons = [
+        f"Lot en {MODE_LABELS[result.mode]} ; type {kind} : adéquation {result.parts['kind'][row]:.2f}."
+    ]
+    note = reservation_note(kind)
+    if query.reservation_kind and note:
+        reasons.append(note)
+    if query.reservation_kind == "ess":
+        reasons.append("Réservation ESS (L2113-15) : appartenance à l'ESS à vérifier.")
+    return reasons
+
+
+def explain(query, arrays, result, row, weights, cpv_label=lambda code: ""):
+    """Explanation of structure `row`: each criterion's value, weight and reasons."""
+    builders = {
+        "competence": lambda: competence_reasons(query, arrays, result, row, cpv_label),
+        "territory": lambda: territory_reasons(query, arrays, result, row),
+        "capacity": lambda: capacity_reasons(query, arrays, result, row),
+        "kind": lambda: kind_reasons(query, arrays, result, row),
+    }
+    criteria = [
+        CriterionExplanation(
+            name, CRITERIA_LABELS[name], float(result.parts[name][row]), weight, builders[name]()
+        )
+        for name, weight in weights.criteria.items()
+    ]
+    blocking = []
+    if not arrays.active[row]:
+        blocking.append("Structure inactive : exclue.")
+    if not result.eligible[row] and arrays.active[row]:
+        blocking.append(f"Le type {arrays.kinds[row]} ne peut pas être titulaire de ce lot réservé.")
+    return Explanation(
+        row=row,
+        pk=int(arrays.pks[row]),
+        name=arrays.names[row],
+        kind=str(arrays.kinds[row]),
+        score=float(result.score[row]),
+        eligible=bool(result.eligible[row]),
+        criteria=criteria,
+        blocking=blocking,
+    )

@@ -1,0 +1,193 @@
+"""How well each structure fits a lot: score in [0, 1] and per-criterion parts (pure: numpy).
+
+`score_all(query, arrays, weights)` scores every structure at once; `explain` (reasons.py) turns one
+row into French reasons. Criteria: competence (CPV tree distance + text similarity), territory
+(territory.py, both ways), capacity (capacity.py, unknown = neutral), kind (execution mode and
+reservation basis), status (inactive out). Weights: dentelle/rules/data/matching_weights.toml.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dentelle.matching.capacity import capacity_scores
+from dentelle.matching.structures import cpv_digits, significant_digits
+from dentelle.matching.territory import PlaceFacts, territory_scores
+from dentelle.matching.text import fold
+from dentelle.siaes.kinds import is_eligible_for
+
+CRITERIA_LABELS = {
+    "competence": "Compétence",
+    "territory": "Territoire",
+    "capacity": "Capacité",
+    "kind": "Type de structure",
+}
+EXCLUDED_KINDS = ("OPCS",)  # facilitators' host bodies are not suppliers (domain §2.1)
+
+
+@dataclass(frozen=True)
+class LotQuery:
+    """A lot as the scorer sees it: plain values only."""
+
+    cpv_codes: tuple = ()  # main code first
+    text: str = ""
+    annual_amount: float | None = None
+    place: PlaceFacts | None = None
+    nature: str = "services"  # works, services, supplies
+    reservation_kind: str = ""
+    staff_provision: bool | None = None  # None: deduced from CPV codes and text
+
+
+@dataclass
+class ScoreResult:
+    score: np.ndarray
+    parts: dict  # criterion → array in [0, 1]
+    eligible: np.ndarray  # status and reservation gates
+    cpv_part: np.ndarray
+    text_part: np.ndarray
+    comp_row_value: np.ndarray  # weighted CPV similarity of every competence row
+    coverage_share: np.ndarray
+    distance_km: np.ndarray
+    capacity_parts: dict
+    mode: str
+    extra: dict = field(default_factory=dict)
+
+    def top(self, count, min_score=0.0):
+        """Rows of the `count` best eligible structures, best first."""
+        candidates = np.flatnonzero(self.eligible & (self.score >= min_score))
+        if candidates.size == 0:
+            return candidates
+        if candidates.size > count:
+            best = np.argpartition(-self.score[candidates], count - 1)[:count]
+            candidates = candidates[best]
+        order = np.lexsort((candidates, -self.score[candidates]))
+        return candidates[order]
+
+
+def execution_mode(query, weights):
+    """'staff_provision' for a mise à disposition lot, else the lot's nature."""
+    if query.staff_provision is not None:
+        return "staff_provision" if query.staff_provision else _nature_mode(query.nature)
+    if any(str(code).startswith(weights.staff_provision_cpv) for code in query.cpv_codes):
+        return "staff_provision"
+    text = fold(query.text)
+    if any(keyword in text for keyword in weights.staff_provision_keywords):
+        return "staff_provision"
+    return _nature_mode(query.nature)
+
+
+def _nature_mode(nature):
+    return nature if nature in {"works", "supplies"} else "services"
+
+
+def cpv_similarity_codes(digits, sig, code, params):
+    """Similarity of lot code `code` with competence codes given as (k, 8) digits, before origin weights."""
+    if digits.shape[0] == 0:
+        return np.zeros(0)
+    lot_sig = significant_digits(code)
+    equal = digits == cpv_digits(code)
+    common = np.cumprod(equal, axis=1).sum(axis=1)
+    common = np.minimum(common, np.minimum(sig, lot_sig))
+    up = lot_sig - common  # levels from the lot up to the common ancestor
+    down = sig - common  # levels from there down to the competence
+    sim = np.where(
+        down == 0,
+        params["ancestor_decay"] ** up,
+        np.where(up == 0, params["descendant_decay"] ** down, params["cousin_decay"] ** (up + down)),
+    )
+    return np.where(common >= params["min_common_digits"], sim, 0.0)
+
+
+def cpv_similarity_rows(arrays, code, params):
+    """Similarity of `code` with every competence row (computed once per distinct competence code)."""
+    unique = cpv_similarity_codes(arrays.comp_unique_digits, arrays.comp_unique_sig, code, params)
+    return unique[arrays.comp_inverse] if unique.size else np.zeros(0)
+
+
+def competence_row_values(query, arrays, weights, exclude_evidence=None):
+    """Weighted CPV similarity of every competence row for the lot's codes (main code first)."""
+    params = weights.competence
+    m = arrays.comp_struct.shape[0]
+    if m == 0:
+        return np.zeros(0)
+    best = np.zeros(arrays.comp_unique_digits.shape[0])
+    for position, code in enumerate(query.cpv_codes):
+        factor = 1.0 if position == 0 else params["additional_code_factor"]
+        sim = cpv_similarity_codes(arrays.comp_unique_digits, arrays.comp_unique_sig, code, params)
+        best = np.maximum(best, factor * sim)
+    row_value = best[arrays.comp_inverse] * arrays.comp_weight
+    if exclude_evidence:
+        ids = [arrays.evidence_ids[key] for key in exclude_evidence if key in arrays.evidence_ids]
+        if ids:
+            row_value = np.where(np.isin(arrays.comp_evidence, ids), 0.0, row_value)
+    return row_value
+
+
+def competence_scores(query, arrays, weights, exclude_evidence=None):
+    params = weights.competence
+    row_value = competence_row_values(query, arrays, weights, exclude_evidence)
+    cpv = np.zeros(arrays.n)
+    if row_value.size:
+        cpv[arrays.comp_owners] = np.maximum.reduceat(row_value, arrays.comp_starts)
+    text = arrays.text.similarity(query.text) if query.text else np.zeros(arrays.n, dtype=np.float32)
+    text_part = np.minimum(1.0, text / params["text_saturation"])
+    combined = params["cpv_share"] * cpv + params["text_share"] * text_part
+    # A strong text match alone still says something when no CPV competence is known.
+    combined = np.maximum(combined, np.where(cpv <= 0, 0.5 * text_part, 0.0))
+    return combined, cpv, text_part, row_value
+
+
+def best_competence_row(arrays, row_value, row):
+    """Competence row behind structure `row`'s CPV part (-1: none), for the reasons."""
+    rows = np.flatnonzero(arrays.comp_struct == row)
+    if rows.size == 0 or row_value.size == 0 or row_value[rows].max() <= 0:
+        return -1
+    return int(rows[np.argmax(row_value[rows])])
+
+
+def kind_scores(query, arrays, weights, mode):
+    fit_table = weights.kind_fit[mode]
+    reserved = query.reservation_kind and query.reservation_kind != "ess"
+    fit_of_kind = np.asarray([fit_table.get(kind, 0.5) for kind in arrays.kind_names] or [0.0])
+    admitted_kind = np.asarray(
+        [
+            (not reserved or is_eligible_for(kind, query.reservation_kind)) and kind not in EXCLUDED_KINDS
+            for kind in arrays.kind_names
+        ]
+        or [False]
+    )
+    fit = fit_of_kind[arrays.kind_codes]
+    admitted = admitted_kind[arrays.kind_codes]
+    # A declared service kind matching the mode lifts a structure whose kind is atypical.
+    declared = (
+        arrays.offers_staff if mode == "staff_provision" else arrays.offers_service | arrays.offers_goods
+    )
+    fit = np.where(declared, np.maximum(fit, 0.9), fit)
+    return fit, admitted
+
+
+def score_all(query, arrays, weights, exclude_evidence=None):
+    """Score every structure of `arrays` for `query`. Returns a ScoreResult."""
+    mode = execution_mode(query, weights)
+    competence, cpv, text_part, row_value = competence_scores(query, arrays, weights, exclude_evidence)
+    territory, share, distance = territory_scores(arrays, query.place, weights.territory)
+    capacity, cap_parts = capacity_scores(arrays, query.annual_amount, weights.capacity)
+    kind, admitted = kind_scores(query, arrays, weights, mode)
+    parts = {"competence": competence, "territory": territory, "capacity": capacity, "kind": kind}
+    log_sum = np.zeros(arrays.n)
+    for name, weight in weights.criteria.items():
+        log_sum += weight * np.log(np.maximum(parts[name], weights.floor))
+    eligible = arrays.active & admitted
+    score = np.where(eligible, np.exp(log_sum), 0.0)
+    return ScoreResult(
+        score=score,
+        parts=parts,
+        eligible=eligible,
+        cpv_part=cpv,
+        text_part=text_part,
+        comp_row_value=row_value,
+        coverage_share=share,
+        distance_km=distance,
+        capacity_parts=cap_parts,
+        mode=mode,
+    )

@@ -1,0 +1,137 @@
+"""Territory criterion, both ways (pure: numpy + core.geo).
+
+Up: the lot's place lies inside a structure's service area (national, region, department, commune,
+radius around its site). Down: a structure serving only part of a wide lot (a department of a
+region-wide lot) is partly able — the part is named in the reasons. Distance from the site to the lot's
+place then lowers the score gently; a structure outside its declared area keeps a small score when near.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NATIONAL, REGION, DEPARTMENT, COMMUNE, RADIUS = range(5)
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    """Where a lot is executed, resolved against the referentials."""
+
+    kind: str  # commune, epci, ept, department, region, national
+    code: str = ""
+    name: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    department_codes: tuple = ()  # departments the place spans (empty for national)
+    commune_codes: tuple = ()  # communes of a commune / EPCI / EPT place
+
+    @property
+    def is_national(self):
+        return self.kind == "national"
+
+    @property
+    def is_point(self):
+        return self.kind in {"commune", "epci", "ept"}
+
+
+def haversine_many(lat, lon, lat0, lon0):
+    """Vectorised great-circle distance in km from arrays (lat, lon) to one point."""
+    lat1, lon1 = np.radians(lat), np.radians(lon)
+    lat2, lon2 = np.radians(lat0), np.radians(lon0)
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def lot_department_mask(arrays, place):
+    """Boolean over the departments vocabulary: departments the lot spans (all for national)."""
+    if place.is_national:
+        return np.ones(len(arrays.departments), dtype=bool)
+    wanted = set(place.department_codes)
+    return np.asarray([code in wanted for code in arrays.departments], dtype=bool)
+
+
+def area_fractions(arrays, place, distance_rows):
+    """Share of the lot each service-area row covers, in [0, 1] (1 = the whole lot)."""
+    dept_mask = lot_department_mask(arrays, place)
+    n_lot_depts = max(1, int(dept_mask.sum()))
+    kind = arrays.area_kind
+    frac = np.zeros(len(kind), dtype=np.float64)
+
+    frac[kind == NATIONAL] = 1.0
+
+    # Region area: the share of the lot's departments that lie in that region.
+    region_rows = np.flatnonzero(kind == REGION)
+    if region_rows.size:
+        dept_regions = arrays.department_region_idx[dept_mask]
+        per_region = np.bincount(dept_regions[dept_regions >= 0], minlength=len(arrays.regions) + 1)
+        region = arrays.area_region[region_rows]
+        frac[region_rows] = np.where(region >= 0, per_region[np.maximum(region, 0)] / n_lot_depts, 0.0)
+
+    # Department area: whole lot if the lot lies in it, else 1 / number of departments of the lot.
+    dept_rows = np.flatnonzero(kind == DEPARTMENT)
+    if dept_rows.size:
+        dept = arrays.area_dept[dept_rows]
+        inside = (dept >= 0) & dept_mask[np.maximum(dept, 0)]
+        frac[dept_rows] = np.where(inside, 1.0 / n_lot_depts, 0.0)
+
+    # Commune area: whole lot if the lot is that commune; a small part of a wider lot otherwise.
+    commune_rows = np.flatnonzero(kind == COMMUNE)
+    if commune_rows.size:
+        codes = arrays.area_commune[commune_rows]
+        lot_communes = set(place.commune_codes)
+        if place.kind == "commune":
+            frac[commune_rows] = np.where(codes == place.code, 1.0, 0.0)
+        else:
+            in_list = np.asarray([c in lot_communes for c in codes], dtype=bool)
+            dept = arrays.area_dept[commune_rows]
+            in_dept = (dept >= 0) & dept_mask[np.maximum(dept, 0)]
+            share = 1.0 / max(len(lot_communes), 50)
+            communes_unknown = not lot_communes
+            frac[commune_rows] = np.where(in_list | (in_dept & communes_unknown), share, 0.0)
+
+    # Radius around the site: covers a point-like lot within reach; a part of a wider lot when the
+    # site's department is in it.
+    radius_rows = np.flatnonzero(kind == RADIUS)
+    if radius_rows.size:
+        dist = distance_rows[radius_rows]
+        reach = arrays.area_radius[radius_rows]
+        within = np.nan_to_num(dist, nan=np.inf) <= reach
+        if place.is_point:
+            frac[radius_rows] = np.where(within, 1.0, 0.0)
+        else:
+            site_dept = arrays.dept_idx[arrays.area_struct[radius_rows]]
+            site_inside = (site_dept >= 0) & dept_mask[np.maximum(site_dept, 0)]
+            frac[radius_rows] = np.where(site_inside | within, 1.0 / n_lot_depts, 0.0)
+    return frac
+
+
+def territory_scores(arrays, place, params):
+    """Territory part of every structure in [0, 1], plus (coverage share, distance km) for reasons."""
+    n = arrays.n
+    if place is None or (place.latitude is None and not place.department_codes and not place.is_national):
+        unknown = np.full(n, params["unknown"])
+        return unknown, np.full(n, np.nan), np.full(n, np.nan)
+    if place.latitude is not None and place.longitude is not None:
+        distance = haversine_many(arrays.lat, arrays.lon, place.latitude, place.longitude)
+    else:
+        distance = np.full(n, np.nan)
+    if not place.is_point:
+        # Inside a wide lot, the site is already "there".
+        dept_mask = lot_department_mask(arrays, place)
+        inside = (arrays.dept_idx >= 0) & dept_mask[np.maximum(arrays.dept_idx, 0)]
+        distance = np.where(inside, 0.0, distance)
+
+    frac_rows = area_fractions(arrays, place, distance[arrays.area_struct])
+    share = np.minimum(1.0, np.bincount(arrays.area_struct, frac_rows, minlength=n))
+    full = share >= 0.999
+    base = params["partial_base"]
+    coverage = np.where(full, 1.0, np.where(share > 0, base + (1 - base) * share, 0.0))
+
+    near, far = params["near_km"], params["far_km"]
+    known = ~np.isnan(distance)
+    d = np.nan_to_num(distance, nan=near)
+    slope = np.clip((d - near) / max(far - near, 1.0), 0.0, 1.0)
+    factor = 1.0 - (1.0 - params["distance_floor"]) * slope
+    outside = params["outside_max"] * np.clip(1.0 - d / far, 0.0, 1.0) * known
+    score = np.where(coverage > 0, coverage * factor, outside)
+    return score, share, distance

@@ -1,0 +1,179 @@
+"""Pages of the matching: ranked structures of a lot, "why this score", a structure's opportunities,
+answers to an opportunity and the digest's unsubscribe link."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from dentelle.accounts.roles import Role
+from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role, role_of
+from dentelle.matching.digest import open_lots, read_answer_token, read_unsubscribe_token
+from dentelle.matching.facts import LotFacts
+from dentelle.matching.forms import ResponseForm, SearchForm
+from dentelle.matching.models import DigestOptOut, LotResponse
+from dentelle.matching.services import explain_structure, opportunities_for_structure, ranked_structures
+from dentelle.purchases.models import Lot
+from dentelle.siaes.models import Siae
+
+STAFF_ROLES = CAN_SEE_PROGRESS
+
+
+def can_see_lot(user, lot):
+    """Same rule as the purchase pages: a buyer sees its service, other staff their organisation."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if not has_role(user, STAFF_ROLES):
+        return False
+    service = lot.operation.buyer_service
+    if role_of(user) == Role.BUYER:
+        return service.pk == user.buyer_service_id
+    return service.organisation_id == user.organisation_id
+
+
+def visible_lot_or_404(user, pk):
+    lot = get_object_or_404(Lot.objects.select_related("operation__buyer_service"), pk=pk)
+    if not can_see_lot(user, lot):
+        raise PermissionDenied("Ce lot n'est pas visible avec votre rôle.")
+    return lot
+
+
+def can_see_opportunities(user, siae):
+    return has_role(user, STAFF_ROLES) or (role_of(user) == Role.SIAE_MEMBER and user.siae_id == siae.pk)
+
+
+@login_required
+def search(request):
+    require_role(request.user, STAFF_ROLES)
+    form = SearchForm(request.GET or None)
+    ranking = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        facts = LotFacts(
+            cpv_codes=[data["cpv"]],
+            annual_amount=float(data["amount"]) if data["amount"] else None,
+            place_text=data["place"],
+            nature=data["nature"],
+            reservation_kind=data["reservation"] or "",
+            text=data["text"],
+        )
+        ranking = ranked_structures(facts, top=data["top"] or 10)
+        if data["place"] and ranking["place"] is None:
+            messages.warning(request, f"Lieu « {data['place']} » introuvable : critère territoire neutre.")
+    return render(
+        request, "matching/search.html", {"form": form, "ranking": ranking, "title": "Mise en relation"}
+    )
+
+
+@login_required
+def lot_ranking(request, pk):
+    lot = visible_lot_or_404(request.user, pk)
+    ranking = ranked_structures(lot, top=int(request.GET.get("top", 20) or 20))
+    responses = LotResponse.objects.filter(lot=lot).select_related("siae")
+    return render(
+        request,
+        "matching/lot.html",
+        {
+            "lot": lot,
+            "ranking": ranking,
+            "responses": responses,
+            "title": f"Structures pour le lot {lot.number}",
+        },
+    )
+
+
+@login_required
+def why(request, pk, siae_pk):
+    lot = visible_lot_or_404(request.user, pk)
+    item = explain_structure(lot, siae_pk)
+    if item is None:
+        raise Http404("Structure inconnue.")
+    return render(request, "matching/why.html", {"lot": lot, "item": item, "title": "Pourquoi ce score"})
+
+
+@login_required
+def opportunities(request, siae_pk):
+    siae = get_object_or_404(Siae, pk=siae_pk)
+    if not can_see_opportunities(request.user, siae):
+        raise PermissionDenied("Ces opportunités ne sont visibles que de la structure et des agents.")
+    entries = opportunities_for_structure(siae, list(open_lots()), top=30)
+    answered = dict(LotResponse.objects.filter(siae=siae).values_list("lot_id", "kind"))
+    rows = [(lot, item, answered.get(lot.pk)) for lot, item in entries]
+    can_answer = role_of(request.user) == Role.SIAE_MEMBER and request.user.siae_id == siae.pk
+    return render(
+        request,
+        "matching/opportunities.html",
+        {
+            "siae": siae,
+            "rows": rows,
+            "can_answer": can_answer,
+            "title": f"Opportunités — {siae.display_name}",
+        },
+    )
+
+
+def _record_answer(request, lot, siae, user=None):
+    instance = LotResponse.objects.filter(lot=lot, siae=siae).first() or LotResponse(lot=lot, siae=siae)
+    form = ResponseForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        response = form.save(commit=False)
+        response.responded_by = user
+        item = explain_structure(lot, siae.pk)
+        response.score = item["score"] if item else None
+        response.save()
+        messages.success(request, "Votre réponse est enregistrée et transmise à l'acheteur.")
+        return None
+    return form
+
+
+def answer(request, token):
+    """Answer link of the digest: the signed token identifies the lot and the structure."""
+    pair = read_answer_token(token)
+    if pair is None:
+        raise Http404("Lien invalide ou expiré.")
+    lot = get_object_or_404(Lot.objects.select_related("operation"), pk=pair[0])
+    siae = get_object_or_404(Siae, pk=pair[1])
+    user = request.user if request.user.is_authenticated else None
+    form = _record_answer(request, lot, siae, user)
+    if form is None:
+        return redirect("matching:answer", token=token)
+    current = LotResponse.objects.filter(lot=lot, siae=siae).first()
+    return render(
+        request,
+        "matching/answer.html",
+        {"lot": lot, "siae": siae, "form": form, "current": current, "title": "Répondre à une opportunité"},
+    )
+
+
+@login_required
+def member_answer(request, pk):
+    """An SIAE member answers for its own structure from the opportunities page."""
+    if role_of(request.user) != Role.SIAE_MEMBER or request.user.siae_id is None:
+        raise PermissionDenied("Seul un membre de la structure peut répondre.")
+    lot = get_object_or_404(Lot.objects.select_related("operation"), pk=pk)
+    siae = request.user.siae
+    form = _record_answer(request, lot, siae, request.user)
+    if form is None:
+        return redirect("matching:opportunities", siae_pk=siae.pk)
+    current = LotResponse.objects.filter(lot=lot, siae=siae).first()
+    return render(
+        request,
+        "matching/answer.html",
+        {"lot": lot, "siae": siae, "form": form, "current": current, "title": "Répondre à une opportunité"},
+    )
+
+
+def unsubscribe(request, token):
+    siae_pk = read_unsubscribe_token(token)
+    siae = get_object_or_404(Siae, pk=siae_pk) if siae_pk else None
+    if siae is None:
+        raise Http404("Lien de désabonnement invalide.")
+    done = DigestOptOut.objects.filter(siae=siae).exists()
+    if request.method == "POST":
+        DigestOptOut.objects.get_or_create(siae=siae)
+        done = True
+        messages.success(request, "Votre structure ne recevra plus les opportunités de Dentelle.")
+    return render(
+        request, "matching/unsubscribe.html", {"siae": siae, "done": done, "title": "Désabonnement"}
+    )

@@ -1,0 +1,109 @@
+"""Loader of the matching weights (`dentelle/rules/data/matching_weights.toml`), validated on load.
+
+Pure: stdlib only. The file is documented line by line; this module only checks its shape and sums.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "rules" / "data" / "matching_weights.toml"
+CRITERIA = ("competence", "territory", "capacity", "kind")
+MODES = ("staff_provision", "services", "works", "supplies")
+
+
+class WeightsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class MatchingWeights:
+    version: str
+    source: str
+    criteria: dict  # criterion → weight (sums to 1)
+    floor: float
+    competence: dict
+    origin_weights: dict
+    territory: dict
+    capacity: dict
+    kind_fit: dict  # mode → {kind: fit}
+    staff_provision_cpv: tuple
+    staff_provision_keywords: tuple
+    able_min_score: float
+    raw: dict = field(repr=False, default_factory=dict)
+
+
+def _number(table, key, where, low=0.0, high=None):
+    value = table.get(key)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise WeightsError(f"{where}.{key} : nombre attendu, trouvé {value!r}")
+    if value < low or (high is not None and value > high):
+        raise WeightsError(f"{where}.{key} = {value} hors de l'intervalle [{low}, {high}]")
+    return float(value)
+
+
+def parse_weights(data):
+    """Validate a parsed TOML document and return `MatchingWeights` (raises WeightsError in French)."""
+    try:
+        w = data["weights"]
+        criteria = {name: _number(w, name, "weights", 0, 1) for name in CRITERIA}
+        total = sum(criteria.values())
+        if abs(total - 1.0) > 1e-6:
+            raise WeightsError(f"La somme des poids des critères vaut {total:.3f} au lieu de 1.")
+        comp = data["competence"]
+        competence = {
+            key: _number(comp, key, "competence")
+            for key in (
+                "cpv_share",
+                "text_share",
+                "text_saturation",
+                "additional_code_factor",
+                "ancestor_decay",
+                "descendant_decay",
+                "cousin_decay",
+                "min_common_digits",
+            )
+        }
+        if abs(competence["cpv_share"] + competence["text_share"] - 1.0) > 1e-6:
+            raise WeightsError("competence.cpv_share + competence.text_share doit valoir 1.")
+        origins = {
+            k: _number(comp["origin_weights"], k, "competence.origin_weights", 0, 1)
+            for k in comp["origin_weights"]
+        }
+        territory = {k: _number(data["territory"], k, "territory") for k in data["territory"]}
+        capacity = {k: _number(data["capacity"], k, "capacity") for k in data["capacity"]}
+        kind_fit = {}
+        for mode in MODES:
+            table = data["kind"][mode]
+            kind_fit[mode] = {k: _number(table, k, f"kind.{mode}", 0, 1) for k in table}
+        staff = data["staff_provision"]
+        return MatchingWeights(
+            version=str(data.get("version", "")),
+            source=str(data.get("source", "")),
+            criteria=criteria,
+            floor=_number(w, "floor", "weights", 0.0001, 0.5),
+            competence=competence,
+            origin_weights=origins,
+            territory=territory,
+            capacity=capacity,
+            kind_fit=kind_fit,
+            staff_provision_cpv=tuple(str(p) for p in staff["cpv_prefixes"]),
+            staff_provision_keywords=tuple(str(p) for p in staff["keywords"]),
+            able_min_score=_number(data["able"], "min_score", "able", 0, 1),
+            raw=data,
+        )
+    except KeyError as missing:
+        raise WeightsError(
+            f"Section ou clé manquante dans les poids de mise en relation : {missing}"
+        ) from None
+
+
+@lru_cache(maxsize=4)
+def load_weights(path=WEIGHTS_PATH):
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise WeightsError(f"Impossible de lire {path} : {error}") from None
+    return parse_weights(data)

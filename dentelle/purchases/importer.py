@@ -1,0 +1,148 @@
+"""Write a parsed plan (``planfile.PlanData``) into the database, idempotently.
+
+Operations are keyed by (service, reference), lots by (operation, number), line items by
+(operation, reference): re-importing updates them in place, so findings and decisions survive.
+"""
+
+from datetime import date
+from pathlib import Path
+
+from dentelle.accounts.models import BuyerService, Organisation
+from dentelle.purchases.models import LineItem, Lot, Operation, PlaceKind, Procedure, PurchasePlan
+from dentelle.purchases.places import resolve_lot_place
+
+PROCEDURE_WORDS = [
+    ("petits lots", Procedure.ADAPTED_SMALL_LOT),
+    ("insertion", Procedure.INSERTION_MARKET),
+    ("adapt", Procedure.ADAPTED),
+    ("mapa", Procedure.ADAPTED),
+    ("appel d'offres", Procedure.FORMALISED),
+    ("négoci", Procedure.FORMALISED),
+    ("dialogue", Procedure.FORMALISED),
+    ("sans publicité", Procedure.NO_PROCEDURE),
+]
+
+
+def procedure_of(text):
+    lowered = (text or "").lower()
+    if lowered in Procedure.values:
+        return lowered
+    return next((value for word, value in PROCEDURE_WORDS if word in lowered), "")
+
+
+def find_organisation(name):
+    if not name:
+        return None
+    return Organisation.objects.filter(name__iexact=name).first()
+
+
+def find_service(organisation, text, report, line, default=None, create=True):
+    text = (text or "").strip()
+    if not text:
+        return default
+    service = (
+        BuyerService.objects.filter(organisation=organisation, code__iexact=text).first()
+        or BuyerService.objects.filter(organisation=organisation, name__iexact=text).first()
+    )
+    if service is None and create:
+        service = BuyerService.objects.create(organisation=organisation, name=text[:200], code=text[:40])
+        report.warning(line, "direction/service", f"service « {text} » inconnu : créé dans {organisation}.")
+        report.count("services créés")
+    return service
+
+
+def import_plan(report, *, plan_data, organisation, service=None, plan_name="", year=None, source_file=""):
+    """Importer for ``run_import``: writes ``plan_data``; reports problems on ``report``."""
+    year = year or plan_data.year or date.today().year + 1
+    name = plan_name or plan_data.name or Path(source_file).stem or f"Programmation {year}"
+    plan, _ = PurchasePlan.objects.update_or_create(
+        organisation=organisation, name=name, defaults={"year": year, "source_file": Path(source_file).name}
+    )
+    place_cache = {}
+    for operation_data in plan_data.operations:
+        first_line = operation_data.lots[0].line if operation_data.lots else None
+        buyer_service = find_service(
+            organisation, operation_data.service, report, first_line, default=service
+        )
+        if buyer_service is None:
+            report.error(
+                first_line, "direction/service", "service acheteur absent (colonne ou option --service)."
+            )
+            continue
+        if not operation_data.nature:
+            report.error(
+                first_line, "nature", "nature inconnue (travaux, services, fournitures) et CPV absent."
+            )
+            continue
+        operation, created = Operation.objects.update_or_create(
+            buyer_service=buyer_service,
+            reference=operation_data.reference[:80],
+            defaults={
+                "plan": plan,
+                "title": operation_data.title[:500],
+                "description": operation_data.description,
+                "nature": operation_data.nature,
+                "estimated_amount": operation_data.amount,
+                "duration_months": operation_data.duration_months,
+                "renewals": operation_data.renewals,
+                "planned_launch_date": operation_data.launch_date,
+                "places_text": operation_data.places[:500],
+            },
+        )
+        report.count("opérations créées" if created else "opérations mises à jour")
+        for lot_data in operation_data.lots:
+            _save_lot(operation, lot_data, place_cache, report)
+        for item in operation_data.line_items:
+            LineItem.objects.update_or_create(
+                operation=operation,
+                reference=item.reference[:40],
+                defaults={"description": item.description[:500], "cpv_code": item.cpv, "amount": item.amount},
+            )
+            report.count("lignes d'estimation")
+    return plan
+
+
+def _save_lot(operation, lot_data, place_cache, report):
+    key = (lot_data.place, lot_data.place_code, lot_data.place_kind_hint)
+    place = place_cache.get(key)
+    if place is None:
+        place = place_cache[key] = resolve_lot_place(*key)
+    if lot_data.place and not place.kind:
+        report.warning(lot_data.line, "lieu d'exécution", f"lieu « {lot_data.place} » non reconnu.")
+    defaults = {
+        "title": lot_data.title[:500],
+        "cpv_code": lot_data.cpv,
+        "additional_cpv_codes": lot_data.additional_cpv,
+        "estimated_amount": lot_data.amount,
+        "annual_amount": lot_data.annual_amount,
+        "duration_months": lot_data.duration_months,
+        "place_text": lot_data.place[:300],
+        "place_kind": place.kind if place.kind in PlaceKind.values else "",
+        "place_code": place.code[:12],
+        "department_codes": place.department_codes,
+        "region_code": place.region_code,
+        "sites_count": lot_data.sites_count,
+        "procedure": procedure_of(lot_data.procedure),
+        "transferred_staff_monthly_hours": lot_data.transferred_staff_monthly_hours,
+    }
+    # Planned measures from the file only fill in; they never erase a decision taken in Dentelle.
+    planned = {
+        "clause_hours": lot_data.clause_hours,
+        "reservation_kind": lot_data.reservation_kind,
+        "social_award_criterion": lot_data.social_award_criterion or None,
+        "insertion_market": lot_data.insertion_market or None,
+    }
+    lot, created = Lot.objects.get_or_create(
+        operation=operation, number=lot_data.number[:20], defaults=defaults
+    )
+    if not created:
+        for name, value in defaults.items():
+            setattr(lot, name, value)
+    for name, value in planned.items():
+        if value:
+            setattr(lot, name, value)
+    lot.save()
+    report.count("lots")
+    if lot_data.cpv_suggestion and not lot_data.cpv:
+        report.count("CPV à confirmer")
+    return lot

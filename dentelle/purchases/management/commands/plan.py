@@ -1,0 +1,79 @@
+"""`dentelle plan import FILE`: import a purchase plan (dry run by default)."""
+
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from dentelle.accounts.models import BuyerService
+from dentelle.core.importing import ImportCommand, ImportReport, run_import
+from dentelle.purchases.cpv_suggest import suggest_cpv
+from dentelle.purchases.importer import find_organisation, import_plan
+from dentelle.purchases.planfile import PlanFileError, read_plan_file
+
+
+class Command(ImportCommand):
+    help = "Programmation des achats : importer un fichier (CSV, XLSX, JSON)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        imp = sub.add_parser("import", help="Importer un fichier de programmation")
+        imp.add_argument("file", help="Fichier CSV, XLSX ou JSON")
+        imp.add_argument(
+            "--organisation", help="Organisation (par défaut : celle du fichier JSON ou la seule existante)"
+        )
+        imp.add_argument("--service", help="Service acheteur par défaut (sigle ou nom)")
+        imp.add_argument("--name", help="Nom de la programmation (par défaut : nom du fichier)")
+        imp.add_argument("--year", type=int, help="Année de la programmation")
+        imp.add_argument(
+            "--where", action="append", default=[], metavar="COLONNE=VALEUR", help="Filtrer les lignes"
+        )
+        imp.add_argument(
+            "--wet-run", action="store_true", help="Écrire réellement en base (par défaut : simulation)"
+        )
+
+    def handle(self, *args, **options):
+        path = options["file"]
+        where = dict(item.split("=", 1) for item in options["where"] if "=" in item)
+        try:
+            plan_data, report = read_plan_file(
+                path, ImportReport(source=path), suggest_cpv=suggest_cpv, where=where
+            )
+        except PlanFileError as exc:
+            raise CommandError(str(exc)) from None
+        organisation = find_organisation(options["organisation"] or plan_data.organisation)
+        if organisation is None:
+            from dentelle.accounts.models import Organisation
+
+            candidates = list(Organisation.objects.all()[:2])
+            if options["organisation"] or len(candidates) != 1:
+                raise CommandError("Organisation inconnue : préciser --organisation avec un nom existant.")
+            organisation = candidates[0]
+        service = None
+        if options["service"]:
+            service = (
+                BuyerService.objects.filter(
+                    organisation=organisation, code__iexact=options["service"]
+                ).first()
+                or BuyerService.objects.filter(
+                    organisation=organisation, name__iexact=options["service"]
+                ).first()
+            )
+            if service is None:
+                raise CommandError(f"Service « {options['service']} » inconnu dans {organisation}.")
+        self.stdout.write(
+            f"Colonnes reconnues : {', '.join(f'{k} ← « {v} »' for k, v in plan_data.mapping.items())}"
+        )
+        if plan_data.unmapped:
+            self.stdout.write(f"Colonnes ignorées : {', '.join(plan_data.unmapped)}")
+        report, committed = run_import(
+            import_plan,
+            wet_run=options["wet_run"],
+            report=report,
+            plan_data=plan_data,
+            organisation=organisation,
+            service=service,
+            plan_name=options["name"] or "",
+            year=options["year"],
+            source_file=Path(path).name,
+        )
+        self.print_report(report, committed, options["wet_run"])

@@ -1,0 +1,93 @@
+"""Resolve a lot's place of execution to a territory (kind, code, departments, region).
+
+Uses ``dentelle.referentials.places.resolve_place`` (referentials helper) when it is available and
+the referentials are loaded; otherwise reads the DECP-style code type (« Code postal »,
+« Code département »…) with the pure helpers of ``core.geo``.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from dentelle.core.geo import department_of_commune, department_of_postcode
+
+
+@dataclass
+class ResolvedPlace:
+    kind: str = ""
+    code: str = ""
+    name: str = ""
+    department_codes: list = field(default_factory=list)
+    region_code: str = ""
+
+
+def _index():
+    try:
+        from dentelle.referentials.index import get_index
+
+        index = get_index()
+    except Exception:  # referentials not loaded or index not ready: fall back to the code heuristics
+        return None
+    return index if getattr(index, "departments", None) else None
+
+
+def _referential_resolve(text, code):
+    try:
+        from dentelle.referentials.places import resolve_place
+    except ImportError:
+        return None
+    try:
+        return resolve_place(text, code=code or None)
+    except Exception:  # a resolver bug must not break an import; the fallback still applies
+        return None
+
+
+def _from_place(place, index):
+    departments = []
+    if place.kind == "region" and index is not None:
+        departments = list(index.departments_of_region(place.code))
+    elif getattr(place, "commune_codes", None) and place.kind in ("epci", "ept"):
+        departments = sorted({department_of_commune(c) for c in place.commune_codes})
+    elif place.department_code:
+        departments = [place.department_code]
+    return ResolvedPlace(place.kind, place.code, place.name, departments, place.region_code or "")
+
+
+def resolve_lot_place(text, code="", kind_hint=""):
+    text, code = (text or "").strip(), (str(code or "")).strip()
+    index = _index()
+    if index is not None:
+        place = _referential_resolve(text, code)
+        if place is not None:
+            return _from_place(place, index)
+    resolved = _fallback(text, code, kind_hint.lower())
+    if index is not None and resolved.department_codes and not resolved.region_code:
+        resolved.region_code = index.department_region.get(resolved.department_codes[0], "")
+    if index is not None and resolved.kind == "region":
+        resolved.department_codes = list(index.departments_of_region(resolved.code))
+    return resolved
+
+
+def _fallback(text, code, hint):
+    digits = (
+        code
+        if code
+        else (
+            re.search(r"\b(\d{5}|\d{2}|2[AB])\b", text).group(1)
+            if re.search(r"\b(\d{5}|\d{2}|2[AB])\b", text)
+            else ""
+        )
+    )
+    try:
+        if "region" in hint or "région" in hint:
+            return ResolvedPlace("region", digits, text, [], digits)
+        if "departement" in hint or "département" in hint or len(digits) in (2, 3) and digits:
+            return ResolvedPlace("department", digits, text, [digits])
+        if "commune" in hint and len(digits) == 5:
+            dept = department_of_commune(digits)
+            return ResolvedPlace("commune", digits, text, [dept])
+        if len(digits) == 5:
+            dept = department_of_postcode(digits)
+            return ResolvedPlace("department", dept, text, [dept])
+    except ValueError:
+        pass
+    return ResolvedPlace(name=text)

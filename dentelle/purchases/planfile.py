@@ -1,0 +1,476 @@
+"""Read purchase-plan files (CSV, XLSX, JSON) into plain operations → lots → line items.
+
+No database here: the importer writes the result through the ORM, and `dentelle scan` screens it
+directly. Headers are recognised by French aliases (accents, case and punctuation ignored); every
+problem is reported with its line and column.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from dentelle.core.importing import ImportReport
+
+ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
+FORMAT_ID = "dentelle-plan/1"
+
+
+def normalise_header(text):
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+# Canonical column → aliases (normalised). The first alias is the label shown to users.
+ALIASES = {
+    "operation_reference": [
+        "reference operation",
+        "reference",
+        "ref",
+        "n operation",
+        "numero operation",
+        "id",
+    ],
+    "title": ["objet", "intitule", "libelle", "objet du marche", "intitule de l operation"],
+    "description": ["description", "descriptif", "commentaire"],
+    "lot_number": ["lot", "n lot", "numero de lot", "n de lot"],
+    "lot_title": ["intitule du lot", "libelle du lot", "objet du lot"],
+    "family": ["famille d achat", "famille", "categorie d achat", "segment"],
+    "cpv": ["code cpv", "cpv", "code cpv principal", "code cpv8"],
+    "additional_cpv": ["codes cpv complementaires", "cpv complementaires"],
+    "amount": ["montant estime ht", "montant ht", "montant estime", "montant", "montant total ht"],
+    "annual_amount": ["montant annuel", "montant annuel ht", "montant annuel estime"],
+    "duration_months": ["duree", "duree mois", "duree en mois", "duree du marche"],
+    "renewals": ["reconduction", "reconductions", "nombre de reconductions"],
+    "launch_date": [
+        "date previsionnelle de lancement",
+        "date de lancement",
+        "lancement",
+        "date previsionnelle",
+    ],
+    "place": ["lieu d execution", "lieu", "lieux d execution", "lieu execution nom"],
+    "place_code": ["code lieu", "code insee", "code du lieu", "lieu execution code"],
+    "service": ["direction service", "direction", "service", "service acheteur", "direction acheteuse"],
+    "nature": ["nature", "type de marche", "nature du marche"],
+    "procedure": ["procedure", "type de procedure"],
+    "clause_hours": ["heures d insertion", "heures clause", "clause sociale heures"],
+    "reservation": ["reservation", "marche reserve"],
+    "sites_count": ["nombre de sites", "sites"],
+    "transferred_staff_monthly_hours": [
+        "heures mensuelles reprises",
+        "heures mensuelles du personnel a reprendre",
+    ],
+}
+LINE_ALIASES = {
+    "operation_reference": ["reference operation", "operation", "reference", "ref"],
+    "reference": ["reference ligne", "n ligne", "ligne", "poste"],
+    "description": ["designation", "description", "libelle", "corps d etat"],
+    "cpv": ["code cpv", "cpv"],
+    "amount": ["montant ht", "montant", "montant estime ht"],
+}
+LABELS = {key: aliases[0] for key, aliases in ALIASES.items()}
+NATURE_WORDS = {"travaux": "works", "services": "services", "service": "services", "fournitures": "supplies"}
+RESERVATION_WORDS = {
+    "siae": "siae",
+    "l2113 13": "siae",
+    "ea": "disability",
+    "esat": "disability",
+    "l2113 12": "disability",
+}
+
+
+@dataclass
+class LineItemData:
+    reference: str
+    description: str
+    cpv: str
+    amount: Decimal
+    line: int | None = None
+
+
+@dataclass
+class LotData:
+    number: str
+    title: str
+    cpv: str = ""
+    additional_cpv: list = field(default_factory=list)
+    amount: Decimal | None = None
+    annual_amount: Decimal | None = None
+    duration_months: int | None = None
+    place: str = ""
+    place_code: str = ""
+    place_kind_hint: str = ""
+    procedure: str = ""
+    clause_hours: int | None = None
+    reservation_kind: str = ""
+    social_award_criterion: bool = False
+    insertion_market: bool = False
+    sites_count: int | None = None
+    transferred_staff_monthly_hours: Decimal | None = None
+    family_text: str = ""
+    cpv_suggestion: dict | None = None
+    line: int | None = None
+
+
+@dataclass
+class OperationData:
+    reference: str
+    title: str
+    service: str = ""
+    nature: str = ""
+    description: str = ""
+    amount: Decimal | None = None
+    duration_months: int | None = None
+    renewals: int = 0
+    launch_date: date | None = None
+    places: str = ""
+    lots: list = field(default_factory=list)
+    line_items: list = field(default_factory=list)
+
+    @property
+    def market_amount(self):
+        if self.amount is not None:
+            return self.amount
+        amounts = [lot.amount for lot in self.lots if lot.amount is not None]
+        return sum(amounts, Decimal("0")) if amounts else None
+
+
+@dataclass
+class PlanData:
+    operations: list = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)  # canonical key → header as found
+    unmapped: list = field(default_factory=list)
+    name: str = ""
+    year: int | None = None
+    organisation: str = ""
+
+    @property
+    def lot_count(self):
+        return sum(len(op.lots) for op in self.operations)
+
+
+class PlanFileError(ValueError):
+    """The file cannot be read at all (French message naming the file)."""
+
+
+def map_headers(headers, aliases=ALIASES):
+    """{canonical: index} for the headers recognised; exact alias first, then prefix match."""
+    found = {}
+    normalised = [normalise_header(h) for h in headers]
+    for key, names in aliases.items():
+        for name in names:
+            if name in normalised and normalised.index(name) not in found.values():
+                found[key] = normalised.index(name)
+                break
+    for key, names in aliases.items():
+        if key in found:
+            continue
+        for index, header in enumerate(normalised):
+            if index in found.values():
+                continue
+            if any(header.startswith(name) for name in names if len(name) > 4):
+                found[key] = index
+                break
+    return found
+
+
+def decode(data, name):
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlanFileError(f"{name} : encodage illisible (UTF-8 ou Windows-1252 attendu).")
+
+
+def parse_decimal(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        return Decimal(str(value))
+    text = str(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
+    if "," in text and "." in text:
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", ".")
+    return Decimal(text)
+
+
+def parse_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%m/%Y", "%Y-%m"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def nature_of(text, cpv):
+    lowered = normalise_header(text)
+    for word, nature in NATURE_WORDS.items():
+        if word in lowered.split():
+            return nature
+    if cpv[:2].isdigit():
+        division = int(cpv[:2])
+        return "works" if division == 45 else ("supplies" if division < 45 else "services")
+    return ""
+
+
+def _cell(row, mapping, key):
+    index = mapping.get(key)
+    if index is None or index >= len(row):
+        return ""
+    value = row[index]
+    return value.strip() if isinstance(value, str) else ("" if value is None else value)
+
+
+def _digits_cpv(value):
+    digits = re.sub(r"\D", "", str(value or ""))
+    return digits[:8] if len(digits) >= 8 else ""
+
+
+def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None):
+    """Table rows → PlanData. One row is one lot; rows sharing a reference (or service + object)
+    form one operation."""
+    mapping = map_headers(header)
+    plan = PlanData(mapping={k: str(header[i]) for k, i in mapping.items()})
+    plan.unmapped = [
+        str(h) for i, h in enumerate(header) if i not in mapping.values() and str(h or "").strip()
+    ]
+    if "title" not in mapping:
+        report.error(None, "objet", "colonne obligatoire introuvable (alias : objet, intitulé, libellé).")
+        return plan
+    operations = {}
+    for offset, row in enumerate(rows):
+        line = start_line + offset
+        if not any(str(c).strip() for c in row if c is not None):
+            continue
+        title = str(_cell(row, mapping, "title"))
+        if not title:
+            report.error(line, LABELS["title"], "objet vide.")
+            continue
+        lot = _lot_from_row(row, mapping, line, title, report, suggest_cpv)
+        if lot is None:
+            continue
+        service = str(_cell(row, mapping, "service"))
+        reference = str(_cell(row, mapping, "operation_reference")) or f"{service}|{title}"[:80]
+        operation = operations.get(reference)
+        if operation is None:
+            operation = OperationData(reference=reference, title=title, service=service)
+            operation.nature = nature_of(_cell(row, mapping, "nature"), lot.cpv)
+            operation.description = str(_cell(row, mapping, "description"))
+            operation.places = lot.place
+            operation.renewals = _int(row, mapping, "renewals", line, report) or 0
+            operation.duration_months = lot.duration_months
+            try:
+                operation.launch_date = parse_date(_cell(row, mapping, "launch_date"))
+            except ValueError as exc:
+                report.error(line, LABELS["launch_date"], f"date illisible « {exc} » (JJ/MM/AAAA attendu).")
+            operations[reference] = operation
+        if not lot.number:
+            lot.number = str(len(operation.lots) + 1)
+        operation.lots.append(lot)
+    plan.operations = list(operations.values())
+    return plan
+
+
+def _int(row, mapping, key, line, report):
+    value = _cell(row, mapping, key)
+    if value in ("", None):
+        return None
+    try:
+        number = int(parse_decimal(value))
+    except (InvalidOperation, ValueError, TypeError):
+        report.error(line, LABELS[key], f"nombre entier attendu, reçu « {value} ».")
+        return None
+    if number < 0:
+        report.error(line, LABELS[key], "valeur négative.")
+        return None
+    return number
+
+
+def _money(row, mapping, key, line, report):
+    value = _cell(row, mapping, key)
+    try:
+        amount = parse_decimal(value)
+    except (InvalidOperation, ValueError):
+        report.error(line, LABELS[key], f"montant illisible « {value} ».")
+        return None
+    if amount is not None and amount < 0:
+        report.error(line, LABELS[key], "montant négatif.")
+        return None
+    return amount
+
+
+def _lot_from_row(row, mapping, line, title, report, suggest_cpv):
+    raw_cpv = _cell(row, mapping, "cpv")
+    cpv = _digits_cpv(raw_cpv)
+    if raw_cpv and not cpv and re.fullmatch(r"\d{7}(-\d)?", str(raw_cpv).strip()):
+        # Spreadsheets drop the leading zero of divisions 03–09 (« 3410000 » for 03410000).
+        cpv = "0" + str(raw_cpv).strip()[:7]
+        report.warning(line, LABELS["cpv"], f"code CPV « {raw_cpv} » complété en {cpv} (zéro initial perdu).")
+    if raw_cpv and not cpv:
+        report.error(line, LABELS["cpv"], f"code CPV invalide « {raw_cpv} » (8 chiffres attendus).")
+        return None
+    lot = LotData(
+        number=str(_cell(row, mapping, "lot_number")), title=str(_cell(row, mapping, "lot_title")) or title
+    )
+    lot.line = line
+    lot.cpv = cpv
+    lot.additional_cpv = [
+        c
+        for c in (_digits_cpv(p) for p in re.split(r"[;,| ]+", str(_cell(row, mapping, "additional_cpv"))))
+        if c
+    ]
+    lot.amount = _money(row, mapping, "amount", line, report)
+    lot.annual_amount = _money(row, mapping, "annual_amount", line, report)
+    lot.duration_months = _int(row, mapping, "duration_months", line, report)
+    lot.clause_hours = _int(row, mapping, "clause_hours", line, report)
+    lot.sites_count = _int(row, mapping, "sites_count", line, report)
+    lot.transferred_staff_monthly_hours = _money(
+        row, mapping, "transferred_staff_monthly_hours", line, report
+    )
+    lot.place = str(_cell(row, mapping, "place"))
+    lot.place_code = str(_cell(row, mapping, "place_code"))
+    lot.procedure = str(_cell(row, mapping, "procedure"))
+    lot.family_text = str(_cell(row, mapping, "family"))
+    reservation = normalise_header(_cell(row, mapping, "reservation"))
+    lot.reservation_kind = next(
+        (v for k, v in RESERVATION_WORDS.items() if k in reservation.split() or k == reservation), ""
+    )
+    if lot.amount is None and "amount" in mapping:
+        report.warning(line, LABELS["amount"], "montant absent : le lot ne sera pas chiffré.")
+    if not cpv and suggest_cpv is not None:
+        suggestion = suggest_cpv(f"{lot.family_text} {title}")
+        if suggestion:
+            lot.cpv_suggestion = suggestion
+            if suggestion["confidence"] == "haute":
+                lot.cpv = suggestion["code"]
+                report.warning(
+                    line,
+                    LABELS["cpv"],
+                    f"code CPV déduit du texte : {suggestion['code']} « {suggestion['label']} » (confiance haute).",
+                )
+            else:
+                report.warning(
+                    line,
+                    LABELS["cpv"],
+                    f"code CPV absent ; suggestion {suggestion['code']} « {suggestion['label']} » "
+                    f"(confiance {suggestion['confidence']}) non appliquée : à confirmer.",
+                )
+    return lot
+
+
+def _filtered(header, rows, where):
+    """Keep rows whose column (header, normalised) equals the value: {"ile de france lieu": "1"}."""
+    if not where:
+        return rows
+    normalised = [normalise_header(h) for h in header]
+    checks = []
+    for column, value in where.items():
+        key = normalise_header(column)
+        if key not in normalised:
+            raise PlanFileError(f"Filtre : colonne « {column} » absente du fichier.")
+        checks.append((normalised.index(key), str(value)))
+    return [r for r in rows if all(i < len(r) and str(r[i]).strip() == v for i, v in checks)]
+
+
+def read_table_file(data, name, report, suggest_cpv=None, where=None):
+    """CSV or XLSX bytes → PlanData (XLSX: second sheet = line items keyed by operation reference)."""
+    lower = name.lower()
+    if lower.endswith(".json"):
+        from dentelle.purchases.plan_json import read_json_plan
+
+        return read_json_plan(data, name, report)
+    if lower.endswith((".xlsx", ".xlsm")):
+        return _read_xlsx(data, name, report, suggest_cpv, where)
+    text = decode(data, name)
+    sample = text[:5000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise PlanFileError(f"{name} : fichier vide.") from None
+    return rows_to_plan(header, _filtered(header, list(reader), where), report, suggest_cpv=suggest_cpv)
+
+
+def _read_xlsx(data, name, report, suggest_cpv, where=None):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a bad file
+        raise PlanFileError(f"{name} : classeur XLSX illisible ({exc.__class__.__name__}).") from None
+    sheets = workbook.worksheets
+    rows = list(sheets[0].iter_rows(values_only=True))
+    if not rows:
+        raise PlanFileError(f"{name} : première feuille vide.")
+    body = _filtered(list(rows[0]), [list(r) for r in rows[1:]], where)
+    plan = rows_to_plan(list(rows[0]), body, report, suggest_cpv=suggest_cpv)
+    if len(sheets) > 1:
+        _read_line_items(plan, list(sheets[1].iter_rows(values_only=True)), sheets[1].title, report)
+    return plan
+
+
+def _read_line_items(plan, rows, sheet, report):
+    if not rows:
+        return
+    mapping = map_headers(rows[0], LINE_ALIASES)
+    for key in ("operation_reference", "description", "amount"):
+        if key not in mapping:
+            report.error(None, f"{sheet} : {LINE_ALIASES[key][0]}", "colonne obligatoire introuvable.")
+            return
+    by_reference = {op.reference: op for op in plan.operations}
+    for offset, row in enumerate(rows[1:]):
+        line = offset + 2
+        if not any(c not in (None, "") for c in row):
+            continue
+        reference = str(_cell(row, mapping, "operation_reference"))
+        operation = by_reference.get(reference)
+        if operation is None:
+            report.error(
+                line,
+                f"{sheet} : référence opération",
+                f"opération « {reference} » inconnue de la première feuille.",
+            )
+            continue
+        try:
+            amount = parse_decimal(_cell(row, mapping, "amount"))
+        except (InvalidOperation, ValueError):
+            amount = None
+        if amount is None or amount < 0:
+            report.error(line, f"{sheet} : montant", "montant absent ou illisible.")
+            continue
+        operation.line_items.append(
+            LineItemData(
+                reference=str(_cell(row, mapping, "reference")) or str(len(operation.line_items) + 1),
+                description=str(_cell(row, mapping, "description")),
+                cpv=_digits_cpv(_cell(row, mapping, "cpv")),
+                amount=amount,
+                line=line,
+            )
+        )
+
+
+def read_plan_file(path, report=None, suggest_cpv=None, where=None):
+    """Read a plan file from disk; ``PlanFileError`` with a French message if it cannot be read."""
+    report = report if report is not None else ImportReport(source=str(path))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise PlanFileError(f"Fichier introuvable : {path}") from None
+    except IsADirectoryError:
+        raise PlanFileError(f"{path} est un dossier, pas un fichier.") from None
+    return read_table_file(data, str(path), report, suggest_cpv, where), report

@@ -1,0 +1,142 @@
+"""Scan reports: the JSON shape (summary + lots[] + findings[]) and the XLSX (one row per lot).
+
+Potential hours of a lot = the largest hour estimate among its findings (R1, R2 and R6 can repeat
+the same volume; they are not added up).
+"""
+
+import json
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from dentelle.core.exports import xlsx_bytes
+
+KIND_LABELS = {
+    "social_clause": "Clause sociale",
+    "mandatory_condition": "Obligation 2026",
+    "reservation": "Réservation",
+    "allotment": "Allotissement territorial",
+    "carve_out": "Lot détaché",
+    "new_sector": "Secteur nouveau",
+    "award_criterion": "Critère social",
+}
+
+
+def _decimal_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def lot_entry(*, operation, lot, title, service, cpv, amount, departments, findings, status=None):
+    """One lot of the report. ``findings``: dicts with rule, kind, estimated_hours, reasons, legal_basis."""
+    hours = [f["estimated_hours"] for f in findings if f.get("estimated_hours")]
+    entry = {
+        "operation": operation,
+        "lot": lot,
+        "title": title,
+        "service": service,
+        "cpv": cpv,
+        "amount": None if amount is None else str(amount),
+        "departments": list(departments),
+        "potential_hours": max(hours) if hours else 0,
+        "findings": findings,
+    }
+    if status is not None:
+        entry["status"] = status
+    return entry
+
+
+def summarise(entries, objective_hours=None, versions=None):
+    lots_by_kind, findings_by_kind = Counter(), Counter()
+    by_service = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
+    by_department = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
+    total_hours = 0
+    for entry in entries:
+        kinds = {f["kind"] for f in entry["findings"]}
+        for finding in entry["findings"]:
+            findings_by_kind[finding["kind"]] += 1
+        for kind in kinds:
+            lots_by_kind[kind] += 1
+        total_hours += entry["potential_hours"]
+        groups = [by_service[entry["service"] or "—"]]
+        groups += [by_department[d] for d in (entry["departments"] or ["—"])[:1]]
+        for group in groups:
+            group["lots"] += 1
+            group["potential_hours"] += entry["potential_hours"]
+            group["findings"] += len(entry["findings"])
+    summary = {
+        "lots": len(entries),
+        "lots_with_findings": sum(1 for e in entries if e["findings"]),
+        "lots_by_kind": dict(lots_by_kind),
+        "findings_by_kind": dict(findings_by_kind),
+        "potential_hours": total_hours,
+        "reservable_lots": lots_by_kind.get("reservation", 0),
+        "carve_outs": findings_by_kind.get("carve_out", 0),
+        "compliance_gaps": lots_by_kind.get("mandatory_condition", 0),
+        "by_service": dict(sorted(by_service.items())),
+        "by_department": dict(sorted(by_department.items())),
+    }
+    if objective_hours is not None:
+        summary["annual_objective_hours"] = int(objective_hours)
+        summary["share_of_objective"] = (
+            round(total_hours / int(objective_hours), 3) if objective_hours else None
+        )
+    if versions:
+        summary["parameter_versions"] = versions
+    return summary
+
+
+def report_dict(entries, objective_hours=None, versions=None):
+    return {"summary": summarise(entries, objective_hours, versions), "lots": entries}
+
+
+def json_bytes(report):
+    return json.dumps(report, ensure_ascii=False, default=_decimal_default, indent=1).encode("utf-8")
+
+
+XLSX_HEADER = [
+    "Opération",
+    "Lot",
+    "Intitulé",
+    "Service",
+    "CPV",
+    "Montant HT (€)",
+    "Départements",
+    "Heures potentielles",
+    "Propositions",
+    "Règles",
+    "Motifs",
+    "Fondements",
+]
+
+
+def xlsx_report(report):
+    rows = []
+    for entry in report["lots"]:
+        findings = entry["findings"]
+        rows.append(
+            [
+                entry["operation"],
+                entry["lot"],
+                entry["title"],
+                entry["service"],
+                entry["cpv"],
+                float(entry["amount"]) if entry["amount"] is not None else None,
+                ", ".join(entry["departments"]),
+                entry["potential_hours"],
+                ", ".join(KIND_LABELS.get(f["kind"], f["kind"]) for f in findings),
+                ", ".join(f["rule"] for f in findings),
+                " | ".join(" ".join(f["reasons"]) for f in findings),
+                " | ".join(f["legal_basis"] for f in findings),
+            ]
+        )
+    summary = report["summary"]
+    summary_rows = [["Lots", summary["lots"]], ["Heures potentielles", summary["potential_hours"]]]
+    if "annual_objective_hours" in summary:
+        summary_rows.append(["Objectif annuel (h)", summary["annual_objective_hours"]])
+    summary_rows += [
+        [f"Lots — {KIND_LABELS.get(k, k)}", v] for k, v in sorted(summary["lots_by_kind"].items())
+    ]
+    return xlsx_bytes([("Lots", XLSX_HEADER, rows), ("Synthèse", ["Indicateur", "Valeur"], summary_rows)])

@@ -1,0 +1,492 @@
+"""The opportunity scanner (pure): lot facts in, findings with reasons, legal basis and figures out.
+
+Rules (ids are stable: decisions are kept across re-scans by ``(lot, rule_id, subject)``):
+
+- R1-clause           social clause with estimated hours (labour-intensive trade, above the floors)
+- R2-obligation-2026  mandatory social condition for consultations from 2026-08-22 at/above EU thresholds
+- R3-reservation      reserve the lot (L2113-13, or L2113-12 for EA/ESAT) when enough able structures
+- R4-allotment        split a multi-territory maintenance lot by department / EPT / EPCI
+- R5-carve-out        carve SIAE-able line items out of a big works operation (small-lots exception)
+- R6-new-sector       clause in a sector where clauses are rare (training) on the holder's support jobs
+- R7-award-criterion  social award criterion where a calibrated clause does not fit
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from dentelle.insertion.hours import estimate_for_family
+from dentelle.purchases.allotment import Unit, propose_split
+from dentelle.rules.loader import default_rules, family_for_cpv
+from dentelle.rules.thresholds import WORKS, thresholds_at
+
+MAINTENANCE_FAMILIES = {"cleaning", "green_spaces", "building_maintenance", "waste_collection"}
+MAINTENANCE_WORDS = ("entretien", "maintenance", "nettoyage", "propreté", "gardiennage")
+
+
+@dataclass
+class LineItemFacts:
+    reference: str
+    description: str
+    cpv: str
+    amount: Decimal
+
+
+@dataclass
+class LotFacts:
+    key: str
+    title: str
+    cpv: str
+    nature: str
+    amount: Decimal | None
+    market_amount: Decimal | None = None  # whole market (all lots): EU threshold and 20 % budget
+    annual_amount: Decimal | None = None
+    duration_months: int | None = None
+    launch_date: date | None = None
+    buyer_category: str = "other"
+    department_codes: tuple = ()
+    place_kind: str = ""
+    sites_count: int | None = None
+    procedure: str = ""
+    clause_hours: int | None = None
+    has_employment_condition: bool = False
+    reservation_kind: str = ""
+    social_award_criterion: bool = False
+    insertion_market: bool = False
+    obligation_exception_code: str = ""
+    transferred_staff_monthly_hours: Decimal | None = None
+    able_structures: int | None = None  # in the lot's territory (None: not counted)
+    able_capacity: Decimal | None = None  # € per year they can absorb (None: unknown)
+    disability_structures: int | None = None
+    able_by_unit: tuple = ()  # allotment units: (kind, code, name, able_count, weight)
+    line_items: tuple = ()  # LineItemFacts of the operation (only on its main lot)
+    small_lots_used: Decimal = Decimal("0")  # small lots already passed under R2123-1 2°
+
+    @property
+    def has_social_condition(self):
+        return bool(self.clause_hours) or self.has_employment_condition or self.insertion_market
+
+
+@dataclass
+class FindingDraft:
+    rule_id: str
+    kind: str
+    reasons: list[str]
+    legal_basis: str
+    figures: dict = field(default_factory=dict)
+    estimated_hours: int | None = None
+    subject: str = ""
+    proposal: dict = field(default_factory=dict)
+
+    def as_dict(self):
+        return {
+            "rule": self.rule_id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "estimated_hours": self.estimated_hours,
+            "reasons": self.reasons,
+            "legal_basis": self.legal_basis,
+            "figures": self.figures,
+            "proposal": self.proposal,
+        }
+
+
+def euros(value):
+    if value is None:
+        return "montant inconnu"
+    return f"{Decimal(value):,.0f} €".replace(",", "\u202f")
+
+
+def pct(value):
+    return f"{Decimal(value) * 100:.0f}\u202f%"
+
+
+def _s(param, key):
+    return param[key].value
+
+
+@lru_cache(maxsize=256)
+def _thresholds(when, rules):
+    return thresholds_at(when, rules)
+
+
+def screen_lot(facts, rules=None, today=None):
+    """All findings for one lot (a list of ``FindingDraft``)."""
+    rules = rules or default_rules()
+    when = facts.launch_date or today or date.today()
+    thresholds = _thresholds(when, rules)
+    family = family_for_cpv(facts.cpv, rules) if facts.cpv else None
+    estimate = None
+    if family is not None and facts.amount:
+        estimate = estimate_for_family(
+            facts.amount, family, facts.duration_months, facts.transferred_staff_monthly_hours, rules.rounding
+        )
+    findings = []
+    for rule in (_r1_clause, _r2_obligation, _r3_reservation, _r4_allotment, _r6_new_sector, _r7_criterion):
+        draft = rule(facts, family, estimate, thresholds, rules)
+        if draft is not None:
+            findings.append(draft)
+    findings.extend(_r5_carve_outs(facts, thresholds, rules))
+    by_rule = {f.rule_id: f for f in findings}
+    if "R1-clause" in by_rule and "R2-obligation-2026" in by_rule:
+        # One volume per lot: the trade-by-trade estimate of R1 when it exists.
+        r1, r2 = by_rule["R1-clause"], by_rule["R2-obligation-2026"]
+        r2.estimated_hours = r1.estimated_hours
+        r2.reasons = [r for r in r2.reasons if not r.startswith("Volume suggéré")]
+        r2.reasons.append(f"Volume suggéré : {r1.estimated_hours} h d'insertion (voir R1-clause).")
+    return findings
+
+
+def _estimate_figures(estimate):
+    return {
+        f.name: {"valeur": None if f.value is None else str(f.value), "source": f.source}
+        for f in estimate.figures
+    }
+
+
+def _line_items_clause(facts, rules):
+    """Hours by trade when the operation's breakdown is known (domain.md §4.5)."""
+    total, parts, unknown = 0, [], []
+    for item in facts.line_items:
+        family = family_for_cpv(item.cpv, rules) if item.cpv else None
+        if family is None:
+            unknown.append(item.description)
+            continue
+        estimate = estimate_for_family(item.amount, family, facts.duration_months, None, rules.rounding)
+        if estimate.hours is None:
+            unknown.append(item.description)
+        elif estimate.clause_advised:
+            total += estimate.hours
+            parts.append(f"{item.description} : {estimate.hours} h ({family.label})")
+    if not total:
+        return None
+    reasons = [f"{total} h d'insertion estimées par corps d'état (décomposition de l'opération) :"] + parts
+    if unknown:
+        reasons.append(
+            "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."
+        )
+    return FindingDraft(
+        "R1-clause",
+        "social_clause",
+        reasons,
+        "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
+        {"methode": {"valeur": "somme par ligne d'estimation", "source": "domain.md §4.5"}},
+        total,
+    )
+
+
+def _r1_clause(facts, family, estimate, thresholds, rules):
+    if facts.clause_hours or facts.insertion_market:
+        return None
+    if facts.line_items:
+        return _line_items_clause(facts, rules)
+    if family is None or estimate is None:
+        return None
+    min_share = _s(rules.screening, "labour_intensive_min_share")
+    share = family.params["labour_share"].value
+    if share is None or share < min_share or not estimate.clause_advised:
+        return None
+    dispense = thresholds.dispense(facts.nature)
+    if dispense.value is not None and facts.amount < dispense.value:
+        return None
+    min_months = _s(rules.screening, "clause_min_duration_months")
+    if facts.duration_months is not None and facts.duration_months < min_months:
+        return None
+    reasons = [
+        f"Métier à forte main-d'œuvre : {family.label} ({pct(share)} de main-d'œuvre, seuil {pct(min_share)}).",
+        f"Montant {euros(facts.amount)} au-dessus du seuil de dispense ({euros(dispense.value)}).",
+        f"{estimate.hours} h d'insertion estimées : {euros(facts.amount)} × {pct(share)} × "
+        f"{pct(family.params['insertion_rate'].value)} ÷ {family.params['loaded_hourly_cost'].value} €/h"
+        if estimate.method == "standard"
+        else f"{estimate.hours} h d'insertion estimées (méthode propreté, reprise du personnel déduite).",
+    ]
+    reasons += estimate.warnings
+    return FindingDraft(
+        "R1-clause",
+        "social_clause",
+        reasons,
+        "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
+        _estimate_figures(estimate),
+        estimate.hours,
+    )
+
+
+def _r2_obligation(facts, family, estimate, thresholds, rules):
+    if not thresholds.obligation_applies(facts.launch_date):
+        return None
+    if facts.has_social_condition or facts.obligation_exception_code:
+        return None
+    value = facts.market_amount if facts.market_amount is not None else facts.amount
+    threshold = thresholds.eu_threshold(facts.nature, facts.buyer_category)
+    if value is None or threshold.value is None or value < threshold.value:
+        return None
+    row = thresholds.obligation()
+    hours = estimate.hours if estimate is not None and estimate.clause_advised else None
+    reasons = [
+        f"Consultation prévue le {facts.launch_date:%d/%m/%Y}, après l'entrée en vigueur du {row['valid_from']:%d/%m/%Y}.",
+        f"Valeur estimée du marché {euros(value)} ≥ seuil européen {euros(threshold.value)} en vigueur à cette date.",
+        "Aucune condition d'exécution sociale ou d'emploi n'est prévue et aucune exception n'est motivée : "
+        "prévoir une clause ou enregistrer une exception (code et motif).",
+    ]
+    if hours:
+        reasons.append(f"Volume suggéré : {hours} h d'insertion.")
+    return FindingDraft(
+        "R2-obligation-2026",
+        "mandatory_condition",
+        reasons,
+        f"Loi n° 2021-1104 art. 35 ; {row['article']}",
+        {
+            "seuil_europeen": {"valeur": str(threshold.value), "source": threshold.source},
+            "date_obligation": {"valeur": str(row["valid_from"]), "source": row["source"]},
+            "valeur_marche": {"valeur": str(value), "source": "Montant estimé HT de l'opération"},
+        },
+        hours,
+    )
+
+
+def _r3_reservation(facts, family, estimate, thresholds, rules):
+    if family is None or not family.fit_for_siae or facts.reservation_kind or facts.able_structures is None:
+        return None
+    minimum = _s(rules.screening, "min_able_structures")
+    yearly = facts.annual_amount or _yearly(facts)
+    capacity = facts.able_capacity
+    if capacity is None and facts.able_structures:
+        capacity = facts.able_structures * _s(rules.screening, "default_capacity_per_structure")
+    capacity_cap = (capacity or 0) * _s(rules.screening, "max_lot_share_of_capacity")
+    share = thresholds.reservation_min_share()
+    if facts.able_structures >= minimum:
+        if yearly is None or yearly > capacity_cap:
+            return None
+        article, kind, who = "CCP L2113-13 et R2113-7", "siae", "SIAE"
+        count = facts.able_structures
+    elif (facts.disability_structures or 0) >= minimum:
+        article, kind, who = "CCP L2113-12 et R2113-7", "disability", "EA et ESAT"
+        count = facts.disability_structures
+    else:
+        return None
+    whole = "le marché entier (lot unique)" if facts.market_amount in (None, facts.amount) else "ce lot"
+    reasons = [
+        f"{count} structures ({who}) capables sur le territoire du lot pour le métier « {family.label} » "
+        f"(minimum {minimum}).",
+        f"Montant annuel {euros(yearly)} ≤ capacité annuelle estimée {euros(capacity_cap)}.",
+        f"Proposition : réserver {whole} ; part minimale de travailleurs défavorisés ou handicapés "
+        f"{pct(share.value)} ({share.source}).",
+    ]
+    if facts.able_capacity is None:
+        reasons.append(
+            "Capacité déduite d'une hypothèse par structure (chiffre d'affaires inconnu) : à vérifier."
+        )
+    return FindingDraft(
+        "R3-reservation",
+        "reservation",
+        reasons,
+        article,
+        {
+            "structures_capables": {"valeur": count, "source": "Annuaire Dentelle des SIAE"},
+            "montant_annuel": {"valeur": str(yearly), "source": "Programmation"},
+            "capacite": {
+                "valeur": str(capacity_cap),
+                "source": rules.screening["default_capacity_per_structure"].source,
+            },
+        },
+        proposal={"reservation_kind": kind},
+    )
+
+
+def _yearly(facts):
+    if facts.amount is None:
+        return None
+    if facts.duration_months and facts.duration_months > 12:
+        return (facts.amount * 12 / facts.duration_months).quantize(Decimal("1"))
+    return facts.amount
+
+
+def _is_maintenance(facts, family):
+    lowered = facts.title.lower()
+    return (family is not None and family.id in MAINTENANCE_FAMILIES) or any(
+        w in lowered for w in MAINTENANCE_WORDS
+    )
+
+
+def _r4_allotment(facts, family, estimate, thresholds, rules):
+    if not facts.able_by_unit or not _is_maintenance(facts, family) or not facts.amount:
+        return None
+    many_departments = len(facts.department_codes) >= _s(rules.screening, "allotment_min_departments")
+    many_sites = (facts.sites_count or 0) >= _s(rules.screening, "allotment_min_sites")
+    if not (many_departments or many_sites):
+        return None
+    units = [
+        Unit(kind, code, name, able, Decimal(str(weight)))
+        for kind, code, name, able, weight in facts.able_by_unit
+    ]
+    min_amount = _s(rules.screening, "allotment_min_lot_amount")
+    minimum = int(_s(rules.screening, "min_able_structures"))
+    split = propose_split(facts.amount, units, min_amount, minimum, facts.title)
+    if not split.splits:
+        return None
+    scope = (
+        f"{len(facts.department_codes)} départements" if many_departments else f"{facts.sites_count} sites"
+    )
+    reasons = [
+        f"Marché d'entretien couvrant {scope} : un allotissement territorial ouvre l'accès aux structures locales.",
+        f"Avant : 1 lot de {euros(facts.amount)}. Après : {len(split.after)} lots — "
+        + " ; ".join(
+            f"{lot.label} {euros(lot.amount)} ({lot.able_structures} structures)" for lot in split.after
+        )
+        + ".",
+        f"Chaque lot ≥ {euros(min_amount)} et ≥ {minimum} structures capables ; "
+        "les territoires trop petits sont regroupés.",
+    ]
+    return FindingDraft(
+        "R4-allotment",
+        "allotment",
+        reasons,
+        "CCP L2113-10 (allotissement) ; L2113-11",
+        {
+            "lot_min": {
+                "valeur": str(min_amount),
+                "source": rules.screening["allotment_min_lot_amount"].source,
+            }
+        },
+        proposal=split.as_dict(),
+    )
+
+
+def _line_nature(cpv):
+    return WORKS if cpv.startswith("45") else "services"
+
+
+def _r5_carve_outs(facts, thresholds, rules):
+    if not facts.line_items or facts.nature != WORKS or not facts.market_amount:
+        return []
+    max_share = thresholds.small_lots_max_share()
+    budget = facts.market_amount * max_share.value
+    formalised = facts.market_amount >= (thresholds.eu_threshold(WORKS, facts.buyer_category).value or 0)
+    used = facts.small_lots_used
+    drafts = []
+    for item in sorted(facts.line_items, key=lambda i: (i.amount, i.reference)):
+        family = family_for_cpv(item.cpv, rules) if item.cpv else None
+        if family is None or not family.fit_for_siae or family.id == "building_other":
+            continue
+        limit = thresholds.small_lot_limit(_line_nature(item.cpv))
+        fits_lot = item.amount < limit.value
+        fits_budget = used + item.amount <= budget
+        reasons = [
+            f"Ligne « {item.description} » ({family.label}, {euros(item.amount)}) : métier accessible aux SIAE.",
+        ]
+        if not formalised:
+            reasons.append(
+                "Opération sous le seuil européen : le lot détaché se passe déjà en procédure adaptée."
+            )
+            procedure = "adapted"
+        elif fits_lot and fits_budget:
+            used += item.amount
+            reasons.append(
+                f"Exception des petits lots : {euros(item.amount)} < {euros(limit.value)} ; "
+                f"budget de 20 % = {euros(budget)}, utilisé {euros(used)} après ce lot "
+                f"(reste {euros(budget - used)})."
+            )
+            procedure = "adapted_small_lot"
+        else:
+            why = (
+                f"montant ≥ {euros(limit.value)}"
+                if not fits_lot
+                else f"budget de 20 % ({euros(budget)}) dépassé"
+            )
+            reasons.append(
+                f"Exception des petits lots impossible ({why}) : lot séparé en procédure formalisée."
+            )
+            procedure = "formalised"
+        reservation = "siae" if procedure != "formalised" else ""
+        if reservation:
+            reasons.append(
+                "Proposition : lot séparé réservé aux SIAE (L2113-13) ou marché d'insertion (R2123-1 3°)."
+            )
+        else:
+            reasons.append(
+                "Proposition : lot séparé avec clause d'insertion, accessible aux SIAE en cotraitance ; "
+                "réservation seulement si des structures en ont la capacité."
+            )
+        drafts.append(
+            FindingDraft(
+                "R5-carve-out",
+                "carve_out",
+                reasons,
+                "CCP L2113-10 ; R2123-1 2° (petits lots) ; L2113-13 (réservation)",
+                {
+                    "budget_20pc": {"valeur": str(budget), "source": max_share.source},
+                    "budget_utilise": {"valeur": str(used), "source": "Somme des petits lots de l'opération"},
+                    "plafond_lot": {"valeur": str(limit.value), "source": limit.source},
+                },
+                subject=f"ligne:{item.reference}",
+                proposal={
+                    "line_item": item.reference,
+                    "amount": str(item.amount),
+                    "procedure": procedure,
+                    "reservation_kind": reservation,
+                    "cpv": item.cpv,
+                    "title": item.description,
+                },
+            )
+        )
+    return drafts
+
+
+def _r6_new_sector(facts, family, estimate, thresholds, rules):
+    if family is None or not family.new_sector or facts.clause_hours or not facts.amount:
+        return None
+    dispense = thresholds.dispense(facts.nature)
+    if dispense.value is not None and facts.amount < dispense.value:
+        return None
+    hours = estimate.hours if estimate is not None and estimate.clause_advised else None
+    reasons = [
+        f"Secteur où les clauses sont rares ({family.label}) : le titulaire emploie aussi des fonctions "
+        f"support ({', '.join(family.support_jobs)}) accessibles à des personnes en insertion.",
+        f"Montant {euros(facts.amount)} au-dessus du seuil de dispense ({euros(dispense.value)}).",
+    ]
+    if hours:
+        reasons.append(f"{hours} h d'insertion estimées.")
+    else:
+        reasons += estimate.warnings if estimate else []
+        reasons.append("Volume d'heures à calibrer avec le facilitateur (paramètres du métier inconnus).")
+    return FindingDraft(
+        "R6-new-sector",
+        "new_sector",
+        reasons,
+        "CCP L2112-2 ; CCAG 2021 art. 16.1",
+        _estimate_figures(estimate) if estimate else {},
+        hours,
+    )
+
+
+def _r7_criterion(facts, family, estimate, thresholds, rules):
+    if family is None or not family.fit_for_siae or family.new_sector or facts.social_award_criterion:
+        return None
+    if facts.clause_hours or not facts.amount:
+        return None
+    dispense = thresholds.dispense(facts.nature)
+    if dispense.value is not None and facts.amount < dispense.value:
+        return None
+    max_hours = _s(rules.screening, "award_criterion_max_hours")
+    if estimate is not None and estimate.hours is None:
+        why = "le volume d'une clause ne peut pas être calibré (paramètres du métier inconnus)"
+    elif estimate is not None and not estimate.clause_advised:
+        why = f"le volume estimé ({estimate.hours} h) est trop faible pour une clause"
+    elif estimate is not None and estimate.hours < max_hours:
+        why = f"le volume estimé ({estimate.hours} h) est sous {max_hours} h"
+    else:
+        return None
+    reasons = [
+        f"Prestation « {family.label} » susceptible d'être exécutée en partie par des personnes en insertion, "
+        f"mais {why}.",
+        "Un critère d'attribution sur la performance en matière d'insertion (objectif, non discriminatoire) "
+        "convient mieux qu'une clause non chiffrée.",
+    ]
+    return FindingDraft(
+        "R7-award-criterion",
+        "award_criterion",
+        reasons,
+        "CCP R2152-7 ; CE 25 mars 2013 n° 364950",
+        _estimate_figures(estimate) if estimate else {},
+    )

@@ -1,0 +1,290 @@
+"""Pages: plans, plan summary, lot with findings (accept / reject), exports, plan upload."""
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.permissions import (
+    CAN_DECIDE_FINDINGS,
+    CAN_EDIT_PLANS,
+    CAN_SEE_PROGRESS,
+    has_role,
+    require_role,
+)
+from dentelle.purchases.cpv_suggest import suggest_cpv
+from dentelle.purchases.importer import import_plan
+from dentelle.purchases.models import FindingKind, ObligationException
+from dentelle.purchases.planfile import LABELS, PlanFileError, read_table_file
+from dentelle.purchases.queries import plan_report, services_of, visible_findings, visible_lots, visible_plans
+from dentelle.purchases.report import KIND_LABELS, json_bytes, xlsx_report
+from dentelle.purchases.services import accept_finding, reject_finding, scan_plan
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "dentelle_plan_uploads"
+ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
+
+
+def _plan_or_404(user, pk):
+    return get_object_or_404(visible_plans(user), pk=pk)
+
+
+@login_required
+def plan_list(request):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    plans = visible_plans(request.user)
+    return render(
+        request,
+        "purchases/plan_list.html",
+        {
+            "plans": plans,
+            "title": "Programmation des achats",
+            "can_import": has_role(request.user, CAN_EDIT_PLANS),
+        },
+    )
+
+
+def _bar(value, objective, width=600):
+    share = min(1.0, value / objective) if objective else 0
+    return {
+        "width": width,
+        "filled": round(width * share),
+        "percent": round(100 * value / objective) if objective else 0,
+    }
+
+
+@login_required
+def plan_detail(request, pk):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    plan = _plan_or_404(request.user, pk)
+    report = plan_report(plan, request.user)
+    summary = report["summary"]
+    kind = request.GET.get("type", "")
+    service = request.GET.get("service", "")
+    lots = [
+        entry
+        for entry in report["lots"]
+        if (not kind or any(f["kind"] == kind for f in entry["findings"]))
+        and (not service or entry["service"] == service)
+    ]
+    lots.sort(key=lambda e: (-e["potential_hours"], -len(e["findings"])))
+    objective = summary.get("annual_objective_hours") or 0
+    return render(
+        request,
+        "purchases/plan_detail.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "bar": _bar(summary["potential_hours"], objective),
+            "kinds": [(k, KIND_LABELS[k], summary["lots_by_kind"].get(k, 0)) for k in KIND_LABELS],
+            "lots": lots[:300],
+            "hidden": max(0, len(lots) - 300),
+            "kind": kind,
+            "service": service,
+            "can_decide": has_role(request.user, CAN_DECIDE_FINDINGS),
+            "title": plan.name,
+        },
+    )
+
+
+@login_required
+def plan_export(request, pk, fmt):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    if fmt not in ("json", "xlsx"):
+        raise Http404("Format inconnu.")
+    plan = _plan_or_404(request.user, pk)
+    report = plan_report(plan, request.user)
+    for entry in report["lots"]:
+        entry.pop("all_findings", None)
+    if fmt == "json":
+        response = HttpResponse(json_bytes(report), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="programmation-{plan.pk}.json"'
+        return response
+    response = HttpResponse(
+        xlsx_report(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="programmation-{plan.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def plan_rescan(request, pk):
+    require_role(request.user, CAN_DECIDE_FINDINGS)
+    plan = _plan_or_404(request.user, pk)
+    counts = scan_plan(plan)
+    messages.success(
+        request,
+        f"Balayage refait : {counts['lots']} lots, {counts['findings']} propositions, "
+        f"{counts['kept_decisions']} décisions conservées.",
+    )
+    return redirect("purchases:plan", pk=plan.pk)
+
+
+@login_required
+def lot_detail(request, pk):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    lot = get_object_or_404(
+        visible_lots(request.user).select_related("operation__buyer_service", "operation__plan"), pk=pk
+    )
+    ranking = None
+    try:
+        from dentelle.matching.services import ranked_structures
+
+        ranking = ranked_structures(lot, top=10)
+    except Exception:  # matching engine absent or directory not loaded: the page still shows findings
+        ranking = None
+    return render(
+        request,
+        "purchases/lot_detail.html",
+        {
+            "lot": lot,
+            "operation": lot.operation,
+            "findings": lot.findings.order_by("rule_id", "subject"),
+            "line_items": lot.operation.line_items.all(),
+            "ranking": ranking,
+            "can_decide": has_role(request.user, CAN_DECIDE_FINDINGS),
+            "kind_labels": dict(FindingKind.choices),
+            "exceptions": ObligationException.choices[1:],
+            "title": f"Lot {lot.number} — {lot.title[:80]}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def finding_decide(request, pk):
+    require_role(request.user, CAN_DECIDE_FINDINGS)
+    finding = get_object_or_404(visible_findings(request.user).select_related("lot"), pk=pk)
+    decision = request.POST.get("decision")
+    if decision == "accept":
+        accept_finding(finding, request.user)
+        messages.success(request, "Proposition acceptée : mesures prévues du lot mises à jour.")
+    elif decision == "reject":
+        try:
+            reject_finding(finding, request.user, request.POST.get("reason", ""))
+            messages.success(request, "Proposition rejetée.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, "Décision inconnue.")
+    return redirect("purchases:lot", pk=finding.lot_id)
+
+
+@login_required
+@require_POST
+def lot_exception(request, pk):
+    """Record (or clear) an exception to the 2026 mandatory social condition: code and reason."""
+    require_role(request.user, CAN_DECIDE_FINDINGS)
+    lot = get_object_or_404(visible_lots(request.user), pk=pk)
+    code = request.POST.get("code", "")
+    text = request.POST.get("text", "").strip()
+    if code and code not in ObligationException.values:
+        messages.error(request, "Code d'exception inconnu.")
+    elif code and not text:
+        messages.error(request, "Le motif de l'exception est obligatoire.")
+    else:
+        lot.obligation_exception_code, lot.obligation_exception_text = code, text
+        lot.save(update_fields=["obligation_exception_code", "obligation_exception_text", "updated_at"])
+        messages.success(request, "Exception enregistrée." if code else "Exception retirée.")
+    return redirect("purchases:lot", pk=lot.pk)
+
+
+def _organisation_of(user):
+    if user.organisation_id:
+        return user.organisation
+    service = services_of(user).select_related("organisation").first()
+    return service.organisation if service else None
+
+
+@login_required
+def plan_upload(request):
+    require_role(request.user, CAN_EDIT_PLANS)
+    organisation = _organisation_of(request.user)
+    if organisation is None:
+        raise Http404("Aucune organisation rattachée à votre compte.")
+    services = services_of(request.user).filter(organisation=organisation)
+    context = {
+        "title": "Importer une programmation",
+        "services": services,
+        "max_mb": settings.DENTELLE_MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm_upload(request, organisation, services)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Choisir un fichier.")
+        elif upload.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
+            messages.error(request, f"Fichier trop volumineux (maximum {context['max_mb']} Mo).")
+        elif not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            messages.error(request, "Format accepté : CSV, XLSX ou JSON.")
+        else:
+            data = upload.read()
+            report = ImportReport(source=upload.name)
+            try:
+                plan_data = read_table_file(data, upload.name, report, suggest_cpv)
+            except PlanFileError as exc:
+                messages.error(request, str(exc))
+                return render(request, "purchases/upload.html", context)
+            token = uuid.uuid4().hex
+            UPLOAD_DIR.mkdir(exist_ok=True)
+            (UPLOAD_DIR / token).write_bytes(data)
+            request.session["plan_upload"] = {"token": token, "name": upload.name}
+            context.update(
+                preview=True,
+                plan_data=plan_data,
+                report=report,
+                mapping=[(LABELS.get(k, k), v) for k, v in plan_data.mapping.items()],
+                suggestions=[
+                    (op, lot) for op in plan_data.operations for lot in op.lots if lot.cpv_suggestion
+                ][:50],
+                default_name=Path(upload.name).stem,
+            )
+    return render(request, "purchases/upload.html", context)
+
+
+def _confirm_upload(request, organisation, services):
+    pending = request.session.get("plan_upload")
+    path = UPLOAD_DIR / pending["token"] if pending else None
+    if not pending or not path.exists():
+        messages.error(request, "Fichier expiré : le déposer à nouveau.")
+        return redirect("purchases:upload")
+    service = services.filter(pk=request.POST.get("service") or 0).first()
+    name = request.POST.get("name", "").strip()[:200] or Path(pending["name"]).stem
+    report = ImportReport(source=pending["name"])
+    plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv)
+    report, committed = run_import(
+        import_plan,
+        wet_run=True,
+        report=report,
+        plan_data=plan_data,
+        organisation=organisation,
+        service=service,
+        plan_name=name,
+        source_file=pending["name"],
+    )
+    os.remove(path)
+    del request.session["plan_upload"]
+    if not committed:
+        for problem in report.errors[:20]:
+            messages.error(request, str(problem))
+        messages.error(request, "Import annulé : corriger le fichier et le déposer à nouveau.")
+        return redirect("purchases:upload")
+    plan = visible_plans(request.user).filter(organisation=organisation, name=name).first()
+    if plan is None:
+        messages.warning(request, "Import enregistré, mais aucune opération n'est visible avec votre rôle.")
+        return redirect("purchases:plans")
+    counts = scan_plan(plan)
+    messages.success(
+        request, f"Import enregistré et balayé : {counts['lots']} lots, {counts['findings']} propositions."
+    )
+    return redirect("purchases:plan", pk=plan.pk)

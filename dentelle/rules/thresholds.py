@@ -1,0 +1,83 @@
+"""Thresholds in force at a date (pure). Rows come from ``thresholds.toml`` via the loader."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dentelle.rules.loader import Param, RulesError, default_rules
+
+WORKS = "works"
+SUPPLIES_SERVICES = "supplies_services"
+
+
+def nature_group(nature):
+    """'works' stays works; services and supplies share their thresholds."""
+    return WORKS if nature == WORKS else SUPPLIES_SERVICES
+
+
+def _in_force(row, when):
+    start, end = row.get("valid_from"), row.get("valid_to")
+    return (start is None or start <= when) and (end is None or when <= end)
+
+
+@dataclass(frozen=True)
+class ThresholdSet:
+    """The legal figures in force at ``at``; each accessor returns a ``Param`` (value + source)."""
+
+    at: date
+    rules: object
+
+    def eu_threshold(self, nature, buyer_category="other"):
+        group = nature_group(nature)
+        for row in self.rules.eu_thresholds:
+            if (
+                row["nature"] == group
+                and row["buyer_category"] in (buyer_category, "*")
+                and _in_force(row, self.at)
+            ):
+                return Param(row["amount"], row["source"], row.get("tag", "Law"))
+        return Param(
+            None, f"Aucun seuil européen connu au {self.at:%d/%m/%Y} (thresholds.toml à compléter)", "Verify"
+        )
+
+    def dispense(self, nature):
+        group = nature_group(nature)
+        for row in self.rules.dispenses:
+            if row["nature"] == group and _in_force(row, self.at):
+                return Param(row["amount"], row["source"], row.get("tag", "Law"))
+        return Param(None, f"Aucun seuil de dispense connu au {self.at:%d/%m/%Y}", "Verify")
+
+    def small_lots(self):
+        for row in self.rules.small_lots:
+            if _in_force(row, self.at):
+                return row
+        raise RulesError(f"Aucune règle des petits lots en vigueur au {self.at:%d/%m/%Y}")
+
+    def small_lot_limit(self, nature):
+        row = self.small_lots()
+        key = "works_below" if nature_group(nature) == WORKS else "supplies_services_below"
+        return Param(row[key], f"{row['article']} — {row['source']}", row.get("tag", "Law"))
+
+    def small_lots_max_share(self):
+        row = self.small_lots()
+        return Param(row["max_share"], f"{row['article']} — {row['source']}", row.get("tag", "Law"))
+
+    def obligation(self):
+        """The 2026 mandatory social condition row (the latest whose date is known), or None."""
+        rows = sorted(self.rules.obligations, key=lambda r: r["valid_from"])
+        return rows[-1] if rows else None
+
+    def obligation_applies(self, launch_date):
+        row = self.obligation()
+        return bool(row and launch_date and launch_date >= row["valid_from"])
+
+    def reservation_min_share(self):
+        for row in self.rules.reservation_shares:
+            if _in_force(row, self.at):
+                return Param(row["min_share"], f"{row['article']} — {row['source']}", row.get("tag", "Law"))
+        return Param(Decimal("0.50"), "CCP R2113-7", "Law")
+
+
+def thresholds_at(when, rules=None):
+    """The thresholds in force at ``when`` (a date)."""
+    return ThresholdSet(at=when, rules=rules or default_rules())

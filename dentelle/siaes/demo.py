@@ -1,0 +1,60 @@
+"""Demo step: the real directory from the shared SIAE, GEIQ and ESAT files (idempotent)."""
+
+import json
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.text import slugify
+
+from dentelle.core.importing import run_import
+from dentelle.siaes.importers import import_file
+
+# Order matters only for speed: lineage dates decide which value wins, whatever the order.
+DEMO_FILES = [
+    ("asp", "siae/siae_asp_2019_07.csv"),
+    ("asp-ids", "siae/siae_asp_2020_02_identifiants.csv"),
+    ("lemarche", "lemarche/siaes_fixture_2020.json"),
+    ("geiq", "siae/geiq_2019_11.csv"),
+    ("esat", "siae/esat_finess_liste_officielle.csv"),
+]
+
+
+def load_networks(data_dir):
+    """The 13 IAE and disability networks and 5 labels of Le marché (names and websites only)."""
+    from dentelle.siaes.models import Network
+
+    created = 0
+    for file_name, kind in (("lemarche/networks.json", "network"), ("lemarche/labels.json", "label")):
+        path = Path(data_dir) / file_name
+        if not path.exists():
+            continue
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            fields = item.get("fields", {})
+            slug = fields.get("slug") or slugify(fields.get("name", ""))[:100]
+            _obj, was_created = Network.objects.get_or_create(
+                slug=slug,
+                defaults={"name": fields.get("name", slug), "kind": kind, "website": (fields.get("website") or "")[:200]},
+            )
+            created += was_created
+    return created
+
+
+def load_demo_siaes(stdout):
+    data_dir = Path(settings.DENTELLE_DATA_DIR)
+    for source, relative in DEMO_FILES:
+        path = data_dir / relative
+        if not path.exists():
+            stdout.write(f"    fichier absent, étape ignorée : {path}")
+            continue
+        started = time.perf_counter()
+        report, committed = run_import(import_file, wet_run=True, strict=False, source=source, path=str(path))
+        changes = report.counts.get("modifications", 0)
+        status = "enregistré" if committed else "annulé"
+        stdout.write(
+            f"    {relative} : {changes} modification(s), {len(report.errors)} ligne(s) écartée(s), "
+            f"{len(report.warnings)} avertissement(s) — {status} ({time.perf_counter() - started:.1f} s)"
+        )
+    created = load_networks(data_dir)
+    if created:
+        stdout.write(f"    réseaux et labels ajoutés : {created}")

@@ -1,0 +1,69 @@
+"""Importers of the SIAE directory: one reader per source format, one shared upsert."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from dentelle.siaes.importers import records as readers
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: str
+    reader: object
+    default_date: dt.date | None  # date of the data when the file name does not say
+
+
+SOURCES = {
+    s.key: s
+    for s in (
+        Source("asp", "Liste ASP des SIAE (2019)", readers.read_asp, dt.date(2019, 7, 1)),
+        Source("asp-ids", "Identifiants ASP (2020)", readers.read_asp_ids, dt.date(2020, 2, 1)),
+        Source("lemarche", "Export du marché de l'inclusion", None, dt.date(2021, 2, 1)),
+        Source("lemarche-api", "API du marché de l'inclusion", readers.read_lemarche_api, None),
+        Source("geiq", "Liste des GEIQ", readers.read_geiq, dt.date(2019, 11, 21)),
+        Source("esat", "Liste FINESS des ESAT", readers.read_esat, dt.date(2026, 6, 24)),
+    )
+}
+
+
+def data_date_of(source, path, override=None):
+    """Date of the data: --date, else YYYY_MM in the file name, else the source default, else today."""
+    if override:
+        return override
+    match = re.search(r"(20\d{2})[_-](\d{2})(?:[_-](\d{2}))?", Path(path).name)
+    if match:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+    return SOURCES[source].default_date or dt.date.today()
+
+
+def read_records(source, path, report, data_date):
+    if source == "lemarche":
+        reader = readers.read_lemarche_json if str(path).lower().endswith(".json") else readers.read_lemarche_csv
+    else:
+        reader = SOURCES[source].reader
+    return list(reader(path, report, data_date))
+
+
+def import_file(report, *, source, path, data_date=None, index=None):
+    """Importer function for core.importing.run_import: read, validate, upsert."""
+    from dentelle.referentials.index import get_index
+    from dentelle.siaes.importers.upsert import Upserter
+
+    date = data_date_of(source, path, data_date)
+    report.source = f"{SOURCES[source].label} — {Path(path).name}"
+    records = read_records(source, path, report, date)
+    report.count("lignes lues valides", len(records))
+    return Upserter(report, source, Path(path).name, index or get_index()).run(records)
+
+
+def import_records(report, *, source, records, label, index=None):
+    """Upsert records obtained elsewhere (the API client)."""
+    from dentelle.referentials.index import get_index
+    from dentelle.siaes.importers.upsert import Upserter
+
+    report.source = label
+    report.count("lignes lues valides", len(records))
+    return Upserter(report, source, label, index or get_index()).run(records)

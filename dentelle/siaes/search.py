@@ -1,0 +1,151 @@
+"""Directory search: one set of filters for the page, the exports and the API."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from dentelle.siaes.enums import SERVICE_KIND_FIELDS, CapacityMetric, ServiceKind, SiaeKind
+from dentelle.siaes.models import ServiceArea, Siae
+from dentelle.siaes.querysets import cpv_prefix
+
+MAX_RADIUS_KM = 500
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    kinds: list = field(default_factory=list)
+    cpv: str = ""
+    place: str = ""  # free text: commune, EPCI, department, region (resolved by the referentials)
+    radius_km: int = 0
+    department: str = ""
+    region: str = ""
+    serving: bool = False  # also structures whose service area covers the territory
+    service_kind: str = ""
+    capacity: str = ""  # a CapacityMetric that must be known
+    active_only: bool = True
+
+    @classmethod
+    def from_mapping(cls, data):
+        def text(name):
+            return (data.get(name) or "").strip()
+
+        kinds = data.getlist("kind") if hasattr(data, "getlist") else data.get("kind") or []
+        if isinstance(kinds, str):
+            kinds = [kinds]
+        try:
+            radius = int(text("radius_km") or 0)
+        except ValueError:
+            radius = 0
+        return cls(
+            q=text("q"),
+            kinds=[k for k in kinds if k in SiaeKind.values],
+            cpv=text("cpv"),
+            place=text("place"),
+            radius_km=max(0, min(radius, MAX_RADIUS_KM)),
+            department=text("department").upper(),
+            region=text("region"),
+            serving=text("serving") in ("1", "on", "true", "oui"),
+            service_kind=text("service_kind") if text("service_kind") in ServiceKind.values else "",
+            capacity=text("capacity") if text("capacity") in CapacityMetric.values else "",
+            active_only=text("inactive") not in ("1", "on", "true", "oui"),
+        )
+
+
+@dataclass
+class SearchResult:
+    queryset: object
+    notes: list  # what the filters were understood as, in French
+    place: object = None
+    cpv_code: str = ""
+
+
+def resolve_cpv(text, index):
+    """A CPV code or prefix ('45', '4544', '45442100-8') or a label searched in the CPV tree."""
+    compact = re.sub(r"[\s-]", "", text)
+    if compact.isdigit():
+        return cpv_prefix(compact[:8]) if len(compact) >= 2 else ""
+    found = index.search_cpv(text, 1)
+    return cpv_prefix(found[0].code) if found else ""
+
+
+def territory_filter(queryset, params, index, notes):
+    from dentelle.referentials.places import resolve_place
+
+    place = None
+    if params.place:
+        place = resolve_place(params.place)
+        if place is None:
+            notes.append(f"Territoire « {params.place} » non reconnu : filtre ignoré.")
+            return queryset, None
+        if place.kind == "commune" and params.radius_km and place.latitude is not None:
+            notes.append(f"À moins de {params.radius_km} km de {place.name}.")
+            return queryset.near(place.latitude, place.longitude, params.radius_km), place
+        if place.kind in ("commune", "epci", "ept"):
+            notes.append(f"Implantées dans : {place.name}.")
+            return queryset.filter(commune_insee_code__in=place.commune_codes), place
+        if place.kind == "department":
+            params.department = place.code
+        elif place.kind == "region":
+            params.region = place.code
+    if params.department:
+        region = index.department_region.get(params.department, "")
+        if params.serving:
+            notes.append(f"Intervenant dans le département {params.department}.")
+            queryset = queryset.serving_department(params.department, region)
+        else:
+            queryset = queryset.in_department(params.department)
+    elif params.region:
+        if params.serving:
+            departments = index.departments_of_region(params.region)
+            areas = ServiceArea.objects.filter(
+                Q(kind="national")
+                | Q(kind="region", code=params.region)
+                | Q(kind="department", code__in=departments)
+            )
+            queryset = queryset.filter(Q(region_code=params.region) | Q(pk__in=areas.values("siae_id")))
+        else:
+            queryset = queryset.in_region(params.region)
+    return queryset, place
+
+
+def search_siaes(params, index=None):
+    from dentelle.referentials.index import get_index
+
+    index = index or get_index()
+    notes = []
+    queryset = Siae.objects.all()
+    if params.active_only:
+        queryset = queryset.active()
+    if params.q:
+        queryset = search_text(queryset, params.q)
+    if params.kinds:
+        queryset = queryset.of_kinds(params.kinds)
+    code = ""
+    if params.cpv:
+        code = resolve_cpv(params.cpv, index)
+        if code:
+            label = index.cpv_label(code.ljust(8, "0"))
+            notes.append(f"Compétence CPV {code}* {('— ' + label) if label else ''} (famille et sous-codes).")
+            queryset = queryset.with_competence(code)
+        else:
+            notes.append(f"Code CPV « {params.cpv} » non reconnu : filtre ignoré.")
+    queryset, place = territory_filter(queryset, params, index, notes)
+    if params.service_kind:
+        queryset = queryset.filter(**{SERVICE_KIND_FIELDS[params.service_kind]: True})
+    if params.capacity:
+        queryset = queryset.with_known_capacity(params.capacity)
+    return SearchResult(queryset.order_by("name", "pk"), notes, place, code)
+
+
+def search_text(queryset, text):
+    from dentelle.siaes.models import normalise_text
+
+    compact = text.replace(" ", "")
+    if compact.isdigit():
+        return queryset.filter(siret__startswith=compact)
+    query = Q()
+    for word in normalise_text(text).split():
+        query &= Q(search_text__contains=word)
+    return queryset.filter(query)

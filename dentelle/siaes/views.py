@@ -1,0 +1,338 @@
+"""Pages of the SIAE directory: search, map, profile, edits, supply coverage, exports."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from dentelle.core.audit import log_access
+from dentelle.core.exports import csv_bytes, xlsx_bytes
+from dentelle.core.permissions import CAN_EDIT_ANY_SIAE, can_edit_siae, can_see_contacts, has_role
+from dentelle.siaes import coverage as coverage_rules
+from dentelle.siaes import svgmap
+from dentelle.siaes.enums import AreaOrigin
+from dentelle.siaes.exports import EXPORT_LIMIT, siae_rows
+from dentelle.siaes.forms import (
+    CapacityForm,
+    CompetenceForm,
+    ContactForm,
+    SearchForm,
+    ServiceAreaForm,
+    SiaeForm,
+    SourcingNoteForm,
+    competence_origin,
+    edit_source,
+)
+from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
+from dentelle.siaes.search import SearchParams, search_siaes
+
+PAGE_SIZE = 50
+DEFAULT_REGION = "11"
+
+
+def index_():
+    from dentelle.referentials.index import get_index
+
+    return get_index()
+
+
+# Heavy columns the list never shows.
+LIST_DEFERRED = ("description", "provenance", "edited_fields", "external_ids", "search_text")
+
+
+def map_points(queryset, count):
+    """(lat, lon, name, department) of the results; names only when few (tooltips), no sort."""
+    located = queryset.filter(latitude__isnull=False).order_by()
+    if count <= svgmap.MAX_TOOLTIPS:
+        return list(located.values_list("latitude", "longitude", "name", "department_code"))
+    rows = located.values_list("latitude", "longitude", "department_code")[: svgmap.MAX_POINTS]
+    return [(lat, lon, "", department) for lat, lon, department in rows]
+
+
+@login_required
+def directory(request):
+    index = index_()
+    params = SearchParams.from_mapping(request.GET)
+    result = search_siaes(params, index)
+    listed = result.queryset.defer(*LIST_DEFERRED).prefetch_related("competences")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    for siae in page.object_list:
+        siae.top_competences = [
+            (c.cpv_prefix, index.cpv_label(c.cpv_prefix.ljust(8, "0")) or "") for c in list(siae.competences.all())[:3]
+        ]
+        siae.department_name = index.department_name(siae.department_code) or ""
+    points = map_points(result.queryset, page.paginator.count)
+    departments = sorted({p[3] for p in points if p[3]})
+    centroids = svgmap.department_centroids(index, set(departments)) if len(departments) <= 30 else {}
+    labels = [(lat, lon, code) for code, (lat, lon) in centroids.items()]
+    svg = svgmap.points_map([p[:3] for p in points], labels, "Carte des structures trouvées") if points else ""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "siaes/directory.html",
+        {
+            "title": "Annuaire des SIAE",
+            "form": SearchForm(request.GET or None),
+            "page": page,
+            "notes": result.notes,
+            "map_svg": mark_safe(svg),  # noqa: S308 (built by svgmap with every text escaped)
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+            "export_limit": EXPORT_LIMIT,
+        },
+    )
+
+
+@login_required
+def export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format inconnu")
+    result = search_siaes(SearchParams.from_mapping(request.GET), index_())
+    header, rows = siae_rows(result.queryset[:EXPORT_LIMIT], index_())
+    stamp = dt.date.today().isoformat()
+    if fmt == "xlsx":
+        content = xlsx_bytes([("Structures", header, rows)])
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="annuaire-siae-{stamp}.{fmt}"'
+    return response
+
+
+def profile_context(request, siae):
+    index = index_()
+    competences = [
+        {"obj": c, "label": index.cpv_label(c.cpv_prefix.ljust(8, "0")) or ""}
+        for c in siae.competences.all().order_by("origin", "cpv_prefix")
+    ]
+    show_contacts = can_see_contacts(request.user)
+    if show_contacts and siae.contacts.exists():
+        log_access(request.user, "voir contacts", siae)
+    editable = can_edit_siae(request.user, siae)
+    return {
+        "title": siae.display_name,
+        "siae": siae,
+        "competences": competences,
+        "capacities": list(siae.capacities.all()),
+        "areas": list(siae.service_areas.all()),
+        "notes": list(siae.sourcing_notes.select_related("author")) if show_contacts else None,
+        "contracts": list(siae.won_contracts.all()),
+        "contacts": list(siae.contacts.all()) if show_contacts else None,
+        "conventions": list(siae.conventions.all()),
+        "networks": list(siae.networks.all()),
+        "commune": index.commune(siae.commune_insee_code) if siae.commune_insee_code else None,
+        "department_name": index.department_name(siae.department_code),
+        "region_name": index.region_name(siae.region_code),
+        "can_edit": editable,
+        "can_add_note": has_role(request.user, CAN_EDIT_ANY_SIAE),
+        "provenance": sorted(siae.provenance.items()),
+        "forms": {
+            "competence": CompetenceForm(),
+            "capacity": CapacityForm(initial={"as_of": dt.date.today()}),
+            "area": ServiceAreaForm(),
+            "note": SourcingNoteForm(initial={"date": dt.date.today()}),
+            "contact": ContactForm(),
+        },
+    }
+
+
+@login_required
+def profile(request, pk):
+    siae = get_object_or_404(Siae, pk=pk)
+    return render(request, "siaes/profile.html", profile_context(request, siae))
+
+
+def editable_siae(request, pk):
+    siae = get_object_or_404(Siae, pk=pk)
+    if not can_edit_siae(request.user, siae):
+        raise PermissionDenied("Vous ne pouvez modifier que la fiche de votre structure.")
+    return siae
+
+
+@login_required
+def edit(request, pk):
+    siae = editable_siae(request, pk)
+    form = SiaeForm(request.POST or None, instance=siae, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Fiche enregistrée. Les champs modifiés ne seront plus écrasés par les imports.")
+        return redirect("siaes:profile", pk=siae.pk)
+    return render(request, "siaes/edit.html", {"title": f"Modifier {siae.display_name}", "siae": siae, "form": form})
+
+
+def protect(siae, name, user):
+    siae.mark_edited([name], edit_source(user), dt.date.today())
+    siae.save(update_fields=["edited_fields", "provenance", "updated_at"])
+
+
+@login_required
+@require_POST
+def add_competence(request, pk):
+    siae = editable_siae(request, pk)
+    form = CompetenceForm(request.POST)
+    if form.is_valid():
+        Competence.objects.get_or_create(
+            siae=siae,
+            cpv_prefix=form.cleaned_data["cpv_prefix"],
+            origin=competence_origin(request.user, siae),
+            defaults={"rationale": form.cleaned_data["rationale"] or edit_source(request.user)},
+        )
+        messages.success(request, "Compétence ajoutée.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+@login_required
+@require_POST
+def delete_competence(request, pk, competence_pk):
+    siae = editable_siae(request, pk)
+    competence = get_object_or_404(Competence, pk=competence_pk, siae=siae)
+    if competence.origin in ("naf", "kind"):
+        protect(siae, "competences", request.user)  # imports stop re-deriving what a person removed
+    competence.delete()
+    messages.success(request, "Compétence retirée.")
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+@login_required
+@require_POST
+def add_capacity(request, pk):
+    siae = editable_siae(request, pk)
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        Capacity.objects.update_or_create(
+            siae=siae,
+            metric=form.cleaned_data["metric"],
+            defaults={
+                "value": form.cleaned_data["value"],
+                "source": form.cleaned_data["source"],
+                "as_of": form.cleaned_data["as_of"],
+                "recorded_by": request.user,
+            },
+        )
+        messages.success(request, "Capacité enregistrée.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+@login_required
+@require_POST
+def add_area(request, pk):
+    siae = editable_siae(request, pk)
+    form = ServiceAreaForm(request.POST)
+    if form.is_valid():
+        siae.service_areas.filter(origin=AreaOrigin.DEFAULT).delete()
+        ServiceArea.objects.get_or_create(
+            siae=siae,
+            kind=form.cleaned_data["kind"],
+            code=form.cleaned_data["code"],
+            defaults={"radius_km": form.cleaned_data.get("radius_km"), "origin": AreaOrigin.DECLARED},
+        )
+        protect(siae, "service_areas", request.user)
+        messages.success(request, "Zone d'intervention ajoutée.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+@login_required
+@require_POST
+def delete_area(request, pk, area_pk):
+    siae = editable_siae(request, pk)
+    get_object_or_404(ServiceArea, pk=area_pk, siae=siae).delete()
+    protect(siae, "service_areas", request.user)
+    messages.success(request, "Zone d'intervention retirée.")
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+@login_required
+@require_POST
+def add_note(request, pk):
+    siae = get_object_or_404(Siae, pk=pk)
+    if not has_role(request.user, CAN_EDIT_ANY_SIAE):
+        raise PermissionDenied("Seuls les chargés des achats responsables notent le sourcing.")
+    form = SourcingNoteForm(request.POST)
+    if form.is_valid():
+        note = form.save(commit=False)
+        note.siae, note.author = siae, request.user
+        note.save()
+        messages.success(request, "Note de sourcing ajoutée.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+@login_required
+@require_POST
+def add_contact(request, pk):
+    siae = editable_siae(request, pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        contact = form.save(commit=False)
+        contact.siae = siae
+        contact.save()
+        log_access(request.user, "ajouter contact", siae)
+        messages.success(request, "Contact ajouté.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("siaes:profile", pk=siae.pk)
+
+
+def coverage_context(request):
+    index = index_()
+    region = request.GET.get("region") or getattr(getattr(request.user, "organisation", None), "region_code", "") or DEFAULT_REGION
+    if region not in index.regions:
+        region = DEFAULT_REGION
+    return index, region, coverage_rules.coverage(region, index)
+
+
+@login_required
+def coverage(request):
+    index, region, data = coverage_context(request)
+    family = request.GET.get("famille") or data["rows"][0]["prefix"]
+    row = next((r for r in data["rows"] if r["prefix"] == family), data["rows"][0])
+    centroids = svgmap.department_centroids(index, {code for code, _name in data["departments"]})
+    colours = {"sourcing": "#ce0500", "clause": "#b34000", "reservation": "#18753c"}
+    bubbles = [
+        (*centroids[cell["department"]], f"{cell['department']} {index.department_name(cell['department'])}", cell["count"], colours[cell["level"].key])
+        for cell in row["cells"]
+        if cell["department"] in centroids
+    ]
+    return render(
+        request,
+        "siaes/coverage.html",
+        {
+            "title": "Couverture de l'offre",
+            "data": data,
+            "regions": sorted(index.regions.items()),
+            "region": region,
+            "family": row,
+            "map_svg": mark_safe(svgmap.bubble_map(bubbles, f"Structures capables : {row['label']}")),  # noqa: S308
+            "levels": [coverage_rules.SOURCING_FIRST, coverage_rules.CLAUSE, coverage_rules.RESERVATION],
+            "reservation_min": coverage_rules.RESERVATION_MIN,
+        },
+    )
+
+
+@login_required
+def coverage_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Format inconnu")
+    _index, region, data = coverage_context(request)
+    header, rows = coverage_rules.coverage_table(data)
+    if fmt == "xlsx":
+        content = xlsx_bytes([(f"Couverture {region}", header, rows)])
+        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="couverture-offre-{region}.{fmt}"'
+    return response

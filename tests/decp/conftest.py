@@ -1,0 +1,77 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dentelle.accounts.models import BuyerService, Organisation, User
+from dentelle.accounts.roles import Role
+
+HOLDER_SIRET = "73282932000074"  # valid Luhn
+SUBCONTRACTOR_SIRET = "78471226700060"
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(name="Région test DECP", siret="23750007900312")
+
+
+@pytest.fixture
+def make_user(organisation):
+    def make(role, username=None, **extra):
+        return User.objects.create_user(
+            username or f"decp-{role}",
+            password="x-very-secret-1",
+            role=role,
+            organisation=organisation,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def buyer(make_user):
+    return make_user(Role.BUYER)
+
+
+@pytest.fixture
+def awarded_contract(organisation):
+    """An awarded lot with 2,400 clause hours, reserved to SIAE, with one subcontractor."""
+    from dentelle.insertion.models import Contract, ContractParty
+    from dentelle.purchases.models import Lot, Operation
+
+    service = BuyerService.objects.create(organisation=organisation, name="Direction des lycées", code="DL")
+    operation = Operation.objects.create(
+        buyer_service=service, reference="OP-1", title="Espaces verts", nature="services", duration_months=48
+    )
+    lot = Lot.objects.create(
+        operation=operation,
+        number="1",
+        title="Espaces verts, lycées du 93",
+        cpv_code="77310000",
+        clause_hours=2400,
+        reservation_kind="siae",
+        procedure="adapted",
+        place_kind="department",
+        place_code="93",
+    )
+    contract = Contract.objects.create(
+        organisation=organisation,
+        buyer_service=service,
+        lot=lot,
+        reference="2026-DL-014",
+        title="Entretien des espaces verts des lycées du 93",
+        holder_siret=HOLDER_SIRET,
+        holder_name="Jardins d'insertion",
+        signed_on=date(2026, 3, 2),
+        start_date=date(2026, 4, 1),
+        end_date=date(2030, 3, 31),
+        amount=Decimal("480000.00"),
+        required_hours=Decimal("2400"),
+        reservation_kind="siae",
+        department_code="93",
+    )
+    ContractParty.objects.create(
+        contract=contract, role="subcontractor", siret=SUBCONTRACTOR_SIRET, name="Sous-traitant"
+    )
+    return contract

@@ -1,0 +1,70 @@
+"""`dentelle match` command: one lot, a plan file, errors in French."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from dentelle.matching.planfile import read_plan
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "matching"
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("match", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_match_one_lot_table(directory):
+    out = run("--cpv", "77310000", "--place", "93", "--amount", "120000", "--top", "3")
+    lines = out.splitlines()
+    assert "Seine-Saint-Denis" in lines[0] and "capable" in lines[0]
+    assert "Les Jardins d'Aubervilliers" in lines[2]
+    assert len(lines) == 5
+
+
+def test_match_one_lot_json(directory):
+    data = json.loads(run("--cpv", "77310000-6", "--place", "Lille", "--json", "--top", "2"))
+    assert data["place"]["code"] == "59350"
+    assert data["items"][0]["name"] == "Paysages du Nord"
+    assert data["items"][0]["criteria"][1]["reasons"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--place", "93"), "--cpv"),
+    (("--cpv", "7731", "--place", "93"), "mal formé"),
+    (("--cpv", "77310000", "--place", "Atlantide"), "introuvable"),
+], ids=["cpv-required", "cpv-must-have-8-digits", "unknown-place"])
+def test_match_errors_are_french(directory, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
+
+
+def test_read_simple_plan_csv(geo):
+    lots = read_plan(DATA / "plan.csv")
+    assert [line for line, _ in lots] == [2, 3, 4]
+    assert lots[0][1].cpv_codes == ["77310000"] and lots[0][1].amount == 120_000
+    assert lots[1][1].place_text == "Saint-Denis (93)"
+
+
+def test_match_plan_command(directory):
+    out = run("plan", str(DATA / "plan.csv"), "--top", "1")
+    assert "Ligne 2" in out and "Les Jardins d'Aubervilliers" in out
+    assert "Propreté Plaine" in out and "Intérim Solidaire" in out
+    data = json.loads(run("plan", str(DATA / "plan.csv"), "--json"))
+    assert [entry["line"] for entry in data] == [2, 3, 4]
+
+
+def test_match_plan_bad_file(directory, tmp_path):
+    bad = tmp_path / "plan.csv"
+    bad.write_text("a;b\n1;2\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="en-têtes"):
+        run("plan", str(bad))
+    with pytest.raises(CommandError, match="introuvable"):
+        run("plan", str(tmp_path / "absent.csv"))

@@ -1,0 +1,220 @@
+"""Pure scoring: one rule per test id, no database."""
+
+import numpy as np
+import pytest
+
+from dentelle.matching.reasons import explain
+from dentelle.matching.scoring import LotQuery, cpv_similarity_rows, execution_mode, score_all
+from dentelle.matching.structures import AreaRecord, CompetenceRecord
+from tests.matching.helpers import (
+    WEIGHTS,
+    arrays_of,
+    commune_place,
+    department_place,
+    region_place,
+    structure,
+)
+
+GREEN = ("77310000",)
+
+
+def scores(query, *records):
+    arrays = arrays_of(*records)
+    return score_all(query, arrays, WEIGHTS), arrays
+
+
+@pytest.mark.parametrize(
+    "lot_code, competence, expected_order",
+    [
+        ("77310000", "77310000", "exact"),
+        ("77310000", "77300000", "ancestor"),
+        ("77310000", "77311000", "descendant"),
+        ("77310000", "77340000", "cousin"),
+        ("77310000", "90910000", "other_division"),
+    ],
+    ids=["exact-code-is-best", "broader-competence-decays", "narrower-competence-decays",
+         "sibling-branch-decays-faster", "other-division-is-zero"],
+)
+def test_cpv_tree_distance(lot_code, competence, expected_order):
+    arrays = arrays_of(structure(1, cpv=[competence]))
+    value = cpv_similarity_rows(arrays, lot_code, WEIGHTS.competence)[0]
+    expected = {
+        "exact": 1.0,
+        "ancestor": WEIGHTS.competence["ancestor_decay"],
+        "descendant": WEIGHTS.competence["descendant_decay"],
+        "cousin": WEIGHTS.competence["cousin_decay"] ** 2,
+        "other_division": 0.0,
+    }[expected_order]
+    assert value == pytest.approx(expected)
+
+
+def test_origin_weights_rank_declared_above_naf():
+    query = LotQuery(cpv_codes=GREEN, place=commune_place("93001"))
+    result, _ = scores(query, structure(1, cpv=["77310000"], origin="declared"),
+                       structure(2, cpv=["77310000"], origin="naf"))
+    assert result.parts["competence"][0] > result.parts["competence"][1]
+
+
+def test_text_similarity_lifts_matching_profile():
+    query = LotQuery(cpv_codes=GREEN, text="Entretien des espaces verts des lycées", place=commune_place("93001"))
+    result, arrays = scores(query, structure(1, cpv=["77310000"], profile_text="Jardins : espaces verts, élagage"),
+                            structure(2, cpv=["77310000"], profile_text="Blanchisserie industrielle"))
+    assert result.text_part[0] > 0 and result.text_part[1] == 0
+    assert result.score[0] > result.score[1]
+    reasons = explain(query, arrays, result, 0, WEIGHTS).criteria[0].reasons
+    assert any("espaces" in reason for reason in reasons)
+
+
+def test_won_contract_evidence_can_be_left_out():
+    won = CompetenceRecord("77310000", "won_contract", "DECP-1")
+    query = LotQuery(cpv_codes=GREEN, place=commune_place("93001"))
+    arrays = arrays_of(structure(1, cpv=[won]))
+    with_evidence = score_all(query, arrays, WEIGHTS).parts["competence"][0]
+    without = score_all(query, arrays, WEIGHTS, exclude_evidence={"DECP-1"}).parts["competence"][0]
+    assert with_evidence > 0.5 and without == 0
+
+
+@pytest.mark.parametrize(
+    "place, area, covered",
+    [
+        (commune_place("93001"), ("department", "93"), "full"),
+        (commune_place("93001"), ("region", "11"), "full"),
+        (commune_place("93001"), ("national", ""), "full"),
+        (commune_place("59350"), ("department", "93"), "none"),
+        (region_place("11"), ("department", "93"), "partial"),
+        (region_place("11"), ("region", "11"), "full"),
+        (department_place("93"), ("commune", "93001"), "partial"),
+        (commune_place("93001"), ("commune", "93001"), "full"),
+    ],
+    ids=["commune-lot-in-department-area", "commune-lot-in-region-area", "national-area-covers-all",
+         "lot-outside-department-area", "region-lot-served-by-a-department-area",
+         "region-lot-in-region-area", "department-lot-served-by-one-commune", "commune-area-same-commune"],
+)
+def test_territory_coverage_both_ways(place, area, covered):
+    result, _ = scores(LotQuery(cpv_codes=GREEN, place=place), structure(1, cpv=GREEN, areas=[area]))
+    share = result.coverage_share[0]
+    assert {"full": share >= 0.999, "partial": 0 < share < 0.999, "none": share == 0}[covered]
+
+
+def test_region_lot_names_the_covered_part():
+    query = LotQuery(cpv_codes=GREEN, place=region_place("11"))
+    result, arrays = scores(query, structure(1, cpv=GREEN, areas=[("department", "93")]))
+    reasons = explain(query, arrays, result, 0, WEIGHTS).criteria[1].reasons
+    assert any("Couvre une partie" in r and "Seine-Saint-Denis (93)" in r for r in reasons)
+
+
+def test_le_marche_gap_department_area_found_by_region_lot():
+    """Le marché only checks containment upwards (anchors §1.3); we rank the partial server."""
+    query = LotQuery(cpv_codes=GREEN, place=region_place("11"))
+    result, _ = scores(query, structure(1, cpv=GREEN, areas=[("department", "93")]),
+                       structure(2, cpv=GREEN, commune="59350", areas=[("department", "59")]))
+    assert result.parts["territory"][0] > 0.5 > result.parts["territory"][1]
+
+
+def test_radius_area_reaches_nearby_commune_only():
+    query = LotQuery(cpv_codes=GREEN, place=commune_place("75056"))
+    near = structure(1, cpv=GREEN, areas=[AreaRecord("radius", "", 20.0)])  # Aubervilliers, ~7 km
+    far = structure(2, cpv=GREEN, commune="59350", areas=[AreaRecord("radius", "", 20.0)])
+    result, _ = scores(query, near, far)
+    assert result.coverage_share[0] == 1.0 and result.coverage_share[1] == 0.0
+    assert result.parts["territory"][0] > result.parts["territory"][1]
+
+
+def test_distance_lowers_territory_inside_a_national_area():
+    query = LotQuery(cpv_codes=GREEN, place=commune_place("75056"))
+    result, _ = scores(query, structure(1, cpv=GREEN, areas=[("national", "")]),
+                       structure(2, cpv=GREEN, commune="69123", areas=[("national", "")]))
+    assert result.parts["territory"][0] > result.parts["territory"][1] > 0
+
+
+@pytest.mark.parametrize(
+    "extra, expectation",
+    [
+        ({}, "neutral"),
+        ({"turnover": 2_000_000}, "full"),
+        ({"turnover": 100_000}, "low"),
+        ({"largest_contract": 80_000}, "full"),
+        ({"largest_contract": 5_000}, "low"),
+        ({"fte": 40}, "full"),
+        ({"fte": 1}, "low"),
+        ({"turnover": 2_000_000, "fte": 1}, "low"),
+    ],
+    ids=["unknown-capacity-is-neutral-not-zero", "large-turnover-fits", "lot-over-150pct-turnover-fails",
+         "largest-contract-fits", "lot-far-above-largest-contract", "enough-fte", "one-fte-too-small",
+         "tightest-known-measure-wins"],
+)
+def test_capacity(extra, expectation):
+    query = LotQuery(cpv_codes=GREEN, annual_amount=120_000, place=commune_place("93001"))
+    result, _ = scores(query, structure(1, cpv=GREEN, **extra))
+    value = result.parts["capacity"][0]
+    if expectation == "neutral":
+        assert value == WEIGHTS.capacity["unknown"] > 0
+    elif expectation == "full":
+        assert value == 1.0
+    else:
+        assert value < 0.5
+
+
+def test_unknown_amount_is_neutral():
+    result, _ = scores(LotQuery(cpv_codes=GREEN), structure(1, cpv=GREEN, turnover=10))
+    assert result.parts["capacity"][0] == WEIGHTS.capacity["unknown"]
+
+
+@pytest.mark.parametrize(
+    "query, kind, fit",
+    [
+        (LotQuery(cpv_codes=("79620000",)), "ETTI", "high"),
+        (LotQuery(cpv_codes=("79620000",)), "ACI", "low"),
+        (LotQuery(cpv_codes=GREEN, text="Mise à disposition de personnel"), "AI", "high"),
+        (LotQuery(cpv_codes=GREEN), "ACI", "high"),
+        (LotQuery(cpv_codes=GREEN), "AI", "low"),
+        (LotQuery(cpv_codes=GREEN), "ESAT", "high"),
+    ],
+    ids=["staff-provision-cpv-suits-etti", "staff-provision-does-not-suit-aci", "staff-provision-keyword-suits-ai",
+         "services-suit-aci", "services-do-not-suit-ai", "services-suit-esat"],
+)
+def test_kind_fit(query, kind, fit):
+    result, _ = scores(query, structure(1, kind, cpv=GREEN))
+    assert (result.parts["kind"][0] >= 0.9) == (fit == "high")
+
+
+@pytest.mark.parametrize(
+    "reservation, kind, admitted",
+    [
+        ("siae", "ACI", True), ("siae", "EI", True), ("siae", "ESAT", False), ("siae", "GEIQ", False),
+        ("siae", "EITI", False), ("disability", "EA", True), ("disability", "ESAT", True),
+        ("disability", "EI", False), ("siae_and_disability", "EA", True), ("siae_and_disability", "AI", True),
+        ("", "GEIQ", True),
+    ],
+    ids=["L2113-13-admits-aci", "L2113-13-admits-ei", "L2113-13-excludes-esat", "L2113-13-geiq-not-by-default",
+         "L2113-13-eiti-not-by-default", "L2113-12-admits-ea", "L2113-12-admits-esat", "L2113-12-excludes-ei",
+         "joint-reservation-admits-ea", "joint-reservation-admits-ai", "no-reservation-admits-all"],
+)
+def test_reserved_lots_admit_only_their_legal_basis(reservation, kind, admitted):
+    query = LotQuery(cpv_codes=GREEN, reservation_kind=reservation, place=commune_place("93001"))
+    result, _ = scores(query, structure(1, kind, cpv=GREEN))
+    assert bool(result.eligible[0]) is admitted
+    assert bool(result.score[0] > 0) is admitted
+
+
+def test_inactive_structure_is_out():
+    result, arrays = scores(LotQuery(cpv_codes=GREEN), structure(1, cpv=GREEN, is_active=False),
+                            structure(2, cpv=GREEN))
+    assert result.score[0] == 0 and not result.eligible[0]
+    assert list(result.top(5)) == [1]
+    assert "inactive" in explain(LotQuery(cpv_codes=GREEN), arrays, result, 0, WEIGHTS).blocking[0]
+
+
+def test_score_is_bounded_and_ranking_is_stable():
+    records = [structure(i, cpv=[code], commune=commune) for i, (code, commune) in enumerate(
+        [("77310000", "93001"), ("77310000", "59350"), ("90910000", "93001"), ("77300000", "75056")], 1)]
+    result, _ = scores(LotQuery(cpv_codes=GREEN, text="espaces verts", place=commune_place("93001"),
+                                annual_amount=50_000), *records)
+    assert np.all((result.score >= 0) & (result.score <= 1))
+    assert list(result.top(4)) == [0, 3, 1, 2]
+
+
+def test_execution_mode_from_nature():
+    assert execution_mode(LotQuery(nature="works"), WEIGHTS) == "works"
+    assert execution_mode(LotQuery(nature="supplies"), WEIGHTS) == "supplies"
+    assert execution_mode(LotQuery(staff_provision=True), WEIGHTS) == "staff_provision"

@@ -1,0 +1,192 @@
+"""Scanner rules on plain facts (pure: no database)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dentelle.purchases.screening import LineItemFacts, LotFacts, screen_lot
+
+D = Decimal
+
+
+def lot(**overrides):
+    values = {
+        "key": "1",
+        "title": "Nettoyage des locaux",
+        "cpv": "90919200",
+        "nature": "services",
+        "amount": D("480000"),
+        "market_amount": D("480000"),
+        "duration_months": 48,
+        "launch_date": date(2027, 3, 1),
+        "department_codes": ("75",),
+    }
+    values.update(overrides)
+    return LotFacts(**values)
+
+
+def rules_of(facts):
+    return {f.rule_id: f for f in screen_lot(facts)}
+
+
+def test_r1_cleaning_clause_uses_the_cleaning_variant():
+    findings = rules_of(lot(transferred_staff_monthly_hours=D("200")))
+    clause = findings["R1-clause"]
+    # A = 480,000, N = 48, S = 200, C = 25, T = 5 %: (480,000/25 − 200×48) × 0.05 = 480 h
+    assert clause.estimated_hours == 480
+    assert clause.legal_basis.startswith("CCP L2112-2")
+    assert all(isinstance(r, str) and r for r in clause.reasons)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"clause_hours": 300},
+        {"amount": D("30000"), "market_amount": D("30000")},
+        {"cpv": "45223100"},  # steel framing: 20 % labour, below the 50 % labour-intensive floor
+        {"duration_months": 2},
+        {"transferred_staff_monthly_hours": D("950")},  # P ≤ 0
+    ],
+    ids=["already-planned", "below-dispense", "not-labour-intensive", "too-short", "staff-take-over-exceeds"],
+)
+def test_r1_not_proposed(overrides):
+    assert "R1-clause" not in rules_of(lot(**overrides))
+
+
+def test_r2_obligation_from_22_august_2026_at_or_above_eu_threshold():
+    before = rules_of(lot(launch_date=date(2026, 8, 21)))
+    after = rules_of(lot(launch_date=date(2026, 8, 22)))
+    assert "R2-obligation-2026" not in before
+    finding = after["R2-obligation-2026"]
+    assert finding.kind == "mandatory_condition"
+    assert "216" in finding.reasons[1]  # 2026-2027 threshold for other buyers
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"amount": D("100000"), "market_amount": D("100000")},
+        {"clause_hours": 100},
+        {"has_employment_condition": True},
+        {"obligation_exception_code": "restricts_competition"},
+    ],
+    ids=["below-threshold", "clause-planned", "other-condition", "exception-recorded"],
+)
+def test_r2_not_raised(overrides):
+    assert "R2-obligation-2026" not in rules_of(lot(**overrides))
+
+
+def test_r2_uses_the_whole_market_value_not_the_lot():
+    findings = rules_of(lot(amount=D("100000"), market_amount=D("900000")))
+    assert "R2-obligation-2026" in findings
+
+
+def test_r3_reservation_with_enough_structures_and_capacity():
+    finding = rules_of(lot(able_structures=3, able_capacity=D("500000")))["R3-reservation"]
+    assert finding.proposal == {"reservation_kind": "siae"}
+    assert finding.legal_basis.startswith("CCP L2113-13")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "proposed"),
+    [
+        ({"able_structures": 1}, False),
+        ({"able_structures": 3, "able_capacity": D("50000")}, False),  # 120,000 €/year > 50,000
+        ({"able_structures": None}, False),
+        ({"able_structures": 0, "disability_structures": 2, "able_capacity": None}, True),
+        ({"able_structures": 3, "reservation_kind": "siae"}, False),
+        ({"able_structures": 3, "cpv": "72000000"}, False),  # IT: not fit for SIAE
+    ],
+    ids=["one-structure", "over-capacity", "not-counted", "ea-esat", "already-reserved", "unfit-trade"],
+)
+def test_r3_reservation_conditions(overrides, proposed):
+    assert ("R3-reservation" in rules_of(lot(**overrides))) is proposed
+
+
+def test_r3_disability_uses_l2113_12():
+    finding = rules_of(lot(able_structures=0, disability_structures=2))["R3-reservation"]
+    assert finding.legal_basis.startswith("CCP L2113-12")
+    assert finding.proposal["reservation_kind"] == "disability"
+
+
+def test_r4_allotment_by_department_before_after():
+    facts = lot(
+        amount=D("900000"),
+        department_codes=("75", "93", "94"),
+        able_by_unit=(("department", "75", "Paris", 4, 1), ("department", "93", "Seine-Saint-Denis", 3, 1),
+                      ("department", "94", "Val-de-Marne", 1, 1)),
+    )
+    finding = rules_of(facts)["R4-allotment"]
+    after = finding.proposal["after"]
+    assert len(after) == 2  # 94 has a single able structure: grouped with the biggest lot
+    assert sum(D(part["amount"]) for part in after) == D("900000")
+    assert finding.proposal["before"]["amount"] == "900000"
+
+
+def test_r4_not_for_a_single_department():
+    facts = lot(able_by_unit=(("department", "75", "Paris", 4, 1),))
+    assert "R4-allotment" not in rules_of(facts)
+
+
+def aubervilliers(**overrides):
+    items = (
+        LineItemFacts("GO", "Gros œuvre", "45223000", D("38500000")),
+        LineItemFacts("SO", "Second œuvre", "45421000", D("21600000")),
+        LineItemFacts("PE", "Peinture intérieure", "45442100", D("2400000")),
+        LineItemFacts("PL", "Plantations et espaces verts", "45112710", D("650000")),
+        LineItemFacts("EQ", "Équipements", "39000000", D("46850000")),
+    )
+    values = {"title": "Bâtiment d'enseignement supérieur, Aubervilliers", "cpv": "45214400", "nature": "works",
+              "amount": D("110000000"), "market_amount": D("110000000"), "duration_months": 36,
+              "department_codes": ("93",), "line_items": items}
+    values.update(overrides)
+    return lot(**values)
+
+
+def test_aubervilliers_planting_is_carved_out_as_a_reserved_small_lot():
+    carve_outs = [f for f in screen_lot(aubervilliers()) if f.rule_id == "R5-carve-out"]
+    planting = next(f for f in carve_outs if f.subject == "ligne:PL")
+    assert planting.proposal["procedure"] == "adapted_small_lot"
+    assert planting.proposal["reservation_kind"] == "siae"
+    assert "R2123-1 2°" in planting.legal_basis
+    assert any("22\u202f000\u202f000 €" in r for r in planting.reasons)  # the 20 % budget is shown
+    painting = next(f for f in carve_outs if f.subject == "ligne:PE")
+    assert painting.proposal["procedure"] == "formalised"  # 2.4 M€ ≥ 1 M€: no small-lots exception
+    assert {f.subject for f in carve_outs} == {"ligne:PL", "ligne:PE"}  # gros œuvre, equipment: not carved
+
+
+def test_small_lots_budget_is_shared_and_can_run_out():
+    facts = aubervilliers(small_lots_used=D("21800000"))
+    planting = next(f for f in screen_lot(facts) if f.subject == "ligne:PL")
+    assert planting.proposal["procedure"] == "formalised"
+    assert "budget de 20 %" in " ".join(planting.reasons)
+
+
+def test_carve_out_below_eu_threshold_needs_no_exception():
+    facts = aubervilliers(amount=D("3000000"), market_amount=D("3000000"))
+    planting = next(f for f in screen_lot(facts) if f.subject == "ligne:PL")
+    assert planting.proposal["procedure"] == "adapted"
+
+
+def test_line_items_give_hours_by_trade_and_r2_repeats_them():
+    findings = rules_of(aubervilliers(launch_date=date(2027, 4, 1)))
+    assert findings["R1-clause"].estimated_hours == findings["R2-obligation-2026"].estimated_hours
+    assert any("Gros œuvre" in r for r in findings["R1-clause"].reasons)
+
+
+def test_r6_new_sector_training():
+    finding = rules_of(lot(cpv="80530000", title="Formation des demandeurs d'emploi"))["R6-new-sector"]
+    assert finding.kind == "new_sector"
+    assert any("comptabilité" in r for r in finding.reasons)
+
+
+def test_r7_criterion_when_the_clause_cannot_be_calibrated():
+    findings = rules_of(lot(cpv="77310000", title="Entretien des espaces verts"))
+    assert "R1-clause" not in findings
+    assert findings["R7-award-criterion"].legal_basis.startswith("CCP R2152-7")
+
+
+def test_r7_criterion_when_the_volume_is_small():
+    findings = rules_of(lot(amount=D("70000"), market_amount=D("70000"), duration_months=12))
+    assert "R7-award-criterion" in findings  # cleaning 70,000 € → 140 h < 150 h floor

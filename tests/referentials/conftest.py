@@ -1,0 +1,48 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "referentials"
+
+
+@pytest.fixture
+def empty_referentials(db):
+    """Start from empty referential tables (inside the test's transaction, so the real data come back)."""
+    from dentelle.referentials.index import invalidate_index
+    from dentelle.referentials.models import (
+        Commune,
+        CpvCode,
+        Department,
+        Grouping,
+        NafCode,
+        ReferentialLoad,
+        Region,
+    )
+
+    for model in (Commune, Grouping, Department, Region, ReferentialLoad):
+        model.objects.all().delete()
+    for model in (CpvCode, NafCode):  # self-referencing: cut the tree first so the delete stays fast
+        model.objects.update(parent=None)
+        model.objects.all().delete()
+    invalidate_index()
+
+
+@pytest.fixture
+def small_data(tmp_path, empty_referentials):
+    """A copy of the small, hand-picked reference files, safe to corrupt in a test."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA / "good", target)
+    return target
+
+
+@pytest.fixture
+def cog_data(tmp_path):
+    """The shared CPV/NAF files plus the official INSEE COG layout for territories."""
+    target = tmp_path / "official"
+    shutil.copytree(DATA / "good", target)
+    for name in ("regions.csv", "departements.csv", "communes.csv", "epci.csv", "ept.csv"):
+        (target / "geo" / name).unlink()
+    for path in (DATA / "cog").iterdir():
+        shutil.copy(path, target / "geo" / path.name)
+    return target
