@@ -2,12 +2,11 @@
 
 from datetime import date
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from dentelle.accounts.models import BuyerService
 from dentelle.insertion.models import AnnualObjective, Contract, RealisedMonth
-from dentelle.insertion.progress import CommittedContract, PipelineItem, Realised, compute_progress
+from dentelle.insertion.progress import MISSING, CommittedContract, PipelineItem, Realised, compute_progress
 
 
 def objective_hours(organisation, year):
@@ -15,59 +14,59 @@ def objective_hours(organisation, year):
     return float(objective.hours) if objective else 0.0
 
 
-def _contracts(organisation, year):
+def _contract_rows(organisation, year):
     return Contract.objects.filter(
         organisation=organisation, start_date__lte=date(year, 12, 31), end_date__gte=date(year, 1, 1)
-    ).select_related("buyer_service")
-
-
-def service_label(contract):
-    service = contract.buyer_service
-    return (service.code or service.name) if service else ""
+    ).values_list(
+        "signed_on",
+        "start_date",
+        "end_date",
+        "required_hours",
+        "buyer_service__code",
+        "buyer_service__name",
+        "department_code",
+        "trade_family",
+    )
 
 
 def realised_for(organisation, year):
-    """Validated hours summed in SQL by month and by every dimension, from the RealisedMonth summary."""
-    rows = (
-        RealisedMonth.objects.filter(
-            contract__organisation=organisation, month__gte=date(year, 1, 1), month__lte=date(year, 12, 31)
-        )
-        .values_list(
-            "month",
-            "contract__buyer_service__code",
-            "contract__buyer_service__name",
-            "contract__department_code",
-            "contract__trade_family",
-            "fulfilment_mode",
-        )
-        .annotate(total=Sum("hours"))
-        .order_by()
+    """Validated hours by month and every dimension, read from the RealisedMonth summary (SQL)."""
+    rows = RealisedMonth.objects.filter(
+        organisation=organisation, month__gte=date(year, 1, 1), month__lte=date(year, 12, 31)
+    ).values_list(
+        "month",
+        "buyer_service__code",
+        "buyer_service__name",
+        "department_code",
+        "trade_family",
+        "fulfilment_mode",
+        "hours",
     )
     return Realised.from_records(
         {
             "month": month.month,
-            "hours": total,
+            "hours": hours,
             "service": code or name or "",
             "department": department,
             "trade_family": family,
             "fulfilment_mode": mode,
         }
-        for month, code, name, department, family, mode, total in rows
+        for month, code, name, department, family, mode, hours in rows
     )
 
 
-def committed_for(contracts):
+def committed_for(organisation, year):
     return [
         CommittedContract(
-            signed_on=c.signed_on,
-            start=c.start_date,
-            end=c.end_date,
-            required_hours=float(c.required_hours),
-            service=service_label(c),
-            department=c.department_code,
-            trade_family=c.trade_family,
+            signed_on=signed,
+            start=start,
+            end=end,
+            required_hours=float(required),
+            service=code or name or "",
+            department=department,
+            trade_family=family,
         )
-        for c in contracts
+        for signed, start, end, required, code, name, department, family in _contract_rows(organisation, year)
     ]
 
 
@@ -113,13 +112,12 @@ def pipeline_for(organisation):
 def progress_for(organisation, year=None, as_of=None):
     as_of = as_of or timezone.localdate()
     year = year or as_of.year
-    contracts = list(_contracts(organisation, year))
     return compute_progress(
         year=year,
         as_of=as_of,
         objective=objective_hours(organisation, year),
         realised=realised_for(organisation, year),
-        contracts=committed_for(contracts),
+        contracts=committed_for(organisation, year),
         pipeline=pipeline_for(organisation),
     )
 
@@ -144,4 +142,6 @@ def dimension_labels(organisation):
     except RulesError:  # a broken rules file must not take the dashboard down: keys stay as they are
         pass
     labels["department"] = {d.code: f"{d.code} — {d.name}" for d in Department.objects.all()}
+    for mapping in labels.values():
+        mapping[MISSING] = "Non renseigné"
     return labels

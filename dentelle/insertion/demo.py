@@ -31,6 +31,12 @@ SEED = 170_000
 OBJECTIVE = Decimal("170000")
 TARGET_COMMITTED = 158_000  # committed hours in the year, before delivery: a little short of the objective
 PREFIX = "DEMO-INS-"
+MIN_CLAUSE_HOURS = 300  # lots below this get no clause in the demo (the only sourced floor is 150 h)
+HOURS_PER_PERSON_MONTH = 110
+DERIVED_CATEGORIES = {
+    ClauseCategory.YOUTH_LOW_QUALIFICATION,
+    ClauseCategory.QPV_RESIDENT,
+}  # follow age and QPV
 FALLBACK_LOTS = [
     ("DL", "Nettoyage des lycées du Val-de-Marne", "90919200", 2_400_000, "94"),
     ("DL", "Entretien des espaces verts des lycées de Seine-Saint-Denis", "77310000", 900_000, "93"),
@@ -164,8 +170,11 @@ def _generate(organisation, stdout, today=None):
         end = _month_add(start, duration) - timedelta(days=1)
         if end < date(year, 1, 1):
             end = _month_add(date(year, 1, 1), rng.randint(6, 30)) - timedelta(days=1)
+        hours = _lot_hours(lot)
+        if hours < MIN_CLAUSE_HOURS:  # nobody writes a clause for a few dozen hours
+            continue
         family = family_for_cpv(lot.cpv_code) if lot.cpv_code else None
-        plans.append((lot, start, end, _lot_hours(lot), family.id if family else ""))
+        plans.append((lot, start, end, hours, family.id if family else ""))
     if not plans:
         stdout.write("  Suivi des clauses : aucun lot, rien à générer.")
         return
@@ -196,9 +205,30 @@ def _generate(organisation, stdout, today=None):
             )
         )
     declarations, beneficiaries = _declarations(rng, organisation, contracts, today, facilitator)
+    accepted = _accept_pipeline_findings(organisation, [lot for n, lot in enumerate(lots) if n % 4 == 3])
     stdout.write(
         f"  Suivi des clauses : objectif {OBJECTIVE} h, {len(contracts)} marchés, {beneficiaries} bénéficiaires, "
-        f"{declarations} déclarations (heures exigées × {scale:.2f} pour l'échelle régionale)."
+        f"{declarations} déclarations (heures exigées × {scale:.2f} pour l'échelle régionale), "
+        f"{accepted} recommandation(s) acceptée(s) en projet."
+    )
+
+
+def _accept_pipeline_findings(organisation, lots, limit=40):
+    """Show a pipeline: accept the scanner's hour proposals on some lots not awarded yet, as the
+    purchasing officer would — only when no decision was recorded at all (never overrides one)."""
+    from dentelle.purchases.models import Finding, FindingStatus
+
+    findings = Finding.objects.filter(lot__in=lots, estimated_hours__gt=0)
+    if findings.exclude(status=FindingStatus.PROPOSED).exists():
+        return 0
+    officer = User.objects.filter(username="acheteuse-responsable").first()
+    chosen, seen = [], set()
+    for finding in findings.order_by("lot_id", "pk"):
+        if finding.lot_id not in seen and len(seen) < limit:
+            seen.add(finding.lot_id)
+            chosen.append(finding.pk)
+    return Finding.objects.filter(pk__in=chosen).update(
+        status=FindingStatus.ACCEPTED, decided_by=officer, decided_at=timezone.now()
     )
 
 
@@ -212,7 +242,7 @@ def _overlap_share(start, end, year):
 def _beneficiary(rng, organisation, n, contract, today):
     young = rng.random() < 0.30
     categories = rng.sample(
-        [c for c in ClauseCategory.values if c != ClauseCategory.YOUTH_LOW_QUALIFICATION], rng.randint(1, 2)
+        [c for c in ClauseCategory.values if c not in DERIVED_CATEGORIES], rng.randint(1, 2)
     )
     criteria = rng.sample(
         [IaeCriterion.DELD, IaeCriterion.RSA, IaeCriterion.TH, IaeCriterion.PI, IaeCriterion.ASS], 1
@@ -223,6 +253,7 @@ def _beneficiary(rng, organisation, n, contract, today):
     is_qpv = rng.random() < 0.15
     if is_qpv:
         criteria.append(IaeCriterion.QPV)
+        categories.append(ClauseCategory.QPV_RESIDENT)
     start = max(contract.start_date, _month_add(date(contract.start_date.year, 1, 1), rng.randint(0, 6)))
     end = start + timedelta(days=rng.choice([61, 92, 122, 183, 365]))
     outcome = rng.choice(
@@ -257,7 +288,7 @@ def _declarations(rng, organisation, contracts, today, facilitator):
         delivery = rng.uniform(0.72, 1.08)
         modes = MODES_BY_FAMILY.get(contract.trade_family, DEFAULT_MODES)
         team = []
-        for _ in range(max(2, min(12, round(per_month / 140) + 1))):
+        for _ in range(max(1, min(15, round(per_month * delivery / HOURS_PER_PERSON_MONTH)))):
             counter += 1
             team.append((_beneficiary(rng, organisation, counter, contract, today), rng.choice(modes)))
         people += [b for b, _ in team]

@@ -14,7 +14,7 @@ each with its source, and says in French why no clause is advised when that is t
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
 from dentelle.rules.loader import PARAM_LABELS, Param
 
@@ -27,13 +27,16 @@ ROUNDING_LABELS = {
     "down": "à l'heure inférieure",
     "up": "à l'heure supérieure",
 }
+# Explicit 28-digit context: independent of the caller's thread context, and cheaper than localcontext().
+CTX = Context(prec=28)
+ONE = Decimal("1")
 CLEANING_C = Param(Decimal("25"), "https://inserpropre.fr/?p=2353 (C = 25, fixé par la branche)", "Practice")
 CLEANING_FLOOR = Param(
     Decimal("150"), "https://inserpropre.fr/?p=2353 (PACT Propreté : pas de clause sous 150 h)", "Practice"
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Figure:
     name: str
     label: str
@@ -82,14 +85,16 @@ def as_param(value, source=USER_INPUT, tag=""):
     """Accept a ``Param``, a number or None; plain numbers are tagged as user input."""
     if isinstance(value, Param):
         return value
-    return Param(None if value is None else Decimal(str(value)), source, tag)
+    if value is not None and not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return Param(value, source, tag)
 
 
 def round_hours(raw, rule="half_up"):
     """Round decimal hours to a whole hour with the named rule (see module docstring)."""
     if rule not in ROUNDING_MODES:
         raise ValueError(f"Règle d'arrondi inconnue : {rule}")
-    return int(raw.quantize(Decimal("1"), rounding=ROUNDING_MODES[rule]))
+    return int(raw.quantize(ONE, rounding=ROUNDING_MODES[rule]))
 
 
 def _figure(name, param, label=None):
@@ -130,10 +135,10 @@ def estimate_standard(
         return _missing(STANDARD, figures, rounding, missing)
     if params["loaded_hourly_cost"].value == 0:
         return _missing(STANDARD, figures, rounding, ["loaded_hourly_cost"])
-    with localcontext() as ctx:
-        ctx.prec = 28
-        effort = amount.value * params["labour_share"].value * params["insertion_rate"].value
-        raw = effort / params["loaded_hourly_cost"].value
+    effort = CTX.multiply(
+        CTX.multiply(amount.value, params["labour_share"].value), params["insertion_rate"].value
+    )
+    raw = CTX.divide(effort, params["loaded_hourly_cost"].value)
     figures.append(Figure("insertion_effort", "effort d'insertion (€)", effort, "montant × part × taux"))
     figures.append(Figure("raw_hours", "heures avant arrondi", raw, "effort ÷ coût horaire"))
     hours = round_hours(raw, rounding)
@@ -174,11 +179,9 @@ def estimate_cleaning(
         missing.append("duration_months")
     if missing:
         return _missing(CLEANING, figures, rounding, missing)
-    with localcontext() as ctx:
-        ctx.prec = 28
-        # Same as 1 − (S × C) ÷ (A ÷ N), written to avoid dividing twice (exact for round inputs).
-        p = 1 - (s.value * c.value * n.value) / a.value
-        raw = p * a.value / c.value * t.value
+    # Same as 1 − (S × C) ÷ (A ÷ N), written to avoid dividing twice (exact for round inputs).
+    p = CTX.subtract(ONE, CTX.divide(CTX.multiply(CTX.multiply(s.value, c.value), n.value), a.value))
+    raw = CTX.multiply(CTX.divide(CTX.multiply(p, a.value), c.value), t.value)
     figures.append(Figure("P", "pondération reprise du personnel (P)", p, "P = 1 − (S × C) ÷ (A ÷ N)"))
     figures.append(Figure("raw_hours", "heures avant arrondi (I)", raw, "I = P × A ÷ C × T"))
     if p <= 0 or raw <= 0:

@@ -284,26 +284,28 @@ class HoursDeclaration(TimeStampedModel):
 
 
 class RealisedMonth(models.Model):
-    """Validated hours per contract, month and fulfilment mode: a summary of HoursDeclaration.
+    """Validated hours by month and by the dashboard's dimensions: a summary of HoursDeclaration.
 
-    Rebuilt from the declarations by ``dentelle.insertion.totals.refresh_realised`` whenever a
-    validation changes them, so the dashboard reads thousands of rows instead of millions.
+    One row per organisation, month, buyer service, department, trade family and fulfilment mode,
+    so the dashboard reads a few thousand rows instead of millions of declarations. Rebuilt by
+    ``dentelle.insertion.totals`` whenever a validation or a contract's dimensions change it.
     """
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="realised_months")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
     month = models.DateField("mois")
+    buyer_service = models.ForeignKey(
+        "accounts.BuyerService", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    department_code = models.CharField("département", max_length=3, blank=True)
+    trade_family = models.CharField("famille de métiers", max_length=60, blank=True)
     fulfilment_mode = models.CharField("modalité", max_length=20, choices=FulfilmentMode.choices)
-    hours = models.DecimalField("heures validées", max_digits=12, decimal_places=2)
+    hours = models.DecimalField("heures validées", max_digits=14, decimal_places=2)
     declarations = models.PositiveIntegerField("déclarations", default=0)
 
     class Meta:
         verbose_name = "heures validées du mois"
         verbose_name_plural = "heures validées par mois"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["contract", "month", "fulfilment_mode"], name="unique_realised_month"
-            )
-        ]
+        indexes = [models.Index(fields=["organisation", "month"], name="realised_org_month")]
 
     def __str__(self):
-        return f"{self.contract_id} {self.month:%m/%Y} {self.fulfilment_mode} : {self.hours} h"
+        return f"{self.month:%m/%Y} {self.buyer_service_id} {self.department_code} {self.trade_family} : {self.hours} h"

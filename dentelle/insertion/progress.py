@@ -244,12 +244,18 @@ def _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline)
         for label, value in zip(coded.labels, sums, strict=False):
             if value:
                 row(label).realised += float(value)
-    if name != "fulfilment_mode":  # contracts and findings have no fulfilment mode
-        for contract, months in zip(signed, matrix, strict=True):
-            r = row(getattr(contract, name))
-            r.committed += float(months.sum())
-            r.committed_to_date += float(months[:elapsed].sum())
-            r.projection += float(months[elapsed:].sum()) * rate
+    if name != "fulfilment_mode" and signed:  # contracts and findings have no fulfilment mode
+        keys = Coded.encode(getattr(c, name) for c in signed)
+        size = len(keys.labels)
+        committed = np.bincount(keys.codes, weights=matrix.sum(axis=1), minlength=size)
+        to_date = np.bincount(keys.codes, weights=matrix[:, :elapsed].sum(axis=1), minlength=size)
+        remaining = np.bincount(keys.codes, weights=matrix[:, elapsed:].sum(axis=1), minlength=size)
+        for i, label in enumerate(keys.labels):
+            r = row(label)
+            r.committed += float(committed[i])
+            r.committed_to_date += float(to_date[i])
+            r.projection += float(remaining[i]) * rate
+    if name != "fulfilment_mode":
         for item in pipeline:
             row(getattr(item, name)).pipeline += float(item.estimated_hours)
     for r in rows.values():

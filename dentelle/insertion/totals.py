@@ -1,41 +1,99 @@
-"""Keep RealisedMonth in step with the validated declarations (SQL aggregation, per contract)."""
+"""Keep RealisedMonth in step with the validated declarations (SQL aggregation).
+
+A summary row is keyed by the contract's dimensions (organisation, buyer service, department,
+trade family), so a change is refreshed by recomputing the keys it touches: the key of the contract
+whose declaration was validated, or the old and new keys of a contract whose dimensions changed.
+"""
 
 from django.db import transaction
-from django.db.models import Count, Sum
-from django.db.models.signals import post_save
+from django.db.models import Count, Q, Sum
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from dentelle.insertion.enums import DeclarationStatus
-from dentelle.insertion.models import HoursDeclaration, RealisedMonth
+from dentelle.insertion.models import Contract, HoursDeclaration, RealisedMonth
+
+KEY_FIELDS = ("organisation_id", "buyer_service_id", "department_code", "trade_family")
+
+
+def key_of(contract):
+    return tuple(getattr(contract, f) for f in KEY_FIELDS)
+
+
+def _key_filter(key, prefix=""):
+    organisation_id, service_id, department, family = key
+    return Q(
+        **{
+            f"{prefix}organisation_id": organisation_id,
+            f"{prefix}buyer_service_id": service_id,
+            f"{prefix}department_code": department,
+            f"{prefix}trade_family": family,
+        }
+    )
 
 
 @transaction.atomic
-def refresh_realised(contract_ids=None):
-    """Recompute the summary for the given contracts (all when None). Returns the rows written."""
+def refresh_realised(keys=None):
+    """Recompute the summary rows of the given dimension keys (all when None). Returns rows written."""
     summary = RealisedMonth.objects.all()
     declarations = HoursDeclaration.objects.realised()
-    if contract_ids is not None:
-        contract_ids = list(contract_ids)
-        summary = summary.filter(contract_id__in=contract_ids)
-        declarations = declarations.filter(contract_id__in=contract_ids)
+    if keys is not None:
+        keys = set(keys)
+        if not keys:
+            return 0
+        wanted_summary, wanted = Q(), Q()
+        for key in keys:
+            wanted_summary |= _key_filter(key)
+            wanted |= _key_filter(key, "contract__")
+        summary = summary.filter(wanted_summary)
+        declarations = declarations.filter(wanted)
     summary.delete()
     rows = (
-        declarations.values_list("contract_id", "month", "fulfilment_mode")
+        declarations.values_list(
+            "contract__organisation_id",
+            "month",
+            "contract__buyer_service_id",
+            "contract__department_code",
+            "contract__trade_family",
+            "fulfilment_mode",
+        )
         .annotate(total=Sum("hours"), n=Count("pk"))
         .order_by()
     )
     created = RealisedMonth.objects.bulk_create(
         (
-            RealisedMonth(contract_id=c, month=m, fulfilment_mode=mode, hours=total, declarations=n)
-            for c, m, mode, total, n in rows.iterator(chunk_size=5000)
+            RealisedMonth(
+                organisation_id=org,
+                month=month,
+                buyer_service_id=service,
+                department_code=department,
+                trade_family=family,
+                fulfilment_mode=mode,
+                hours=total,
+                declarations=n,
+            )
+            for org, month, service, department, family, mode, total, n in rows.iterator(chunk_size=5000)
         ),
         batch_size=5000,
     )
     return len(created)
 
 
-@receiver(post_save, sender=HoursDeclaration, dispatch_uid="insertion_refresh_realised")
+@receiver(post_save, sender=HoursDeclaration, dispatch_uid="insertion_declaration_totals")
 def _declaration_saved(sender, instance, **kwargs):
     # A draft never counts, so saving one cannot change the summary (imports stay fast).
     if instance.status == DeclarationStatus.VALIDATED:
-        refresh_realised([instance.contract_id])
+        refresh_realised([key_of(instance.contract)])
+
+
+@receiver(pre_save, sender=Contract, dispatch_uid="insertion_contract_old_key")
+def _contract_before(sender, instance, **kwargs):
+    old = Contract.objects.filter(pk=instance.pk).values_list(*KEY_FIELDS).first() if instance.pk else None
+    instance._old_totals_key = old
+
+
+@receiver(post_save, sender=Contract, dispatch_uid="insertion_contract_totals")
+def _contract_saved(sender, instance, created, **kwargs):
+    old = getattr(instance, "_old_totals_key", None)
+    if not created and old is not None and tuple(old) != key_of(instance):
+        refresh_realised([tuple(old), key_of(instance)])

@@ -89,9 +89,9 @@ def plan_digest(min_score=None, lots=None):
     arrays = get_structure_index()
     already = set(DigestDelivery.objects.values_list("lot_id", "siae_id"))
     opted_out = set(DigestOptOut.objects.values_list("siae_id", flat=True))
-    plan = DigestPlan()
+    plan, cache = DigestPlan(), {}
     for lot in lots if lots is not None else open_lots():
-        result = score_all(query_of(lot), arrays, weights)
+        result = score_all(query_of(lot), arrays, weights, cache=cache)
         for row in result.top(50, min_score=threshold):
             siae_pk = int(arrays.pks[row])
             if (lot.pk, siae_pk) in already:

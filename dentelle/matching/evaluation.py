@@ -87,14 +87,16 @@ def evaluate_file(path, top=20, arrays=None, problems=None):
     by_siren = {}
     for row, siret in enumerate(arrays.sirets):
         by_siren.setdefault(siret[:9], []).append(row)
-    cases, read = [], 0
+    cases, read, cache = [], 0, {}
     for record in iter_decp(path, problems):
         read += 1
         rows = winner_rows(record, arrays, by_siret, by_siren)
         if not rows or not record.cpv:
             continue
         query = query_of(facts_of_record(record))
-        result = score_all(query, arrays, weights, exclude_evidence={record.id, record.uid} - {""})
+        result = score_all(
+            query, arrays, weights, exclude_evidence={record.id, record.uid} - {""}, cache=cache
+        )
         ranked = np.where(result.eligible, result.score, -1.0)
         best_row, best_rank = None, None
         for row in rows:

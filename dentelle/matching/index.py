@@ -97,10 +97,10 @@ def structure_records(queryset=None):
     competences, areas, capacities, won = {}, {}, {}, {}
     for siae_id, prefix, origin in Competence.objects.values_list("siae_id", "cpv_prefix", "origin"):
         competences.setdefault(siae_id, []).append((prefix, origin))
-    for siae_id, kind, code, radius in ServiceArea.objects.values_list(
-        "siae_id", "kind", "code", "radius_km"
+    for siae_id, kind, code, radius, origin in ServiceArea.objects.values_list(
+        "siae_id", "kind", "code", "radius_km", "origin"
     ):
-        areas.setdefault(siae_id, []).append(AreaRecord(kind, code, radius))
+        areas.setdefault(siae_id, []).append(AreaRecord(kind, code, radius, origin != "default"))
     for siae_id, metric, value in Capacity.objects.values_list("siae_id", "metric", "value"):
         capacities.setdefault(siae_id, {})[metric] = float(value)
     for pk, siae_id, decp_id, cpv in WonContract.objects.exclude(cpv_code="").values_list(

@@ -77,7 +77,44 @@ def _rows_of(path):
 
 
 def read_plan(path):
-    """[(line number, LotFacts)] of a plan file. Raises CommandError (French) on a bad file."""
+    """[(line number, LotFacts)] of a plan file: the purchases importer's parser when available (every
+    plan format it knows: CSV, XLSX, JSON), else the simple CSV/XLSX reader below."""
+    try:
+        from dentelle.purchases.planfile import PlanFileError, read_plan_file
+    except ImportError:
+        return read_simple_plan(path)
+    if not Path(path).exists():
+        raise CommandError(f"Fichier introuvable : {path}")
+    try:
+        plan, _report = read_plan_file(str(path))
+    except PlanFileError as error:
+        raise CommandError(str(error))
+    lots = []
+    for operation in plan.operations:
+        for lot in operation.lots:
+            title = lot.title if lot.title == operation.title else f"{operation.title} — {lot.title}"
+            lots.append(
+                (
+                    lot.line or 0,
+                    LotFacts(
+                        cpv_codes=[c for c in [lot.cpv, *lot.additional_cpv] if c],
+                        amount=float(lot.amount) if lot.amount is not None else None,
+                        annual_amount=float(lot.annual_amount) if lot.annual_amount is not None else None,
+                        duration_months=lot.duration_months or operation.duration_months,
+                        place_kind=lot.place_kind_hint if lot.place_code else "",
+                        place_code=lot.place_code,
+                        place_text=lot.place,
+                        nature=operation.nature or "services",
+                        reservation_kind=lot.reservation_kind,
+                        text=title,
+                    ),
+                )
+            )
+    return lots if lots else read_simple_plan(path)
+
+
+def read_simple_plan(path):
+    """[(line number, LotFacts)] of a simple CSV/XLSX plan. Raises CommandError (French) on a bad file."""
     rows = _rows_of(path)
     header_line = None
     for position, header in enumerate(rows[:10]):

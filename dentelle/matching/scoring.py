@@ -123,17 +123,29 @@ def competence_row_values(query, arrays, weights, exclude_evidence=None):
     return row_value
 
 
-def competence_scores(query, arrays, weights, exclude_evidence=None):
-    params = weights.competence
+def cpv_scores(query, arrays, weights, exclude_evidence=None):
+    """(CPV part per structure, weighted value per competence row)."""
     row_value = competence_row_values(query, arrays, weights, exclude_evidence)
     cpv = np.zeros(arrays.n)
-    if row_value.size:
-        cpv[arrays.comp_owners] = np.maximum.reduceat(row_value, arrays.comp_starts)
+    for owners, rows in arrays.comp_passes:
+        cpv[owners] = np.maximum(cpv[owners], row_value[rows])
+    return cpv, row_value
+
+
+def combine_competence(query, arrays, weights, cpv):
+    """Competence part = CPV part and text similarity; a strong text match alone still counts a little
+    when no CPV competence is known."""
+    params = weights.competence
     text = arrays.text.similarity(query.text) if query.text else np.zeros(arrays.n, dtype=np.float32)
     text_part = np.minimum(1.0, text / params["text_saturation"])
     combined = params["cpv_share"] * cpv + params["text_share"] * text_part
-    # A strong text match alone still says something when no CPV competence is known.
     combined = np.maximum(combined, np.where(cpv <= 0, 0.5 * text_part, 0.0))
+    return combined, text_part
+
+
+def competence_scores(query, arrays, weights, exclude_evidence=None):
+    cpv, row_value = cpv_scores(query, arrays, weights, exclude_evidence)
+    combined, text_part = combine_competence(query, arrays, weights, cpv)
     return combined, cpv, text_part, row_value
 
 
@@ -166,17 +178,47 @@ def kind_scores(query, arrays, weights, mode):
     return fit, admitted
 
 
-def score_all(query, arrays, weights, exclude_evidence=None):
-    """Score every structure of `arrays` for `query`. Returns a ScoreResult."""
+def _cached(cache, key, compute):
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
+    """Score every structure of `arrays` for `query`. Returns a ScoreResult.
+
+    `cache` (a dict shared across the lots of one batch, same arrays) reuses the criteria that depend
+    on one input only: territory per place, capacity per amount, CPV part per codes.
+    """
     mode = execution_mode(query, weights)
-    competence, cpv, text_part, row_value = competence_scores(query, arrays, weights, exclude_evidence)
-    territory, share, distance = territory_scores(arrays, query.place, weights.territory)
-    capacity, cap_parts = capacity_scores(arrays, query.annual_amount, weights.capacity)
-    kind, admitted = kind_scores(query, arrays, weights, mode)
+    evidence = frozenset(exclude_evidence or ())
+    cpv, row_value = _cached(
+        cache, ("cpv", query.cpv_codes, evidence), lambda: cpv_scores(query, arrays, weights, evidence)
+    )
+    competence, text_part = combine_competence(query, arrays, weights, cpv)
+    territory, share, distance = _cached(
+        cache, ("territory", query.place), lambda: territory_scores(arrays, query.place, weights.territory)
+    )
+    capacity, cap_parts = _cached(
+        cache,
+        ("capacity", query.annual_amount),
+        lambda: capacity_scores(arrays, query.annual_amount, weights.capacity),
+    )
+    kind, admitted = _cached(
+        cache, ("kind", mode, query.reservation_kind), lambda: kind_scores(query, arrays, weights, mode)
+    )
     parts = {"competence": competence, "territory": territory, "capacity": capacity, "kind": kind}
-    log_sum = np.zeros(arrays.n)
-    for name, weight in weights.criteria.items():
-        log_sum += weight * np.log(np.maximum(parts[name], weights.floor))
+    # The weighted logs of criteria that depend on one input only are shared across a batch too (the
+    # cached arrays stay alive in the cache, so their id is a safe key).
+    log_sum = weights.criteria["competence"] * np.log(np.maximum(competence, weights.floor))
+    for name in ("territory", "capacity", "kind"):
+        log_sum += _cached(
+            cache,
+            ("log", name, id(parts[name])),
+            lambda name=name: weights.criteria[name] * np.log(np.maximum(parts[name], weights.floor)),
+        )
     eligible = arrays.active & admitted
     score = np.where(eligible, np.exp(log_sum), 0.0)
     return ScoreResult(

@@ -126,10 +126,10 @@ def opportunities_for_structure(siae, lots, top=20, arrays=None):
     if row is None:
         return []
     weights = load_weights()
-    scored = []
+    scored, cache = [], {}
     for lot in lots:
         query = query_of(lot)
-        result = score_all(query, arrays, weights)
+        result = score_all(query, arrays, weights, cache=cache)
         if result.eligible[row]:
             scored.append((float(result.score[row]), lot, query, result))
     scored.sort(key=lambda entry: -entry[0])
@@ -140,11 +140,11 @@ def match_plan(lots, top=5, arrays=None):
     """Batch matching of a whole plan: one entry per lot with its best structures (short form)."""
     arrays = arrays if arrays is not None else get_structure_index()
     weights = load_weights()
-    out = []
+    out, cache = [], {}  # lots of one plan share places, amounts and codes
     for lot in lots:
         facts = facts_from_lot(lot)
         query = query_of(facts)
-        result = score_all(query, arrays, weights)
+        result = score_all(query, arrays, weights, cache=cache)
         rows = result.top(top)
         out.append(
             {

@@ -27,6 +27,7 @@ class AreaRecord:
     kind: str  # one of AREA_KINDS
     code: str = ""  # region, department or commune code
     radius_km: float | None = None
+    declared: bool = True  # False: a default given by the directory (department of the site)
 
 
 @dataclass
@@ -61,6 +62,9 @@ class StructureArrays:
     active: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
+    lat_rad: np.ndarray
+    lon_rad: np.ndarray
+    cos_lat: np.ndarray
     dept_idx: np.ndarray  # index into `departments`, -1 unknown
     departments: tuple
     department_region_idx: np.ndarray  # dept index → region index
@@ -79,6 +83,9 @@ class StructureArrays:
     comp_inverse: np.ndarray  # row → index of its distinct code
     comp_starts: np.ndarray  # first row of each structure that has competences (rows grouped by structure)
     comp_owners: np.ndarray  # structure of each of those segments
+    comp_passes: (
+        list  # [(structures, rows)]: the j-th competence of every structure having one (max per pass)
+    )
     capacity_rows: np.ndarray  # structures with at least one known capacity figure
     kind_codes: np.ndarray  # index into kind_names
     kind_names: tuple
@@ -89,6 +96,7 @@ class StructureArrays:
     area_commune: np.ndarray  # '<U5'
     area_radius: np.ndarray
     area_declared: np.ndarray  # False for the default area given to structures that declared none
+    area_site_dept_covered: np.ndarray  # radius rows: the same structure has a row for its site's department
     turnover: np.ndarray
     largest_contract: np.ndarray
     fte: np.ndarray
@@ -151,16 +159,22 @@ def build_structure_arrays(
                 key = evidence_ids.setdefault(comp.evidence, len(evidence_ids))
             comp_rows.append((row, comp.cpv_prefix, comp.origin, key))
         areas = list(record.areas)
-        declared = bool(areas)
-        if not areas:
-            # No declared area: a radius around the site, or failing coordinates its department.
-            if record.latitude is not None and record.longitude is not None:
-                areas = [AreaRecord("radius", "", default_radius_km)]
-            elif record.department_code:
-                areas = [AreaRecord("department", record.department_code)]
+        declared = bool(areas) and all(area.declared for area in areas)
+        has_point = record.latitude is not None and record.longitude is not None
+        if not declared and has_point:
+            # Nothing declared: the directory's default (department of the site) plus a radius around the
+            # site, so a structure next to a department border is not cut off from the next department.
+            areas.append(AreaRecord("radius", "", default_radius_km, False))
+        elif not areas and record.department_code:
+            areas = [AreaRecord("department", record.department_code, None, False)]
         for area in areas:
             area_rows.append((row, area, declared))
 
+    site_dept_rows = {
+        row
+        for row, area, _ in area_rows
+        if area.kind == "department" and area.code == records[row].department_code
+    }
     m = len(comp_rows)
     comp_digits = np.zeros((m, 8), dtype=np.uint8)
     for i, (_, code, _, _) in enumerate(comp_rows):
@@ -179,6 +193,8 @@ def build_structure_arrays(
         else np.zeros(0, int)
     )
     kind_names = tuple(sorted({r.kind or "" for r in records}))
+    lat = np.asarray([_float(r.latitude) for r in records], dtype=np.float64)
+    lon = np.asarray([_float(r.longitude) for r in records], dtype=np.float64)
     kind_pos = {k: i for i, k in enumerate(kind_names)}
 
     def area_dept(area):
@@ -195,8 +211,11 @@ def build_structure_arrays(
         sirets=[r.siret for r in records],
         kinds=np.asarray([r.kind or "" for r in records], dtype="<U5"),
         active=np.asarray([bool(r.is_active) for r in records], dtype=bool),
-        lat=np.asarray([_float(r.latitude) for r in records], dtype=np.float64),
-        lon=np.asarray([_float(r.longitude) for r in records], dtype=np.float64),
+        lat=lat,
+        lon=lon,
+        lat_rad=np.radians(lat),
+        lon_rad=np.radians(lon),
+        cos_lat=np.cos(np.radians(lat)),
         dept_idx=np.asarray([dept_pos.get(r.department_code, -1) for r in records], dtype=np.int32),
         departments=departments,
         department_region_idx=np.asarray(
@@ -217,6 +236,7 @@ def build_structure_arrays(
         comp_inverse=comp_inverse.astype(np.int32),
         comp_starts=starts.astype(np.int64),
         comp_owners=comp_struct[starts] if len(comp_struct) else np.zeros(0, np.int32),
+        comp_passes=_competence_passes(comp_struct),
         capacity_rows=np.asarray(
             [
                 i
@@ -244,6 +264,9 @@ def build_structure_arrays(
             [_float(a[1].radius_km) if a[1].kind == "radius" else np.nan for a in area_rows], dtype=np.float64
         ),
         area_declared=np.asarray([a[2] for a in area_rows], dtype=bool),
+        area_site_dept_covered=np.asarray(
+            [a[1].kind == "radius" and (a[0] in site_dept_rows) for a in area_rows], dtype=bool
+        ),
         turnover=np.asarray([_float(r.turnover) for r in records], dtype=np.float64),
         largest_contract=np.asarray([_float(r.largest_contract) for r in records], dtype=np.float64),
         fte=np.asarray([_float(r.fte) for r in records], dtype=np.float64),
@@ -256,6 +279,20 @@ def build_structure_arrays(
         version=version,
         row_of_pk={r.pk: i for i, r in enumerate(records)},
     )
+
+
+def _competence_passes(comp_struct):
+    """Group competence rows by their position inside their structure: pass j holds every structure's
+    j-th row, so a per-structure max is a few gathers instead of one reduction per structure."""
+    if len(comp_struct) == 0:
+        return []
+    starts = np.r_[True, comp_struct[1:] != comp_struct[:-1]]
+    segment_start = np.maximum.accumulate(np.where(starts, np.arange(len(comp_struct)), 0))
+    position = np.arange(len(comp_struct)) - segment_start
+    return [
+        (comp_struct[position == j].astype(np.int64), np.flatnonzero(position == j))
+        for j in range(int(position.max()) + 1)
+    ]
 
 
 def _commune_department(insee):

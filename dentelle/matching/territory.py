@@ -34,12 +34,20 @@ class PlaceFacts:
         return self.kind in {"commune", "epci", "ept"}
 
 
-def haversine_many(lat, lon, lat0, lon0):
-    """Vectorised great-circle distance in km from arrays (lat, lon) to one point."""
-    lat1, lon1 = np.radians(lat), np.radians(lon)
+def haversine_many(lat_rad, lon_rad, cos_lat, lat0, lon0):
+    """Vectorised great-circle distance in km from points given in radians (with their cosine) to one
+    point in degrees; the structure side is precomputed once by the index."""
     lat2, lon2 = np.radians(lat0), np.radians(lon0)
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    a = np.sin((lat2 - lat_rad) * 0.5) ** 2 + cos_lat * np.cos(lat2) * np.sin((lon2 - lon_rad) * 0.5) ** 2
     return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def distance_many(lat_rad, lon_rad, cos_lat, lat0, lon0):
+    """Equirectangular distance in km (mean-latitude cosine): within 0.5 % of the great-circle
+    distance at the scale of France, and several times cheaper over 10,000 structures."""
+    lat2, lon2 = np.radians(lat0), np.radians(lon0)
+    mean_cos = 0.5 * (cos_lat + np.cos(lat2))
+    return 6371.0088 * np.hypot(lat_rad - lat2, (lon_rad - lon2) * mean_cos)
 
 
 def lot_department_mask(arrays, place):
@@ -101,7 +109,10 @@ def area_fractions(arrays, place, distance_rows):
         else:
             site_dept = arrays.dept_idx[arrays.area_struct[radius_rows]]
             site_inside = (site_dept >= 0) & dept_mask[np.maximum(site_dept, 0)]
-            frac[radius_rows] = np.where(site_inside | within, 1.0 / n_lot_depts, 0.0)
+            # The site's own department counts once: through a department row when there is one.
+            counted = arrays.area_site_dept_covered[radius_rows]
+            covers = (site_inside & ~counted) | (within & ~site_inside)
+            frac[radius_rows] = np.where(covers, 1.0 / n_lot_depts, 0.0)
     return frac
 
 
@@ -112,7 +123,9 @@ def territory_scores(arrays, place, params):
         unknown = np.full(n, params["unknown"])
         return unknown, np.full(n, np.nan), np.full(n, np.nan)
     if place.latitude is not None and place.longitude is not None:
-        distance = haversine_many(arrays.lat, arrays.lon, place.latitude, place.longitude)
+        distance = haversine_many(
+            arrays.lat_rad, arrays.lon_rad, arrays.cos_lat, place.latitude, place.longitude
+        )
     else:
         distance = np.full(n, np.nan)
     if not place.is_point:

@@ -69,15 +69,29 @@ def _launch_date(row, year):
     return date(year, max(1, min(12, month)), 1)
 
 
-def decp_plan(path, year):
-    """PlanData from the Île-de-France rows (ile_de_france_lieu = 1); rows sharing an id are lots."""
+def known_cpv_codes():
+    try:
+        from dentelle.referentials.index import get_index
+
+        return set(get_index().cpv_codes)
+    except Exception:  # referentials not loaded: keep every row
+        return None
+
+
+def decp_plan(path, year, known_codes=None):
+    """PlanData from the Île-de-France rows (ile_de_france_lieu = 1); rows sharing an id are lots.
+    Rows whose CPV code is unknown to the referential (test records such as « 12345678 ») are skipped."""
     operations = {}
+    skipped = 0
     with open(path, encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             if row.get("ile_de_france_lieu") != "1":
                 continue
             cpv = (row.get("code_cpv8") or "").strip()
             cpv = ("0" + cpv) if len(cpv) == 7 else cpv
+            if known_codes and cpv not in known_codes:
+                skipped += 1
+                continue
             title = " ".join((row.get("objet") or "").replace("<br />", " ").split())[:480] or "Sans objet"
             reference = f"DECP-{row['id']}"[:80]
             try:
@@ -112,7 +126,9 @@ def decp_plan(path, year):
                     line=line,
                 )
             )
-    return PlanData(operations=list(operations.values()), name=PLAN_NAME, year=year)
+    plan = PlanData(operations=list(operations.values()), name=PLAN_NAME, year=year)
+    plan.skipped_rows = skipped
+    return plan
 
 
 def aubervilliers_operation(year):
@@ -147,6 +163,35 @@ def aubervilliers_operation(year):
     )
 
 
+def regional_cleaning_operation(year):
+    """Illustrative (not from the DECP): a region-wide maintenance contract, the allotment case of domain.md §1."""
+    return OperationData(
+        reference="DL-2027-NETTOYAGE-LYCEES",
+        title="Nettoyage des locaux des lycées franciliens (exemple de démonstration)",
+        service="DL",
+        nature="services",
+        description="Marché régional d'entretien : cible de l'allotissement territorial (domain.md §1).",
+        duration_months=48,
+        renewals=0,
+        launch_date=date(year, 9, 1),
+        places="Île-de-France",
+        lots=[
+            LotData(
+                number="1",
+                title="Nettoyage des locaux des lycées franciliens",
+                cpv="90919300",
+                amount=Decimal("4800000"),
+                duration_months=48,
+                place="Île-de-France",
+                place_code="11",
+                place_kind_hint="Code région",
+                sites_count=120,
+                transferred_staff_monthly_hours=Decimal("1500"),
+            )
+        ],
+    )
+
+
 def load_demo_plan(stdout):
     from dentelle.accounts.demo import demo_organisation
     from dentelle.purchases.models import Finding, Operation, PurchasePlan
@@ -164,8 +209,8 @@ def load_demo_plan(stdout):
         return
     year = date.today().year + 1
     path = settings.DENTELLE_DATA_DIR / "decp" / "decp_2019_v1_marches.csv"
-    plan_data = decp_plan(path, year)
-    plan_data.operations.append(aubervilliers_operation(year))
+    plan_data = decp_plan(path, year, known_cpv_codes())
+    plan_data.operations += [aubervilliers_operation(year), regional_cleaning_operation(year)]
     report, committed = run_import(
         import_plan,
         wet_run=True,
@@ -181,5 +226,5 @@ def load_demo_plan(stdout):
     counts = scan_plan(plan)
     stdout.write(
         f"  Programmation démo : {len(plan_data.operations)} opérations, {counts['lots']} lots balayés, "
-        f"{counts['findings']} propositions ({len(report.errors)} lignes écartées)."
+        f"{counts['findings']} propositions ({plan_data.skipped_rows} lignes DECP écartées : code CPV inconnu)."
     )

@@ -102,7 +102,43 @@ def import_plan(report, *, plan_data, organisation, service=None, plan_name="", 
     return plan
 
 
+def known_cpv_codes():
+    """The CPV 2008 codes of the referential, or None when it is not loaded (then nothing is checked)."""
+    try:
+        from dentelle.referentials.index import get_index
+
+        codes = get_index().cpv_codes
+    except Exception:  # referentials not loaded: cannot check
+        return None
+    return codes or None
+
+
+def _known_cpv(code):
+    codes = known_cpv_codes()
+    return codes is None or code in codes
+
+
+def drop_unknown_cpv(plan_data, report):
+    """Clear CPV codes absent from the referential (test records such as « 12345678 »), with a warning."""
+    codes = known_cpv_codes()
+    if codes is None:
+        return 0
+    cleared = 0
+    for operation in plan_data.operations:
+        for lot in operation.lots:
+            if lot.cpv and lot.cpv not in codes:
+                report.warning(lot.line, "code CPV", f"code CPV {lot.cpv} inconnu du référentiel CPV 2008 : ignoré.")
+                lot.cpv = ""
+                cleared += 1
+    return cleared
+
+
 def _save_lot(operation, lot_data, place_cache, report):
+    if lot_data.cpv and not _known_cpv(lot_data.cpv):
+        report.warning(
+            lot_data.line, "code CPV", f"code CPV {lot_data.cpv} inconnu du référentiel CPV 2008 : ignoré."
+        )
+        lot_data.cpv = ""
     key = (lot_data.place, lot_data.place_code, lot_data.place_kind_hint)
     place = place_cache.get(key)
     if place is None:

@@ -30,12 +30,14 @@ def _index():
     return index if getattr(index, "departments", None) else None
 
 
-def _referential_resolve(text, code):
+def _referential_resolve(text, code, kind_hint=""):
     try:
         from dentelle.referentials.places import resolve_place
     except ImportError:
         return None
     try:
+        if kind_hint:
+            return resolve_place(text, code=code or None, code_kind_text=kind_hint)
         return resolve_place(text, code=code or None)
     except Exception:  # a resolver bug must not break an import; the fallback still applies
         return None
@@ -56,7 +58,7 @@ def resolve_lot_place(text, code="", kind_hint=""):
     text, code = (text or "").strip(), (str(code or "")).strip()
     index = _index()
     if index is not None:
-        place = _referential_resolve(text, code)
+        place = _referential_resolve(text, code, kind_hint)
         if place is not None:
             return _from_place(place, index)
     resolved = _fallback(text, code, kind_hint.lower())

@@ -6,12 +6,14 @@ problem is reported with its line and column.
 """
 
 import csv
+import gc
 import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from dentelle.core.importing import ImportReport
 
@@ -206,7 +208,12 @@ def parse_date(value):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text):
+    """Plans repeat the same few dates: parse each text once (strptime is slow)."""
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%m/%Y", "%Y-%m"):
         try:
             return datetime.strptime(text, pattern).date()
@@ -226,7 +233,22 @@ def nature_of(text, cpv):
     return ""
 
 
+def _cells(row, items):
+    """One dict per row (canonical key → stripped text), built once: cheaper than a lookup per field."""
+    size = len(row)
+    cells = {}
+    for key, index in items:
+        if index < size:
+            value = row[index]
+            if value is None:
+                continue
+            cells[key] = value.strip() if isinstance(value, str) else value
+    return cells
+
+
 def _cell(row, mapping, key):
+    if mapping is None:  # row already turned into a dict by _cells
+        return row.get(key, "")
     index = mapping.get(key)
     if index is None or index >= len(row):
         return ""
@@ -251,29 +273,31 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None):
         report.error(None, "objet", "colonne obligatoire introuvable (alias : objet, intitulé, libellé).")
         return plan
     operations = {}
+    items = list(mapping.items())
     for offset, row in enumerate(rows):
         line = start_line + offset
         if not any(str(c).strip() for c in row if c is not None):
             continue
-        title = str(_cell(row, mapping, "title"))
+        cells = _cells(row, items)
+        title = str(_cell(cells, None, "title"))
         if not title:
             report.error(line, LABELS["title"], "objet vide.")
             continue
-        lot = _lot_from_row(row, mapping, line, title, report, suggest_cpv)
+        lot = _lot_from_row(cells, mapping, line, title, report, suggest_cpv)
         if lot is None:
             continue
-        service = str(_cell(row, mapping, "service"))
-        reference = str(_cell(row, mapping, "operation_reference")) or f"{service}|{title}"[:80]
+        service = str(_cell(cells, None, "service"))
+        reference = str(_cell(cells, None, "operation_reference")) or f"{service}|{title}"[:80]
         operation = operations.get(reference)
         if operation is None:
             operation = OperationData(reference=reference, title=title, service=service)
-            operation.nature = nature_of(_cell(row, mapping, "nature"), lot.cpv)
-            operation.description = str(_cell(row, mapping, "description"))
+            operation.nature = nature_of(_cell(cells, None, "nature"), lot.cpv)
+            operation.description = str(_cell(cells, None, "description"))
             operation.places = lot.place
-            operation.renewals = _int(row, mapping, "renewals", line, report) or 0
+            operation.renewals = _int(cells, None, "renewals", line, report) or 0
             operation.duration_months = lot.duration_months
             try:
-                operation.launch_date = parse_date(_cell(row, mapping, "launch_date"))
+                operation.launch_date = parse_date(_cell(cells, None, "launch_date"))
             except ValueError as exc:
                 report.error(line, LABELS["launch_date"], f"date illisible « {exc} » (JJ/MM/AAAA attendu).")
             operations[reference] = operation
@@ -284,8 +308,8 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None):
     return plan
 
 
-def _int(row, mapping, key, line, report):
-    value = _cell(row, mapping, key)
+def _int(cells, _mapping, key, line, report):
+    value = _cell(cells, None, key)
     if value in ("", None):
         return None
     try:
@@ -299,8 +323,8 @@ def _int(row, mapping, key, line, report):
     return number
 
 
-def _money(row, mapping, key, line, report):
-    value = _cell(row, mapping, key)
+def _money(cells, _mapping, key, line, report):
+    value = _cell(cells, None, key)
     try:
         amount = parse_decimal(value)
     except (InvalidOperation, ValueError):
@@ -312,8 +336,8 @@ def _money(row, mapping, key, line, report):
     return amount
 
 
-def _lot_from_row(row, mapping, line, title, report, suggest_cpv):
-    raw_cpv = _cell(row, mapping, "cpv")
+def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
+    raw_cpv = _cell(cells, None, "cpv")
     cpv = _digits_cpv(raw_cpv)
     if raw_cpv and not cpv and re.fullmatch(r"\d{7}(-\d)?", str(raw_cpv).strip()):
         # Spreadsheets drop the leading zero of divisions 03–09 (« 3410000 » for 03410000).
@@ -323,28 +347,26 @@ def _lot_from_row(row, mapping, line, title, report, suggest_cpv):
         report.error(line, LABELS["cpv"], f"code CPV invalide « {raw_cpv} » (8 chiffres attendus).")
         return None
     lot = LotData(
-        number=str(_cell(row, mapping, "lot_number")), title=str(_cell(row, mapping, "lot_title")) or title
+        number=str(_cell(cells, None, "lot_number")), title=str(_cell(cells, None, "lot_title")) or title
     )
     lot.line = line
     lot.cpv = cpv
+    extra = str(_cell(cells, None, "additional_cpv"))
     lot.additional_cpv = [
-        c
-        for c in (_digits_cpv(p) for p in re.split(r"[;,| ]+", str(_cell(row, mapping, "additional_cpv"))))
-        if c
+        c for c in (_digits_cpv(p) for p in (re.split(r"[;,| ]+", extra) if extra else ())) if c
     ]
-    lot.amount = _money(row, mapping, "amount", line, report)
-    lot.annual_amount = _money(row, mapping, "annual_amount", line, report)
-    lot.duration_months = _int(row, mapping, "duration_months", line, report)
-    lot.clause_hours = _int(row, mapping, "clause_hours", line, report)
-    lot.sites_count = _int(row, mapping, "sites_count", line, report)
-    lot.transferred_staff_monthly_hours = _money(
-        row, mapping, "transferred_staff_monthly_hours", line, report
-    )
-    lot.place = str(_cell(row, mapping, "place"))
-    lot.place_code = str(_cell(row, mapping, "place_code"))
-    lot.procedure = str(_cell(row, mapping, "procedure"))
-    lot.family_text = str(_cell(row, mapping, "family"))
-    reservation = normalise_header(_cell(row, mapping, "reservation"))
+    lot.amount = _money(cells, None, "amount", line, report)
+    lot.annual_amount = _money(cells, None, "annual_amount", line, report)
+    lot.duration_months = _int(cells, None, "duration_months", line, report)
+    lot.clause_hours = _int(cells, None, "clause_hours", line, report)
+    lot.sites_count = _int(cells, None, "sites_count", line, report)
+    lot.transferred_staff_monthly_hours = _money(cells, None, "transferred_staff_monthly_hours", line, report)
+    lot.place = str(_cell(cells, None, "place"))
+    lot.place_code = str(_cell(cells, None, "place_code"))
+    lot.procedure = str(_cell(cells, None, "procedure"))
+    lot.family_text = str(_cell(cells, None, "family"))
+    raw_reservation = _cell(cells, None, "reservation")
+    reservation = normalise_header(raw_reservation) if raw_reservation else ""
     lot.reservation_kind = next(
         (v for k, v in RESERVATION_WORDS.items() if k in reservation.split() or k == reservation), ""
     )
@@ -387,6 +409,17 @@ def _filtered(header, rows, where):
 
 def read_table_file(data, name, report, suggest_cpv=None, where=None):
     """CSV or XLSX bytes → PlanData (XLSX: second sheet = line items keyed by operation reference)."""
+    # Parsing builds many long-lived objects: pause the cyclic garbage collector meanwhile.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_table_file(data, name, report, suggest_cpv, where)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _read_table_file(data, name, report, suggest_cpv, where):
     lower = name.lower()
     if lower.endswith(".json"):
         from dentelle.purchases.plan_json import read_json_plan

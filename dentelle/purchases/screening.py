@@ -79,19 +79,28 @@ class FindingDraft:
     subject: str = ""
     proposal: dict = field(default_factory=dict)
 
-    def as_dict(self):
-        return {
+    def figures_dict(self):
+        """Figures used, with their sources; built on demand (the CLI leaves them out by default)."""
+        if isinstance(self.figures, dict):
+            return self.figures
+        return _estimate_figures(self.figures)
+
+    def as_dict(self, with_figures=True):
+        data = {
             "rule": self.rule_id,
             "kind": self.kind,
             "subject": self.subject,
             "estimated_hours": self.estimated_hours,
             "reasons": self.reasons,
             "legal_basis": self.legal_basis,
-            "figures": self.figures,
             "proposal": self.proposal,
         }
+        if with_figures:
+            data["figures"] = self.figures_dict()
+        return data
 
 
+@lru_cache(maxsize=8192)
 def euros(value):
     if value is None:
         return "montant inconnu"
@@ -136,6 +145,11 @@ def screen_lot(facts, rules=None, today=None):
         r2.reasons = [r for r in r2.reasons if not r.startswith("Volume suggéré")]
         r2.reasons.append(f"Volume suggéré : {r1.estimated_hours} h d'insertion (voir R1-clause).")
     return findings
+
+
+@lru_cache(maxsize=1024)
+def day(value):
+    return value.strftime("%d/%m/%Y")
 
 
 def _estimate_figures(estimate):
@@ -207,7 +221,7 @@ def _r1_clause(facts, family, estimate, thresholds, rules):
         "social_clause",
         reasons,
         "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
-        _estimate_figures(estimate),
+        estimate,
         estimate.hours,
     )
 
@@ -224,7 +238,7 @@ def _r2_obligation(facts, family, estimate, thresholds, rules):
     row = thresholds.obligation()
     hours = estimate.hours if estimate is not None and estimate.clause_advised else None
     reasons = [
-        f"Consultation prévue le {facts.launch_date:%d/%m/%Y}, après l'entrée en vigueur du {row['valid_from']:%d/%m/%Y}.",
+        f"Consultation prévue le {day(facts.launch_date)}, après l'entrée en vigueur du {day(row['valid_from'])}.",
         f"Valeur estimée du marché {euros(value)} ≥ seuil européen {euros(threshold.value)} en vigueur à cette date.",
         "Aucune condition d'exécution sociale ou d'emploi n'est prévue et aucune exception n'est motivée : "
         "prévoir une clause ou enregistrer une exception (code et motif).",
@@ -455,7 +469,7 @@ def _r6_new_sector(facts, family, estimate, thresholds, rules):
         "new_sector",
         reasons,
         "CCP L2112-2 ; CCAG 2021 art. 16.1",
-        _estimate_figures(estimate) if estimate else {},
+        estimate if estimate else {},
         hours,
     )
 
@@ -488,5 +502,5 @@ def _r7_criterion(facts, family, estimate, thresholds, rules):
         "award_criterion",
         reasons,
         "CCP R2152-7 ; CE 25 mars 2013 n° 364950",
-        _estimate_figures(estimate) if estimate else {},
+        estimate if estimate else {},
     )

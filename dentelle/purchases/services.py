@@ -93,7 +93,7 @@ def _store(lot, drafts, rules, batch):
             "estimated_hours": draft.estimated_hours,
             "reasons": draft.reasons,
             "legal_basis": draft.legal_basis[:300],
-            "figures": draft.figures,
+            "figures": draft.figures_dict(),
             "proposal": draft.proposal,
             "parameter_versions": rules.versions,
             "is_current": True,

@@ -7,6 +7,7 @@ referential row is saved or deleted through the ORM (signals in apps.py).
 
 import re
 import threading
+import time
 from typing import NamedTuple
 
 from dentelle.referentials.text import normalise
@@ -14,6 +15,8 @@ from dentelle.referentials.text import normalise
 _LOCK = threading.Lock()
 _INDEX = None
 _TOUCHED = False  # set when the index was invalidated; lets the test suite drop a stale cache
+_CHECKED_AT = 0.0
+_SIGNATURE = None
 
 
 class CommuneInfo(NamedTuple):
@@ -296,13 +299,31 @@ class ReferentialIndex:
         return self._place_resolver
 
 
+RECHECK_SECONDS = 60
+
+
+def _loads_signature():
+    from dentelle.referentials.models import ReferentialLoad
+
+    return tuple(ReferentialLoad.objects.order_by("name").values_list("name", "version", "loaded_at"))
+
+
 def get_index():
-    global _INDEX
+    """The cached index; rebuilt when invalidated, or when another process (the CLI) loaded new files
+    (checked at most once a minute with one small query)."""
+    global _INDEX, _CHECKED_AT, _SIGNATURE
+    now = time.monotonic()
+    if _INDEX is not None and now - _CHECKED_AT > RECHECK_SECONDS:
+        _CHECKED_AT = now
+        if _loads_signature() != _SIGNATURE:
+            _INDEX = None
     index = _INDEX
     if index is None:
         with _LOCK:
             if _INDEX is None:
+                _SIGNATURE = _loads_signature()
                 _INDEX = ReferentialIndex.from_db()
+                _CHECKED_AT = time.monotonic()
             index = _INDEX
     return index
 

@@ -53,13 +53,24 @@ class Place:
         return data
 
     def describe(self):
+        return self.describe_with_names(lambda code: None, lambda code: None)
+
+    def describe_with_names(self, department_name, region_name):
+        """Lines for a person: kind, name and code, then department and region (named when known)."""
+
+        def named(code, lookup):
+            name = lookup(code)
+            return f"{name} ({code})" if name else code
+
         lines = [f"{KIND_LABELS[self.kind]} : {self.name} ({self.code})"]
         if self.department_code:
-            lines.append(f"département : {self.department_code}")
+            lines.append(f"département : {named(self.department_code, department_name)}")
         if self.region_code:
-            lines.append(f"région : {self.region_code}")
+            lines.append(f"région : {named(self.region_code, region_name)}")
         if self.latitude is not None:
             lines.append(f"coordonnées : {self.latitude:.5f}, {self.longitude:.5f}")
+        if len(self.commune_codes) > 1:
+            lines.append(f"communes : {len(self.commune_codes)}")
         return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """Thresholds in force at a date (pure). Rows come from ``thresholds.toml`` via the loader."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -26,8 +26,20 @@ class ThresholdSet:
 
     at: date
     rules: object
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def _cached(self, key, compute):
+        # The scanner asks the same questions for every lot: answer each once per date.
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def eu_threshold(self, nature, buyer_category="other"):
+        return self._cached(
+            ("eu", nature, buyer_category), lambda: self._eu_threshold(nature, buyer_category)
+        )
+
+    def _eu_threshold(self, nature, buyer_category):
         group = nature_group(nature)
         for row in self.rules.eu_thresholds:
             if (
@@ -41,6 +53,9 @@ class ThresholdSet:
         )
 
     def dispense(self, nature):
+        return self._cached(("dispense", nature), lambda: self._dispense(nature))
+
+    def _dispense(self, nature):
         group = nature_group(nature)
         for row in self.rules.dispenses:
             if row["nature"] == group and _in_force(row, self.at):
@@ -54,6 +69,9 @@ class ThresholdSet:
         raise RulesError(f"Aucune règle des petits lots en vigueur au {self.at:%d/%m/%Y}")
 
     def small_lot_limit(self, nature):
+        return self._cached(("small", nature), lambda: self._small_lot_limit(nature))
+
+    def _small_lot_limit(self, nature):
         row = self.small_lots()
         key = "works_below" if nature_group(nature) == WORKS else "supplies_services_below"
         return Param(row[key], f"{row['article']} — {row['source']}", row.get("tag", "Law"))
@@ -64,6 +82,9 @@ class ThresholdSet:
 
     def obligation(self):
         """The 2026 mandatory social condition row (the latest whose date is known), or None."""
+        return self._cached(("obligation",), self._obligation)
+
+    def _obligation(self):
         rows = sorted(self.rules.obligations, key=lambda r: r["valid_from"])
         return rows[-1] if rows else None
 
@@ -72,6 +93,9 @@ class ThresholdSet:
         return bool(row and launch_date and launch_date >= row["valid_from"])
 
     def reservation_min_share(self):
+        return self._cached(("reservation",), self._reservation_min_share)
+
+    def _reservation_min_share(self):
         for row in self.rules.reservation_shares:
             if _in_force(row, self.at):
                 return Param(row["min_share"], f"{row['article']} — {row['source']}", row.get("tag", "Law"))

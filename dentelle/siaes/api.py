@@ -126,7 +126,11 @@ class SiaeDetail(Schema):
 
 def brief(siae):
     return {
-        **{name: getattr(siae, name) for name in SiaeBrief.model_fields if name not in ("service_kinds", "competences")},
+        **{
+            name: getattr(siae, name)
+            for name in SiaeBrief.model_fields
+            if name not in ("service_kinds", "competences")
+        },
         "service_kinds": [str(k) for k in siae.service_kinds],
         "competences": sorted({c.cpv_prefix for c in siae.competences.all()}),
     }
@@ -171,7 +175,10 @@ def coverage(request, region: str = "11"):
             {
                 "cpv_prefix": row["prefix"],
                 "label": row["label"],
-                "departments": {cell["department"]: {"count": cell["count"], "level": cell["level"].key} for cell in row["cells"]},
+                "departments": {
+                    cell["department"]: {"count": cell["count"], "level": cell["level"].key}
+                    for cell in row["cells"]
+                },
             }
             for row in data["rows"]
         ],
@@ -197,19 +204,25 @@ def detail(request, siae_id: int):
         "postcode": siae.postcode,
         "website": siae.website,
         "competences": [
-            {"cpv_prefix": c.cpv_prefix, "origin": c.origin, "rationale": c.rationale} for c in siae.competences.all()
+            {"cpv_prefix": c.cpv_prefix, "origin": c.origin, "rationale": c.rationale}
+            for c in siae.competences.all()
         ],
         "capacities": [
             {"metric": c.metric, "value": float(c.value), "source": c.source, "as_of": c.as_of.isoformat()}
             for c in siae.capacities.all()
         ],
         "service_areas": [
-            {"kind": a.kind, "code": a.code, "radius_km": a.radius_km, "origin": a.origin} for a in siae.service_areas.all()
+            {"kind": a.kind, "code": a.code, "radius_km": a.radius_km, "origin": a.origin}
+            for a in siae.service_areas.all()
         ],
         "won_contracts": [
             {
-                "decp_id": w.decp_id, "buyer_name": w.buyer_name, "object": w.object, "cpv_code": w.cpv_code,
-                "amount": float(w.amount) if w.amount is not None else None, "date": w.date.isoformat() if w.date else None,
+                "decp_id": w.decp_id,
+                "buyer_name": w.buyer_name,
+                "object": w.object,
+                "cpv_code": w.cpv_code,
+                "amount": float(w.amount) if w.amount is not None else None,
+                "date": w.date.isoformat() if w.date else None,
             }
             for w in siae.won_contracts.all()
         ],

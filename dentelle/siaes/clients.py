@@ -32,14 +32,20 @@ class LemarcheClient:
 
     def request(self, url):
         if not self.token:
-            raise LemarcheApiError("Jeton d'API du marché de l'inclusion absent (réglage LEMARCHE_API_TOKEN).")
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"})
+            raise LemarcheApiError(
+                "Jeton d'API du marché de l'inclusion absent (réglage LEMARCHE_API_TOKEN)."
+            )
+        request = urllib.request.Request(
+            url, headers={"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        )
         try:
             return self.opener(request)
         except LemarcheApiError:
             raise
         except Exception as exc:  # network, HTTP or JSON error: one French message for the caller
-            raise LemarcheApiError(f"Appel à l'API du marché de l'inclusion impossible ({url}) : {exc}") from exc
+            raise LemarcheApiError(
+                f"Appel à l'API du marché de l'inclusion impossible ({url}) : {exc}"
+            ) from exc
 
     def siae_pages(self, **filters):
         """Yield each page of `/api/siae/` (dicts with count, next, previous, results)."""
@@ -48,7 +54,9 @@ class LemarcheClient:
         for _ in range(self.max_pages):
             page = self.request(url)
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
-                raise LemarcheApiError("Réponse inattendue de l'API du marché de l'inclusion (pas de « results »).")
+                raise LemarcheApiError(
+                    "Réponse inattendue de l'API du marché de l'inclusion (pas de « results »)."
+                )
             yield page
             url = page.get("next")
             if not url:

@@ -95,7 +95,9 @@ def coverage(region_code, index, families=COVERAGE_FAMILIES):
                 for department in depts:
                     counts[department] += 1
         cells = [{"department": d, "count": counts[d], "level": level_of(counts[d])} for d in departments]
-        rows.append({"prefix": prefix, "label": label, "cells": cells, "total": len([1 for c in cells if c["count"]])})
+        rows.append(
+            {"prefix": prefix, "label": label, "cells": cells, "total": len([1 for c in cells if c["count"]])}
+        )
     return {
         "region": region_code,
         "region_name": index.region_name(region_code) or region_code,
@@ -106,6 +108,8 @@ def coverage(region_code, index, families=COVERAGE_FAMILIES):
 
 def coverage_table(data):
     """Header and rows for CSV/XLSX exports."""
-    header = ["Famille de métiers", "Préfixe CPV"] + [f"{name} ({code})" for code, name in data["departments"]]
+    header = ["Famille de métiers", "Préfixe CPV"] + [
+        f"{name} ({code})" for code, name in data["departments"]
+    ]
     rows = [[row["label"], row["prefix"]] + [cell["count"] for cell in row["cells"]] for row in data["rows"]]
     return header, rows

@@ -10,13 +10,14 @@ from django.utils.text import slugify
 from dentelle.core.importing import run_import
 from dentelle.siaes.importers import import_file
 
-# Order matters only for speed: lineage dates decide which value wins, whatever the order.
+# Lineage dates decide which value wins, whatever the order. asp-ids comes last because it only
+# enriches structures that exist: after the others, one pass reaches the steady state.
 DEMO_FILES = [
     ("asp", "siae/siae_asp_2019_07.csv"),
-    ("asp-ids", "siae/siae_asp_2020_02_identifiants.csv"),
     ("lemarche", "lemarche/siaes_fixture_2020.json"),
     ("geiq", "siae/geiq_2019_11.csv"),
     ("esat", "siae/esat_finess_liste_officielle.csv"),
+    ("asp-ids", "siae/siae_asp_2020_02_identifiants.csv"),
 ]
 
 
@@ -34,7 +35,11 @@ def load_networks(data_dir):
             slug = fields.get("slug") or slugify(fields.get("name", ""))[:100]
             _obj, was_created = Network.objects.get_or_create(
                 slug=slug,
-                defaults={"name": fields.get("name", slug), "kind": kind, "website": (fields.get("website") or "")[:200]},
+                defaults={
+                    "name": fields.get("name", slug),
+                    "kind": kind,
+                    "website": (fields.get("website") or "")[:200],
+                },
             )
             created += was_created
     return created

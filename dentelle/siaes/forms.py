@@ -10,9 +10,21 @@ from dentelle.siaes.naf_cpv import compact_naf
 from dentelle.siaes.querysets import cpv_prefix
 
 EDITABLE_FIELDS = [
-    "name", "brand", "legal_form", "naf", "address", "postcode", "city", "commune_insee_code",
-    "website", "description", "offers_service_provision", "offers_staff_provision",
-    "offers_goods_production", "is_active", "networks",
+    "name",
+    "brand",
+    "legal_form",
+    "naf",
+    "address",
+    "postcode",
+    "city",
+    "commune_insee_code",
+    "website",
+    "description",
+    "offers_service_provision",
+    "offers_staff_provision",
+    "offers_goods_production",
+    "is_active",
+    "networks",
 ]
 
 
@@ -25,16 +37,31 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="Nom, enseigne ou SIRET", required=False)
     kind = forms.MultipleChoiceField(label="Type", choices=SiaeKind.choices, required=False)
-    cpv = forms.CharField(label="Compétence (code CPV ou libellé)", required=False, help_text="ex. 45, 7731, nettoyage")
-    place = forms.CharField(label="Territoire", required=False, help_text="commune, intercommunalité, département ou région")
-    radius_km = forms.IntegerField(label="Rayon autour de la commune (km)", required=False, min_value=0, max_value=500)
-    serving = forms.BooleanField(label="Inclure les structures qui y interviennent sans y être implantées", required=False)
-    service_kind = forms.ChoiceField(label="Type de prestation", choices=[("", "Tous")] + ServiceKind.choices, required=False)
-    capacity = forms.ChoiceField(label="Capacité connue", choices=[("", "Indifférent")] + CapacityMetric.choices, required=False)
+    cpv = forms.CharField(
+        label="Compétence (code CPV ou libellé)", required=False, help_text="ex. 45, 7731, nettoyage"
+    )
+    place = forms.CharField(
+        label="Territoire", required=False, help_text="commune, intercommunalité, département ou région"
+    )
+    radius_km = forms.IntegerField(
+        label="Rayon autour de la commune (km)", required=False, min_value=0, max_value=500
+    )
+    serving = forms.BooleanField(
+        label="Inclure les structures qui y interviennent sans y être implantées", required=False
+    )
+    service_kind = forms.ChoiceField(
+        label="Type de prestation", choices=[("", "Tous")] + ServiceKind.choices, required=False
+    )
+    capacity = forms.ChoiceField(
+        label="Capacité connue", choices=[("", "Indifférent")] + CapacityMetric.choices, required=False
+    )
     inactive = forms.BooleanField(label="Inclure les structures inactives", required=False)
 
 
 class SiaeForm(forms.ModelForm):
+    naf = forms.CharField(label="Code NAF", max_length=8, required=False, help_text="81.30Z ou 8130Z")
+    website = forms.URLField(label="Site internet", max_length=300, required=False, assume_scheme="https")
+
     class Meta:
         model = Siae
         fields = EDITABLE_FIELDS
@@ -94,7 +121,9 @@ class CompetenceForm(forms.ModelForm):
 
 def competence_origin(user, siae):
     """A member declares; an officer records what sourcing taught."""
-    return CompetenceOrigin.DECLARED if getattr(user, "siae_id", None) == siae.pk else CompetenceOrigin.SOURCING
+    return (
+        CompetenceOrigin.DECLARED if getattr(user, "siae_id", None) == siae.pk else CompetenceOrigin.SOURCING
+    )
 
 
 class CapacityForm(forms.ModelForm):

@@ -76,7 +76,9 @@ class Siae(TimeStampedModel):
     offers_service_provision = models.BooleanField(ServiceKind.SERVICE_PROVISION.label, default=False)
     offers_staff_provision = models.BooleanField(ServiceKind.STAFF_PROVISION.label, default=False)
     offers_goods_production = models.BooleanField(ServiceKind.GOODS_PRODUCTION.label, default=False)
-    networks = models.ManyToManyField(Network, verbose_name="réseaux et labels", blank=True, related_name="siaes")
+    networks = models.ManyToManyField(
+        Network, verbose_name="réseaux et labels", blank=True, related_name="siaes"
+    )
     external_ids = models.JSONField(
         "identifiants externes", default=dict, blank=True, help_text="asp, finess, lemarche…"
     )
@@ -174,7 +176,9 @@ class Competence(models.Model):
     """What a structure can do, as a CPV prefix (2 to 8 digits), with where we learned it."""
 
     siae = models.ForeignKey(Siae, on_delete=models.CASCADE, related_name="competences")
-    cpv_prefix = models.CharField("préfixe CPV", max_length=8, validators=[CPV_PREFIX_VALIDATOR], db_index=True)
+    cpv_prefix = models.CharField(
+        "préfixe CPV", max_length=8, validators=[CPV_PREFIX_VALIDATOR], db_index=True
+    )
     origin = models.CharField("origine", max_length=12, choices=CompetenceOrigin.choices)
     rationale = models.CharField("justification", max_length=400, blank=True)
     created_at = models.DateTimeField("ajoutée le", auto_now_add=True)
@@ -195,9 +199,13 @@ class ServiceArea(models.Model):
 
     siae = models.ForeignKey(Siae, on_delete=models.CASCADE, related_name="service_areas")
     kind = models.CharField("étendue", max_length=10, choices=AreaKind.choices)
-    code = models.CharField("code INSEE", max_length=5, blank=True, help_text="région, département ou commune")
+    code = models.CharField(
+        "code INSEE", max_length=5, blank=True, help_text="région, département ou commune"
+    )
     radius_km = models.PositiveIntegerField("rayon (km)", null=True, blank=True)
-    origin = models.CharField("origine", max_length=10, choices=AreaOrigin.choices, default=AreaOrigin.DECLARED)
+    origin = models.CharField(
+        "origine", max_length=10, choices=AreaOrigin.choices, default=AreaOrigin.DECLARED
+    )
 
     class Meta:
         verbose_name = "zone d'intervention"

@@ -56,7 +56,9 @@ def load_table(path=TABLE_PATH):
                 raise ValueError(f"{path} ligne {line} : préfixe CPV invalide {prefix!r}")
             if not row["rationale"].strip():
                 raise ValueError(f"{path} ligne {line} : justification manquante")
-            rows.append(NafCpvRow(scope, key, prefix, row["specific"].strip() == "oui", row["rationale"].strip()))
+            rows.append(
+                NafCpvRow(scope, key, prefix, row["specific"].strip() == "oui", row["rationale"].strip())
+            )
     return rows
 
 

@@ -14,6 +14,15 @@ def cpv_prefix(code):
     return digits[: max(2, len(stripped))] if len(digits) >= 2 else ""
 
 
+def digit_prefix_q(field, prefix, width):
+    """`field` starts with `prefix`, for digit strings up to `width` long, as an index-friendly range.
+
+    Digits sort the same under every collation, so p <= x <= p + "99…" is exactly "x starts with p"
+    (LIKE 'p%' uses no index on SQLite, nor on PostgreSQL without a pattern index).
+    """
+    return models.Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix + "9" * (width - len(prefix))})
+
+
 def competence_q(codes, field="cpv_prefix"):
     """Q on Competence rows matching any of `codes`, in both directions.
 
@@ -26,7 +35,7 @@ def competence_q(codes, field="cpv_prefix"):
         if not prefix:
             continue
         ancestors = [prefix[:n] for n in range(2, len(prefix) + 1)]
-        query |= models.Q(**{f"{field}__in": ancestors}) | models.Q(**{f"{field}__startswith": prefix})
+        query |= models.Q(**{f"{field}__in": ancestors}) | digit_prefix_q(field, prefix, 8)
     return query
 
 
@@ -41,10 +50,15 @@ class SiaeQuerySet(models.QuerySet):
             return self
         from dentelle.siaes.models import Convention
 
-        return self.filter(
-            models.Q(kind__in=kinds)
-            | models.Q(pk__in=Convention.objects.filter(kind__in=kinds).values("siae_id"))
+        # Only the few structures whose *other* convention matches need the join: fetched first,
+        # so the main query stays a plain IN on an indexed column.
+        others = list(
+            Convention.objects.filter(kind__in=kinds)
+            .exclude(siae__kind__in=kinds)
+            .values_list("siae_id", flat=True)
+            .distinct()
         )
+        return self.filter(models.Q(kind__in=kinds) | models.Q(pk__in=others))
 
     def with_competence(self, *codes, origins=None):
         codes = [c for group in codes for c in ([group] if isinstance(group, str) else group)]
@@ -100,7 +114,9 @@ class SiaeQuerySet(models.QuerySet):
             | (models.Q(kind="region", code=region_code) if region_code else models.Q(pk__in=[]))
             | models.Q(kind="commune", code__startswith=department_code)
         )
-        return self.filter(models.Q(department_code=department_code) | models.Q(pk__in=areas.values("siae_id")))
+        # A few hundred ids at most: cheaper than an OR with a subquery (no OR → UNION on either engine).
+        ids = list(areas.values_list("siae_id", flat=True).distinct())
+        return self.filter(models.Q(department_code=department_code) | models.Q(pk__in=ids))
 
     def with_known_capacity(self, *metrics):
         from dentelle.siaes.models import Capacity

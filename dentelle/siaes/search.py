@@ -141,10 +141,11 @@ def search_siaes(params, index=None):
 
 def search_text(queryset, text):
     from dentelle.siaes.models import normalise_text
+    from dentelle.siaes.querysets import digit_prefix_q
 
     compact = text.replace(" ", "")
     if compact.isdigit():
-        return queryset.filter(siret__startswith=compact)
+        return queryset.filter(digit_prefix_q("siret", compact[:14], 14))
     query = Q()
     for word in normalise_text(text).split():
         query &= Q(search_text__contains=word)

@@ -29,7 +29,11 @@ def directory_stats(queryset=None):
             for kind, n in sorted(by_kind.items(), key=lambda item: -item[1])
         ],
         "by_region": [
-            {"region": code or "", "name": (index.region_name(code) if code else None) or "inconnue", "count": n}
+            {
+                "region": code or "",
+                "name": (index.region_name(code) if code else None) or "inconnue",
+                "count": n,
+            }
             for code, n in sorted(by_region.items(), key=lambda item: -item[1])
         ],
         "geolocated": geolocated,

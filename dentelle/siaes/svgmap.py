@@ -43,17 +43,23 @@ def metropolitan_if_mixed(points):
     return mainland or list(points)
 
 
+_CENTROIDS = {}  # id(index) → {department: (lat, lon)}; the index is rebuilt, never mutated
+
+
 def department_centroids(index, departments=None):
     """Mean of the commune centroids of each department (communes of kind COM)."""
-    sums = {}
-    for commune in index.communes.values():
-        if commune.kind != "COM" or commune.latitude is None:
-            continue
-        if departments is not None and commune.department_code not in departments:
-            continue
-        lat, lon, n = sums.get(commune.department_code, (0.0, 0.0, 0))
-        sums[commune.department_code] = (lat + commune.latitude, lon + commune.longitude, n + 1)
-    return {code: (lat / n, lon / n) for code, (lat, lon, n) in sums.items()}
+    key = id(index)
+    if _CENTROIDS.get("key") != key:
+        sums = {}
+        for commune in index.communes.values():
+            if commune.kind != "COM" or commune.latitude is None:
+                continue
+            lat, lon, n = sums.get(commune.department_code, (0.0, 0.0, 0))
+            sums[commune.department_code] = (lat + commune.latitude, lon + commune.longitude, n + 1)
+        _CENTROIDS.clear()
+        _CENTROIDS.update(key=key, data={code: (lat / n, lon / n) for code, (lat, lon, n) in sums.items()})
+    data = _CENTROIDS["data"]
+    return dict(data) if departments is None else {code: data[code] for code in departments if code in data}
 
 
 def points_map(points, labels, title, max_points=MAX_POINTS):
@@ -71,11 +77,15 @@ def points_map(points, labels, title, max_points=MAX_POINTS):
         parts.append('<g fill="#000091" fill-opacity="0.5">')
     for lat, lon, text in labels:
         x, y = projection(lat, lon)
-        parts.append(f'<text x="{x}" y="{y}" font-size="12" fill="#666" text-anchor="middle">{escape(text)}</text>')
+        parts.append(
+            f'<text x="{x}" y="{y}" font-size="12" fill="#666" text-anchor="middle">{escape(text)}</text>'
+        )
     for lat, lon, tooltip in shown:
         x, y = projection(lat, lon)
         if len(shown) <= MAX_TOOLTIPS:
-            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="#000091" fill-opacity="0.6"><title>{escape(tooltip)}</title></circle>')
+            parts.append(
+                f'<circle cx="{x}" cy="{y}" r="3" fill="#000091" fill-opacity="0.6"><title>{escape(tooltip)}</title></circle>'
+            )
         else:
             parts.append(f'<circle cx="{x}" cy="{y}" r="2"/>')
     if len(shown) > MAX_TOOLTIPS:
@@ -100,6 +110,8 @@ def bubble_map(bubbles, title):
             f'<circle cx="{x}" cy="{y}" r="{radius:.1f}" fill="{colour}" fill-opacity="0.55" stroke="#333">'
             f"<title>{escape(label)} : {count}</title></circle>"
         )
-        parts.append(f'<text x="{x}" y="{y + 4}" font-size="12" text-anchor="middle">{escape(label.split(" ")[0])} · {count}</text>')
+        parts.append(
+            f'<text x="{x}" y="{y + 4}" font-size="12" text-anchor="middle">{escape(label.split(" ")[0])} · {count}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -5,13 +5,16 @@ from dentelle.siaes import views
 app_name = "siaes"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("carte.svg", views.directory_map, name="map"),
     path("export.<str:fmt>", views.export, name="export"),
     path("couverture/", views.coverage, name="coverage"),
     path("couverture/export.<str:fmt>", views.coverage_export, name="coverage_export"),
     path("<int:pk>/", views.profile, name="profile"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/competences/", views.add_competence, name="add_competence"),
-    path("<int:pk>/competences/<int:competence_pk>/retirer/", views.delete_competence, name="delete_competence"),
+    path(
+        "<int:pk>/competences/<int:competence_pk>/retirer/", views.delete_competence, name="delete_competence"
+    ),
     path("<int:pk>/capacites/", views.add_capacity, name="add_capacity"),
     path("<int:pk>/zones/", views.add_area, name="add_area"),
     path("<int:pk>/zones/<int:area_pk>/retirer/", views.delete_area, name="delete_area"),

@@ -46,13 +46,32 @@ def index_():
 LIST_DEFERRED = ("description", "provenance", "edited_fields", "external_ids", "search_text")
 
 
-def map_points(queryset, count):
-    """(lat, lon, name, department) of the results; names only when few (tooltips), no sort."""
+def competences_by_siae(ids):
+    """{siae id: [CPV prefixes]} in one light query (no model instances)."""
+    found = {}
+    for siae_id, prefix in (
+        Competence.objects.filter(siae_id__in=ids).order_by("cpv_prefix").values_list("siae_id", "cpv_prefix")
+    ):
+        found.setdefault(siae_id, []).append(prefix)
+    return found
+
+
+def map_points(queryset, count, index=None):
+    """(lat, lon, name, department) of the results, unsorted.
+
+    Few results: one point per structure, with its name as tooltip. Many: one point per commune
+    (GROUP BY in SQL, centroid from the referentials), which keeps big searches light.
+    """
     located = queryset.filter(latitude__isnull=False).order_by()
     if count <= svgmap.MAX_TOOLTIPS:
         return list(located.values_list("latitude", "longitude", "name", "department_code"))
-    rows = located.values_list("latitude", "longitude", "department_code")[: svgmap.MAX_POINTS]
-    return [(lat, lon, "", department) for lat, lon, department in rows]
+    index = index or index_()
+    points = []
+    for code in located.values_list("commune_insee_code", flat=True).distinct()[: svgmap.MAX_POINTS]:
+        commune = index.commune(code) if code else None
+        if commune is not None and commune.latitude is not None:
+            points.append((commune.latitude, commune.longitude, "", commune.department_code))
+    return points
 
 
 @login_required
@@ -60,18 +79,13 @@ def directory(request):
     index = index_()
     params = SearchParams.from_mapping(request.GET)
     result = search_siaes(params, index)
-    listed = result.queryset.defer(*LIST_DEFERRED).prefetch_related("competences")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(result.queryset.defer(*LIST_DEFERRED), PAGE_SIZE).get_page(request.GET.get("page"))
+    prefixes = competences_by_siae([siae.pk for siae in page.object_list])
     for siae in page.object_list:
         siae.top_competences = [
-            (c.cpv_prefix, index.cpv_label(c.cpv_prefix.ljust(8, "0")) or "") for c in list(siae.competences.all())[:3]
+            (prefix, index.cpv_label(prefix.ljust(8, "0")) or "") for prefix in prefixes.get(siae.pk, [])[:3]
         ]
         siae.department_name = index.department_name(siae.department_code) or ""
-    points = map_points(result.queryset, page.paginator.count)
-    departments = sorted({p[3] for p in points if p[3]})
-    centroids = svgmap.department_centroids(index, set(departments)) if len(departments) <= 30 else {}
-    labels = [(lat, lon, code) for code, (lat, lon) in centroids.items()]
-    svg = svgmap.points_map([p[:3] for p in points], labels, "Carte des structures trouvées") if points else ""
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -82,12 +96,25 @@ def directory(request):
             "form": SearchForm(request.GET or None),
             "page": page,
             "notes": result.notes,
-            "map_svg": mark_safe(svg),  # noqa: S308 (built by svgmap with every text escaped)
             "query": query.urlencode(),
             "total": page.paginator.count,
             "export_limit": EXPORT_LIMIT,
         },
     )
+
+
+@login_required
+def directory_map(request):
+    """The map of a search, as its own SVG document (the list page embeds it: no tiles, no script)."""
+    index = index_()
+    result = search_siaes(SearchParams.from_mapping(request.GET), index)
+    count = result.queryset.count()
+    points = map_points(result.queryset, count, index)
+    departments = {p[3] for p in points if p[3]}
+    centroids = svgmap.department_centroids(index, departments) if len(departments) <= 30 else {}
+    labels = [(lat, lon, code) for code, (lat, lon) in centroids.items()]
+    svg = svgmap.points_map([p[:3] for p in points], labels, f"Carte des {count} structures trouvées")
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 @login_required
@@ -99,7 +126,9 @@ def export(request, fmt):
     stamp = dt.date.today().isoformat()
     if fmt == "xlsx":
         content = xlsx_bytes([("Structures", header, rows)])
-        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="annuaire-siae-{stamp}.{fmt}"'
@@ -162,9 +191,13 @@ def edit(request, pk):
     form = SiaeForm(request.POST or None, instance=siae, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Fiche enregistrée. Les champs modifiés ne seront plus écrasés par les imports.")
+        messages.success(
+            request, "Fiche enregistrée. Les champs modifiés ne seront plus écrasés par les imports."
+        )
         return redirect("siaes:profile", pk=siae.pk)
-    return render(request, "siaes/edit.html", {"title": f"Modifier {siae.display_name}", "siae": siae, "form": form})
+    return render(
+        request, "siaes/edit.html", {"title": f"Modifier {siae.display_name}", "siae": siae, "form": form}
+    )
 
 
 def protect(siae, name, user):
@@ -289,7 +322,11 @@ def add_contact(request, pk):
 
 def coverage_context(request):
     index = index_()
-    region = request.GET.get("region") or getattr(getattr(request.user, "organisation", None), "region_code", "") or DEFAULT_REGION
+    region = (
+        request.GET.get("region")
+        or getattr(getattr(request.user, "organisation", None), "region_code", "")
+        or DEFAULT_REGION
+    )
     if region not in index.regions:
         region = DEFAULT_REGION
     return index, region, coverage_rules.coverage(region, index)
@@ -303,7 +340,12 @@ def coverage(request):
     centroids = svgmap.department_centroids(index, {code for code, _name in data["departments"]})
     colours = {"sourcing": "#ce0500", "clause": "#b34000", "reservation": "#18753c"}
     bubbles = [
-        (*centroids[cell["department"]], f"{cell['department']} {index.department_name(cell['department'])}", cell["count"], colours[cell["level"].key])
+        (
+            *centroids[cell["department"]],
+            f"{cell['department']} {index.department_name(cell['department'])}",
+            cell["count"],
+            colours[cell["level"].key],
+        )
         for cell in row["cells"]
         if cell["department"] in centroids
     ]
@@ -331,7 +373,9 @@ def coverage_export(request, fmt):
     header, rows = coverage_rules.coverage_table(data)
     if fmt == "xlsx":
         content = xlsx_bytes([(f"Couverture {region}", header, rows)])
-        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     else:
         response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="couverture-offre-{region}.{fmt}"'

@@ -139,3 +139,13 @@ def test_summary_follows_validations_and_corrections(declaration, facilitator, c
     RealisedMonth.objects.all().delete()
     call_command("insertion", "refresh-totals", stdout=io.StringIO())
     assert summary() == 70 and RealisedMonth.objects.get().declarations == 1
+
+
+def test_summary_follows_a_contract_moving_to_another_department(declaration, facilitator, contract):
+    from dentelle.insertion.models import RealisedMonth
+
+    service.validate(declaration, user=facilitator)
+    assert list(RealisedMonth.objects.values_list("department_code", "hours")) == [("94", 100)]
+    contract.department_code = "93"
+    contract.save()
+    assert list(RealisedMonth.objects.values_list("department_code", "hours")) == [("93", 100)]

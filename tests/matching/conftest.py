@@ -38,20 +38,44 @@ def siret(number):
 def geo(db):
     Region.objects.create(code="11", name="Île-de-France")
     Region.objects.create(code="32", name="Hauts-de-France")
-    for code, name, region in (("75", "Paris", "11"), ("93", "Seine-Saint-Denis", "11"), ("59", "Nord", "32")):
+    for code, name, region in (
+        ("75", "Paris", "11"),
+        ("93", "Seine-Saint-Denis", "11"),
+        ("59", "Nord", "32"),
+    ):
         Department.objects.create(code=code, name=name, region_id=region)
     for insee, name, dept, region, lat, lon, pop in COMMUNES:
-        Commune.objects.create(insee_code=insee, name=name, kind="COM", department_id=dept, region_id=region,
-                               latitude=lat, longitude=lon, population=pop, postcodes="")
+        Commune.objects.create(
+            insee_code=insee,
+            name=name,
+            kind="COM",
+            department_id=dept,
+            region_id=region,
+            latitude=lat,
+            longitude=lon,
+            population=pop,
+            postcodes="",
+        )
     for code, level, parent, label in CPV:
         CpvCode.objects.create(code=code, check_digit="0", level=level, parent_id=parent, label_fr=label)
 
 
-def make_siae(number, name, kind, commune, *, competences=(), areas=(), capacities=None, active=True, email=""):
+def make_siae(
+    number, name, kind, commune, *, competences=(), areas=(), capacities=None, active=True, email=""
+):
     insee, _, dept, region, lat, lon, _ = next(c for c in COMMUNES if c[0] == commune)
-    siae = Siae.objects.create(siret=siret(number), siren=siret(number)[:9], name=name, kind=kind, is_active=active,
-                               commune_insee_code=insee, department_code=dept, region_code=region,
-                               latitude=lat, longitude=lon)
+    siae = Siae.objects.create(
+        siret=siret(number),
+        siren=siret(number)[:9],
+        name=name,
+        kind=kind,
+        is_active=active,
+        commune_insee_code=insee,
+        department_code=dept,
+        region_code=region,
+        latitude=lat,
+        longitude=lon,
+    )
     for prefix, origin in competences:
         Competence.objects.create(siae=siae, cpv_prefix=prefix, origin=origin)
     for kind_, code, radius in areas:
@@ -66,17 +90,39 @@ def make_siae(number, name, kind, commune, *, competences=(), areas=(), capaciti
 @pytest.fixture
 def directory(geo):
     return {
-        "jardins": make_siae(1, "Les Jardins d'Aubervilliers", "ACI", "93001",
-                             competences=[("7731", "declared")], areas=[("department", "93", None)],
-                             capacities={"annual_turnover": 900_000}, email="jardins@example.org"),
-        "paysage": make_siae(2, "Paysages du Nord", "EI", "59350", competences=[("7731", "declared")],
-                             email="nord@example.org"),
-        "proprete": make_siae(3, "Propreté Plaine", "EI", "93066", competences=[("9091", "declared")],
-                              email="proprete@example.org"),
-        "interim": make_siae(4, "Intérim Solidaire", "ETTI", "75056", competences=[("7962", "declared")],
-                             areas=[("region", "11", None)]),
+        "jardins": make_siae(
+            1,
+            "Les Jardins d'Aubervilliers",
+            "ACI",
+            "93001",
+            competences=[("7731", "declared")],
+            areas=[("department", "93", None)],
+            capacities={"annual_turnover": 900_000},
+            email="jardins@example.org",
+        ),
+        "paysage": make_siae(
+            2, "Paysages du Nord", "EI", "59350", competences=[("7731", "declared")], email="nord@example.org"
+        ),
+        "proprete": make_siae(
+            3,
+            "Propreté Plaine",
+            "EI",
+            "93066",
+            competences=[("9091", "declared")],
+            email="proprete@example.org",
+        ),
+        "interim": make_siae(
+            4,
+            "Intérim Solidaire",
+            "ETTI",
+            "75056",
+            competences=[("7962", "declared")],
+            areas=[("region", "11", None)],
+        ),
         "esat": make_siae(5, "ESAT des Espaces Verts", "ESAT", "93066", competences=[("773", "naf")]),
-        "closed": make_siae(6, "Jardins Fermés", "ACI", "93001", competences=[("7731", "declared")], active=False),
+        "closed": make_siae(
+            6, "Jardins Fermés", "ACI", "93001", competences=[("7731", "declared")], active=False
+        ),
     }
 
 
@@ -90,24 +136,38 @@ def organisation(db):
 @pytest.fixture
 def lot(organisation):
     _, service = organisation
-    operation = Operation.objects.create(buyer_service=service, reference="OP-1",
-                                         title="Entretien des espaces verts des lycées", nature="services")
-    return Lot.objects.create(operation=operation, number="1", title="Espaces verts Seine-Saint-Denis",
-                              cpv_code="77310000", estimated_amount=240_000, annual_amount=120_000,
-                              place_kind="department", place_code="93", place_text="Seine-Saint-Denis")
+    operation = Operation.objects.create(
+        buyer_service=service,
+        reference="OP-1",
+        title="Entretien des espaces verts des lycées",
+        nature="services",
+    )
+    return Lot.objects.create(
+        operation=operation,
+        number="1",
+        title="Espaces verts Seine-Saint-Denis",
+        cpv_code="77310000",
+        estimated_amount=240_000,
+        annual_amount=120_000,
+        place_kind="department",
+        place_code="93",
+        place_text="Seine-Saint-Denis",
+    )
 
 
 @pytest.fixture
 def users(organisation, directory):
     org, service = organisation
+
     def make(username, **fields):  # no password: tests log in with force_login (hashing is slow)
         return User.objects.create(username=username, **fields)
 
     return {
         "buyer": make("buyer", role=Role.BUYER, organisation=org, buyer_service=service),
         "officer": make("officer", role=Role.PURCHASING_OFFICER, organisation=org),
-        "member": make("member", role=Role.SIAE_MEMBER, siae=directory["jardins"],
-                       email="membre@example.org"),
+        "member": make(
+            "member", role=Role.SIAE_MEMBER, siae=directory["jardins"], email="membre@example.org"
+        ),
         "other_member": make("other", role=Role.SIAE_MEMBER, siae=directory["paysage"]),
         "outsider": make("outsider", role=Role.BUYER),
     }

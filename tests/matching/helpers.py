@@ -5,10 +5,26 @@ from dentelle.matching.territory import PlaceFacts
 from dentelle.matching.weights import load_weights
 
 WEIGHTS = load_weights()
-DEPARTMENT_REGION = {"75": "11", "92": "11", "93": "11", "94": "11", "77": "11", "78": "11", "91": "11", "95": "11",
-                     "59": "32", "62": "32", "69": "84"}
-POINTS = {"75056": (48.8566, 2.3522), "93001": (48.9125, 2.3846), "59350": (50.6292, 3.0573),
-          "69123": (45.7640, 4.8357), "77288": (48.5396, 2.6554)}
+DEPARTMENT_REGION = {
+    "75": "11",
+    "92": "11",
+    "93": "11",
+    "94": "11",
+    "77": "11",
+    "78": "11",
+    "91": "11",
+    "95": "11",
+    "59": "32",
+    "62": "32",
+    "69": "84",
+}
+POINTS = {
+    "75056": (48.8566, 2.3522),
+    "93001": (48.9125, 2.3846),
+    "59350": (50.6292, 3.0573),
+    "69123": (45.7640, 4.8357),
+    "77288": (48.5396, 2.6554),
+}
 
 
 def structure(pk, kind="EI", *, cpv=(), origin="declared", commune="93001", areas=(), **extra):
@@ -32,7 +48,9 @@ def structure(pk, kind="EI", *, cpv=(), origin="declared", commune="93001", area
 
 def arrays_of(*records):
     return build_structure_arrays(
-        list(records), department_region=DEPARTMENT_REGION, origin_weights=WEIGHTS.origin_weights,
+        list(records),
+        department_region=DEPARTMENT_REGION,
+        origin_weights=WEIGHTS.origin_weights,
         place_names={("department", "93"): "Seine-Saint-Denis", ("region", "11"): "Île-de-France"},
         default_radius_km=WEIGHTS.territory["default_radius_km"],
     )

@@ -36,11 +36,15 @@ def test_match_one_lot_json(directory):
     assert data["items"][0]["criteria"][1]["reasons"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--place", "93"), "--cpv"),
-    (("--cpv", "7731", "--place", "93"), "mal formé"),
-    (("--cpv", "77310000", "--place", "Atlantide"), "introuvable"),
-], ids=["cpv-required", "cpv-must-have-8-digits", "unknown-place"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--place", "93"), "--cpv"),
+        (("--cpv", "7731", "--place", "93"), "mal formé"),
+        (("--cpv", "77310000", "--place", "Atlantide"), "introuvable"),
+    ],
+    ids=["cpv-required", "cpv-must-have-8-digits", "unknown-place"],
+)
 def test_match_errors_are_french(directory, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)

@@ -41,12 +41,16 @@ def test_forged_tokens_are_refused(lot, directory, client):
     assert client.get(reverse("matching:unsubscribe", args=["forged"])).status_code == 404
 
 
-@pytest.mark.parametrize("kind, reason, saved", [
-    ("interested", "", True),
-    ("consortium", "Avec une EI du 93", True),
-    ("not_interested", "Trop loin", True),
-    ("not_interested", "", False),
-], ids=["interested", "consortium", "not-interested-with-reason", "not-interested-needs-a-reason"])
+@pytest.mark.parametrize(
+    "kind, reason, saved",
+    [
+        ("interested", "", True),
+        ("consortium", "Avec une EI du 93", True),
+        ("not_interested", "Trop loin", True),
+        ("not_interested", "", False),
+    ],
+    ids=["interested", "consortium", "not-interested-with-reason", "not-interested-needs-a-reason"],
+)
 def test_answer_link_records_the_response(lot, directory, client, kind, reason, saved):
     url = reverse("matching:answer", args=[answer_token(lot.pk, directory["jardins"].pk)])
     response = client.post(url, {"kind": kind, "reason": reason})

@@ -19,7 +19,9 @@ def ranks(figures):
 
 def test_v1_file_keeps_only_directory_holders(directory):
     figures = evaluate_file(DATA / "decp_v1.json")
-    assert figures["records_read"] == 4 and figures["cases"] == 3  # T-2019-004's holder is not in the directory
+    assert (
+        figures["records_read"] == 4 and figures["cases"] == 3
+    )  # T-2019-004's holder is not in the directory
     found = ranks(figures)
     assert found["T-2019-001"] == 1 and found["T-2019-002"] == 1
     assert found["T-2019-003"] > 1  # the green-space ACI won a cleaning contract: a real miss
@@ -34,12 +36,22 @@ def test_v2_file_and_holder_found_by_siren(directory):
 
 def test_the_evaluated_contract_is_not_used_as_evidence(directory):
     before = ranks(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"]
-    WonContract.objects.create(siae=directory["jardins"], decp_id="T-2019-003", buyer_name="Ville",
-                               object="Nettoyage des espaces publics", cpv_code="90910000")
+    WonContract.objects.create(
+        siae=directory["jardins"],
+        decp_id="T-2019-003",
+        buyer_name="Ville",
+        object="Nettoyage des espaces publics",
+        cpv_code="90910000",
+    )
     assert ranks(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"] == before
     # Another contract of the same trade is legitimate evidence and lifts the structure.
-    WonContract.objects.create(siae=directory["jardins"], decp_id="OTHER-1", buyer_name="Ville",
-                               object="Nettoyage", cpv_code="90910000")
+    WonContract.objects.create(
+        siae=directory["jardins"],
+        decp_id="OTHER-1",
+        buyer_name="Ville",
+        object="Nettoyage",
+        cpv_code="90910000",
+    )
     assert ranks(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"] < before
 
 
@@ -51,10 +63,11 @@ def test_recall_and_mrr_figures(directory):
     assert figures["mrr"] == pytest.approx(sum(1 / r for r in rank_values) / 3)
 
 
-@pytest.mark.parametrize("cpv, nature", [("45210000", "works"), ("39100000", "supplies"), ("77310000", "services"),
-                                         ("48000000", "supplies")],
-                         ids=["division-45-is-works", "below-45-is-supplies", "above-45-is-services",
-                              "software-48-is-supplies"])
+@pytest.mark.parametrize(
+    "cpv, nature",
+    [("45210000", "works"), ("39100000", "supplies"), ("77310000", "services"), ("48000000", "supplies")],
+    ids=["division-45-is-works", "below-45-is-supplies", "above-45-is-services", "software-48-is-supplies"],
+)
 def test_nature_from_cpv(cpv, nature):
     assert nature_of_cpv(cpv) == nature
 
@@ -63,7 +76,10 @@ def test_record_place_types_become_lot_places():
     from dentelle.decp.readers import iter_decp
 
     records = list(iter_decp(DATA / "decp_v1.json"))
-    assert (facts_of_record(records[0]).place_kind, facts_of_record(records[0]).place_code) == ("department", "93")
+    assert (facts_of_record(records[0]).place_kind, facts_of_record(records[0]).place_code) == (
+        "department",
+        "93",
+    )
     assert facts_of_record(records[1]).place_kind == "commune"
 
 

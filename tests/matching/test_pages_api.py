@@ -21,8 +21,11 @@ def test_lot_page_ranks_and_explains(client, lot, users):
     assert why.status_code == 200 and "Compétence" in why.text and "Territoire" in why.text
 
 
-@pytest.mark.parametrize("who, status", [("buyer", 200), ("officer", 200), ("member", 403), ("outsider", 403)],
-                         ids=["buyer-of-the-service", "officer-of-the-organisation", "siae-member-no", "other-buyer-no"])
+@pytest.mark.parametrize(
+    "who, status",
+    [("buyer", 200), ("officer", 200), ("member", 403), ("outsider", 403)],
+    ids=["buyer-of-the-service", "officer-of-the-organisation", "siae-member-no", "other-buyer-no"],
+)
 def test_lot_page_permissions_match_api(client, lot, users, who, status):
     login(client, users[who])
     assert client.get(reverse("matching:lot", args=[lot.pk])).status_code == status
@@ -55,13 +58,20 @@ def test_opportunities_page_and_api(client, lot, users):
 def test_member_answers_and_buyer_sees_it(client, lot, users):
     member = users["member"]
     login(client, member)
-    client.post(reverse("matching:member_answer", args=[lot.pk]), {"kind": "consortium", "partners": "EI Plaine"})
-    api = client.post(f"/api/matching/lots/{lot.pk}/responses",
-                      {"siae_id": member.siae_id, "kind": "interested"}, content_type="application/json")
+    client.post(
+        reverse("matching:member_answer", args=[lot.pk]), {"kind": "consortium", "partners": "EI Plaine"}
+    )
+    api = client.post(
+        f"/api/matching/lots/{lot.pk}/responses",
+        {"siae_id": member.siae_id, "kind": "interested"},
+        content_type="application/json",
+    )
     assert api.status_code == 200 and LotResponse.objects.get(lot=lot).kind == "interested"
-    refused = client.post(f"/api/matching/lots/{lot.pk}/responses",
-                          {"siae_id": users["other_member"].siae_id, "kind": "interested"},
-                          content_type="application/json")
+    refused = client.post(
+        f"/api/matching/lots/{lot.pk}/responses",
+        {"siae_id": users["other_member"].siae_id, "kind": "interested"},
+        content_type="application/json",
+    )
     assert refused.status_code == 403
     login(client, users["buyer"])
     assert "Intéressée" in client.get(reverse("matching:lot", args=[lot.pk])).text
@@ -70,7 +80,9 @@ def test_member_answers_and_buyer_sees_it(client, lot, users):
 
 def test_api_rejects_not_interested_without_reason(client, lot, users):
     login(client, users["member"])
-    response = client.post(f"/api/matching/lots/{lot.pk}/responses",
-                           {"siae_id": users["member"].siae_id, "kind": "not_interested"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/matching/lots/{lot.pk}/responses",
+        {"siae_id": users["member"].siae_id, "kind": "not_interested"},
+        content_type="application/json",
+    )
     assert response.status_code == 422

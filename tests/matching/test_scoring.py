@@ -32,8 +32,13 @@ def scores(query, *records):
         ("77310000", "77340000", "cousin"),
         ("77310000", "90910000", "other_division"),
     ],
-    ids=["exact-code-is-best", "broader-competence-decays", "narrower-competence-decays",
-         "sibling-branch-decays-faster", "other-division-is-zero"],
+    ids=[
+        "exact-code-is-best",
+        "broader-competence-decays",
+        "narrower-competence-decays",
+        "sibling-branch-decays-faster",
+        "other-division-is-zero",
+    ],
 )
 def test_cpv_tree_distance(lot_code, competence, expected_order):
     arrays = arrays_of(structure(1, cpv=[competence]))
@@ -50,15 +55,21 @@ def test_cpv_tree_distance(lot_code, competence, expected_order):
 
 def test_origin_weights_rank_declared_above_naf():
     query = LotQuery(cpv_codes=GREEN, place=commune_place("93001"))
-    result, _ = scores(query, structure(1, cpv=["77310000"], origin="declared"),
-                       structure(2, cpv=["77310000"], origin="naf"))
+    result, _ = scores(
+        query, structure(1, cpv=["77310000"], origin="declared"), structure(2, cpv=["77310000"], origin="naf")
+    )
     assert result.parts["competence"][0] > result.parts["competence"][1]
 
 
 def test_text_similarity_lifts_matching_profile():
-    query = LotQuery(cpv_codes=GREEN, text="Entretien des espaces verts des lycées", place=commune_place("93001"))
-    result, arrays = scores(query, structure(1, cpv=["77310000"], profile_text="Jardins : espaces verts, élagage"),
-                            structure(2, cpv=["77310000"], profile_text="Blanchisserie industrielle"))
+    query = LotQuery(
+        cpv_codes=GREEN, text="Entretien des espaces verts des lycées", place=commune_place("93001")
+    )
+    result, arrays = scores(
+        query,
+        structure(1, cpv=["77310000"], profile_text="Jardins : espaces verts, élagage"),
+        structure(2, cpv=["77310000"], profile_text="Blanchisserie industrielle"),
+    )
     assert result.text_part[0] > 0 and result.text_part[1] == 0
     assert result.score[0] > result.score[1]
     reasons = explain(query, arrays, result, 0, WEIGHTS).criteria[0].reasons
@@ -86,9 +97,16 @@ def test_won_contract_evidence_can_be_left_out():
         (department_place("93"), ("commune", "93001"), "partial"),
         (commune_place("93001"), ("commune", "93001"), "full"),
     ],
-    ids=["commune-lot-in-department-area", "commune-lot-in-region-area", "national-area-covers-all",
-         "lot-outside-department-area", "region-lot-served-by-a-department-area",
-         "region-lot-in-region-area", "department-lot-served-by-one-commune", "commune-area-same-commune"],
+    ids=[
+        "commune-lot-in-department-area",
+        "commune-lot-in-region-area",
+        "national-area-covers-all",
+        "lot-outside-department-area",
+        "region-lot-served-by-a-department-area",
+        "region-lot-in-region-area",
+        "department-lot-served-by-one-commune",
+        "commune-area-same-commune",
+    ],
 )
 def test_territory_coverage_both_ways(place, area, covered):
     result, _ = scores(LotQuery(cpv_codes=GREEN, place=place), structure(1, cpv=GREEN, areas=[area]))
@@ -106,8 +124,11 @@ def test_region_lot_names_the_covered_part():
 def test_le_marche_gap_department_area_found_by_region_lot():
     """Le marché only checks containment upwards (anchors §1.3); we rank the partial server."""
     query = LotQuery(cpv_codes=GREEN, place=region_place("11"))
-    result, _ = scores(query, structure(1, cpv=GREEN, areas=[("department", "93")]),
-                       structure(2, cpv=GREEN, commune="59350", areas=[("department", "59")]))
+    result, _ = scores(
+        query,
+        structure(1, cpv=GREEN, areas=[("department", "93")]),
+        structure(2, cpv=GREEN, commune="59350", areas=[("department", "59")]),
+    )
     assert result.parts["territory"][0] > 0.5 > result.parts["territory"][1]
 
 
@@ -122,8 +143,11 @@ def test_radius_area_reaches_nearby_commune_only():
 
 def test_distance_lowers_territory_inside_a_national_area():
     query = LotQuery(cpv_codes=GREEN, place=commune_place("75056"))
-    result, _ = scores(query, structure(1, cpv=GREEN, areas=[("national", "")]),
-                       structure(2, cpv=GREEN, commune="69123", areas=[("national", "")]))
+    result, _ = scores(
+        query,
+        structure(1, cpv=GREEN, areas=[("national", "")]),
+        structure(2, cpv=GREEN, commune="69123", areas=[("national", "")]),
+    )
     assert result.parts["territory"][0] > result.parts["territory"][1] > 0
 
 
@@ -139,9 +163,16 @@ def test_distance_lowers_territory_inside_a_national_area():
         ({"fte": 1}, "low"),
         ({"turnover": 2_000_000, "fte": 1}, "low"),
     ],
-    ids=["unknown-capacity-is-neutral-not-zero", "large-turnover-fits", "lot-over-150pct-turnover-fails",
-         "largest-contract-fits", "lot-far-above-largest-contract", "enough-fte", "one-fte-too-small",
-         "tightest-known-measure-wins"],
+    ids=[
+        "unknown-capacity-is-neutral-not-zero",
+        "large-turnover-fits",
+        "lot-over-150pct-turnover-fails",
+        "largest-contract-fits",
+        "lot-far-above-largest-contract",
+        "enough-fte",
+        "one-fte-too-small",
+        "tightest-known-measure-wins",
+    ],
 )
 def test_capacity(extra, expectation):
     query = LotQuery(cpv_codes=GREEN, annual_amount=120_000, place=commune_place("93001"))
@@ -170,8 +201,14 @@ def test_unknown_amount_is_neutral():
         (LotQuery(cpv_codes=GREEN), "AI", "low"),
         (LotQuery(cpv_codes=GREEN), "ESAT", "high"),
     ],
-    ids=["staff-provision-cpv-suits-etti", "staff-provision-does-not-suit-aci", "staff-provision-keyword-suits-ai",
-         "services-suit-aci", "services-do-not-suit-ai", "services-suit-esat"],
+    ids=[
+        "staff-provision-cpv-suits-etti",
+        "staff-provision-does-not-suit-aci",
+        "staff-provision-keyword-suits-ai",
+        "services-suit-aci",
+        "services-do-not-suit-ai",
+        "services-suit-esat",
+    ],
 )
 def test_kind_fit(query, kind, fit):
     result, _ = scores(query, structure(1, kind, cpv=GREEN))
@@ -181,14 +218,31 @@ def test_kind_fit(query, kind, fit):
 @pytest.mark.parametrize(
     "reservation, kind, admitted",
     [
-        ("siae", "ACI", True), ("siae", "EI", True), ("siae", "ESAT", False), ("siae", "GEIQ", False),
-        ("siae", "EITI", False), ("disability", "EA", True), ("disability", "ESAT", True),
-        ("disability", "EI", False), ("siae_and_disability", "EA", True), ("siae_and_disability", "AI", True),
+        ("siae", "ACI", True),
+        ("siae", "EI", True),
+        ("siae", "ESAT", False),
+        ("siae", "GEIQ", False),
+        ("siae", "EITI", False),
+        ("disability", "EA", True),
+        ("disability", "ESAT", True),
+        ("disability", "EI", False),
+        ("siae_and_disability", "EA", True),
+        ("siae_and_disability", "AI", True),
         ("", "GEIQ", True),
     ],
-    ids=["L2113-13-admits-aci", "L2113-13-admits-ei", "L2113-13-excludes-esat", "L2113-13-geiq-not-by-default",
-         "L2113-13-eiti-not-by-default", "L2113-12-admits-ea", "L2113-12-admits-esat", "L2113-12-excludes-ei",
-         "joint-reservation-admits-ea", "joint-reservation-admits-ai", "no-reservation-admits-all"],
+    ids=[
+        "L2113-13-admits-aci",
+        "L2113-13-admits-ei",
+        "L2113-13-excludes-esat",
+        "L2113-13-geiq-not-by-default",
+        "L2113-13-eiti-not-by-default",
+        "L2113-12-admits-ea",
+        "L2113-12-admits-esat",
+        "L2113-12-excludes-ei",
+        "joint-reservation-admits-ea",
+        "joint-reservation-admits-ai",
+        "no-reservation-admits-all",
+    ],
 )
 def test_reserved_lots_admit_only_their_legal_basis(reservation, kind, admitted):
     query = LotQuery(cpv_codes=GREEN, reservation_kind=reservation, place=commune_place("93001"))
@@ -198,18 +252,25 @@ def test_reserved_lots_admit_only_their_legal_basis(reservation, kind, admitted)
 
 
 def test_inactive_structure_is_out():
-    result, arrays = scores(LotQuery(cpv_codes=GREEN), structure(1, cpv=GREEN, is_active=False),
-                            structure(2, cpv=GREEN))
+    result, arrays = scores(
+        LotQuery(cpv_codes=GREEN), structure(1, cpv=GREEN, is_active=False), structure(2, cpv=GREEN)
+    )
     assert result.score[0] == 0 and not result.eligible[0]
     assert list(result.top(5)) == [1]
     assert "inactive" in explain(LotQuery(cpv_codes=GREEN), arrays, result, 0, WEIGHTS).blocking[0]
 
 
 def test_score_is_bounded_and_ranking_is_stable():
-    records = [structure(i, cpv=[code], commune=commune) for i, (code, commune) in enumerate(
-        [("77310000", "93001"), ("77310000", "59350"), ("90910000", "93001"), ("77300000", "75056")], 1)]
-    result, _ = scores(LotQuery(cpv_codes=GREEN, text="espaces verts", place=commune_place("93001"),
-                                annual_amount=50_000), *records)
+    records = [
+        structure(i, cpv=[code], commune=commune)
+        for i, (code, commune) in enumerate(
+            [("77310000", "93001"), ("77310000", "59350"), ("90910000", "93001"), ("77300000", "75056")], 1
+        )
+    ]
+    result, _ = scores(
+        LotQuery(cpv_codes=GREEN, text="espaces verts", place=commune_place("93001"), annual_amount=50_000),
+        *records,
+    )
     assert np.all((result.score >= 0) & (result.score <= 1))
     assert list(result.top(4)) == [0, 3, 1, 2]
 
@@ -218,3 +279,36 @@ def test_execution_mode_from_nature():
     assert execution_mode(LotQuery(nature="works"), WEIGHTS) == "works"
     assert execution_mode(LotQuery(nature="supplies"), WEIGHTS) == "supplies"
     assert execution_mode(LotQuery(staff_provision=True), WEIGHTS) == "staff_provision"
+
+
+def test_batch_cache_gives_the_same_scores():
+    arrays = arrays_of(
+        structure(1, cpv=GREEN, turnover=500_000), structure(2, cpv=["90910000"], commune="59350")
+    )
+    queries = [
+        LotQuery(cpv_codes=GREEN, place=commune_place("93001"), annual_amount=90_000),
+        LotQuery(
+            cpv_codes=("90910000",), place=commune_place("93001"), annual_amount=90_000, text="nettoyage"
+        ),
+        LotQuery(cpv_codes=GREEN, place=region_place("11"), annual_amount=90_000),
+    ]
+    cache = {}
+    for query in queries:
+        assert np.allclose(
+            score_all(query, arrays, WEIGHTS, cache=cache).score, score_all(query, arrays, WEIGHTS).score
+        )
+    assert len(cache) >= 4
+
+
+def test_default_area_adds_a_radius_without_double_counting():
+    default_93 = AreaRecord("department", "93", None, False)  # the directory's default, not a declaration
+    record = structure(1, cpv=GREEN, areas=[default_93])
+    paris = scores(LotQuery(cpv_codes=GREEN, place=commune_place("75056")), record)[0]
+    assert paris.coverage_share[0] == 1.0  # Aubervilliers → Paris: within the default radius
+    region = scores(LotQuery(cpv_codes=GREEN, place=region_place("11")), record)[0]
+    assert region.coverage_share[0] == pytest.approx(1 / 8)  # its department, counted once
+    declared = scores(
+        LotQuery(cpv_codes=GREEN, place=commune_place("75056")),
+        structure(1, cpv=GREEN, areas=[("department", "93")]),
+    )[0]
+    assert declared.coverage_share[0] == 0.0  # a declared department is taken at its word

@@ -30,8 +30,9 @@ def test_index_builds_arrays_and_rebuilds_after_a_change(directory):
 
 
 def test_won_contracts_become_evidence_keyed_competences(directory):
-    WonContract.objects.create(siae=directory["proprete"], decp_id="2019-42", buyer_name="Ville", object="Tonte",
-                               cpv_code="77310000")
+    WonContract.objects.create(
+        siae=directory["proprete"], decp_id="2019-42", buyer_name="Ville", object="Tonte", cpv_code="77310000"
+    )
     arrays = get_structure_index()
     assert "2019-42" in arrays.evidence_ids
 
@@ -47,8 +48,13 @@ def test_ranked_structures_on_a_lot(lot, directory):
 
 
 def test_same_answer_for_a_plain_lotfacts(lot, directory):
-    facts = LotFacts(cpv_codes=["77310000"], annual_amount=120_000, place_kind="department", place_code="93",
-                     text="Espaces verts Seine-Saint-Denis Entretien des espaces verts des lycées")
+    facts = LotFacts(
+        cpv_codes=["77310000"],
+        annual_amount=120_000,
+        place_kind="department",
+        place_code="93",
+        text="Espaces verts Seine-Saint-Denis Entretien des espaces verts des lycées",
+    )
     assert names(ranked_structures(facts, top=5)) == names(ranked_structures(lot, top=5))
 
 
@@ -74,8 +80,9 @@ def test_reserved_lot_counts_only_its_legal_basis(lot, directory):
 
 
 def test_staff_provision_lot_prefers_etti(directory):
-    facts = LotFacts(cpv_codes=["79620000"], place_kind="region", place_code="11",
-                     text="Mise à disposition de personnel")
+    facts = LotFacts(
+        cpv_codes=["79620000"], place_kind="region", place_code="11", text="Mise à disposition de personnel"
+    )
     assert names(ranked_structures(facts, top=1)) == ["Intérim Solidaire"]
 
 
@@ -93,7 +100,10 @@ def test_opportunities_for_a_structure(lot, directory):
 
 
 def test_match_plan_batch(directory):
-    plan = [LotFacts(cpv_codes=["77310000"], place_text="93"), LotFacts(cpv_codes=["90910000"], place_text="93")]
+    plan = [
+        LotFacts(cpv_codes=["77310000"], place_text="93"),
+        LotFacts(cpv_codes=["90910000"], place_text="93"),
+    ]
     results = match_plan(plan, top=2)
     assert results[0]["structures"][0]["name"] == "Les Jardins d'Aubervilliers"
     assert results[1]["structures"][0]["name"] == "Propreté Plaine"

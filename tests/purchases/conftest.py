@@ -15,9 +15,15 @@ def organisation(db):
 @pytest.fixture
 def make_user(organisation):
     def make(role, service_code=None):
-        service = BuyerService.objects.get(organisation=organisation, code=service_code) if service_code else None
+        service = (
+            BuyerService.objects.get(organisation=organisation, code=service_code) if service_code else None
+        )
         return User.objects.create_user(
-            f"{role}-{service_code or 'x'}", password="x", role=role, organisation=organisation, buyer_service=service
+            f"{role}-{service_code or 'x'}",
+            password="x",
+            role=role,
+            organisation=organisation,
+            buyer_service=service,
         )
 
     return make

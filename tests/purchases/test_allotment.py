@@ -4,7 +4,10 @@ from dentelle.purchases.allotment import Unit, propose_split
 
 
 def test_split_follows_weights_and_adds_up():
-    units = [Unit("department", "75", "Paris", 5, Decimal("3")), Unit("department", "93", "Seine-Saint-Denis", 4, Decimal("1"))]
+    units = [
+        Unit("department", "75", "Paris", 5, Decimal("3")),
+        Unit("department", "93", "Seine-Saint-Denis", 4, Decimal("1")),
+    ]
     proposal = propose_split(Decimal("400000"), units, Decimal("40000"), 2)
     assert [lot.amount for lot in proposal.after] == [Decimal("300000.00"), Decimal("100000.00")]
     assert proposal.splits

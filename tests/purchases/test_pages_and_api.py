@@ -49,7 +49,8 @@ def test_reader_cannot_decide(client, make_user, scanned):
     response = client.post(f"/achats/proposition/{finding.pk}/decision/", {"decision": "accept"})
     assert response.status_code == 403
     api = client.post(
-        f"/api/purchases/findings/{finding.pk}/decision", json.dumps({"decision": "accept"}),
+        f"/api/purchases/findings/{finding.pk}/decision",
+        json.dumps({"decision": "accept"}),
         content_type="application/json",
     )
     assert api.status_code == 403
@@ -63,12 +64,14 @@ def test_decide_from_page_and_api(client, officer, scanned):
     first.refresh_from_db()
     assert first.status == FindingStatus.PROPOSED  # no reason, no rejection
     response = client.post(
-        f"/api/purchases/findings/{second.pk}/decision", json.dumps({"decision": "reject", "reason": "Hors sujet"}),
+        f"/api/purchases/findings/{second.pk}/decision",
+        json.dumps({"decision": "reject", "reason": "Hors sujet"}),
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["status"] == "rejected"
     bad = client.post(
-        f"/api/purchases/findings/{first.pk}/decision", json.dumps({"decision": "reject"}),
+        f"/api/purchases/findings/{first.pk}/decision",
+        json.dumps({"decision": "reject"}),
         content_type="application/json",
     )
     assert bad.status_code == 400

@@ -25,8 +25,13 @@ class NoSupply:
 def load(organisation, name="plan_semicolon.csv"):
     plan_data, report = read_plan_file(DATA / name)
     report, committed = run_import(
-        import_plan, wet_run=True, report=report, strict=False, plan_data=plan_data,
-        organisation=organisation, source_file=name,
+        import_plan,
+        wet_run=True,
+        report=report,
+        strict=False,
+        plan_data=plan_data,
+        organisation=organisation,
+        source_file=name,
     )
     assert committed
     return PurchasePlan.objects.get(organisation=organisation)
@@ -52,7 +57,14 @@ def test_plan_import_command_wet_run_writes_operations_lots_and_line_items(organ
 @pytest.mark.django_db
 def test_plan_import_command_refuses_a_file_with_bad_rows(organisation):
     with pytest.raises(CommandError, match="Import annulé"):
-        call_command("plan", "import", str(DATA / "plan_semicolon.csv"), "--organisation", organisation.name, "--wet-run")
+        call_command(
+            "plan",
+            "import",
+            str(DATA / "plan_semicolon.csv"),
+            "--organisation",
+            organisation.name,
+            "--wet-run",
+        )
     assert not Operation.objects.exists()
 
 
@@ -152,3 +164,18 @@ def test_scan_command_writes_xlsx(tmp_path):
 def test_scan_command_rejects_bad_options():
     with pytest.raises(CommandError):
         call_command("scan", str(DATA / "plan.json"), "--out", "report.pdf")
+
+
+def test_unknown_cpv_codes_are_dropped_with_a_warning(monkeypatch):
+    from dentelle.core.importing import ImportReport
+    from dentelle.purchases import importer
+    from dentelle.purchases.planfile import read_table_file
+
+    monkeypatch.setattr(importer, "known_cpv_codes", lambda: {"45000000"})
+    report = ImportReport()
+    plan = read_table_file(
+        b"objet;code CPV\nLe marche du siecle;12345678\nTravaux;45000000\n", "x.csv", report
+    )
+    assert importer.drop_unknown_cpv(plan, report) == 1
+    assert [lot.cpv for op in plan.operations for lot in op.lots] == ["", "45000000"]
+    assert "12345678" in str(report.warnings[0])

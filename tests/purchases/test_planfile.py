@@ -15,7 +15,16 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "purchases"
 
 def test_semicolon_csv_with_french_headers():
     plan, report = read_plan_file(DATA / "plan_semicolon.csv")
-    assert {"title", "cpv", "amount", "duration_months", "launch_date", "place", "service", "renewals"} <= set(plan.mapping)
+    assert {
+        "title",
+        "cpv",
+        "amount",
+        "duration_months",
+        "launch_date",
+        "place",
+        "service",
+        "renewals",
+    } <= set(plan.mapping)
     op1 = next(op for op in plan.operations if op.reference == "OP-1")
     assert [lot.number for lot in op1.lots] == ["1", "2"]
     assert op1.lots[0].amount == Decimal("480000.00")
@@ -55,7 +64,7 @@ def test_cp1252_comma_csv():
 
 def test_seven_digit_cpv_gets_its_leading_zero_back():
     report = ImportReport()
-    plan = read_table_file("objet;code CPV;montant\nSemences;3410000;5000\n".encode(), "x.csv", report)
+    plan = read_table_file(b"objet;code CPV;montant\nSemences;3410000;5000\n", "x.csv", report)
     assert plan.operations[0].lots[0].cpv == "03410000"
     assert report.warnings
 
@@ -105,5 +114,7 @@ def test_unreadable_files_raise_a_french_error(content, name):
 
 
 def test_header_aliases_ignore_accents_and_case():
-    mapping = map_headers(["INTITULÉ", "Montant annuel", "Date prévisionnelle de lancement", "Lieu d'exécution"])
+    mapping = map_headers(
+        ["INTITULÉ", "Montant annuel", "Date prévisionnelle de lancement", "Lieu d'exécution"]
+    )
     assert mapping == {"title": 0, "annual_amount": 1, "launch_date": 2, "place": 3}

@@ -114,8 +114,11 @@ def test_r4_allotment_by_department_before_after():
     facts = lot(
         amount=D("900000"),
         department_codes=("75", "93", "94"),
-        able_by_unit=(("department", "75", "Paris", 4, 1), ("department", "93", "Seine-Saint-Denis", 3, 1),
-                      ("department", "94", "Val-de-Marne", 1, 1)),
+        able_by_unit=(
+            ("department", "75", "Paris", 4, 1),
+            ("department", "93", "Seine-Saint-Denis", 3, 1),
+            ("department", "94", "Val-de-Marne", 1, 1),
+        ),
     )
     finding = rules_of(facts)["R4-allotment"]
     after = finding.proposal["after"]
@@ -137,9 +140,16 @@ def aubervilliers(**overrides):
         LineItemFacts("PL", "Plantations et espaces verts", "45112710", D("650000")),
         LineItemFacts("EQ", "Équipements", "39000000", D("46850000")),
     )
-    values = {"title": "Bâtiment d'enseignement supérieur, Aubervilliers", "cpv": "45214400", "nature": "works",
-              "amount": D("110000000"), "market_amount": D("110000000"), "duration_months": 36,
-              "department_codes": ("93",), "line_items": items}
+    values = {
+        "title": "Bâtiment d'enseignement supérieur, Aubervilliers",
+        "cpv": "45214400",
+        "nature": "works",
+        "amount": D("110000000"),
+        "market_amount": D("110000000"),
+        "duration_months": 36,
+        "department_codes": ("93",),
+        "line_items": items,
+    }
     values.update(overrides)
     return lot(**values)
 

@@ -29,7 +29,7 @@ def test_load_wet_run_then_if_changed_skips(small_data):
     assert "Référentiels enregistrés" in output
     assert set(ReferentialLoad.objects.values_list("name", flat=True)) == {"cpv", "naf"}
     again = run("load", "--data-dir", str(small_data), "--wet-run", "--if-changed", "--only", "cpv")
-    assert "déjà à jour" in again
+    assert "cpv : déjà à jour" in again and "rien à recharger" in again
 
 
 def test_load_bad_row_gives_file_line_and_leaves_database_unchanged(small_data):
@@ -62,7 +62,9 @@ def test_status_json_and_text(small_data):
 
 
 def test_resolve_place_text_and_json(referentials_loaded):
-    assert "Gennevilliers (92036)" in run("resolve-place", "Ville de Gennevilliers")
+    text = run("resolve-place", "Ville de Gennevilliers")
+    assert "commune : Gennevilliers (92036)" in text and "département : Hauts-de-Seine (92)" in text
+    assert "région : Île-de-France (11)" in text
     data = json.loads(run("resolve-place", "Paris", "--code", "75013", "--json"))
     assert (data["kind"], data["code"], data["department_code"]) == ("commune", "75113", "75")
     assert "Aucun territoire trouvé" in run("resolve-place", "Afrique du Sud")

@@ -99,3 +99,17 @@ def test_search_cpv_ranks_the_obvious_answer_first(referentials_loaded, query, e
 
 def test_search_cpv_without_match(referentials_loaded):
     assert get_index().search_cpv("zzzz introuvable") == []
+
+
+def test_index_is_rebuilt_when_another_process_loaded_new_files(referentials_loaded, monkeypatch):
+    from dentelle.referentials import index as index_module
+    from dentelle.referentials.models import ReferentialLoad
+
+    first = get_index()
+    assert get_index() is first
+    monkeypatch.setattr(index_module, "RECHECK_SECONDS", -1)
+    assert get_index() is first  # nothing changed: same index
+    # update() sends no signal: this is what a load from another process looks like to this one.
+    ReferentialLoad.objects.filter(name="naf").update(version="NAF rév. 2 · autre")
+    assert get_index() is not first
+    index_module.invalidate_index()

@@ -41,7 +41,9 @@ def data_date_of(source, path, override=None):
 
 def read_records(source, path, report, data_date):
     if source == "lemarche":
-        reader = readers.read_lemarche_json if str(path).lower().endswith(".json") else readers.read_lemarche_csv
+        reader = (
+            readers.read_lemarche_json if str(path).lower().endswith(".json") else readers.read_lemarche_csv
+        )
     else:
         reader = SOURCES[source].reader
     return list(reader(path, report, data_date))

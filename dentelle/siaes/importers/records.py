@@ -161,10 +161,19 @@ def read_asp(path, report, data_date):
         lat, lon = parse_coordinates(report, line, row.get("latitude"), row.get("longitude"))
         address = " ".join(part for part in (row.get("adresse_num", ""), row.get("adresse_voie", "")) if part)
         yield SiaeRecord(
-            line=line, siret=siret, kind=kind, name=row["denomination"], data_date=data_date,
-            naf=naf_or_report(report, line, row["naf"]), legal_form=row.get("nature_juridique", ""),
-            address=address, postcode=row["code_postal"], city=row["commune"], insee_code=row["code_insee"],
-            latitude=lat, longitude=lon,
+            line=line,
+            siret=siret,
+            kind=kind,
+            name=row["denomination"],
+            data_date=data_date,
+            naf=naf_or_report(report, line, row["naf"]),
+            legal_form=row.get("nature_juridique", ""),
+            address=address,
+            postcode=row["code_postal"],
+            city=row["commune"],
+            insee_code=row["code_insee"],
+            latitude=lat,
+            longitude=lon,
             conventions=[(kind, "", row.get("code_departement_convention", ""))],
         )
 
@@ -185,8 +194,14 @@ def read_asp_ids(path, report, data_date):
         if not siret or not kind:
             continue
         yield SiaeRecord(
-            line=line, siret=siret, kind=kind, name=row["denomination"], data_date=data_date,
-            conventions=[(kind, row["asp_id"], "")], external_ids={"asp": [row["asp_id"]]}, create=False,
+            line=line,
+            siret=siret,
+            kind=kind,
+            name=row["denomination"],
+            data_date=data_date,
+            conventions=[(kind, row["asp_id"], "")],
+            external_ids={"asp": [row["asp_id"]]},
+            create=False,
         )
 
 
@@ -200,9 +215,18 @@ def read_geiq(path, report, data_date):
         lat, lon = parse_coordinates(report, line, row.get("latitude"), row.get("longitude"))
         address = ", ".join(p for p in (row.get("adresse", ""), row.get("complement_adresse", "")) if p)
         yield SiaeRecord(
-            line=line, siret=siret, kind=kind, name=row["denomination"], data_date=data_date,
-            naf=naf_or_report(report, line, row.get("naf", "")), address=address, postcode=row["code_postal"],
-            city=row["ville"], insee_code=row["code_insee"], latitude=lat, longitude=lon,
+            line=line,
+            siret=siret,
+            kind=kind,
+            name=row["denomination"],
+            data_date=data_date,
+            naf=naf_or_report(report, line, row.get("naf", "")),
+            address=address,
+            postcode=row["code_postal"],
+            city=row["ville"],
+            insee_code=row["code_insee"],
+            latitude=lat,
+            longitude=lon,
         )
 
 
@@ -219,10 +243,20 @@ def read_esat(path, report, data_date):
         if places is not None:
             capacities["authorised_places"] = places
         yield SiaeRecord(
-            line=line, siret=siret, kind="ESAT", name=row["raison_sociale_et"], data_date=data_date,
-            legal_form=row.get("statut_juridique_ej", ""), address=row.get("adresse", ""),
-            postcode=row["code_postal"], city=row["nom_commune"], insee_code=row["code_insee"],
-            latitude=lat, longitude=lon, external_ids={"finess": [row["finess_et"]]}, capacities=capacities,
+            line=line,
+            siret=siret,
+            kind="ESAT",
+            name=row["raison_sociale_et"],
+            data_date=data_date,
+            legal_form=row.get("statut_juridique_ej", ""),
+            address=row.get("adresse", ""),
+            postcode=row["code_postal"],
+            city=row["nom_commune"],
+            insee_code=row["code_insee"],
+            latitude=lat,
+            longitude=lon,
+            external_ids={"finess": [row["finess_et"]]},
+            capacities=capacities,
         )
 
 
@@ -247,15 +281,25 @@ def lemarche_record(report, line, data, default_date):
             capacities[metric] = value
     service_kinds = [PRESTA_TYPES[p] for p in data.get("presta_type") or [] if p in PRESTA_TYPES]
     return SiaeRecord(
-        line=line, siret=siret, kind=kind, name=data.get("name") or "", brand=data.get("brand") or "",
+        line=line,
+        siret=siret,
+        kind=kind,
+        name=data.get("name") or "",
+        brand=data.get("brand") or "",
         data_date=parse_date(data.get("updated_at"), default_date),
-        naf=naf_or_report(report, line, data.get("naf") or ""), legal_form=data.get("legal_form") or "",
-        address=data.get("address") or "", postcode=data.get("post_code") or "", city=data.get("city") or "",
-        latitude=lat, longitude=lon, website=data.get("website") or data.get("contact_website") or "",
+        naf=naf_or_report(report, line, data.get("naf") or ""),
+        legal_form=data.get("legal_form") or "",
+        address=data.get("address") or "",
+        postcode=data.get("post_code") or "",
+        city=data.get("city") or "",
+        latitude=lat,
+        longitude=lon,
+        website=data.get("website") or data.get("contact_website") or "",
         description=data.get("description") or "",
         is_active=data.get("is_active") if isinstance(data.get("is_active"), bool) else None,
         external_ids={"lemarche": [str(data["pk"])]} if data.get("pk") else {},
-        capacities=capacities, service_kinds=service_kinds,
+        capacities=capacities,
+        service_kinds=service_kinds,
     )
 
 

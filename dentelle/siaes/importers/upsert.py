@@ -19,7 +19,18 @@ from dentelle.siaes.naf_cpv import suggest_competences
 
 MAX_DISTANCE_FROM_COMMUNE_KM = 100
 CHUNK = 500
-SCALAR_FIELDS = ("name", "brand", "kind", "naf", "legal_form", "address", "postcode", "city", "website", "description")
+SCALAR_FIELDS = (
+    "name",
+    "brand",
+    "kind",
+    "naf",
+    "legal_form",
+    "address",
+    "postcode",
+    "city",
+    "website",
+    "description",
+)
 DERIVED_ORIGINS = ("naf", "kind")
 
 
@@ -71,10 +82,14 @@ class Resolver:
         if not (record.postcode or record.city):
             return None
         by_postcode = index.communes_by_postcode(record.postcode) if record.postcode else []
+        # Paris, Lyon, Marseille: the postcode designates one arrondissement, more precise than the city.
+        arrondissements = [c for c in by_postcode if c.kind == "ARM"]
         if record.city:
             named = index.communes_by_name(record.city)
             both = [c for c in named if c in by_postcode]
             if both:
+                if len(arrondissements) == 1 and arrondissements[0].parent_code == both[0].insee_code:
+                    return arrondissements[0]
                 return both[0]
         if len(by_postcode) == 1:
             return by_postcode[0]
@@ -84,8 +99,6 @@ class Resolver:
             same = [c for c in index.communes_by_name(record.city) if c.department_code == department]
             if len(same) == 1:
                 return same[0]
-        # Paris, Lyon, Marseille: the postcode designates one arrondissement.
-        arrondissements = [c for c in by_postcode if c.kind == "ARM"]
         if len(arrondissements) == 1:
             return arrondissements[0]
         self.report.warning(
@@ -194,12 +207,22 @@ class Upserter:
         for record in records:
             siae = existing.get(record.siret)
             if siae is None and not record.create:
-                self.report.warning(record.line, "siret", f"SIRET {record.siret} absent de l'annuaire : non créé (pas d'adresse)")
+                self.report.warning(
+                    record.line,
+                    "siret",
+                    f"SIRET {record.siret} absent de l'annuaire : non créé (pas d'adresse)",
+                )
                 self.report.count("SIRET inconnus non créés")
                 continue
             place = self.resolver.place(record)
             if siae is None:
-                siae = Siae(siret=record.siret, siren=record.siret[:9], provenance={}, edited_fields=[], external_ids={})
+                siae = Siae(
+                    siret=record.siret,
+                    siren=record.siret[:9],
+                    provenance={},
+                    edited_fields=[],
+                    external_ids={},
+                )
                 self.apply(siae, record, place)
                 siae.search_text = siae.compute_search_text()
                 to_create.append(siae)
@@ -233,7 +256,9 @@ class Upserter:
         ids = [siae.pk for siae, _r in touched]
         conventions, competences, areas, capacities = set(), defaultdict(dict), defaultdict(list), {}
         for part in chunks(ids):
-            conventions.update(Convention.objects.filter(siae_id__in=part).values_list("siae_id", "kind", "asp_id"))
+            conventions.update(
+                Convention.objects.filter(siae_id__in=part).values_list("siae_id", "kind", "asp_id")
+            )
             for siae_id, prefix, origin, pk in Competence.objects.filter(
                 siae_id__in=part, origin__in=DERIVED_ORIGINS
             ).values_list("siae_id", "cpv_prefix", "origin", "pk"):
@@ -249,7 +274,13 @@ class Upserter:
                 if (siae.pk, kind, asp_id) not in conventions:
                     conventions.add((siae.pk, kind, asp_id))
                     new_conventions.append(
-                        Convention(siae=siae, kind=kind, asp_id=asp_id, department_code=department, source=self.source)
+                        Convention(
+                            siae=siae,
+                            kind=kind,
+                            asp_id=asp_id,
+                            department_code=department,
+                            source=self.source,
+                        )
                     )
             if "competences" not in siae.edited_fields:
                 wanted = {(s.cpv_prefix, s.origin): s for s in suggest_competences(siae.naf, siae.kind)}
@@ -257,7 +288,9 @@ class Upserter:
                 for key, suggestion in wanted.items():
                     if key not in have:
                         new_competences.append(
-                            Competence(siae=siae, cpv_prefix=key[0], origin=key[1], rationale=suggestion.rationale)
+                            Competence(
+                                siae=siae, cpv_prefix=key[0], origin=key[1], rationale=suggestion.rationale
+                            )
                         )
                 stale_competences += [pk for key, pk in have.items() if key not in wanted]
             self.sync_default_area(siae, areas.get(siae.pk, []), new_areas, moved_areas)
@@ -268,7 +301,11 @@ class Upserter:
                     new_capacities.append(
                         Capacity(siae=siae, metric=metric, value=value, source=source, as_of=record.data_date)
                     )
-                elif current.recorded_by_id is None and current.value != value and current.as_of <= record.data_date:
+                elif (
+                    current.recorded_by_id is None
+                    and current.value != value
+                    and current.as_of <= record.data_date
+                ):
                     current.value, current.source, current.as_of = value, source, record.data_date
                     changed_capacities.append(current)
         Convention.objects.bulk_create(new_conventions, batch_size=CHUNK)
@@ -298,7 +335,9 @@ class Upserter:
         if not siae.department_code or "service_areas" in siae.edited_fields:
             return
         if not areas:
-            new_areas.append(ServiceArea(siae=siae, kind="department", code=siae.department_code, origin="default"))
+            new_areas.append(
+                ServiceArea(siae=siae, kind="department", code=siae.department_code, origin="default")
+            )
         elif len(areas) == 1 and areas[0].origin == "default" and areas[0].code != siae.department_code:
             areas[0].code = siae.department_code
             moved_areas.append(areas[0])

@@ -1,7 +1,6 @@
 """`dentelle scan FILE`: screen a plan file end to end and write the report (no web app needed)."""
 
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -9,52 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.facts import plan_facts
-from dentelle.purchases.importer import find_organisation
+from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
-from dentelle.purchases.report import json_bytes, lot_entry, report_dict, xlsx_report
-from dentelle.purchases.screening import screen_lot
+from dentelle.purchases.report import json_bytes, xlsx_report
+from dentelle.purchases.scanfile import scan_plan_data
 from dentelle.purchases.supply import make_supply
 from dentelle.rules.loader import RulesError
 from dentelle.rules.services import rules_for
-
-
-def progress(done, total, stream, width=30, started=None):
-    filled = int(width * done / total) if total else width
-    rate = ""
-    if started and done:
-        rate = f" {done / max(time.perf_counter() - started, 1e-6):,.0f} lots/s".replace(",", "\u202f")
-    stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}{rate}")
-    stream.flush()
-
-
-def scan_plan_data(plan, rules, supply=None, default_launch_date=None, stream=None):
-    """Screen a parsed plan; returns the report dict (summary + lots)."""
-    items = plan_facts(plan, supply, default_launch_date)
-    entries, started = [], time.perf_counter()
-    step = max(1, len(items) // 50)
-    for count, (operation, lot, facts, _index) in enumerate(items, 1):
-        findings = [d.as_dict() for d in screen_lot(facts, rules)]
-        for finding in findings:
-            finding.pop("figures", None) if not finding.get("figures") else None
-        entries.append(
-            lot_entry(
-                operation=operation.reference,
-                lot=lot.number,
-                title=lot.title,
-                service=operation.service,
-                cpv=lot.cpv,
-                amount=lot.amount,
-                departments=facts.department_codes,
-                findings=findings,
-            )
-        )
-        if stream is not None and (count % step == 0 or count == len(items)):
-            progress(count, len(items), stream, started=started)
-    if stream is not None:
-        stream.write("\n")
-    objective = rules.screening.get("annual_objective_hours")
-    return report_dict(entries, objective.value if objective else None, rules.versions)
 
 
 class Command(BaseCommand):
@@ -80,6 +40,11 @@ class Command(BaseCommand):
             "--no-directory", action="store_true", help="Ne pas compter les structures de l'annuaire"
         )
         parser.add_argument("--quiet", action="store_true", help="Sans barre de progression")
+        parser.add_argument(
+            "--figures",
+            action="store_true",
+            help="Inclure les chiffres utilisés et leurs sources dans le JSON",
+        )
 
     def handle(self, *args, **options):
         organisation = None
@@ -110,11 +75,12 @@ class Command(BaseCommand):
             plan, report = read_plan_file(options["file"], report, suggest_cpv=suggest_cpv, where=where)
         except (PlanFileError, RulesError) as exc:
             raise CommandError(str(exc)) from None
+        drop_unknown_cpv(plan, report)
         for problem in report.problems[:50]:
             sys.stderr.write(f"  - {problem}\n")
         supply = None if options["no_directory"] else make_supply()
         stream = None if options["quiet"] else sys.stderr
-        result = scan_plan_data(plan, rules, supply, launch, stream)
+        result = scan_plan_data(plan, rules, supply, launch, stream, with_figures=options["figures"])
         if not out:
             self.stdout.write(json_bytes(result).decode("utf-8"))
             return

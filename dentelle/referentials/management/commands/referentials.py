@@ -87,7 +87,9 @@ class Command(BaseCommand):
                 f"Chargement annulé : {total} erreur(s) ; première erreur dans {where}, {first}. "
                 "La base n'a pas été modifiée."
             )
-        if wet_run:
+        if all(outcome.skipped for outcome in outcomes):
+            self.stdout.write(self.style.SUCCESS("Référentiels déjà à jour : rien à recharger."))
+        elif wet_run:
             self.stdout.write(self.style.SUCCESS(f"Référentiels enregistrés en {elapsed:.1f} s."))
         else:
             self.stdout.write(
@@ -119,7 +121,10 @@ class Command(BaseCommand):
         if place is None:
             self.stdout.write(f"Aucun territoire trouvé pour « {options['text']} ».")
             return
-        self.stdout.write(place.describe())
+        from dentelle.referentials.index import get_index
+
+        index = get_index()
+        self.stdout.write(place.describe_with_names(index.department_name, index.region_name))
 
     def cpv(self, options):
         from dentelle.referentials.index import get_index

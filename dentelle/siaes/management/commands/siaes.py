@@ -28,14 +28,20 @@ class Command(ImportCommand):
         )
         imp.add_argument("--source", required=True, choices=sorted(SOURCES), help="Format du fichier.")
         imp.add_argument("file", nargs="?", help="Chemin du fichier (sauf --fetch).")
-        imp.add_argument("--wet-run", action="store_true", help="Écrire réellement en base (sinon : simulation).")
+        imp.add_argument(
+            "--wet-run", action="store_true", help="Écrire réellement en base (sinon : simulation)."
+        )
         imp.add_argument(
             "--strict",
             action="store_true",
             help="Annuler tout l'import à la moindre ligne en erreur (par défaut : lignes en erreur écartées et signalées).",
         )
-        imp.add_argument("--date", help="Date des données AAAA-MM-JJ (sinon : tirée du nom du fichier ou de la source).")
-        imp.add_argument("--fetch", action="store_true", help="lemarche-api : interroger l'API (jeton LEMARCHE_API_TOKEN).")
+        imp.add_argument(
+            "--date", help="Date des données AAAA-MM-JJ (sinon : tirée du nom du fichier ou de la source)."
+        )
+        imp.add_argument(
+            "--fetch", action="store_true", help="lemarche-api : interroger l'API (jeton LEMARCHE_API_TOKEN)."
+        )
         stats = sub.add_parser("stats", help="Compter les structures par type et par région.")
         stats.add_argument("--json", action="store_true", help="Sortie JSON.")
 
@@ -85,7 +91,9 @@ class Command(ImportCommand):
             except LemarcheApiError as exc:
                 raise CommandError(str(exc)) from None
             records = list(read_lemarche_api_payload(pages, report, date or dt.date.today()))
-            return import_records(report, source="lemarche-api", records=records, label="API du marché de l'inclusion")
+            return import_records(
+                report, source="lemarche-api", records=records, label="API du marché de l'inclusion"
+            )
 
         return importer
 
