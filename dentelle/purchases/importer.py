@@ -127,7 +127,9 @@ def drop_unknown_cpv(plan_data, report):
     for operation in plan_data.operations:
         for lot in operation.lots:
             if lot.cpv and lot.cpv not in codes:
-                report.warning(lot.line, "code CPV", f"code CPV {lot.cpv} inconnu du référentiel CPV 2008 : ignoré.")
+                report.warning(
+                    lot.line, "code CPV", f"code CPV {lot.cpv} inconnu du référentiel CPV 2008 : ignoré."
+                )
                 lot.cpv = ""
                 cleared += 1
     return cleared

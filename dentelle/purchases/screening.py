@@ -11,104 +11,27 @@ Rules (ids are stable: decisions are kept across re-scans by ``(lot, rule_id, su
 - R7-award-criterion  social award criterion where a calibrated clause does not fit
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.allotment import Unit, propose_split
+from dentelle.purchases.findings import (  # noqa: F401  (re-exported: the scanner's public facts)
+    FindingDraft,
+    LineItemFacts,
+    LotFacts,
+    _estimate_figures,
+    day,
+    euros,
+    pct,
+)
+from dentelle.purchases.works import carve_outs, line_items_clause
 from dentelle.rules.loader import default_rules, family_for_cpv
-from dentelle.rules.thresholds import WORKS, thresholds_at
+from dentelle.rules.thresholds import thresholds_at
 
 MAINTENANCE_FAMILIES = {"cleaning", "green_spaces", "building_maintenance", "waste_collection"}
 MAINTENANCE_WORDS = ("entretien", "maintenance", "nettoyage", "propreté", "gardiennage")
-
-
-@dataclass
-class LineItemFacts:
-    reference: str
-    description: str
-    cpv: str
-    amount: Decimal
-
-
-@dataclass
-class LotFacts:
-    key: str
-    title: str
-    cpv: str
-    nature: str
-    amount: Decimal | None
-    market_amount: Decimal | None = None  # whole market (all lots): EU threshold and 20 % budget
-    annual_amount: Decimal | None = None
-    duration_months: int | None = None
-    launch_date: date | None = None
-    buyer_category: str = "other"
-    department_codes: tuple = ()
-    place_kind: str = ""
-    sites_count: int | None = None
-    procedure: str = ""
-    clause_hours: int | None = None
-    has_employment_condition: bool = False
-    reservation_kind: str = ""
-    social_award_criterion: bool = False
-    insertion_market: bool = False
-    obligation_exception_code: str = ""
-    transferred_staff_monthly_hours: Decimal | None = None
-    able_structures: int | None = None  # in the lot's territory (None: not counted)
-    able_capacity: Decimal | None = None  # € per year they can absorb (None: unknown)
-    disability_structures: int | None = None
-    able_by_unit: tuple = ()  # allotment units: (kind, code, name, able_count, weight)
-    line_items: tuple = ()  # LineItemFacts of the operation (only on its main lot)
-    small_lots_used: Decimal = Decimal("0")  # small lots already passed under R2123-1 2°
-
-    @property
-    def has_social_condition(self):
-        return bool(self.clause_hours) or self.has_employment_condition or self.insertion_market
-
-
-@dataclass
-class FindingDraft:
-    rule_id: str
-    kind: str
-    reasons: list[str]
-    legal_basis: str
-    figures: dict = field(default_factory=dict)
-    estimated_hours: int | None = None
-    subject: str = ""
-    proposal: dict = field(default_factory=dict)
-
-    def figures_dict(self):
-        """Figures used, with their sources; built on demand (the CLI leaves them out by default)."""
-        if isinstance(self.figures, dict):
-            return self.figures
-        return _estimate_figures(self.figures)
-
-    def as_dict(self, with_figures=True):
-        data = {
-            "rule": self.rule_id,
-            "kind": self.kind,
-            "subject": self.subject,
-            "estimated_hours": self.estimated_hours,
-            "reasons": self.reasons,
-            "legal_basis": self.legal_basis,
-            "proposal": self.proposal,
-        }
-        if with_figures:
-            data["figures"] = self.figures_dict()
-        return data
-
-
-@lru_cache(maxsize=8192)
-def euros(value):
-    if value is None:
-        return "montant inconnu"
-    return f"{Decimal(value):,.0f} €".replace(",", "\u202f")
-
-
-def pct(value):
-    return f"{Decimal(value) * 100:.0f}\u202f%"
 
 
 def _s(param, key):
@@ -136,7 +59,7 @@ def screen_lot(facts, rules=None, today=None):
         draft = rule(facts, family, estimate, thresholds, rules)
         if draft is not None:
             findings.append(draft)
-    findings.extend(_r5_carve_outs(facts, thresholds, rules))
+    findings.extend(carve_outs(facts, thresholds, rules))
     by_rule = {f.rule_id: f for f in findings}
     if "R1-clause" in by_rule and "R2-obligation-2026" in by_rule:
         # One volume per lot: the trade-by-trade estimate of R1 when it exists.
@@ -147,54 +70,11 @@ def screen_lot(facts, rules=None, today=None):
     return findings
 
 
-@lru_cache(maxsize=1024)
-def day(value):
-    return value.strftime("%d/%m/%Y")
-
-
-def _estimate_figures(estimate):
-    return {
-        f.name: {"valeur": None if f.value is None else str(f.value), "source": f.source}
-        for f in estimate.figures
-    }
-
-
-def _line_items_clause(facts, rules):
-    """Hours by trade when the operation's breakdown is known (domain.md §4.5)."""
-    total, parts, unknown = 0, [], []
-    for item in facts.line_items:
-        family = family_for_cpv(item.cpv, rules) if item.cpv else None
-        if family is None:
-            unknown.append(item.description)
-            continue
-        estimate = estimate_for_family(item.amount, family, facts.duration_months, None, rules.rounding)
-        if estimate.hours is None:
-            unknown.append(item.description)
-        elif estimate.clause_advised:
-            total += estimate.hours
-            parts.append(f"{item.description} : {estimate.hours} h ({family.label})")
-    if not total:
-        return None
-    reasons = [f"{total} h d'insertion estimées par corps d'état (décomposition de l'opération) :"] + parts
-    if unknown:
-        reasons.append(
-            "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."
-        )
-    return FindingDraft(
-        "R1-clause",
-        "social_clause",
-        reasons,
-        "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
-        {"methode": {"valeur": "somme par ligne d'estimation", "source": "domain.md §4.5"}},
-        total,
-    )
-
-
 def _r1_clause(facts, family, estimate, thresholds, rules):
     if facts.clause_hours or facts.insertion_market:
         return None
     if facts.line_items:
-        return _line_items_clause(facts, rules)
+        return line_items_clause(facts, rules)
     if family is None or estimate is None:
         return None
     min_share = _s(rules.screening, "labour_intensive_min_share")
@@ -285,7 +165,7 @@ def _r3_reservation(facts, family, estimate, thresholds, rules):
         f"(minimum {minimum}).",
         f"Montant annuel {euros(yearly)} ≤ capacité annuelle estimée {euros(capacity_cap)}.",
         f"Proposition : réserver {whole} ; part minimale de travailleurs défavorisés ou handicapés "
-        f"{pct(share.value)} ({share.source}).",
+        f"{pct(share.value)} (R2113-7).",
     ]
     if facts.able_capacity is None:
         reasons.append(
@@ -299,6 +179,7 @@ def _r3_reservation(facts, family, estimate, thresholds, rules):
         {
             "structures_capables": {"valeur": count, "source": "Annuaire Dentelle des SIAE"},
             "montant_annuel": {"valeur": str(yearly), "source": "Programmation"},
+            "part_minimale": {"valeur": str(share.value), "source": share.source},
             "capacite": {
                 "valeur": str(capacity_cap),
                 "source": rules.screening["default_capacity_per_structure"].source,
@@ -365,86 +246,6 @@ def _r4_allotment(facts, family, estimate, thresholds, rules):
         },
         proposal=split.as_dict(),
     )
-
-
-def _line_nature(cpv):
-    return WORKS if cpv.startswith("45") else "services"
-
-
-def _r5_carve_outs(facts, thresholds, rules):
-    if not facts.line_items or facts.nature != WORKS or not facts.market_amount:
-        return []
-    max_share = thresholds.small_lots_max_share()
-    budget = facts.market_amount * max_share.value
-    formalised = facts.market_amount >= (thresholds.eu_threshold(WORKS, facts.buyer_category).value or 0)
-    used = facts.small_lots_used
-    drafts = []
-    for item in sorted(facts.line_items, key=lambda i: (i.amount, i.reference)):
-        family = family_for_cpv(item.cpv, rules) if item.cpv else None
-        if family is None or not family.fit_for_siae or family.id == "building_other":
-            continue
-        limit = thresholds.small_lot_limit(_line_nature(item.cpv))
-        fits_lot = item.amount < limit.value
-        fits_budget = used + item.amount <= budget
-        reasons = [
-            f"Ligne « {item.description} » ({family.label}, {euros(item.amount)}) : métier accessible aux SIAE.",
-        ]
-        if not formalised:
-            reasons.append(
-                "Opération sous le seuil européen : le lot détaché se passe déjà en procédure adaptée."
-            )
-            procedure = "adapted"
-        elif fits_lot and fits_budget:
-            used += item.amount
-            reasons.append(
-                f"Exception des petits lots : {euros(item.amount)} < {euros(limit.value)} ; "
-                f"budget de 20 % = {euros(budget)}, utilisé {euros(used)} après ce lot "
-                f"(reste {euros(budget - used)})."
-            )
-            procedure = "adapted_small_lot"
-        else:
-            why = (
-                f"montant ≥ {euros(limit.value)}"
-                if not fits_lot
-                else f"budget de 20 % ({euros(budget)}) dépassé"
-            )
-            reasons.append(
-                f"Exception des petits lots impossible ({why}) : lot séparé en procédure formalisée."
-            )
-            procedure = "formalised"
-        reservation = "siae" if procedure != "formalised" else ""
-        if reservation:
-            reasons.append(
-                "Proposition : lot séparé réservé aux SIAE (L2113-13) ou marché d'insertion (R2123-1 3°)."
-            )
-        else:
-            reasons.append(
-                "Proposition : lot séparé avec clause d'insertion, accessible aux SIAE en cotraitance ; "
-                "réservation seulement si des structures en ont la capacité."
-            )
-        drafts.append(
-            FindingDraft(
-                "R5-carve-out",
-                "carve_out",
-                reasons,
-                "CCP L2113-10 ; R2123-1 2° (petits lots) ; L2113-13 (réservation)",
-                {
-                    "budget_20pc": {"valeur": str(budget), "source": max_share.source},
-                    "budget_utilise": {"valeur": str(used), "source": "Somme des petits lots de l'opération"},
-                    "plafond_lot": {"valeur": str(limit.value), "source": limit.source},
-                },
-                subject=f"ligne:{item.reference}",
-                proposal={
-                    "line_item": item.reference,
-                    "amount": str(item.amount),
-                    "procedure": procedure,
-                    "reservation_kind": reservation,
-                    "cpv": item.cpv,
-                    "title": item.description,
-                },
-            )
-        )
-    return drafts
 
 
 def _r6_new_sector(facts, family, estimate, thresholds, rules):

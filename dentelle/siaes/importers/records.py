@@ -261,7 +261,8 @@ def read_esat(path, report, data_date):
 
 
 # --- Le marché de l'inclusion: fixture export (JSON and CSV) ------------------------------------
-POINT_RE = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)")
+NUMBER = r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
+POINT_RE = re.compile(rf"POINT\s*\(\s*{NUMBER}\s+{NUMBER}\s*\)")  # 2.4e-05 occurs
 
 
 def lemarche_record(report, line, data, default_date):

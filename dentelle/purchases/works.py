@@ -1,0 +1,118 @@
+"""Scanner rules on works operations with a cost breakdown (pure): hours by trade (R1 with line items)
+and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
+
+from dentelle.insertion.hours import estimate_for_family
+from dentelle.purchases.findings import FindingDraft, euros
+from dentelle.rules.loader import family_for_cpv
+from dentelle.rules.thresholds import WORKS
+
+
+def line_items_clause(facts, rules):
+    """Hours by trade when the operation's breakdown is known (domain.md §4.5)."""
+    total, parts, unknown = 0, [], []
+    for item in facts.line_items:
+        family = family_for_cpv(item.cpv, rules) if item.cpv else None
+        if family is None:
+            unknown.append(item.description)
+            continue
+        estimate = estimate_for_family(item.amount, family, facts.duration_months, None, rules.rounding)
+        if estimate.hours is None:
+            unknown.append(item.description)
+        elif estimate.clause_advised:
+            total += estimate.hours
+            parts.append(f"{item.description} : {estimate.hours} h ({family.label})")
+    if not total:
+        return None
+    reasons = [f"{total} h d'insertion estimées par corps d'état (décomposition de l'opération) :"] + parts
+    if unknown:
+        reasons.append(
+            "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."
+        )
+    return FindingDraft(
+        "R1-clause",
+        "social_clause",
+        reasons,
+        "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
+        {"methode": {"valeur": "somme par ligne d'estimation", "source": "domain.md §4.5"}},
+        total,
+    )
+
+
+def line_nature(cpv):
+    return WORKS if cpv.startswith("45") else "services"
+
+
+def carve_outs(facts, thresholds, rules):
+    if not facts.line_items or facts.nature != WORKS or not facts.market_amount:
+        return []
+    max_share = thresholds.small_lots_max_share()
+    budget = facts.market_amount * max_share.value
+    formalised = facts.market_amount >= (thresholds.eu_threshold(WORKS, facts.buyer_category).value or 0)
+    used = facts.small_lots_used
+    drafts = []
+    for item in sorted(facts.line_items, key=lambda i: (i.amount, i.reference)):
+        family = family_for_cpv(item.cpv, rules) if item.cpv else None
+        if family is None or not family.fit_for_siae or family.id == "building_other":
+            continue
+        limit = thresholds.small_lot_limit(line_nature(item.cpv))
+        fits_lot = item.amount < limit.value
+        fits_budget = used + item.amount <= budget
+        reasons = [
+            f"Ligne « {item.description} » ({family.label}, {euros(item.amount)}) : métier accessible aux SIAE.",
+        ]
+        if not formalised:
+            reasons.append(
+                "Opération sous le seuil européen : le lot détaché se passe déjà en procédure adaptée."
+            )
+            procedure = "adapted"
+        elif fits_lot and fits_budget:
+            used += item.amount
+            reasons.append(
+                f"Exception des petits lots : {euros(item.amount)} < {euros(limit.value)} ; "
+                f"budget de 20 % = {euros(budget)}, utilisé {euros(used)} après ce lot "
+                f"(reste {euros(budget - used)})."
+            )
+            procedure = "adapted_small_lot"
+        else:
+            why = (
+                f"montant ≥ {euros(limit.value)}"
+                if not fits_lot
+                else f"budget de 20 % ({euros(budget)}) dépassé"
+            )
+            reasons.append(
+                f"Exception des petits lots impossible ({why}) : lot séparé en procédure formalisée."
+            )
+            procedure = "formalised"
+        reservation = "siae" if procedure != "formalised" else ""
+        if reservation:
+            reasons.append(
+                "Proposition : lot séparé réservé aux SIAE (L2113-13) ou marché d'insertion (R2123-1 3°)."
+            )
+        else:
+            reasons.append(
+                "Proposition : lot séparé avec clause d'insertion, accessible aux SIAE en cotraitance ; "
+                "réservation seulement si des structures en ont la capacité."
+            )
+        drafts.append(
+            FindingDraft(
+                "R5-carve-out",
+                "carve_out",
+                reasons,
+                "CCP L2113-10 ; R2123-1 2° (petits lots) ; L2113-13 (réservation)",
+                {
+                    "budget_20pc": {"valeur": str(budget), "source": max_share.source},
+                    "budget_utilise": {"valeur": str(used), "source": "Somme des petits lots de l'opération"},
+                    "plafond_lot": {"valeur": str(limit.value), "source": limit.source},
+                },
+                subject=f"ligne:{item.reference}",
+                proposal={
+                    "line_item": item.reference,
+                    "amount": str(item.amount),
+                    "procedure": procedure,
+                    "reservation_kind": reservation,
+                    "cpv": item.cpv,
+                    "title": item.description,
+                },
+            )
+        )
+    return drafts
