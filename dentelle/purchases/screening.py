@@ -17,16 +17,16 @@ from functools import lru_cache
 
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.allotment import Unit, propose_split
-from dentelle.purchases.findings import (  # noqa: F401  (re-exported: the scanner's public facts)
+from dentelle.purchases.screening_data import (  # noqa: F401  (re-exported: the scanner's public facts)
     FindingDraft,
     LineItemFacts,
     LotFacts,
-    _estimate_figures,
     day,
+    estimate_figures,
     euros,
     pct,
 )
-from dentelle.purchases.works import carve_outs, line_items_clause
+from dentelle.purchases.screening_works import carve_outs, line_items_clause
 from dentelle.rules.loader import default_rules, family_for_cpv
 from dentelle.rules.thresholds import thresholds_at
 

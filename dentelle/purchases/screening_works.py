@@ -2,7 +2,7 @@
 and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
 
 from dentelle.insertion.hours import estimate_for_family
-from dentelle.purchases.findings import FindingDraft, euros
+from dentelle.purchases.screening_data import FindingDraft, euros
 from dentelle.rules.loader import family_for_cpv
 from dentelle.rules.thresholds import WORKS
 

@@ -64,7 +64,7 @@ class FindingDraft:
         """Figures used, with their sources; built on demand (the CLI leaves them out by default)."""
         if isinstance(self.figures, dict):
             return self.figures
-        return _estimate_figures(self.figures)
+        return estimate_figures(self.figures)
 
     def as_dict(self, with_figures=True):
         data = {
@@ -97,7 +97,7 @@ def day(value):
     return value.strftime("%d/%m/%Y")
 
 
-def _estimate_figures(estimate):
+def estimate_figures(estimate):
     return {
         f.name: {"valeur": None if f.value is None else str(f.value), "source": f.source}
         for f in estimate.figures
