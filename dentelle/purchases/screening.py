@@ -50,7 +50,7 @@ def screen_lot(facts, rules=None, today=None):
     thresholds = _thresholds(when, rules)
     family = family_for_cpv(facts.cpv, rules) if facts.cpv else None
     estimate = None
-    if family is not None and facts.amount:
+    if family is not None and facts.amount and _needs_estimate(facts, family, thresholds, rules):
         estimate = estimate_for_family(
             facts.amount, family, facts.duration_months, facts.transferred_staff_monthly_hours, rules.rounding
         )
@@ -68,6 +68,24 @@ def screen_lot(facts, rules=None, today=None):
         r2.reasons = [r for r in r2.reasons if not r.startswith("Volume suggéré")]
         r2.reasons.append(f"Volume suggéré : {r1.estimated_hours} h d'insertion (voir R1-clause).")
     return findings
+
+
+def _needs_estimate(facts, family, thresholds, rules):
+    """Whether any rule below would read the hours estimate (skip the estimator otherwise: it is
+    the costliest step of a scan). Mirrors the early exits of R1, R2, R6 and R7."""
+    share = family.params["labour_share"].value
+    if not (facts.clause_hours or facts.insertion_market or facts.line_items):
+        if share is not None and share >= _s(rules.screening, "labour_intensive_min_share"):
+            return True
+    if (
+        thresholds.obligation_applies(facts.launch_date)
+        and not facts.has_social_condition
+        and not facts.obligation_exception_code
+    ):
+        return True
+    if facts.clause_hours:
+        return False
+    return family.new_sector or (family.fit_for_siae and not facts.social_award_criterion)
 
 
 def _r1_clause(facts, family, estimate, thresholds, rules):
