@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from dentelle.core.permissions import has_role
+from dentelle.decp.forms import upload_problem
 from dentelle.decp.readers import DecpFileError
 from dentelle.decp.views import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 
@@ -30,6 +31,9 @@ def analyse(request, file: File[UploadedFile], region: Form[str] = ""):
         raise HttpError(
             413, f"Fichier trop volumineux : {settings.DENTELLE_MAX_UPLOAD_BYTES} octets au maximum."
         )
+    problem = upload_problem(file.name, file.size)
+    if problem:
+        raise HttpError(400, problem)
     region = (region or "").strip()
     if region and not region.isdigit():
         raise HttpError(400, "Code de région INSEE attendu (chiffres, ex. 11).")

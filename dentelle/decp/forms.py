@@ -6,6 +6,23 @@ def human_size(size):
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
+# DECP files are sniffed by content, but a spreadsheet or an executable must be refused by name first:
+# otherwise the user gets a misleading "missing columns" or "not UTF-8" diagnosis.
+ACCEPTED_SUFFIXES = (".json", ".csv", ".json.gz", ".csv.gz", ".gz")
+
+
+def upload_problem(name, size):
+    """French reason why an uploaded DECP file is refused before reading it, or None."""
+    if not str(name or "").lower().endswith(ACCEPTED_SUFFIXES):
+        return "Formats acceptés : .json, .csv ou leur version compressée .gz."
+    if not size:
+        return "Le fichier envoyé est vide."
+    limit = settings.DENTELLE_MAX_UPLOAD_BYTES
+    if size > limit:
+        return f"Fichier trop volumineux ({human_size(size)}) : {human_size(limit)} au maximum."
+    return None
+
+
 def region_choices():
     from dentelle.referentials.models import Region
 
@@ -36,11 +53,9 @@ class DecpUploadForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        limit = settings.DENTELLE_MAX_UPLOAD_BYTES
-        if uploaded.size > limit:
-            raise forms.ValidationError(
-                f"Fichier trop volumineux ({human_size(uploaded.size)}) : {human_size(limit)} au maximum."
-            )
+        problem = upload_problem(uploaded.name, uploaded.size)
+        if problem:
+            raise forms.ValidationError(problem)
         return uploaded
 
     def clean_region(self):

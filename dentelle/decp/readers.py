@@ -104,10 +104,9 @@ def detect_format(source):
     stream, must_close, raw = _open_binary(source)
     try:
         head = stream.read(65536)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DecpFileError(
-            f"Fichier DECP « {_display_name(source)} » : archive gzip abîmée ({exc})."
-        ) from None
+    except (OSError, EOFError, zlib.error):
+        # (the library's reason is in English: the user gets ours)
+        raise DecpFileError(f"Fichier DECP « {_display_name(source)} » : archive gzip abîmée.") from None
     finally:
         if must_close:
             raw.close()
@@ -171,13 +170,25 @@ def iter_decp_json(source, problems=None):
         ) from None
     except UnicodeDecodeError:
         raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée ({exc}).") from None
+    except (OSError, EOFError, zlib.error):
+        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée.") from None
     finally:
         if must_close:
             raw.close()
         else:
             text.detach()
+
+
+def _csv_reason(exc):
+    """French reason for a csv.Error (whose own message is English)."""
+    text = str(exc)
+    if "NUL" in text:
+        return "caractère nul : ce n'est pas un fichier texte"
+    if "field larger" in text:
+        return "champ trop long"
+    if "quote" in text or "delimiter" in text:
+        return "guillemets ou séparateurs mal placés"
+    return "structure de ligne invalide"
 
 
 def iter_decp_csv(source, problems=None):
@@ -200,12 +211,12 @@ def iter_decp_csv(source, problems=None):
             yield record_from_csv(row, index, problems)
     except csv.Error as exc:
         raise DecpFileError(
-            f"Fichier DECP « {name} » : CSV mal formé ligne {reader.line_num} ({exc})."
+            f"Fichier DECP « {name} » : CSV mal formé ligne {reader.line_num} ({_csv_reason(exc)})."
         ) from None
     except UnicodeDecodeError:
         raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée ({exc}).") from None
+    except (OSError, EOFError, zlib.error):
+        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée.") from None
     finally:
         if must_close:
             raw.close()

@@ -61,3 +61,35 @@ def capacity_scores(arrays, annual_amount, params):
         full[rows] = sub[name]
         parts[name] = full
     return scores, parts
+
+
+def _euros(value):
+    return f"{value:,.0f} €".replace(",", " ")
+
+
+def oversize_warning(annual_amount, kinds, capacity, parts, typical_turnover, ratio):
+    """Lot-level French warning when the lot is far above what the ranked structures can carry.
+
+    `kinds`, `capacity` (the capacity part) and `parts` (per-measure, NaN = unknown) are those of the
+    ranked structures. Fires when no ranked structure has a known capacity that suffices AND the annual
+    amount exceeds `ratio` × the typical turnover of the largest kind among them. Per structure, unknown
+    capacity stays neutral: this is a warning about the lot, not a score.
+    """
+    if not annual_amount or len(kinds) == 0:
+        return None
+    known = np.zeros(len(kinds), dtype=bool)
+    for values in parts.values():
+        known |= ~np.isnan(values)
+    if np.any(known & (np.asarray(capacity) >= 0.999)):
+        return None
+    sizes = {kind: typical_turnover[kind] for kind in set(kinds) if kind in typical_turnover}
+    if not sizes:
+        return None
+    largest = max(sizes, key=sizes.get)
+    if annual_amount <= ratio * sizes[largest]:
+        return None
+    return (
+        f"Montant élevé ({_euros(annual_amount)} par an) : aucune structure n'a de capacité connue "
+        f"suffisante (chiffre d'affaires typique d'une structure {largest} : environ "
+        f"{_euros(sizes[largest])}, ordre de grandeur à vérifier) — envisager l'allotissement."
+    )

@@ -13,7 +13,7 @@ import numpy as np
 from dentelle.matching.capacity import capacity_scores
 from dentelle.matching.structures import cpv_digits, significant_digits
 from dentelle.matching.territory import PlaceFacts, territory_scores
-from dentelle.matching.text import fold
+from dentelle.matching.text import fold, tokens
 from dentelle.siaes.kinds import is_eligible_for
 
 CRITERIA_LABELS = {
@@ -22,7 +22,8 @@ CRITERIA_LABELS = {
     "capacity": "Capacité",
     "kind": "Type de structure",
 }
-EXCLUDED_KINDS = ("OPCS",)  # facilitators' host bodies are not suppliers (domain §2.1)
+EXCLUDED_KINDS = ("OPCS",)
+DISTINCT_OVERSAMPLING = 4  # rows looked at per wanted row before keeping one per company  # facilitators' host bodies are not suppliers (domain §2.1)
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,27 @@ class ScoreResult:
     mode: str
     extra: dict = field(default_factory=dict)
 
-    def top(self, count, min_score=0.0):
-        """Rows of the `count` best eligible structures, best first."""
+    def top(self, count, min_score=0.0, distinct=None):
+        """Rows of the `count` best eligible structures, best first. `distinct` (one key per structure,
+        e.g. the SIREN) keeps only the best row of each key: five establishments of one company are one
+        answer for a buyer."""
         candidates = np.flatnonzero(self.eligible & (self.score >= min_score))
-        if candidates.size == 0:
-            return candidates
-        if candidates.size > count:
-            best = np.argpartition(-self.score[candidates], count - 1)[:count]
-            candidates = candidates[best]
-        order = np.lexsort((candidates, -self.score[candidates]))
-        return candidates[order]
+        if candidates.size == 0 or count <= 0:
+            return candidates[:0]
+        wanted = count if distinct is None else count * DISTINCT_OVERSAMPLING
+        while True:
+            chosen = candidates
+            if candidates.size > wanted:
+                best = np.argpartition(-self.score[candidates], wanted - 1)[:wanted]
+                chosen = candidates[best]
+            chosen = chosen[np.lexsort((chosen, -self.score[chosen]))]
+            if distinct is None:
+                return chosen[:count]
+            _, first = np.unique(distinct[chosen], return_index=True)
+            kept = chosen[np.sort(first)]
+            if kept.size >= count or chosen.size == candidates.size:
+                return kept[:count]
+            wanted *= 4  # many establishments of the same companies at the top: look further
 
 
 def execution_mode(query, weights):
@@ -132,14 +144,31 @@ def cpv_scores(query, arrays, weights, exclude_evidence=None):
     return cpv, row_value
 
 
+def place_stems(place):
+    """Stems of the lot's place name, ignored in text similarity (a title often repeats the place)."""
+    return frozenset(tokens(place.name)) if place is not None and place.name else frozenset()
+
+
+def text_similarities(query, arrays):
+    """(profile similarity, name similarity) of the lot's text, place words left out."""
+    if not query.text:
+        zeros = np.zeros(arrays.n, dtype=np.float32)
+        return zeros, zeros
+    exclude = place_stems(query.place)
+    return arrays.text.similarity(query.text, exclude), arrays.name_text.similarity(query.text, exclude)
+
+
 def combine_competence(query, arrays, weights, cpv):
-    """Competence part = CPV part and text similarity; a strong text match alone still counts a little
-    when no CPV competence is known."""
+    """Competence part = CPV part and text similarity; a strong profile match alone still counts a little
+    when no CPV competence is known. A structure's name counts only at `name_text_factor` and never
+    alone: "Les Restaurants du Cœur" is a charity, not a caterer."""
     params = weights.competence
-    text = arrays.text.similarity(query.text) if query.text else np.zeros(arrays.n, dtype=np.float32)
-    text_part = np.minimum(1.0, text / params["text_saturation"])
+    profile, name = text_similarities(query, arrays)
+    saturation = params["text_saturation"]
+    text_part = np.minimum(1.0, (profile + params["name_text_factor"] * name) / saturation)
+    profile_part = np.minimum(1.0, profile / saturation)
     combined = params["cpv_share"] * cpv + params["text_share"] * text_part
-    combined = np.maximum(combined, np.where(cpv <= 0, 0.5 * text_part, 0.0))
+    combined = np.maximum(combined, np.where(cpv <= 0, params["text_alone_factor"] * profile_part, 0.0))
     return combined, text_part
 
 

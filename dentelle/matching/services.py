@@ -13,6 +13,7 @@ from statistics import median
 
 import numpy as np
 
+from dentelle.matching.capacity import oversize_warning
 from dentelle.matching.facts import LotFacts, facts_from_lot, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.places import cpv_label
@@ -60,14 +61,29 @@ def _place_dict(place):
     return {"kind": place.kind, "code": place.code, "name": place.name}
 
 
+def lot_warnings(query, arrays, result, rows, weights):
+    """Lot-level French warnings about the ranked rows (today: a lot too big for all of them)."""
+    warning = oversize_warning(
+        query.annual_amount,
+        [str(k) for k in arrays.kinds[rows]],
+        result.parts["capacity"][rows],
+        {name: values[rows] for name, values in result.capacity_parts.items()},
+        weights.kind_typical_turnover,
+        weights.capacity["oversize_ratio"],
+    )
+    return [warning] if warning else []
+
+
 def ranked_structures(lot, top=10, arrays=None):
-    """The `top` best eligible structures for a lot, with per-criterion values and French reasons."""
+    """The `top` best eligible structures for a lot (one establishment per company), with
+    per-criterion values, French reasons and lot-level warnings."""
     weights = load_weights()
     query, arrays, result = score_lot(lot, arrays)
-    rows = result.top(top)
+    rows = result.top(top, distinct=arrays.siren)
     able = result.eligible & (result.score >= weights.able_min_score)
     return {
         "items": [_item(query, arrays, result, int(row), weights, rank) for rank, row in enumerate(rows, 1)],
+        "warnings": lot_warnings(query, arrays, result, rows, weights),
         "able_count": int(able.sum()),
         "eligible_count": int(result.eligible.sum()),
         "total": int(arrays.n),
@@ -145,13 +161,14 @@ def match_plan(lots, top=5, arrays=None):
         facts = facts_from_lot(lot)
         query = query_of(facts)
         result = score_all(query, arrays, weights, cache=cache)
-        rows = result.top(top)
+        rows = result.top(top, distinct=arrays.siren)
         out.append(
             {
                 "lot": lot,
                 "facts": facts,
                 "able_count": int((result.eligible & (result.score >= weights.able_min_score)).sum()),
                 "place": _place_dict(query.place),
+                "warnings": lot_warnings(query, arrays, result, rows, weights),
                 "structures": [
                     {
                         "rank": rank,

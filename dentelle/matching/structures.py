@@ -49,7 +49,7 @@ class StructureRecord:
     fte: float | None = None
     free_monthly_hours: float | None = None
     offers: tuple = ()  # service kinds declared: staff_provision, service_provision, goods_production
-    profile_text: str = ""
+    profile_text: str = ""  # what it does (description, NAF, competences, ROME trades); never its name
 
 
 @dataclass
@@ -106,6 +106,8 @@ class StructureArrays:
     offers_goods: np.ndarray
     text: TextIndex
     profiles: list
+    name_text: TextIndex  # names apart: a name word is weak evidence ("Restaurants du Cœur" is a charity)
+    siren: np.ndarray  # int64 SIREN of each structure (-row-1 when unknown): one company per top list
     version: object = None
     row_of_pk: dict = field(default_factory=dict)
 
@@ -276,6 +278,11 @@ def build_structure_arrays(
         offers_goods=np.asarray(["goods_production" in r.offers for r in records], dtype=bool),
         text=build_text_index([r.profile_text for r in records]),
         profiles=[r.profile_text for r in records],
+        name_text=build_text_index([r.name for r in records]),
+        siren=np.asarray(
+            [int(r.siret[:9]) if r.siret[:9].isdigit() else -row - 1 for row, r in enumerate(records)],
+            dtype=np.int64,
+        ),
         version=version,
         row_of_pk={r.pk: i for i, r in enumerate(records)},
     )

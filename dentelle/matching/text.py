@@ -49,9 +49,10 @@ class TextIndex:
     idf: dict  # token → idf
     postings: dict  # token → (rows int32 array, weights float32 array)
 
-    def similarity(self, text):
-        """Cosine similarity of `text` against every document: float32 array of length `size`."""
-        counts = Counter(t for t in tokens(text) if t in self.idf)
+    def similarity(self, text, exclude=frozenset()):
+        """Cosine similarity of `text` against every document: float32 array of length `size`.
+        `exclude`: stems to ignore (the lot's place name: "Saint-Denis" in a title says where, not what)."""
+        counts = Counter(t for t in tokens(text) if t in self.idf and t not in exclude)
         scores = np.zeros(self.size, dtype=np.float32)
         if not counts:
             return scores
@@ -62,13 +63,13 @@ class TextIndex:
             scores += np.bincount(rows, weights * (value / norm), minlength=self.size).astype(np.float32)
         return scores
 
-    def shared_terms(self, text, row, documents):
+    def shared_terms(self, text, row, documents, exclude=frozenset()):
         """Words of `text` also in document `row` (for the reasons shown to people)."""
         doc = set(tokens(documents[row])) if documents else set()
         words = []
         for word in TOKEN_RE.findall(fold(text)):
             stem = tokens(word)
-            if stem and stem[0] in doc and word not in words:
+            if stem and stem[0] in doc and stem[0] not in exclude and word not in words:
                 words.append(word)
         return words
 

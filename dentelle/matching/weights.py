@@ -31,6 +31,7 @@ class MatchingWeights:
     staff_provision_cpv: tuple
     staff_provision_keywords: tuple
     able_min_score: float
+    kind_typical_turnover: dict  # kind → typical annual turnover (€), for the lot-level size warning
     raw: dict = field(repr=False, default_factory=dict)
 
 
@@ -58,6 +59,8 @@ def parse_weights(data):
                 "cpv_share",
                 "text_share",
                 "text_saturation",
+                "name_text_factor",
+                "text_alone_factor",
                 "additional_code_factor",
                 "ancestor_decay",
                 "descendant_decay",
@@ -73,6 +76,8 @@ def parse_weights(data):
         }
         territory = {k: _number(data["territory"], k, "territory") for k in data["territory"]}
         capacity = {k: _number(data["capacity"], k, "capacity") for k in data["capacity"]}
+        typical = data["kind_typical_turnover"]
+        kind_typical_turnover = {k: _number(typical, k, "kind_typical_turnover", 1) for k in typical}
         kind_fit = {}
         for mode in MODES:
             table = data["kind"][mode]
@@ -91,6 +96,7 @@ def parse_weights(data):
             staff_provision_cpv=tuple(str(p) for p in staff["cpv_prefixes"]),
             staff_provision_keywords=tuple(str(p) for p in staff["keywords"]),
             able_min_score=_number(data["able"], "min_score", "able", 0, 1),
+            kind_typical_turnover=kind_typical_turnover,
             raw=data,
         )
     except KeyError as missing:
