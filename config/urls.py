@@ -20,5 +20,7 @@ urlpatterns = [
     path("api/", api.urls),
 ]
 
+handler400 = "dentelle.core.views.bad_request"
+handler403 = "dentelle.core.views.permission_denied"
 handler404 = "dentelle.core.views.page_not_found"
 handler500 = "dentelle.core.views.server_error"

@@ -1,15 +1,46 @@
+import logging
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 
 from dentelle.referentials.status import referential_status
+
+logger = logging.getLogger(__name__)
+
+# Last resort when even the error page cannot be rendered (database down, broken template):
+# Django's own fallback is English ("A server error occurred").
+BARE_500 = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Erreur du serveur — Dentelle</title>'
+    "</head><body><h1>Erreur du serveur</h1><p>Une erreur inattendue s'est produite. "
+    'Réessayez plus tard.</p><p><a href="/">Retour à l\'accueil</a></p></body></html>'
+)
 
 
 def home(request):
     return render(request, "core/home.html", {"referentials": referential_status(), "title": "Accueil"})
 
 
+def bad_request(request, exception=None):
+    return _error(request, 400, "Requête invalide")
+
+
+def permission_denied(request, exception=None):
+    # Our PermissionDenied messages are French and say why ("Votre rôle ne permet pas cette action.").
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return _error(request, 403, "Accès refusé", reason)
+
+
 def page_not_found(request, exception=None):
-    return render(request, "core/error.html", {"title": "Page introuvable", "code": 404}, status=404)
+    return _error(request, 404, "Page introuvable")
 
 
 def server_error(request):
-    return render(request, "core/error.html", {"title": "Erreur du serveur", "code": 500}, status=500)
+    try:
+        return render(request, "core/error.html", {"title": "Erreur du serveur", "code": 500}, status=500)
+    except Exception:
+        logger.exception("La page d'erreur 500 n'a pas pu être affichée.")
+        return HttpResponseServerError(BARE_500)
+
+
+def _error(request, code, title, reason=""):
+    return render(request, "core/error.html", {"title": title, "code": code, "reason": reason}, status=code)

@@ -186,7 +186,9 @@ def _csv_reason(exc):
         return "caractère nul : ce n'est pas un fichier texte"
     if "field larger" in text:
         return "champ trop long"
-    if "quote" in text or "delimiter" in text:
+    if "unexpected end of data" in text:
+        return "guillemet non fermé avant la fin du fichier"
+    if "quote" in text or "delimiter" in text or "expected after" in text:
         return "guillemets ou séparateurs mal placés"
     return "structure de ligne invalide"
 

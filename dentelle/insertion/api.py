@@ -59,11 +59,9 @@ class ContractOut(Schema):
 @router.get("/contracts", response=list[ContractOut], summary="Marchés avec clause de l'organisation")
 def contracts(request):
     organisation = _organisation(request)
-    rows = (
-        Contract.objects.filter(organisation=organisation)
-        .select_related("buyer_service")
-        .order_by("reference")
-    )
+    from dentelle.insertion.views import visible_contracts
+
+    rows = visible_contracts(request.user, organisation).select_related("buyer_service").order_by("reference")
     return [
         {
             **{f: getattr(c, f) for f in ContractOut.model_fields if f not in {"buyer_service"}},
@@ -75,10 +73,10 @@ def contracts(request):
 
 @router.get("/contracts/{contract_id}/clause", summary="Texte de la clause sociale du marché, prêt à coller")
 def contract_clause(request, contract_id: int):
-    from dentelle.insertion.views import contract_facts
+    from dentelle.insertion.views import contract_facts, visible_contracts
 
     organisation = _organisation(request)
-    contract = get_object_or_404(Contract, pk=contract_id, organisation=organisation)
+    contract = get_object_or_404(visible_contracts(request.user, organisation), pk=contract_id)
     wording = clause_wording(contract_facts(contract))
     return {"text": wording.text, "complete": wording.complete, "missing": wording.missing}
 
@@ -131,9 +129,11 @@ def declarations(
     request, contract_id: int | None = None, year: int | None = None, limit: int = 500, offset: int = 0
 ):
     organisation = _organisation(request)
-    rows = HoursDeclaration.objects.filter(contract__organisation=organisation).select_related(
-        "contract", "beneficiary"
-    )
+    from dentelle.insertion.views import visible_contracts
+
+    rows = HoursDeclaration.objects.filter(
+        contract__in=visible_contracts(request.user, organisation)
+    ).select_related("contract", "beneficiary")
     if contract_id:
         rows = rows.filter(contract_id=contract_id)
     if year:

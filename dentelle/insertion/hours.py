@@ -15,6 +15,7 @@ each with its source, and says in French why no clause is advised when that is t
 
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 from dentelle.rules.loader import PARAM_LABELS, Param
 
@@ -31,6 +32,7 @@ ROUNDING_LABELS = {
 CTX = Context(prec=28)
 ONE = Decimal("1")
 CLEANING_C = Param(Decimal("25"), "https://inserpropre.fr/?p=2353 (C = 25, fixé par la branche)", "Practice")
+NO_FLOOR = Param(None, "Aucun plancher")
 CLEANING_FLOOR = Param(
     Decimal("150"), "https://inserpropre.fr/?p=2353 (PACT Propreté : pas de clause sous 150 h)", "Practice"
 )
@@ -102,18 +104,18 @@ def _figure(name, param, label=None):
 
 
 def _missing(method, figures, rounding, names):
+    reason, warnings = _missing_texts(tuple(names))
+    return HoursEstimate(method, None, None, False, reason, rounding, figures, list(warnings))
+
+
+@lru_cache(maxsize=256)
+def _missing_texts(names):
     labels = ", ".join(PARAM_LABELS.get(n, n) for n in names)
-    warnings = [f"Paramètre inconnu : {PARAM_LABELS.get(n, n)} — à renseigner avec sa source." for n in names]
-    return HoursEstimate(
-        method=method,
-        hours=None,
-        raw_hours=None,
-        clause_advised=False,
-        reason=f"Estimation impossible : {labels} inconnu(s). Aucune valeur n'est empruntée à un métier voisin.",
-        rounding=rounding,
-        figures=figures,
-        warnings=warnings,
+    warnings = tuple(
+        f"Paramètre inconnu : {PARAM_LABELS.get(n, n)} — à renseigner avec sa source." for n in names
     )
+    reason = f"Estimation impossible : {labels} inconnu(s). Aucune valeur n'est empruntée à un métier voisin."
+    return reason, warnings
 
 
 def estimate_standard(
@@ -126,7 +128,7 @@ def estimate_standard(
         "insertion_rate": as_param(insertion_rate),
         "loaded_hourly_cost": as_param(loaded_hourly_cost),
     }
-    floor = as_param(floor_hours) if floor_hours is not None else Param(None, "Aucun plancher")
+    floor = as_param(floor_hours) if floor_hours is not None else NO_FLOOR
     figures = [_figure("amount", amount, "montant HT (€)")] + [_figure(n, p) for n, p in params.items()]
     missing = [n for n, p in params.items() if p.missing]
     if amount.missing:
@@ -216,6 +218,38 @@ def _conclude(method, hours, raw, floor, figures, rounding):
     return HoursEstimate(method, hours, raw, True, reason, rounding, figures, warnings)
 
 
+@lru_cache(maxsize=512)
+def _family_figures(family):
+    """Figures that only depend on the family (built once per family: the scanner calls the
+    estimator for every lot, and rebuilding them was most of its cost)."""
+    params = family.params
+    head = Figure("family", "famille de métiers", None, f"{family.id} — {family.label}", family.tag)
+    standard = {n: params[n] for n in ("labour_share", "insertion_rate", "loaded_hourly_cost")}
+    floor = params["floor_hours"] if not params["floor_hours"].missing else None
+    missing = [n for n, p in standard.items() if p.missing]
+    if not missing and standard["loaded_hourly_cost"].value == 0:
+        missing = ["loaded_hourly_cost"]
+    return head, tuple(_figure(n, p) for n, p in standard.items()), standard, floor, tuple(missing)
+
+
+def _standard_for_family(amount, family, rounding):
+    head, param_figures, params, floor, missing = _family_figures(family)
+    amount = as_param(amount, "Montant estimé HT du lot")
+    figures = [head, _figure("amount", amount, "montant HT (€)"), *param_figures]
+    if amount.missing:
+        missing = ("amount", *missing)
+    if missing:
+        return _missing(STANDARD, figures, rounding, missing)
+    effort = CTX.multiply(
+        CTX.multiply(amount.value, params["labour_share"].value), params["insertion_rate"].value
+    )
+    raw = CTX.divide(effort, params["loaded_hourly_cost"].value)
+    figures.append(Figure("insertion_effort", "effort d'insertion (€)", effort, "montant × part × taux"))
+    figures.append(Figure("raw_hours", "heures avant arrondi", raw, "effort ÷ coût horaire"))
+    floor = floor if floor is not None else NO_FLOOR
+    return _conclude(STANDARD, round_hours(raw, rounding), raw, floor, figures, rounding)
+
+
 def estimate_for_family(
     amount, family, duration_months=None, transferred_staff_monthly_hours=None, rounding=None
 ):
@@ -232,20 +266,9 @@ def estimate_for_family(
             params["floor_hours"] if not params["floor_hours"].missing else CLEANING_FLOOR,
             rounding,
         )
-    else:
-        result = estimate_standard(
-            amount,
-            params["labour_share"],
-            params["insertion_rate"],
-            params["loaded_hourly_cost"],
-            params["floor_hours"] if not params["floor_hours"].missing else None,
-            rounding,
-        )
-        if family.method == CLEANING:
-            result.warnings.append(
-                "Durée inconnue : méthode standard appliquée au lieu de la variante propreté."
-            )
-    result.figures.insert(
-        0, Figure("family", "famille de métiers", None, f"{family.id} — {family.label}", family.tag)
-    )
+        result.figures.insert(0, _family_figures(family)[0])
+        return result
+    result = _standard_for_family(amount, family, rounding)
+    if family.method == CLEANING:
+        result.warnings.append("Durée inconnue : méthode standard appliquée au lieu de la variante propreté.")
     return result

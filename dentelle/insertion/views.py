@@ -10,7 +10,13 @@ from django.utils.safestring import mark_safe
 
 from dentelle.accounts.models import Organisation
 from dentelle.accounts.roles import Role
-from dentelle.core.permissions import CAN_SEE_PROGRESS, can_see_beneficiaries, require_role
+from dentelle.core.permissions import (
+    CAN_SEE_PROGRESS,
+    can_see_beneficiaries,
+    require_role,
+    role_of,
+    visible_services,
+)
 from dentelle.insertion import charts
 from dentelle.insertion.clauses import ClauseFacts, clause_wording
 from dentelle.insertion.dashboard import dimension_labels, progress_for
@@ -33,6 +39,16 @@ def organisation_of(user):
         if organisation:
             return organisation
     raise Http404("Aucune organisation rattachée à votre compte.")
+
+
+def visible_contracts(user, organisation):
+    """Contracts of the organisation; a buyer sees only those of its own service (like its operations)."""
+    contracts = Contract.objects.filter(organisation=organisation)
+    if role_of(user) == Role.BUYER and not user.is_superuser:
+        from dentelle.accounts.models import BuyerService
+
+        contracts = contracts.filter(buyer_service__in=visible_services(user, BuyerService.objects.all()))
+    return contracts
 
 
 def _year_and_date(request):
@@ -91,7 +107,7 @@ def contract_list(request):
     require_role(request.user, CAN_SEE_PROGRESS)
     organisation = organisation_of(request.user)
     contracts = (
-        Contract.objects.filter(organisation=organisation)
+        visible_contracts(request.user, organisation)
         .select_related("buyer_service", "facilitator")
         .order_by("-signed_on", "reference")
     )
@@ -120,9 +136,10 @@ def contract_detail(request, pk):
     require_role(request.user, CAN_SEE_PROGRESS)
     organisation = organisation_of(request.user)
     contract = get_object_or_404(
-        Contract.objects.select_related("lot__operation", "buyer_service", "facilitator"),
+        visible_contracts(request.user, organisation).select_related(
+            "lot__operation", "buyer_service", "facilitator"
+        ),
         pk=pk,
-        organisation=organisation,
     )
     declarations = contract.declarations.select_related("beneficiary", "validated_by").order_by(
         "-month", "pk"
@@ -161,6 +178,11 @@ def lot_clause(request, lot_pk):
     organisation = organisation_of(request.user)
     if lot.operation.buyer_service.organisation_id != organisation.pk:
         raise Http404
+    if (
+        role_of(request.user) == Role.BUYER
+        and lot.operation.buyer_service_id != request.user.buyer_service_id
+    ):
+        raise Http404  # a buyer sees only its own service's operations
     hours, estimate = lot_hours(lot)
     facilitator = organisation.user_set.filter(role=Role.FACILITATOR, is_active=True).order_by("pk").first()
     facts = ClauseFacts(

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from dentelle.accounts.roles import Role
@@ -58,6 +58,10 @@ class RankingOut(Schema):
     reservation_kind: str
     min_score: float
     weights_version: str
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Avertissements sur le lot (ex. montant élevé : envisager l'allotissement)",
+    )
     items: list[RankedOut]
 
 

@@ -5,6 +5,8 @@ Each known measure gives a sub-score; the tightest one wins. Unknown capacity is
 work is done on the few rows that have some.
 """
 
+from collections.abc import Mapping
+
 import numpy as np
 
 MEASURES = ("turnover", "largest_contract", "fte", "free_monthly_hours")
@@ -55,12 +57,28 @@ def capacity_scores(arrays, annual_amount, params):
     known = ~np.all(np.isnan(stacked), axis=0)
     tightest = np.min(np.where(np.isnan(stacked), np.inf, stacked), axis=0)
     scores[rows[known]] = tightest[known]
-    parts = {}
-    for name in MEASURES:
-        full = np.full(arrays.n, np.nan)
-        full[rows] = sub[name]
-        parts[name] = full
-    return scores, parts
+    return scores, MeasureParts(arrays.n, rows, sub)
+
+
+class MeasureParts(Mapping):
+    """Per-measure sub-scores as full-length arrays (NaN = unknown), built only when read: the reasons
+    and the lot warning read a few rows, while a 2,000-lot plan would otherwise fill 4 arrays per lot."""
+
+    def __init__(self, n, rows, sub):
+        self._n, self._rows, self._sub, self._full = n, rows, sub, {}
+
+    def __getitem__(self, name):
+        if name not in self._full:
+            full = np.full(self._n, np.nan)
+            full[self._rows] = self._sub[name]
+            self._full[name] = full
+        return self._full[name]
+
+    def __iter__(self):
+        return iter(MEASURES)
+
+    def __len__(self):
+        return len(MEASURES)
 
 
 def _euros(value):

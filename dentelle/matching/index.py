@@ -5,9 +5,13 @@
 contracts), checked at most every `CHECK_SECONDS`, and at once after a save in this process (signals).
 """
 
+import csv
 import threading
 import time
+from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 
@@ -16,8 +20,10 @@ from dentelle.matching.structures import AreaRecord, CompetenceRecord, Structure
 from dentelle.matching.weights import load_weights
 from dentelle.referentials.models import NafCode
 from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae, WonContract
+from dentelle.siaes.naf_cpv import default_table, normalise_naf
 from dentelle.siaes.querysets import cpv_prefix
 
+ROME_TRADES_FILE = "siae/siae_metiers_rome_2019_07.csv"
 CHECK_SECONDS = 0.0  # always compare the fingerprint (5 cheap aggregates); batches pass arrays explicitly
 _lock = threading.Lock()
 _state = {"arrays": None, "version": None, "checked_at": 0.0, "dirty": True}
@@ -68,9 +74,42 @@ def get_structure_index(force=False):
         return arrays
 
 
+@lru_cache(maxsize=1)
+def rome_trades(path=None):
+    """SIRET → job titles (ROME appellations) of the shared ASP trades file (117 structures, 2019-07).
+
+    The directory does not import this file; the matching reads it in place as extra profile text, so
+    "Jardinier / Jardinière" tells what a structure does when its competences are only kind defaults.
+    A missing or unreadable file gives no trades (the text criterion simply has less to read)."""
+    path = Path(path or Path(settings.DENTELLE_DATA_DIR) / ROME_TRADES_FILE)
+    trades = {}
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                siret, title = (row.get("siret") or "").strip(), (row.get("appellation") or "").strip()
+                if siret and title:
+                    trades.setdefault(siret, []).append(title)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return trades
+
+
+def generic_naf_prefixes(naf):
+    """CPV prefixes the NAF→CPV table derives from `naf` through a line marked non-specific (96.09Z
+    "autres services personnels" → 9839): they say little about the trade, so they weigh like kind
+    defaults (origin `naf_generic` in the weights)."""
+    dotted = normalise_naf(naf)
+    if not dotted:
+        return frozenset()
+    table = default_table()
+    rows = table.by_naf.get(dotted) or table.by_division.get(dotted[:2], [])
+    return frozenset(row.cpv_prefix for row in rows if not row.specific)
+
+
 def structure_records(queryset=None):
     """StructureRecords of the directory (every structure: inactive ones are gated in scoring)."""
     labels = cpv_labels()
+    trades = rome_trades()
     naf_labels = dict(NafCode.objects.values_list("code", "label"))
     siaes = list(
         (queryset if queryset is not None else Siae.objects.all())
@@ -120,11 +159,14 @@ def structure_records(queryset=None):
             won_prefixes.add(prefix)
             rows.append(CompetenceRecord(prefix, "won_contract", evidence))
         profile_labels = []
+        generic = generic_naf_prefixes(row["naf"])
         for prefix, origin in competences.get(pk, []):
             if origin == "won_contract" and prefix in won_prefixes:
                 continue
+            if origin == "naf" and prefix in generic:
+                origin = "naf_generic"
             rows.append(CompetenceRecord(prefix, origin))
-            if origin not in {"won_contract", "kind"}:  # kind defaults say nothing about this structure
+            if origin not in {"won_contract", "kind", "naf_generic"}:  # defaults say nothing specific
                 profile_labels.append(labels.get((prefix + "00000000")[:8], ""))
         naf = row["naf"]
         naf_label = naf_labels.get(f"{naf[:2]}.{naf[2:]}" if len(naf) == 5 else naf, "")
@@ -162,8 +204,9 @@ def structure_records(queryset=None):
                 fte=fte,
                 free_monthly_hours=capacity.get("free_monthly_hours"),
                 offers=offers,
+                # What it does, never what it is called: the name goes to its own, weaker index.
                 profile_text=" ".join(
-                    [row["name"], row["brand"], naf_label, row["description"][:1000], *profile_labels]
+                    [naf_label, row["description"][:1000], *profile_labels, *trades.get(row["siret"], [])]
                 ),
             )
         )

@@ -4,13 +4,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dentelle.matching.scoring import CRITERIA_LABELS, best_competence_row
+from dentelle.matching.scoring import CRITERIA_LABELS, best_competence_row, place_stems
 from dentelle.matching.structures import AREA_KINDS
 from dentelle.siaes.kinds import reservation_note
 
 ORIGIN_LABELS = {
     "declared": "déclarée par la structure",
     "naf": "déduite de son code NAF",
+    "naf_generic": "déduite d'un code NAF peu spécifique",
     "won_contract": "apprise d'un marché remporté",
     "sourcing": "relevée lors du sourcing",
     "kind": "déduite de son type",
@@ -102,11 +103,23 @@ def competence_reasons(query, arrays, result, row, cpv_label):
     else:
         reasons.append("Aucune compétence CPV connue pour cette structure.")
     if result.text_part[row] > 0:
-        words = arrays.text.shared_terms(query.text, row, arrays.profiles)
-        shown = ", ".join(words[:6]) if words else "termes proches"
-        reasons.append(
-            f"Le profil de la structure partage avec l'objet du lot : {shown} ({result.text_part[row]:.2f})."
-        )
+        exclude = place_stems(query.place)
+        words = arrays.text.shared_terms(query.text, row, arrays.profiles, exclude)
+        in_name = [
+            word
+            for word in arrays.name_text.shared_terms(query.text, row, arrays.names, exclude)
+            if word not in words
+        ]
+        if words:
+            reasons.append(
+                f"Le profil de la structure partage avec l'objet du lot : {', '.join(words[:6])} "
+                f"({result.text_part[row]:.2f})."
+            )
+        if in_name:
+            reasons.append(
+                f"Mot(s) du lot dans le nom de la structure : {', '.join(in_name[:4])} — compte peu, "
+                "un nom n'est pas une compétence."
+            )
     return reasons
 
 

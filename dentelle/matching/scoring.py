@@ -158,12 +158,12 @@ def text_similarities(query, arrays):
     return arrays.text.similarity(query.text, exclude), arrays.name_text.similarity(query.text, exclude)
 
 
-def combine_competence(query, arrays, weights, cpv):
+def combine_competence(query, arrays, weights, cpv, similarities=None):
     """Competence part = CPV part and text similarity; a strong profile match alone still counts a little
     when no CPV competence is known. A structure's name counts only at `name_text_factor` and never
     alone: "Les Restaurants du Cœur" is a charity, not a caterer."""
     params = weights.competence
-    profile, name = text_similarities(query, arrays)
+    profile, name = similarities if similarities is not None else text_similarities(query, arrays)
     saturation = params["text_saturation"]
     text_part = np.minimum(1.0, (profile + params["name_text_factor"] * name) / saturation)
     profile_part = np.minimum(1.0, profile / saturation)
@@ -219,14 +219,18 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
     """Score every structure of `arrays` for `query`. Returns a ScoreResult.
 
     `cache` (a dict shared across the lots of one batch, same arrays) reuses the criteria that depend
-    on one input only: territory per place, capacity per amount, CPV part per codes.
+    on one input only: territory per place, capacity per amount, CPV part per codes, text similarities
+    per title (plans repeat titles such as "Entretien des espaces verts" lot after lot).
     """
     mode = execution_mode(query, weights)
     evidence = frozenset(exclude_evidence or ())
     cpv, row_value = _cached(
         cache, ("cpv", query.cpv_codes, evidence), lambda: cpv_scores(query, arrays, weights, evidence)
     )
-    competence, text_part = combine_competence(query, arrays, weights, cpv)
+    similarities = _cached(
+        cache, ("text", query.text, place_stems(query.place)), lambda: text_similarities(query, arrays)
+    )
+    competence, text_part = combine_competence(query, arrays, weights, cpv, similarities)
     territory, share, distance = _cached(
         cache, ("territory", query.place), lambda: territory_scores(arrays, query.place, weights.territory)
     )

@@ -25,7 +25,9 @@ STEM_LENGTH = 7  # crude French stemming: "nettoyage" / "nettoyer" → "nettoya"
 
 def fold(text):
     """Lower case without accents ('Espaces verts' → 'espaces verts')."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "").lower())
+    # œ and æ do not decompose: "second œuvre" would lose its "o" and match nothing sensible.
+    lowered = str(text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -74,6 +74,31 @@ LINE_ALIASES = {
     "amount": ["montant ht", "montant", "montant estime ht"],
 }
 LABELS = {key: aliases[0] for key, aliases in ALIASES.items()}
+# What the upload page shows for each target field (the user may change the automatic mapping).
+FIELD_LABELS = {
+    "operation_reference": "Référence de l'opération",
+    "title": "Objet (obligatoire)",
+    "description": "Description",
+    "lot_number": "Numéro de lot",
+    "lot_title": "Intitulé du lot",
+    "family": "Famille d'achat",
+    "cpv": "Code CPV principal",
+    "additional_cpv": "Codes CPV complémentaires",
+    "amount": "Montant estimé HT",
+    "annual_amount": "Montant annuel HT",
+    "duration_months": "Durée (mois)",
+    "renewals": "Reconductions",
+    "launch_date": "Date prévisionnelle de lancement",
+    "place": "Lieu d'exécution",
+    "place_code": "Code du lieu (INSEE, postal, département)",
+    "service": "Direction / service",
+    "nature": "Nature (travaux, services, fournitures)",
+    "procedure": "Procédure",
+    "clause_hours": "Heures d'insertion prévues",
+    "reservation": "Réservation",
+    "sites_count": "Nombre de sites",
+    "transferred_staff_monthly_hours": "Heures mensuelles du personnel à reprendre",
+}
 NATURE_WORDS = {"travaux": "works", "services": "services", "service": "services", "fournitures": "supplies"}
 RESERVATION_WORDS = {
     "siae": "siae",
@@ -145,6 +170,7 @@ class PlanData:
     operations: list = field(default_factory=list)
     mapping: dict = field(default_factory=dict)  # canonical key → header as found
     unmapped: list = field(default_factory=list)
+    columns: list = field(default_factory=list)  # [(index, header, canonical key or "")] of the file
     name: str = ""
     year: int | None = None
     organisation: str = ""
@@ -191,6 +217,8 @@ def decode(data, name):
 def parse_decimal(value):
     if value is None or value == "":
         return None
+    if type(value) is str and value.isdigit():  # fast path: plain integer amounts (most plans)
+        return Decimal(value)
     if isinstance(value, (int, float, Decimal)):
         return Decimal(str(value))
     text = str(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
@@ -257,18 +285,46 @@ def _cell(row, mapping, key):
 
 
 def _digits_cpv(value):
+    if type(value) is str and len(value) == 8 and value.isdigit():
+        return value
     digits = re.sub(r"\D", "", str(value or ""))
     return digits[:8] if len(digits) >= 8 else ""
 
 
-def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None):
+def user_mapping(choices, column_count):
+    """{canonical: index} from the upload page's choices ``{index: canonical or ""}`` ("" = ignore).
+
+    Raises ``PlanFileError`` (French) on an unknown field, a column out of range or a field chosen twice.
+    """
+    mapping = {}
+    for index, key in sorted(choices.items()):
+        if not key:
+            continue
+        if key not in ALIASES:
+            raise PlanFileError(f"Colonne {index + 1} : donnée « {key} » inconnue.")
+        if not 0 <= index < column_count:
+            raise PlanFileError(f"Colonne {index + 1} absente du fichier.")
+        if key in mapping:
+            raise PlanFileError(
+                f"« {FIELD_LABELS[key]} » est attribué à deux colonnes ({mapping[key] + 1} et {index + 1})."
+            )
+        mapping[key] = index
+    return mapping
+
+
+def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=None):
     """Table rows → PlanData. One row is one lot; rows sharing a reference (or service + object)
-    form one operation."""
-    mapping = map_headers(header)
+    form one operation. ``mapping`` ({canonical: column index}) replaces the automatic recognition."""
+    if mapping is None:
+        mapping = map_headers(header)
+    else:  # chosen by the user (``user_mapping``): keep the columns the file really has
+        mapping = {key: index for key, index in mapping.items() if index < len(header)}
     plan = PlanData(mapping={k: str(header[i]) for k, i in mapping.items()})
     plan.unmapped = [
         str(h) for i, h in enumerate(header) if i not in mapping.values() and str(h or "").strip()
     ]
+    by_index = {i: k for k, i in mapping.items()}
+    plan.columns = [(i, str(h if h is not None else ""), by_index.get(i, "")) for i, h in enumerate(header)]
     if "title" not in mapping:
         report.error(None, "objet", "colonne obligatoire introuvable (alias : objet, intitulé, libellé).")
         return plan
@@ -279,25 +335,25 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None):
         if not any(str(c).strip() for c in row if c is not None):
             continue
         cells = _cells(row, items)
-        title = str(_cell(cells, None, "title"))
+        title = str(cells.get("title", ""))
         if not title:
             report.error(line, LABELS["title"], "objet vide.")
             continue
         lot = _lot_from_row(cells, mapping, line, title, report, suggest_cpv)
         if lot is None:
             continue
-        service = str(_cell(cells, None, "service"))
-        reference = str(_cell(cells, None, "operation_reference")) or f"{service}|{title}"[:80]
+        service = str(cells.get("service", ""))
+        reference = str(cells.get("operation_reference", "")) or f"{service}|{title}"[:80]
         operation = operations.get(reference)
         if operation is None:
             operation = OperationData(reference=reference, title=title, service=service)
-            operation.nature = nature_of(_cell(cells, None, "nature"), lot.cpv)
-            operation.description = str(_cell(cells, None, "description"))
+            operation.nature = nature_of(cells.get("nature", ""), lot.cpv)
+            operation.description = str(cells.get("description", ""))
             operation.places = lot.place
             operation.renewals = _int(cells, None, "renewals", line, report) or 0
             operation.duration_months = lot.duration_months
             try:
-                operation.launch_date = parse_date(_cell(cells, None, "launch_date"))
+                operation.launch_date = parse_date(cells.get("launch_date", ""))
             except ValueError as exc:
                 report.error(line, LABELS["launch_date"], f"date illisible « {exc} » (JJ/MM/AAAA attendu).")
             operations[reference] = operation
@@ -309,9 +365,11 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None):
 
 
 def _int(cells, _mapping, key, line, report):
-    value = _cell(cells, None, key)
+    value = cells.get(key, "")
     if value in ("", None):
         return None
+    if type(value) is str and value.isdigit():
+        return int(value)
     try:
         number = int(parse_decimal(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -324,7 +382,9 @@ def _int(cells, _mapping, key, line, report):
 
 
 def _money(cells, _mapping, key, line, report):
-    value = _cell(cells, None, key)
+    value = cells.get(key, "")
+    if value == "":
+        return None
     try:
         amount = parse_decimal(value)
     except (InvalidOperation, ValueError):
@@ -337,7 +397,7 @@ def _money(cells, _mapping, key, line, report):
 
 
 def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
-    raw_cpv = _cell(cells, None, "cpv")
+    raw_cpv = cells.get("cpv", "")
     cpv = _digits_cpv(raw_cpv)
     if raw_cpv and not cpv and re.fullmatch(r"\d{7}(-\d)?", str(raw_cpv).strip()):
         # Spreadsheets drop the leading zero of divisions 03–09 (« 3410000 » for 03410000).
@@ -346,12 +406,10 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     if raw_cpv and not cpv:
         report.error(line, LABELS["cpv"], f"code CPV invalide « {raw_cpv} » (8 chiffres attendus).")
         return None
-    lot = LotData(
-        number=str(_cell(cells, None, "lot_number")), title=str(_cell(cells, None, "lot_title")) or title
-    )
+    lot = LotData(number=str(cells.get("lot_number", "")), title=str(cells.get("lot_title", "")) or title)
     lot.line = line
     lot.cpv = cpv
-    extra = str(_cell(cells, None, "additional_cpv"))
+    extra = str(cells.get("additional_cpv", ""))
     lot.additional_cpv = [
         c for c in (_digits_cpv(p) for p in (re.split(r"[;,| ]+", extra) if extra else ())) if c
     ]
@@ -361,11 +419,11 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     lot.clause_hours = _int(cells, None, "clause_hours", line, report)
     lot.sites_count = _int(cells, None, "sites_count", line, report)
     lot.transferred_staff_monthly_hours = _money(cells, None, "transferred_staff_monthly_hours", line, report)
-    lot.place = str(_cell(cells, None, "place"))
-    lot.place_code = str(_cell(cells, None, "place_code"))
-    lot.procedure = str(_cell(cells, None, "procedure"))
-    lot.family_text = str(_cell(cells, None, "family"))
-    raw_reservation = _cell(cells, None, "reservation")
+    lot.place = str(cells.get("place", ""))
+    lot.place_code = str(cells.get("place_code", ""))
+    lot.procedure = str(cells.get("procedure", ""))
+    lot.family_text = str(cells.get("family", ""))
+    raw_reservation = cells.get("reservation", "")
     reservation = normalise_header(raw_reservation) if raw_reservation else ""
     lot.reservation_kind = next(
         (v for k, v in RESERVATION_WORDS.items() if k in reservation.split() or k == reservation), ""
@@ -407,26 +465,27 @@ def _filtered(header, rows, where):
     return [r for r in rows if all(i < len(r) and str(r[i]).strip() == v for i, v in checks)]
 
 
-def read_table_file(data, name, report, suggest_cpv=None, where=None):
-    """CSV or XLSX bytes → PlanData (XLSX: second sheet = line items keyed by operation reference)."""
+def read_table_file(data, name, report, suggest_cpv=None, where=None, mapping=None):
+    """CSV or XLSX bytes → PlanData (XLSX: second sheet = line items keyed by operation reference).
+    ``mapping``: {canonical: column index} chosen by the user (None: recognise the headers)."""
     # Parsing builds many long-lived objects: pause the cyclic garbage collector meanwhile.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_table_file(data, name, report, suggest_cpv, where)
+        return _read_table_file(data, name, report, suggest_cpv, where, mapping)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _read_table_file(data, name, report, suggest_cpv, where):
+def _read_table_file(data, name, report, suggest_cpv, where, mapping=None):
     lower = name.lower()
     if lower.endswith(".json"):
         from dentelle.purchases.plan_json import read_json_plan
 
         return read_json_plan(data, name, report)
     if lower.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data, name, report, suggest_cpv, where)
+        return _read_xlsx(data, name, report, suggest_cpv, where, mapping)
     text = decode(data, name)
     sample = text[:5000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
@@ -435,10 +494,11 @@ def _read_table_file(data, name, report, suggest_cpv, where):
         header = next(reader)
     except StopIteration:
         raise PlanFileError(f"{name} : fichier vide.") from None
-    return rows_to_plan(header, _filtered(header, list(reader), where), report, suggest_cpv=suggest_cpv)
+    body = _filtered(header, list(reader), where)
+    return rows_to_plan(header, body, report, suggest_cpv=suggest_cpv, mapping=mapping)
 
 
-def _read_xlsx(data, name, report, suggest_cpv, where=None):
+def _read_xlsx(data, name, report, suggest_cpv, where=None, mapping=None):
     from openpyxl import load_workbook
 
     try:
@@ -450,7 +510,7 @@ def _read_xlsx(data, name, report, suggest_cpv, where=None):
     if not rows:
         raise PlanFileError(f"{name} : première feuille vide.")
     body = _filtered(list(rows[0]), [list(r) for r in rows[1:]], where)
-    plan = rows_to_plan(list(rows[0]), body, report, suggest_cpv=suggest_cpv)
+    plan = rows_to_plan(list(rows[0]), body, report, suggest_cpv=suggest_cpv, mapping=mapping)
     if len(sheets) > 1:
         _read_line_items(plan, list(sheets[1].iter_rows(values_only=True)), sheets[1].title, report)
     return plan

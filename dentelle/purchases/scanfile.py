@@ -35,12 +35,7 @@ def _scan(plan, rules, supply, default_launch_date, stream, with_figures):
     entries, started = [], time.perf_counter()
     step = max(1, len(items) // 50)
     for count, (operation, lot, facts, _index) in enumerate(items, 1):
-        findings = []
-        for draft in screen_lot(facts, rules):
-            finding = draft.as_dict(with_figures)
-            if not finding["proposal"]:
-                del finding["proposal"]
-            findings.append(finding)
+        findings = [draft.as_dict(with_figures, compact=True) for draft in screen_lot(facts, rules)]
         entries.append(
             lot_entry(
                 operation=operation.reference,

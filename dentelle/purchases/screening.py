@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.allotment import Unit, propose_split
+from dentelle.purchases.plausibility import plausible_hours
 from dentelle.purchases.screening_data import (  # noqa: F401  (re-exported: the scanner's public facts)
     FindingDraft,
     LineItemFacts,
@@ -34,8 +35,16 @@ MAINTENANCE_FAMILIES = {"cleaning", "green_spaces", "building_maintenance", "was
 MAINTENANCE_WORDS = ("entretien", "maintenance", "nettoyage", "propreté", "gardiennage")
 
 
-def _s(param, key):
-    return param[key].value
+@lru_cache(maxsize=64)
+def _settings(rules):
+    """The [screening] values of a rules object, read once (the scanner asks for them on every lot)."""
+    return {key: param.value for key, param in rules.screening.items()}
+
+
+@lru_cache(maxsize=32768)
+def _estimate(amount, family, duration_months, transferred_staff_monthly_hours, rounding):
+    # Plans repeat the same amounts for the same trades; estimates are read-only here, so share them.
+    return estimate_for_family(amount, family, duration_months, transferred_staff_monthly_hours, rounding)
 
 
 @lru_cache(maxsize=256)
@@ -51,21 +60,23 @@ def screen_lot(facts, rules=None, today=None):
     family = family_for_cpv(facts.cpv, rules) if facts.cpv else None
     estimate = None
     if family is not None and facts.amount and _needs_estimate(facts, family, thresholds, rules):
-        estimate = estimate_for_family(
-            facts.amount, family, facts.duration_months, facts.transferred_staff_monthly_hours, rules.rounding
+        duration = facts.duration_months if family.method == "cleaning" else None  # unused otherwise
+        estimate = _estimate(
+            facts.amount, family, duration, facts.transferred_staff_monthly_hours, rules.rounding
         )
     findings = []
     for rule in (_r1_clause, _r2_obligation, _r3_reservation, _r4_allotment, _r6_new_sector, _r7_criterion):
         draft = rule(facts, family, estimate, thresholds, rules)
         if draft is not None:
             findings.append(draft)
-    findings.extend(carve_outs(facts, thresholds, rules))
-    by_rule = {f.rule_id: f for f in findings}
+    if facts.line_items:
+        findings.extend(carve_outs(facts, thresholds, rules))
+    by_rule = {f.rule_id: f for f in findings} if len(findings) > 1 else {}
     if "R1-clause" in by_rule and "R2-obligation-2026" in by_rule:
         # One volume per lot: the trade-by-trade estimate of R1 when it exists.
         r1, r2 = by_rule["R1-clause"], by_rule["R2-obligation-2026"]
         r2.estimated_hours = r1.estimated_hours
-        r2.reasons = [r for r in r2.reasons if not r.startswith("Volume suggéré")]
+        r2.reasons = [r for r in r2.reasons if not r.startswith(("Volume suggéré", "Volume plafonné"))]
         r2.reasons.append(f"Volume suggéré : {r1.estimated_hours} h d'insertion (voir R1-clause).")
     return findings
 
@@ -75,7 +86,7 @@ def _needs_estimate(facts, family, thresholds, rules):
     the costliest step of a scan). Mirrors the early exits of R1, R2, R6 and R7."""
     share = family.params["labour_share"].value
     if not (facts.clause_hours or facts.insertion_market or facts.line_items):
-        if share is not None and share >= _s(rules.screening, "labour_intensive_min_share"):
+        if share is not None and share >= _settings(rules)["labour_intensive_min_share"]:
             return True
     if (
         thresholds.obligation_applies(facts.launch_date)
@@ -95,14 +106,14 @@ def _r1_clause(facts, family, estimate, thresholds, rules):
         return line_items_clause(facts, rules)
     if family is None or estimate is None:
         return None
-    min_share = _s(rules.screening, "labour_intensive_min_share")
+    min_share = _settings(rules)["labour_intensive_min_share"]
     share = family.params["labour_share"].value
     if share is None or share < min_share or not estimate.clause_advised:
         return None
     dispense = thresholds.dispense(facts.nature)
     if dispense.value is not None and facts.amount < dispense.value:
         return None
-    min_months = _s(rules.screening, "clause_min_duration_months")
+    min_months = _settings(rules)["clause_min_duration_months"]
     if facts.duration_months is not None and facts.duration_months < min_months:
         return None
     reasons = [
@@ -114,14 +125,24 @@ def _r1_clause(facts, family, estimate, thresholds, rules):
         else f"{estimate.hours} h d'insertion estimées (méthode propreté, reprise du personnel déduite).",
     ]
     reasons += estimate.warnings
+    volume = plausible_hours(estimate.hours, facts.nature, rules)
+    if volume.capped:
+        reasons.append(volume.reason)
     return FindingDraft(
         "R1-clause",
         "social_clause",
         reasons,
         "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
-        estimate,
-        estimate.hours,
+        _with_cap(estimate, volume),
+        volume.hours,
     )
+
+
+def _with_cap(estimate, volume):
+    """The estimate's figures, plus the chain figure and the ceiling when the volume was capped."""
+    if not volume.capped:
+        return estimate
+    return lambda: {**estimate_figures(estimate), **volume.figures()}
 
 
 def _r2_obligation(facts, family, estimate, thresholds, rules):
@@ -134,21 +155,25 @@ def _r2_obligation(facts, family, estimate, thresholds, rules):
     if value is None or threshold.value is None or value < threshold.value:
         return None
     row = thresholds.obligation()
-    hours = estimate.hours if estimate is not None and estimate.clause_advised else None
+    volume = plausible_hours(
+        estimate.hours if estimate is not None and estimate.clause_advised else None, facts.nature, rules
+    )
+    hours = volume.hours
     reasons = [
-        f"Consultation prévue le {day(facts.launch_date)}, après l'entrée en vigueur du {day(row['valid_from'])}.",
+        _launch_sentence(facts.launch_date, row["valid_from"]),
         f"Valeur estimée du marché {euros(value)} ≥ seuil européen {euros(threshold.value)} en vigueur à cette date.",
-        "Aucune condition d'exécution sociale ou d'emploi n'est prévue et aucune exception n'est motivée : "
-        "prévoir une clause ou enregistrer une exception (code et motif).",
+        NO_CONDITION_SENTENCE,
     ]
     if hours:
         reasons.append(f"Volume suggéré : {hours} h d'insertion.")
+    if volume.capped:
+        reasons.append(volume.reason)
     return FindingDraft(
         "R2-obligation-2026",
         "mandatory_condition",
         reasons,
         f"Loi n° 2021-1104 art. 35 ; {row['article']}",
-        {
+        lambda: {  # built only when figures are asked for (the CLI leaves them out by default)
             "seuil_europeen": {"valeur": str(threshold.value), "source": threshold.source},
             "date_obligation": {"valeur": str(row["valid_from"]), "source": row["source"]},
             "valeur_marche": {"valeur": str(value), "source": "Montant estimé HT de l'opération"},
@@ -157,16 +182,28 @@ def _r2_obligation(facts, family, estimate, thresholds, rules):
     )
 
 
+NO_CONDITION_SENTENCE = (
+    "Aucune condition d'exécution sociale ou d'emploi n'est prévue et aucune exception n'est motivée : "
+    "prévoir une clause ou enregistrer une exception (code et motif)."
+)
+
+
+@lru_cache(maxsize=1024)
+def _launch_sentence(launch_date, valid_from):
+    return f"Consultation prévue le {day(launch_date)}, après l'entrée en vigueur du {day(valid_from)}."
+
+
 def _r3_reservation(facts, family, estimate, thresholds, rules):
     if family is None or not family.fit_for_siae or facts.reservation_kind or facts.able_structures is None:
         return None
-    minimum = _s(rules.screening, "min_able_structures")
+    settings = _settings(rules)
+    minimum = settings["min_able_structures"]
     yearly = facts.annual_amount or _yearly(facts)
     capacity = facts.able_capacity
-    if capacity is None and facts.able_structures:
-        capacity = facts.able_structures * _s(rules.screening, "default_capacity_per_structure")
-    capacity_cap = (capacity or 0) * _s(rules.screening, "max_lot_share_of_capacity")
-    share = thresholds.reservation_min_share()
+    assumed = capacity is None and bool(facts.able_structures)
+    if assumed:
+        capacity = facts.able_structures * settings["default_capacity_per_structure"]
+    capacity_cap = (capacity or 0) * settings["max_lot_share_of_capacity"]
     if facts.able_structures >= minimum:
         if yearly is None or yearly > capacity_cap:
             return None
@@ -177,33 +214,69 @@ def _r3_reservation(facts, family, estimate, thresholds, rules):
         count = facts.disability_structures
     else:
         return None
-    whole = "le marché entier (lot unique)" if facts.market_amount in (None, facts.amount) else "ce lot"
-    reasons = [
-        f"{count} structures ({who}) capables sur le territoire du lot pour le métier « {family.label} » "
-        f"(minimum {minimum}).",
-        f"Montant annuel {euros(yearly)} ≤ capacité annuelle estimée {euros(capacity_cap)}.",
-        f"Proposition : réserver {whole} ; part minimale de travailleurs défavorisés ou handicapés "
-        f"{pct(share.value)} (R2113-7).",
-    ]
-    if facts.able_capacity is None:
-        reasons.append(
-            "Capacité déduite d'une hypothèse par structure (chiffre d'affaires inconnu) : à vérifier."
+    share = thresholds.reservation_min_share()
+    whole = facts.market_amount is None or facts.market_amount == facts.amount
+    if kind == "siae":
+        capacity_sentence = (
+            f"Montant annuel {euros(yearly)} ≤ capacité annuelle estimée {euros(capacity_cap)}"
+            + (
+                _r3_assumption(facts.able_structures, settings["default_capacity_per_structure"])
+                if assumed
+                else "."
+            )
         )
+    else:
+        assumed = False  # the capacity check above applies to the SIAE count only
+        capacity_sentence = "Capacité des EA et ESAT non évaluée (chiffre d'affaires inconnu) : à vérifier."
+    reasons = [_r3_count_sentence(count, who, family.label, minimum), capacity_sentence]
+    reasons.append(_r3_proposal_sentence(whole, share.value))
+    if assumed:
+        reasons.append(R3_ASSUMPTION_WARNING)
+    default_source = rules.screening["default_capacity_per_structure"].source
     return FindingDraft(
         "R3-reservation",
         "reservation",
         reasons,
         article,
-        {
+        lambda: {
             "structures_capables": {"valeur": count, "source": "Annuaire Dentelle des SIAE"},
             "montant_annuel": {"valeur": str(yearly), "source": "Programmation"},
             "part_minimale": {"valeur": str(share.value), "source": share.source},
             "capacite": {
                 "valeur": str(capacity_cap),
-                "source": rules.screening["default_capacity_per_structure"].source,
+                "source": default_source if assumed else "Chiffres d'affaires connus des structures capables",
+                "hypothese": assumed,
             },
         },
         proposal={"reservation_kind": kind},
+    )
+
+
+R3_ASSUMPTION_WARNING = (
+    "Hypothèse de capacité (paramètre « à vérifier ») : le chiffre d'affaires des structures est inconnu ; "
+    "confirmer leur capacité réelle avec le facilitateur avant de réserver."
+)
+
+
+@lru_cache(maxsize=1024)
+def _r3_assumption(structures, per_structure):
+    return (
+        f" — hypothèse, pas une donnée : {structures} structures × {euros(per_structure)} HT/an par structure "
+        "(chiffre d'affaires inconnu)."
+    )
+
+
+@lru_cache(maxsize=1024)
+def _r3_count_sentence(count, who, label, minimum):
+    return f"{count} structures ({who}) capables sur le territoire du lot pour le métier « {label} » (minimum {minimum})."
+
+
+@lru_cache(maxsize=64)
+def _r3_proposal_sentence(whole, share):
+    target = "le marché entier (lot unique)" if whole else "ce lot"
+    return (
+        f"Proposition : réserver {target} ; part minimale de travailleurs défavorisés ou handicapés "
+        f"{pct(share)} (R2113-7)."
     )
 
 
@@ -225,16 +298,16 @@ def _is_maintenance(facts, family):
 def _r4_allotment(facts, family, estimate, thresholds, rules):
     if not facts.able_by_unit or not _is_maintenance(facts, family) or not facts.amount:
         return None
-    many_departments = len(facts.department_codes) >= _s(rules.screening, "allotment_min_departments")
-    many_sites = (facts.sites_count or 0) >= _s(rules.screening, "allotment_min_sites")
+    many_departments = len(facts.department_codes) >= _settings(rules)["allotment_min_departments"]
+    many_sites = (facts.sites_count or 0) >= _settings(rules)["allotment_min_sites"]
     if not (many_departments or many_sites):
         return None
     units = [
         Unit(kind, code, name, able, Decimal(str(weight)))
         for kind, code, name, able, weight in facts.able_by_unit
     ]
-    min_amount = _s(rules.screening, "allotment_min_lot_amount")
-    minimum = int(_s(rules.screening, "min_able_structures"))
+    min_amount = _settings(rules)["allotment_min_lot_amount"]
+    minimum = int(_settings(rules)["min_able_structures"])
     split = propose_split(facts.amount, units, min_amount, minimum, facts.title)
     if not split.splits:
         return None
@@ -256,7 +329,7 @@ def _r4_allotment(facts, family, estimate, thresholds, rules):
         "allotment",
         reasons,
         "CCP L2113-10 (allotissement) ; L2113-11",
-        {
+        lambda: {
             "lot_min": {
                 "valeur": str(min_amount),
                 "source": rules.screening["allotment_min_lot_amount"].source,
@@ -272,14 +345,19 @@ def _r6_new_sector(facts, family, estimate, thresholds, rules):
     dispense = thresholds.dispense(facts.nature)
     if dispense.value is not None and facts.amount < dispense.value:
         return None
-    hours = estimate.hours if estimate is not None and estimate.clause_advised else None
+    volume = plausible_hours(
+        estimate.hours if estimate is not None and estimate.clause_advised else None, facts.nature, rules
+    )
+    hours = volume.hours
     reasons = [
         f"Secteur où les clauses sont rares ({family.label}) : le titulaire emploie aussi des fonctions "
         f"support ({', '.join(family.support_jobs)}) accessibles à des personnes en insertion.",
         f"Montant {euros(facts.amount)} au-dessus du seuil de dispense ({euros(dispense.value)}).",
     ]
     if hours:
-        reasons.append(f"{hours} h d'insertion estimées.")
+        reasons.append(f"{volume.chain_hours} h d'insertion estimées.")
+        if volume.capped:
+            reasons.append(volume.reason)
     else:
         reasons += estimate.warnings if estimate else []
         reasons.append("Volume d'heures à calibrer avec le facilitateur (paramètres du métier inconnus).")
@@ -288,7 +366,7 @@ def _r6_new_sector(facts, family, estimate, thresholds, rules):
         "new_sector",
         reasons,
         "CCP L2112-2 ; CCAG 2021 art. 16.1",
-        estimate if estimate else {},
+        _with_cap(estimate, volume) if estimate else {},
         hours,
     )
 
@@ -301,7 +379,7 @@ def _r7_criterion(facts, family, estimate, thresholds, rules):
     dispense = thresholds.dispense(facts.nature)
     if dispense.value is not None and facts.amount < dispense.value:
         return None
-    max_hours = _s(rules.screening, "award_criterion_max_hours")
+    max_hours = _settings(rules)["award_criterion_max_hours"]
     if estimate is not None and estimate.hours is None:
         why = "le volume d'une clause ne peut pas être calibré (paramètres du métier inconnus)"
     elif estimate is not None and not estimate.clause_advised:

@@ -64,9 +64,12 @@ class FindingDraft:
         """Figures used, with their sources; built on demand (the CLI leaves them out by default)."""
         if isinstance(self.figures, dict):
             return self.figures
+        if callable(self.figures):  # deferred: rules pass a function to skip the work when unused
+            return self.figures()
         return estimate_figures(self.figures)
 
-    def as_dict(self, with_figures=True):
+    def as_dict(self, with_figures=True, compact=False):
+        """``compact`` (scan reports) leaves out an empty subject and an empty proposal."""
         data = {
             "rule": self.rule_id,
             "kind": self.kind,
@@ -76,6 +79,11 @@ class FindingDraft:
             "legal_basis": self.legal_basis,
             "proposal": self.proposal,
         }
+        if compact:
+            if not self.subject:
+                del data["subject"]
+            if not self.proposal:
+                del data["proposal"]
         if with_figures:
             data["figures"] = self.figures_dict()
         return data
@@ -88,6 +96,7 @@ def euros(value):
     return f"{Decimal(value):,.0f} €".replace(",", "\u202f")
 
 
+@lru_cache(maxsize=1024)
 def pct(value):
     return f"{Decimal(value) * 100:.0f}\u202f%"
 

@@ -2,6 +2,7 @@
 and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
 
 from dentelle.insertion.hours import estimate_for_family
+from dentelle.purchases.plausibility import plausible_hours
 from dentelle.purchases.screening_data import FindingDraft, euros
 from dentelle.rules.loader import family_for_cpv
 from dentelle.rules.thresholds import WORKS
@@ -28,13 +29,19 @@ def line_items_clause(facts, rules):
         reasons.append(
             "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."
         )
+    volume = plausible_hours(total, facts.nature, rules)
+    if volume.capped:
+        reasons.append(volume.reason)
     return FindingDraft(
         "R1-clause",
         "social_clause",
         reasons,
         "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
-        {"methode": {"valeur": "somme par ligne d'estimation", "source": "domain.md §4.5"}},
-        total,
+        {
+            "methode": {"valeur": "somme par ligne d'estimation", "source": "domain.md §4.5"},
+            **volume.figures(),
+        },
+        volume.hours,
     )
 
 

@@ -36,6 +36,18 @@ class Param:
         return self.value is None
 
 
+@dataclass(frozen=True)
+class Ceiling:
+    """A plausibility ceiling on proposed insertion hours (plausibility.toml): the hours, their source,
+    and the French reason shown when a volume is capped."""
+
+    hours: Param
+    rationale: str
+
+
+NATURES = {"works", "services", "supplies"}
+
+
 @dataclass(frozen=True, eq=False)
 class TradeFamily:
     id: str
@@ -89,11 +101,17 @@ class Rules:
     obligations: tuple[dict, ...]
     reservation_shares: tuple[dict, ...]
     screening: dict[str, Param]
+    plausibility: dict = field(default_factory=dict)  # nature → Ceiling (plausibility.toml)
+    plausibility_version: str = ""
     _prefix_index: dict = field(default_factory=dict, compare=False, repr=False)
+    _family_by_cpv: dict = field(default_factory=dict, compare=False, repr=False)  # memo of family_for_cpv
 
     @property
     def versions(self):
-        return {"trade_families": self.families_version, "thresholds": self.thresholds_version}
+        versions = {"trade_families": self.families_version, "thresholds": self.thresholds_version}
+        if self.plausibility_version:
+            versions["plausibility"] = self.plausibility_version
+        return versions
 
     def family(self, family_id):
         for family in self.families:
@@ -236,6 +254,7 @@ def load_rules(data_dir=None):
     if rounding not in ROUNDINGS:
         _fail(fam_path, "estimator.rounding", f"règle {rounding!r} inconnue (half_up, down, up)")
     screening = {k: _param(thr_path, f"screening.{k}", v) for k, v in thr_raw.get("screening", {}).items()}
+    plausibility, plausibility_version = _plausibility(data_dir / "plausibility.toml")
     rules = Rules(
         families_version=str(fam_raw["version"]),
         thresholds_version=str(thr_raw["version"]),
@@ -258,8 +277,31 @@ def load_rules(data_dir=None):
             thr_path, "reservation_share", thr_raw.get("reservation_share", []), ["min_share"]
         ),
         screening=screening,
+        plausibility=plausibility,
+        plausibility_version=plausibility_version,
     )
     return _indexed(rules)
+
+
+def _plausibility(path):
+    """Ceilings by nature; the file is optional (no file: no ceiling), but validated when present."""
+    if not path.exists():
+        return {}, ""
+    raw = _read(path)
+    if "version" not in raw:
+        _fail(path, "version", "clé obligatoire absente")
+    ceilings = {}
+    for nature, table in raw.get("ceiling", {}).items():
+        key = f"ceiling.{nature}"
+        if nature not in NATURES:
+            _fail(path, key, f"nature {nature!r} inconnue (works, services ou supplies)")
+        if not isinstance(table, dict) or not table.get("rationale"):
+            _fail(path, f"{key}.rationale", "motif en français obligatoire (il est montré à l'acheteur)")
+        param = _param(path, key, table)
+        if param.value is None or param.value <= 0:
+            _fail(path, f"{key}.value", "plafond d'heures positif attendu")
+        ceilings[nature] = Ceiling(param, table["rationale"])
+    return ceilings, str(raw["version"])
 
 
 def _indexed(rules):
@@ -269,6 +311,7 @@ def _indexed(rules):
             index.setdefault(prefix, family)
     rules._prefix_index.clear()
     rules._prefix_index.update(index)
+    rules._family_by_cpv.clear()
     return rules
 
 
@@ -281,13 +324,22 @@ def default_rules():
 def family_for_cpv(cpv, rules=None):
     """The trade family whose CPV prefix is the longest match of ``cpv``, or None."""
     rules = rules or default_rules()
+    memo = rules._family_by_cpv
+    try:
+        return memo[cpv]
+    except KeyError:
+        pass
     code = (cpv or "").replace("-", "")[:8]
     index = rules._prefix_index
+    found = None
     for length in range(len(code), 0, -1):
-        family = index.get(code[:length])
-        if family is not None:
-            return family
-    return None
+        found = index.get(code[:length])
+        if found is not None:
+            break
+    # A plan repeats few CPV codes: resolve each once per rules object.
+    if len(memo) < 100_000:
+        memo[cpv] = found
+    return found
 
 
 def families_for_text(text, rules=None):
@@ -311,6 +363,7 @@ def apply_overrides(rules, overrides):
     """
     families = {f.id: f for f in rules.families}
     screening = dict(rules.screening)
+    plausibility = dict(rules.plausibility)
     for path, value, source, label in overrides:
         parts = path.split(".")
         decimal_value = None if value in (None, "") else Decimal(str(value))
@@ -320,13 +373,19 @@ def apply_overrides(rules, overrides):
             families[parts[1]] = replace(family, params={**family.params, parts[2]: param})
         elif len(parts) == 2 and parts[0] == "screening":
             screening[parts[1]] = param
+        elif len(parts) == 2 and parts[0] == "plausibility" and parts[1] in NATURES:
+            current = plausibility.get(parts[1])
+            rationale = current.rationale if current else f"plafond fixé par l'organisation ({source})"
+            plausibility[parts[1]] = Ceiling(param, rationale)
         else:
             raise RulesError(f"Surcharge : chemin de paramètre inconnu « {path} »")
     new = replace(
         rules,
         families=tuple(families[f.id] for f in rules.families),
         screening=screening,
+        plausibility=plausibility,
         _prefix_index={},
+        _family_by_cpv={},
     )
     return _indexed(new)
 
@@ -335,4 +394,5 @@ def overridable_paths(rules=None):
     rules = rules or default_rules()
     paths = [f"family.{f.id}.{name}" for f in rules.families for name in f.params]
     paths += [f"screening.{name}" for name in rules.screening]
+    paths += [f"plausibility.{nature}" for nature in sorted(NATURES)]
     return paths

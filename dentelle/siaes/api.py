@@ -173,8 +173,10 @@ def coverage(request, region: str = "11"):
         "departments": [{"code": c, "name": n} for c, n in data["departments"]],
         "families": [
             {
-                "cpv_prefix": row["prefix"],
+                "id": row["id"],
                 "label": row["label"],
+                "cpv_prefixes": row["prefixes"],
+                "source": row["source"],
                 "departments": {
                     cell["department"]: {"count": cell["count"], "level": cell["level"].key}
                     for cell in row["cells"]

@@ -1,5 +1,12 @@
-"""Demo step: the real directory from the shared SIAE, GEIQ and ESAT files (idempotent)."""
+"""Demo step: the real directory from the shared SIAE, GEIQ and ESAT files (idempotent).
 
+A second `make demo` is fast: a file whose fingerprint (its bytes, the NAF → CPV table, the importer
+code and the loaded referentials) matches its last committed import is skipped, like the
+referentials' `--if-changed`. Once one file is imported again, the following ones are too, because
+the order matters (asp-ids only enriches structures that exist).
+"""
+
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -45,17 +52,57 @@ def load_networks(data_dir):
     return created
 
 
+def _sha256(paths):
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest
+
+
+def context_fingerprint():
+    """What else decides an import's result: the NAF → CPV table, the importers, the referentials."""
+    from dentelle.referentials.models import ReferentialLoad
+    from dentelle.siaes import importers, naf_cpv
+
+    code = sorted(Path(importers.__file__).parent.glob("*.py"))
+    digest = _sha256([naf_cpv.TABLE_PATH, *code])
+    for name, version in ReferentialLoad.objects.order_by("name").values_list("name", "version"):
+        digest.update(f"{name}={version};".encode())
+    return digest.hexdigest()
+
+
+def file_fingerprint(path, context):
+    digest = _sha256([path])
+    digest.update(context.encode())
+    return digest.hexdigest()
+
+
 def load_demo_siaes(stdout):
+    from dentelle.siaes.models import ImportedFile, Siae
+
     data_dir = Path(settings.DENTELLE_DATA_DIR)
+    context = context_fingerprint()
+    # An emptied directory (flush, tests) must be imported again whatever the records say.
+    reimporting = not Siae.objects.exists()
     for source, relative in DEMO_FILES:
         path = data_dir / relative
         if not path.exists():
             stdout.write(f"    fichier absent, étape ignorée : {path}")
             continue
+        fingerprint = file_fingerprint(path, context)
+        known = ImportedFile.objects.filter(source=source, path=relative, fingerprint=fingerprint).exists()
+        if known and not reimporting:
+            stdout.write(f"    {relative} : inchangé depuis le dernier import, ignoré")
+            continue
+        reimporting = True
         started = time.perf_counter()
         report, committed = run_import(import_file, wet_run=True, strict=False, source=source, path=str(path))
         changes = report.counts.get("modifications", 0)
         status = "enregistré" if committed else "annulé"
+        if committed:
+            ImportedFile.objects.update_or_create(
+                source=source, path=relative, defaults={"fingerprint": fingerprint, "changes": changes}
+            )
         stdout.write(
             f"    {relative} : {changes} modification(s), {len(report.errors)} ligne(s) écartée(s), "
             f"{len(report.warnings)} avertissement(s) — {status} ({time.perf_counter() - started:.1f} s)"

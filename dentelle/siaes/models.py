@@ -59,7 +59,7 @@ class Siae(TimeStampedModel):
     siren = models.CharField("SIREN", max_length=9, db_index=True)
     name = models.CharField("raison sociale", max_length=255)
     brand = models.CharField("enseigne", max_length=255, blank=True)
-    kind = models.CharField("type", max_length=6, choices=SiaeKind.choices, db_index=True)
+    kind = models.CharField("type", max_length=6, choices=SiaeKind.choices)
     is_active = models.BooleanField("active", default=True)
     legal_form = models.CharField("forme juridique", max_length=120, blank=True)
     naf = models.CharField("code NAF (APE)", max_length=5, blank=True, help_text="format APE : 8130Z")
@@ -96,6 +96,8 @@ class Siae(TimeStampedModel):
             models.Index(fields=["latitude", "longitude"], name="siae_coords_idx"),
             models.Index(fields=["is_active", "department_code"], name="siae_active_dept_idx"),
             models.Index(fields=["name", "id"], name="siae_name_idx"),
+            # Counting a kind filter reads this small index instead of the wide rows (provenance).
+            models.Index(fields=["kind", "is_active"], name="siae_kind_active_idx"),
         ]
 
     def __str__(self):
@@ -189,6 +191,9 @@ class Competence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["siae", "cpv_prefix", "origin"], name="unique_siae_competence")
         ]
+        # Covers the EXISTS of the competence filter on SQLite (prefix, then the structure: no row
+        # read); PostgreSQL prefers the single-column index above for its ancestors-OR-range bitmap.
+        indexes = [models.Index(fields=["cpv_prefix", "siae"], name="competence_prefix_siae_idx")]
 
     def __str__(self):
         return f"{self.cpv_prefix} ({self.get_origin_display()})"
@@ -245,6 +250,8 @@ class Capacity(models.Model):
             models.UniqueConstraint(fields=["siae", "metric"], name="unique_siae_capacity"),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="capacity_value_not_negative"),
         ]
+        # Covers the EXISTS of "capacité connue" (metric first: the filter, then the structure).
+        indexes = [models.Index(fields=["metric", "siae"], name="capacity_metric_siae_idx")]
 
     def __str__(self):
         return f"{self.get_metric_display()} : {self.value}"
@@ -313,3 +320,25 @@ class WonContract(models.Model):
 
     def __str__(self):
         return f"{self.object[:60]} ({self.buyer_name})"
+
+
+class ImportedFile(models.Model):
+    """Fingerprint of a source file at its last committed import (lets the demo skip unchanged files).
+
+    The fingerprint also covers the NAF → CPV table: a new mapping must reach the structures even
+    when the source file itself did not change.
+    """
+
+    source = models.CharField("source", max_length=20)
+    path = models.CharField("fichier", max_length=400)
+    fingerprint = models.CharField("empreinte SHA-256", max_length=64)
+    changes = models.IntegerField("modifications", default=0)
+    imported_at = models.DateTimeField("importé le", auto_now=True)
+
+    class Meta:
+        verbose_name = "fichier importé"
+        verbose_name_plural = "fichiers importés"
+        constraints = [models.UniqueConstraint(fields=["source", "path"], name="unique_imported_file")]
+
+    def __str__(self):
+        return f"{self.source} {self.path}"

@@ -5,6 +5,11 @@ The table lives in `dentelle/rules/data/naf_cpv.csv`, one line per mapping with 
 - `division` lines map a NAF division ('81') when no sous-classe line exists;
 - `kind` lines give a weak default by structure kind, used when the NAF says nothing about the
   trade (no line, or only lines marked `specific=non`, such as 88.99B "action sociale").
+
+ESAT come from the FINESS list, which has no NAF: they all get the kind lines only (espaces verts,
+conditionnement, blanchisserie), each citing where the activity is documented and saying "à vérifier".
+Restauration and nettoyage are common in ESAT too but are not defaulted: 1,396 unverified ESAT would
+then count as able to serve those families on the coverage page; the sourcing adds them per structure.
 """
 
 import csv

@@ -50,14 +50,9 @@ class SiaeQuerySet(models.QuerySet):
             return self
         from dentelle.siaes.models import Convention
 
-        # Only the few structures whose *other* convention matches need the join: fetched first,
-        # so the main query stays a plain IN on an indexed column.
-        others = list(
-            Convention.objects.filter(kind__in=kinds)
-            .exclude(siae__kind__in=kinds)
-            .values_list("siae_id", flat=True)
-            .distinct()
-        )
+        # One subquery, not a list fetched first: PostgreSQL hashes it once ("hashed SubPlan") and
+        # SQLite materialises it once, and the search keeps a fixed number of queries.
+        others = Convention.objects.filter(kind__in=kinds).values("siae_id")
         return self.filter(models.Q(kind__in=kinds) | models.Q(pk__in=others))
 
     def with_competence(self, *codes, origins=None):
@@ -66,10 +61,12 @@ class SiaeQuerySet(models.QuerySet):
             return self
         from dentelle.siaes.models import Competence
 
-        competences = Competence.objects.filter(competence_q(codes))
+        competences = Competence.objects.filter(competence_q(codes), siae_id=models.OuterRef("pk"))
         if origins:
             competences = competences.filter(origin__in=origins)
-        return self.filter(pk__in=competences.values("siae_id"))
+        # EXISTS, not `pk IN (…)`: a semi-join that stops at the first matching competence, and the
+        # (cpv_prefix, siae) index answers it without touching the competence rows.
+        return self.filter(models.Exists(competences))
 
     def in_department(self, *codes):
         codes = [c for group in codes for c in ([group] if isinstance(group, str) else group)]
@@ -121,10 +118,10 @@ class SiaeQuerySet(models.QuerySet):
     def with_known_capacity(self, *metrics):
         from dentelle.siaes.models import Capacity
 
-        capacities = Capacity.objects.all()
+        capacities = Capacity.objects.filter(siae_id=models.OuterRef("pk"))
         if metrics:
             capacities = capacities.filter(metric__in=metrics)
-        return self.filter(pk__in=capacities.values("siae_id"))
+        return self.filter(models.Exists(capacities))
 
     def offering(self, *service_kinds):
         from dentelle.siaes.enums import SERVICE_KIND_FIELDS

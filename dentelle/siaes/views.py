@@ -335,8 +335,8 @@ def coverage_context(request):
 @login_required
 def coverage(request):
     index, region, data = coverage_context(request)
-    family = request.GET.get("famille") or data["rows"][0]["prefix"]
-    row = next((r for r in data["rows"] if r["prefix"] == family), data["rows"][0])
+    family = request.GET.get("famille") or data["rows"][0]["id"]
+    row = next((r for r in data["rows"] if r["id"] == family), data["rows"][0])
     centroids = svgmap.department_centroids(index, {code for code, _name in data["departments"]})
     colours = {"sourcing": "#ce0500", "clause": "#b34000", "reservation": "#18753c"}
     bubbles = [

@@ -65,7 +65,7 @@ def test_csv_error_message_is_french_only():
         list(iter_decp_csv(OWN / "csv_broken_quotes.csv"))
     message = str(caught.value)
     assert "CSV mal formé ligne" in message
-    assert "expected" not in message and "guillemets ou séparateurs mal placés" in message
+    assert "unexpected" not in message and "guillemet non fermé avant la fin du fichier" in message
 
 
 def _named(data, name):

@@ -38,8 +38,12 @@ def facilitator(make_user):
 
 
 @pytest.fixture
-def buyer(make_user):
-    return make_user(Role.BUYER)
+def buyer(make_user, service):
+    # A buyer belongs to a service: it sees that service's contracts only.
+    user = make_user(Role.BUYER)
+    user.buyer_service = service
+    user.save(update_fields=["buyer_service"])
+    return user
 
 
 @pytest.fixture

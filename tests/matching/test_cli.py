@@ -72,3 +72,15 @@ def test_match_plan_bad_file(directory, tmp_path):
         run("plan", str(bad))
     with pytest.raises(CommandError, match="introuvable"):
         run("plan", str(tmp_path / "absent.csv"))
+
+
+@pytest.mark.parametrize(
+    "amount, warns",
+    [("20000000", True), ("120000", False)],
+    ids=["huge-lot-gets-allotment-warning", "ordinary-lot-no-warning"],
+)
+def test_size_warning_in_cli_and_json(directory, amount, warns):
+    out = run("--cpv", "77310000", "--place", "93", "--amount", amount, "--top", "3")
+    assert ("envisager l'allotissement" in out) is warns
+    data = json.loads(run("--cpv", "77310000", "--place", "93", "--amount", amount, "--json"))
+    assert bool(data["warnings"]) is warns

@@ -39,6 +39,8 @@ def test_search_page_and_api(client, users):
     data = client.get("/api/matching/search", {"cpv": "77310000", "place": "Lille", "top": 1}).json()
     assert data["items"][0]["name"] == "Paysages du Nord"
     assert client.get("/api/matching/search", {"cpv": "12"}).status_code == 422
+    huge = client.get("/api/matching/search", {"cpv": "77310000", "place": "93", "amount": 20_000_000}).json()
+    assert "envisager l'allotissement" in huge["warnings"][0]
     login(client, users["member"])
     assert client.get("/api/matching/search", {"cpv": "77310000"}).status_code == 403
 

@@ -107,3 +107,30 @@ def test_match_plan_batch(directory):
     results = match_plan(plan, top=2)
     assert results[0]["structures"][0]["name"] == "Les Jardins d'Aubervilliers"
     assert results[1]["structures"][0]["name"] == "Propreté Plaine"
+
+
+@pytest.mark.parametrize(
+    "naf, origin",
+    [("9609Z", "naf_generic"), ("8130Z", "naf")],
+    ids=["non-specific-naf-line-weighs-like-a-default", "specific-naf-line-keeps-naf-weight"],
+)
+def test_index_marks_generic_naf_competences(geo, naf, origin):
+    from dentelle.matching.index import structure_records
+    from dentelle.siaes.models import Siae
+    from tests.matching.conftest import make_siae
+
+    siae = make_siae(40, "Les Restaurants du Cœur", "ACI", "93001", competences=[("9839", "naf")])
+    Siae.objects.filter(pk=siae.pk).update(naf=naf)
+    record = next(r for r in structure_records() if r.pk == siae.pk)
+    assert [c.origin for c in record.competences] == [origin]
+    assert "Restaurants" not in record.profile_text  # the name is indexed apart, with less weight
+
+
+def test_index_adds_rome_trades_by_siret(geo, monkeypatch):
+    from dentelle.matching import index
+    from tests.matching.conftest import make_siae
+
+    siae = make_siae(41, "Association du quartier", "ACI", "93001")
+    monkeypatch.setattr(index, "rome_trades", lambda: {siae.siret: ["Jardinier / Jardinière"]})
+    record = next(r for r in index.structure_records() if r.pk == siae.pk)
+    assert "Jardinier" in record.profile_text

@@ -200,3 +200,16 @@ def test_r7_criterion_when_the_clause_cannot_be_calibrated():
 def test_r7_criterion_when_the_volume_is_small():
     findings = rules_of(lot(amount=D("70000"), market_amount=D("70000"), duration_months=12))
     assert "R7-award-criterion" in findings  # cleaning 70,000 € → 140 h < 150 h floor
+
+
+def test_r3_says_the_capacity_is_an_assumption_when_it_is_used():
+    finding = rules_of(lot(able_structures=3, able_capacity=None))["R3-reservation"]
+    capacity = finding.reasons[1]
+    assert "hypothèse" in capacity and "300\u202f000 €" in capacity
+    assert any("Hypothèse de capacité" in r for r in finding.reasons)
+    assert finding.figures_dict()["capacite"]["hypothese"] is True
+
+
+def test_r3_known_capacity_is_not_called_an_assumption():
+    finding = rules_of(lot(able_structures=3, able_capacity=D("500000")))["R3-reservation"]
+    assert not any("hypothèse" in r.lower() for r in finding.reasons)

@@ -19,7 +19,7 @@ from dentelle.rules.loader import DATA_DIR, families_for_text
 
 @pytest.fixture
 def rules_dir(tmp_path):
-    for name in ("trade_families.toml", "thresholds.toml"):
+    for name in ("trade_families.toml", "thresholds.toml", "plausibility.toml"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
     return tmp_path
 
@@ -132,3 +132,17 @@ def test_override_applies_on_top_with_its_source():
 def test_override_with_unknown_path_is_refused():
     with pytest.raises(RulesError, match="inconnu"):
         apply_overrides(default_rules(), [("family.nope.labour_share", "1", "s", "l")])
+
+
+def test_plausibility_ceiling_needs_a_french_rationale(rules_dir):
+    path = rules_dir / "plausibility.toml"
+    path.write_text(
+        'version = "x"\n[ceiling.works]\nvalue = "9500"\nsource = "s"\ntag = "Verify"\n', encoding="utf-8"
+    )
+    with pytest.raises(RulesError, match="motif"):
+        load_rules(rules_dir)
+
+
+def test_plausibility_file_is_optional(rules_dir):
+    (rules_dir / "plausibility.toml").unlink()
+    assert load_rules(rules_dir).plausibility == {}

@@ -46,7 +46,8 @@ def test_api_detail_and_coverage(client, officer, index):
     assert detail["reservation_bases"] == ["L2113-12"] and detail["contacts"] == []
     assert detail["competences"][0]["cpv_prefix"] == "7992"
     coverage = client.get("/api/siaes/coverage", {"region": "11"}).json()
-    packing = next(f for f in coverage["families"] if f["cpv_prefix"] == "7992")
+    packing = next(f for f in coverage["families"] if f["id"] == "packaging")
+    assert packing["cpv_prefixes"] == ["7992"]
     assert packing["departments"]["93"] == {"count": 1, "level": "clause"}
     assert client.get("/api/siaes/coverage", {"region": "99"}).status_code == 404
 

@@ -227,3 +227,25 @@ def test_ewkt_points_with_exponents(ewkt, lon, lat):
     from dentelle.siaes.importers.records import POINT_RE
 
     assert POINT_RE.search(ewkt).groups() == (lon, lat)
+
+
+def test_reworded_table_line_reaches_existing_competences(run, monkeypatch):
+    """The NAF → CPV table holds the "why": a new wording updates the competences, once."""
+    from dentelle.siaes.importers import upsert
+    from dentelle.siaes.naf_cpv import SuggestedCompetence, suggest_competences
+
+    run("esat", "esat.csv")
+    esat = Siae.objects.get(siret="12345678200010")
+    assert Competence.objects.filter(siae=esat, origin="kind").count() == 3
+
+    def reworded(naf, kind):
+        return [
+            SuggestedCompetence(s.cpv_prefix, s.origin, f"{s.rationale} (v2)")
+            for s in suggest_competences(naf, kind)
+        ]
+
+    monkeypatch.setattr(upsert, "suggest_competences", reworded)
+    report = run("esat", "esat.csv")
+    assert report.counts["justifications de compétences mises à jour"] == 3
+    assert all(c.rationale.endswith("(v2)") for c in Competence.objects.filter(siae=esat))
+    assert "justifications de compétences mises à jour" not in run("esat", "esat.csv").counts

@@ -142,3 +142,18 @@ def test_siaes_pure_modules_do_not_touch_the_database(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
     assert not [n for n in names if n.startswith(("django.db", "django.contrib", "dentelle.siaes.models"))]
+
+
+def test_esat_defaults_cite_a_source_and_ask_for_a_check():
+    """FINESS gives no NAF: the ESAT kind lines are all an ESAT gets, so each says where it comes from."""
+    esat = [r for r in load_table(TABLE_PATH) if r.scope == "kind" and r.key == "ESAT"]
+    assert {r.cpv_prefix for r in esat} == {"7731", "7992", "9831"}
+    for row in esat:
+        assert "https://" in row.rationale and "vérifier" in row.rationale
+        assert not row.specific
+
+
+def test_rationales_fit_the_competence_column():
+    """The stored rationale is the table's, prefixed with the NAF for NAF lines (400 characters)."""
+    prefix = len("NAF 81.30Z (sous-classe) : ")
+    assert [r.key for r in load_table(TABLE_PATH) if prefix + len(r.rationale) > 400] == []

@@ -259,15 +259,16 @@ class Upserter:
             conventions.update(
                 Convention.objects.filter(siae_id__in=part).values_list("siae_id", "kind", "asp_id")
             )
-            for siae_id, prefix, origin, pk in Competence.objects.filter(
+            for siae_id, prefix, origin, pk, rationale in Competence.objects.filter(
                 siae_id__in=part, origin__in=DERIVED_ORIGINS
-            ).values_list("siae_id", "cpv_prefix", "origin", "pk"):
-                competences[siae_id][(prefix, origin)] = pk
+            ).values_list("siae_id", "cpv_prefix", "origin", "pk", "rationale"):
+                competences[siae_id][(prefix, origin)] = (pk, rationale)
             for area in ServiceArea.objects.filter(siae_id__in=part):
                 areas[area.siae_id].append(area)
             for capacity in Capacity.objects.filter(siae_id__in=part):
                 capacities[(capacity.siae_id, capacity.metric)] = capacity
         new_conventions, new_competences, stale_competences, new_areas, moved_areas = [], [], [], [], []
+        reworded_competences = []
         new_capacities, changed_capacities = [], []
         for siae, record in touched:
             for kind, asp_id, department in record.conventions:
@@ -284,15 +285,18 @@ class Upserter:
                     )
             if "competences" not in siae.edited_fields:
                 wanted = {(s.cpv_prefix, s.origin): s for s in suggest_competences(siae.naf, siae.kind)}
+                why = {key: s.rationale[:400] for key, s in wanted.items()}  # the column's length
                 have = competences.get(siae.pk, {})
-                for key, suggestion in wanted.items():
+                for key in wanted:
                     if key not in have:
                         new_competences.append(
-                            Competence(
-                                siae=siae, cpv_prefix=key[0], origin=key[1], rationale=suggestion.rationale
-                            )
+                            Competence(siae=siae, cpv_prefix=key[0], origin=key[1], rationale=why[key])
                         )
-                stale_competences += [pk for key, pk in have.items() if key not in wanted]
+                    elif have[key][1] != why[key]:
+                        # The NAF → CPV table is the source of the "why": a reworded line reaches
+                        # the structures on the next import.
+                        reworded_competences.append(Competence(pk=have[key][0], rationale=why[key]))
+                stale_competences += [pk for key, (pk, _why) in have.items() if key not in wanted]
             self.sync_default_area(siae, areas.get(siae.pk, []), new_areas, moved_areas)
             for metric, value in record.capacities.items():
                 current = capacities.get((siae.pk, metric))
@@ -310,6 +314,7 @@ class Upserter:
                     changed_capacities.append(current)
         Convention.objects.bulk_create(new_conventions, batch_size=CHUNK)
         Competence.objects.bulk_create(new_competences, batch_size=CHUNK)
+        Competence.objects.bulk_update(reworded_competences, ["rationale"], batch_size=CHUNK)
         for part in chunks(stale_competences):
             Competence.objects.filter(pk__in=part).delete()
         ServiceArea.objects.bulk_create(new_areas, batch_size=CHUNK)
@@ -320,6 +325,7 @@ class Upserter:
             ("conventions ajoutées", new_conventions),
             ("compétences ajoutées (NAF ou type)", new_competences),
             ("compétences retirées (NAF changé)", stale_competences),
+            ("justifications de compétences mises à jour", reworded_competences),
             ("zones d'intervention par défaut ajoutées", new_areas),
             ("zones d'intervention par défaut déplacées", moved_areas),
             ("capacités ajoutées", new_capacities),

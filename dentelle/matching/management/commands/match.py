@@ -95,6 +95,8 @@ class Command(BaseCommand):
             f"Lot CPV {', '.join(ranking['cpv_codes'])} · {place} · {ranking['mode_label']} — "
             f"{ranking['able_count']} structure(s) capable(s) sur {ranking['eligible_count']} admissibles"
         )
+        for warning in ranking.get("warnings", []):
+            self.stdout.write(f"Attention : {warning}")
         self.stdout.write(f"{'rang':>4}  {'score':>5}  {'type':<5} {'dép.':<4} {'structure':<48} raisons")
         for item in ranking["items"]:
             parts = " · ".join(f"{c['label'][:4].lower()} {c['value']:.2f}" for c in item["criteria"])
@@ -119,6 +121,7 @@ class Command(BaseCommand):
                         "cpv": entry["facts"].cpv_codes,
                         "place": entry["place"],
                         "able_count": entry["able_count"],
+                        "warnings": entry["warnings"],
                         "structures": entry["structures"],
                     }
                     for (line, _), entry in zip(lots, results, strict=True)
@@ -132,6 +135,8 @@ class Command(BaseCommand):
                 f"Ligne {line} : {facts.text[:70]} · CPV {','.join(facts.cpv_codes) or '—'} · {place} "
                 f"· {entry['able_count']} capable(s)"
             )
+            for warning in entry["warnings"]:
+                self.stdout.write(f"   Attention : {warning}")
             for s in entry["structures"]:
                 self.stdout.write(
                     f"   {s['rank']:>2}. {round(100 * s['score']):>3}% {s['kind']:<5} {s['name'][:60]}"

@@ -1,0 +1,48 @@
+"""Plausibility ceiling on proposed insertion hours (pure: stdlib and ``dentelle.rules`` data only).
+
+The standard chain is linear in the amount: on a very large works operation it proposes volumes that no
+documented real case reaches (domain.md §1, §4.4). ``rules/data/plausibility.toml`` gives, per nature,
+a sourced ceiling; above it the finding proposes the capped volume and keeps the chain's figure visible.
+"""
+
+from dataclasses import dataclass
+
+
+def hours_text(hours):
+    return f"{hours:,}".replace(",", "\u202f")
+
+
+@dataclass(frozen=True)
+class Plausible:
+    hours: int | None  # the volume to propose
+    chain_hours: int | None  # what the calculation chain gave
+    reason: str = ""  # French explanation when capped
+    ceiling_source: str = ""
+
+    @property
+    def capped(self):
+        return bool(self.reason)
+
+    def figures(self):
+        if not self.capped:
+            return {}
+        return {
+            "heures_chaine_de_calcul": {
+                "valeur": self.chain_hours,
+                "source": "Chaîne standard (domain.md §4.1)",
+            },
+            "plafond_vraisemblance": {"valeur": self.hours, "source": self.ceiling_source},
+        }
+
+
+def plausible_hours(hours, nature, rules):
+    """The volume to propose for ``hours`` estimated on a lot of this nature (works, services, supplies)."""
+    ceiling = getattr(rules, "plausibility", {}).get(nature)
+    if hours is None or ceiling is None or ceiling.hours.value is None or hours <= ceiling.hours.value:
+        return Plausible(hours, hours)
+    cap = int(ceiling.hours.value)
+    reason = (
+        f"Volume plafonné à {hours_text(cap)} h (la chaîne de calcul donne {hours_text(hours)} h) : "
+        f"{ceiling.rationale} ; à calibrer avec le facilitateur."
+    )
+    return Plausible(cap, hours, reason, ceiling.hours.source)
