@@ -134,16 +134,17 @@ SEARCHES = [
 def time_search(params_dict, index):
     from django.http import QueryDict
 
-    from dentelle.siaes.search import SearchParams, search_siaes
-    from dentelle.siaes.views import LIST_DEFERRED, competences_by_siae, map_points
+    from dentelle.siaes.search import ResultPages, SearchParams, search_siaes
+    from dentelle.siaes.views import competences_by_siae, map_points
 
     data = QueryDict(mutable=True)
     for key, value in params_dict.items():
         data.setlist(key, value if isinstance(value, list) else [value])
     started = time.perf_counter()
     result = search_siaes(SearchParams.from_mapping(data), index)
-    count = result.queryset.count()
-    page = list(result.queryset.defer(*LIST_DEFERRED)[:50])
+    pages = ResultPages(result.queryset)  # what the directory page and the API do
+    count = pages.count()
+    page = pages[:50]
     competences_by_siae([siae.pk for siae in page])
     list_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()

@@ -42,6 +42,12 @@ api = NinjaAPI(
 )
 
 
+def _errors_in_french():
+    from config.api_errors import install
+
+    install(api)
+
+
 def _mount():
     from dentelle.accounts.api import router as accounts_router
     from dentelle.decp.api import router as decp_router
@@ -60,4 +66,5 @@ def _mount():
     api.add_router("/decp", decp_router)
 
 
+_errors_in_french()
 _mount()

@@ -12,6 +12,11 @@ PURE_MODULES = [
     "insertion/progress.py",
     "purchases/screening.py",
     "purchases/allotment.py",
+    "purchases/screening_data.py",
+    "purchases/screening_works.py",
+    "purchases/plausibility.py",
+    "rules/loader.py",
+    "rules/thresholds.py",
     "matching/scoring.py",
 ]
 FORBIDDEN_PREFIXES = ("django.db", "django.contrib", "dentelle.siaes.models", "dentelle.purchases.models")

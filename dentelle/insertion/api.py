@@ -33,9 +33,18 @@ def _organisation(request, roles=CAN_SEE_PROGRESS):
         raise HttpError(404, "Aucune organisation rattachée à votre compte.") from exc
 
 
+def _check_year(year):
+    from dentelle.insertion.views import YEARS
+
+    if year is not None and year not in YEARS:
+        raise HttpError(400, f"Année attendue entre {YEARS.start} et {YEARS.stop - 1}.")
+
+
 @router.get("/progress", summary="Avancement vers l'objectif annuel (réalisé, engagé, en projet, projection)")
 def progress(request, year: int | None = None, as_of: date | None = None):
     organisation = _organisation(request)
+    _check_year(year)
+    _check_year(as_of.year if as_of else None)
     return progress_for(organisation, year, as_of).as_dict()
 
 
@@ -83,6 +92,7 @@ def contract_clause(request, contract_id: int):
 
 @router.get("/report/{year}", summary="Bilan annuel (agrégats, sans donnée personnelle)")
 def report(request, year: int):
+    _check_year(year)
     organisation = _organisation(request)
     data = build_report(organisation, year)
     return {
@@ -137,8 +147,10 @@ def declarations(
     if contract_id:
         rows = rows.filter(contract_id=contract_id)
     if year:
+        _check_year(year)
         rows = rows.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 31))
-    rows = rows.order_by("-month", "pk")[offset : offset + min(limit, 2000)]
+    offset, limit = max(offset, 0), max(min(limit, 2000), 0)  # (a negative slice is a server error)
+    rows = rows.order_by("-month", "pk")[offset : offset + limit]
     show = can_see_beneficiaries(request.user)
     if show:
         log_access(request.user, "api_declarations", object_type="insertion.Beneficiary", object_id="*")

@@ -92,6 +92,23 @@ class BeneficiaryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _dsfr(self)
 
+    def clean_commune_insee_code(self):
+        from dentelle.core.validators import validate_insee_commune
+
+        code = (self.cleaned_data.get("commune_insee_code") or "").strip().upper()
+        if code:
+            validate_insee_commune(code)
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, exited = (cleaned.get(f) for f in ("contract_start", "contract_end", "exited_on"))
+        if start and end and end < start:
+            self.add_error("contract_end", "La fin du contrat précède son début.")
+        if start and exited and exited < start:
+            self.add_error("exited_on", "La date de sortie précède le début du contrat.")
+        return cleaned
+
 
 class UploadForm(forms.Form):
     file = forms.FileField(

@@ -51,12 +51,23 @@ def visible_contracts(user, organisation):
     return contracts
 
 
+# Years a report can cover; outside, `date(year, 1, 1)` would fail or the figures mean nothing.
+YEARS = range(2000, 2101)
+
+
+def check_year(year):
+    if year not in YEARS:
+        raise Http404(f"Année hors de la plage {YEARS.start}-{YEARS.stop - 1}.")
+
+
 def _year_and_date(request):
     today = timezone.localdate()
     try:
         as_of = date.fromisoformat(request.GET["au"]) if request.GET.get("au") else today
         year = int(request.GET.get("annee") or as_of.year)
     except ValueError:
+        as_of, year = today, today.year
+    if year not in YEARS or as_of.year not in YEARS:
         as_of, year = today, today.year
     return year, as_of
 
@@ -226,6 +237,7 @@ def lot_hours(lot):
 @login_required
 def report(request, year):
     require_role(request.user, CAN_SEE_PROGRESS)
+    check_year(year)
     organisation = organisation_of(request.user)
     data = build_report(organisation, year)
     return render(
@@ -236,6 +248,7 @@ def report(request, year):
 @login_required
 def report_xlsx(request, year):
     require_role(request.user, CAN_SEE_PROGRESS)
+    check_year(year)
     organisation = organisation_of(request.user)
     response = HttpResponse(
         build_report(organisation, year).xlsx(),

@@ -29,7 +29,7 @@ class Plausible:
         return {
             "heures_chaine_de_calcul": {
                 "valeur": self.chain_hours,
-                "source": "Chaîne standard (domain.md §4.1)",
+                "source": "Chaîne de calcul des heures (domain.md §4.1 et §4.5)",
             },
             "plafond_vraisemblance": {"valeur": self.hours, "source": self.ceiling_source},
         }

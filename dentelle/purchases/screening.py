@@ -230,8 +230,6 @@ def _r3_reservation(facts, family, estimate, thresholds, rules):
         capacity_sentence = "Capacité des EA et ESAT non évaluée (chiffre d'affaires inconnu) : à vérifier."
     reasons = [_r3_count_sentence(count, who, family.label, minimum), capacity_sentence]
     reasons.append(_r3_proposal_sentence(whole, share.value))
-    if assumed:
-        reasons.append(R3_ASSUMPTION_WARNING)
     default_source = rules.screening["default_capacity_per_structure"].source
     return FindingDraft(
         "R3-reservation",
@@ -252,17 +250,11 @@ def _r3_reservation(facts, family, estimate, thresholds, rules):
     )
 
 
-R3_ASSUMPTION_WARNING = (
-    "Hypothèse de capacité (paramètre « à vérifier ») : le chiffre d'affaires des structures est inconnu ; "
-    "confirmer leur capacité réelle avec le facilitateur avant de réserver."
-)
-
-
 @lru_cache(maxsize=1024)
 def _r3_assumption(structures, per_structure):
     return (
-        f" — hypothèse, pas une donnée : {structures} structures × {euros(per_structure)} HT/an par structure "
-        "(chiffre d'affaires inconnu)."
+        f" (hypothèse à vérifier, pas une donnée : {structures} structures × {euros(per_structure)} HT/an "
+        "chacune, chiffre d'affaires inconnu)."
     )
 
 

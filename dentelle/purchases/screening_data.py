@@ -14,7 +14,7 @@ class LineItemFacts:
     amount: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class LotFacts:
     key: str
     title: str
@@ -49,7 +49,7 @@ class LotFacts:
         return bool(self.clause_hours) or self.has_employment_condition or self.insertion_market
 
 
-@dataclass
+@dataclass(slots=True)
 class FindingDraft:
     rule_id: str
     kind: str

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from dentelle.purchases import views
+from dentelle.purchases import views, views_upload
 
 app_name = "purchases"
 urlpatterns = [
     path("", views.plan_list, name="plans"),
-    path("importer/", views.plan_upload, name="upload"),
+    path("importer/", views_upload.plan_upload, name="upload"),
     path("programmation/<int:pk>/", views.plan_detail, name="plan"),
     path("programmation/<int:pk>/balayer/", views.plan_rescan, name="rescan"),
     path("programmation/<int:pk>/export.<str:fmt>", views.plan_export, name="export"),

@@ -1,11 +1,8 @@
 """Pages: plans, plan summary, lot with findings (accept / reject), exports, plan upload."""
 
-import os
 import tempfile
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.permissions import (
     CAN_DECIDE_FINDINGS,
     CAN_EDIT_PLANS,
@@ -21,11 +17,8 @@ from dentelle.core.permissions import (
     has_role,
     require_role,
 )
-from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import FindingKind, ObligationException
-from dentelle.purchases.planfile import LABELS, PlanFileError, read_table_file
-from dentelle.purchases.queries import plan_report, services_of, visible_findings, visible_lots, visible_plans
+from dentelle.purchases.queries import plan_report, visible_findings, visible_lots, visible_plans
 from dentelle.purchases.report import KIND_LABELS, json_bytes, xlsx_report
 from dentelle.purchases.services import accept_finding, reject_finding, scan_plan
 
@@ -196,95 +189,3 @@ def lot_exception(request, pk):
         lot.save(update_fields=["obligation_exception_code", "obligation_exception_text", "updated_at"])
         messages.success(request, "Exception enregistrée." if code else "Exception retirée.")
     return redirect("purchases:lot", pk=lot.pk)
-
-
-def _organisation_of(user):
-    if user.organisation_id:
-        return user.organisation
-    service = services_of(user).select_related("organisation").first()
-    return service.organisation if service else None
-
-
-@login_required
-def plan_upload(request):
-    require_role(request.user, CAN_EDIT_PLANS)
-    organisation = _organisation_of(request.user)
-    if organisation is None:
-        raise Http404("Aucune organisation rattachée à votre compte.")
-    services = services_of(request.user).filter(organisation=organisation)
-    context = {
-        "title": "Importer une programmation",
-        "services": services,
-        "max_mb": settings.DENTELLE_MAX_UPLOAD_BYTES // (1024 * 1024),
-    }
-    if request.method == "POST" and request.POST.get("step") == "confirm":
-        return _confirm_upload(request, organisation, services)
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "Choisir un fichier.")
-        elif upload.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
-            messages.error(request, f"Fichier trop volumineux (maximum {context['max_mb']} Mo).")
-        elif not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            messages.error(request, "Format accepté : CSV, XLSX ou JSON.")
-        else:
-            data = upload.read()
-            report = ImportReport(source=upload.name)
-            try:
-                plan_data = read_table_file(data, upload.name, report, suggest_cpv)
-            except PlanFileError as exc:
-                messages.error(request, str(exc))
-                return render(request, "purchases/upload.html", context)
-            token = uuid.uuid4().hex
-            UPLOAD_DIR.mkdir(exist_ok=True)
-            (UPLOAD_DIR / token).write_bytes(data)
-            request.session["plan_upload"] = {"token": token, "name": upload.name}
-            context.update(
-                preview=True,
-                plan_data=plan_data,
-                report=report,
-                mapping=[(LABELS.get(k, k), v) for k, v in plan_data.mapping.items()],
-                suggestions=[
-                    (op, lot) for op in plan_data.operations for lot in op.lots if lot.cpv_suggestion
-                ][:50],
-                default_name=Path(upload.name).stem,
-            )
-    return render(request, "purchases/upload.html", context)
-
-
-def _confirm_upload(request, organisation, services):
-    pending = request.session.get("plan_upload")
-    path = UPLOAD_DIR / pending["token"] if pending else None
-    if not pending or not path.exists():
-        messages.error(request, "Fichier expiré : le déposer à nouveau.")
-        return redirect("purchases:upload")
-    service = services.filter(pk=request.POST.get("service") or 0).first()
-    name = request.POST.get("name", "").strip()[:200] or Path(pending["name"]).stem
-    report = ImportReport(source=pending["name"])
-    plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv)
-    report, committed = run_import(
-        import_plan,
-        wet_run=True,
-        report=report,
-        plan_data=plan_data,
-        organisation=organisation,
-        service=service,
-        plan_name=name,
-        source_file=pending["name"],
-    )
-    os.remove(path)
-    del request.session["plan_upload"]
-    if not committed:
-        for problem in report.errors[:20]:
-            messages.error(request, str(problem))
-        messages.error(request, "Import annulé : corriger le fichier et le déposer à nouveau.")
-        return redirect("purchases:upload")
-    plan = visible_plans(request.user).filter(organisation=organisation, name=name).first()
-    if plan is None:
-        messages.warning(request, "Import enregistré, mais aucune opération n'est visible avec votre rôle.")
-        return redirect("purchases:plans")
-    counts = scan_plan(plan)
-    messages.success(
-        request, f"Import enregistré et balayé : {counts['lots']} lots, {counts['findings']} propositions."
-    )
-    return redirect("purchases:plan", pk=plan.pk)

@@ -30,14 +30,19 @@ class ThresholdSet:
 
     def _cached(self, key, compute):
         # The scanner asks the same questions for every lot: answer each once per date.
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def eu_threshold(self, nature, buyer_category="other"):
-        return self._cached(
-            ("eu", nature, buyer_category), lambda: self._eu_threshold(nature, buyer_category)
-        )
+        try:  # inline fast path: called for every lot of a scan
+            return self._memo[("eu", nature, buyer_category)]
+        except KeyError:
+            return self._cached(
+                ("eu", nature, buyer_category), lambda: self._eu_threshold(nature, buyer_category)
+            )
 
     def _eu_threshold(self, nature, buyer_category):
         group = nature_group(nature)
@@ -53,7 +58,10 @@ class ThresholdSet:
         )
 
     def dispense(self, nature):
-        return self._cached(("dispense", nature), lambda: self._dispense(nature))
+        try:
+            return self._memo[("dispense", nature)]
+        except KeyError:
+            return self._cached(("dispense", nature), lambda: self._dispense(nature))
 
     def _dispense(self, nature):
         group = nature_group(nature)
@@ -89,8 +97,14 @@ class ThresholdSet:
         return rows[-1] if rows else None
 
     def obligation_applies(self, launch_date):
-        row = self.obligation()
-        return bool(row and launch_date and launch_date >= row["valid_from"])
+        if not launch_date:
+            return False
+        try:
+            start = self._memo["obligation_start"]
+        except KeyError:
+            row = self.obligation()
+            start = self._memo["obligation_start"] = row["valid_from"] if row else None
+        return start is not None and launch_date >= start
 
     def reservation_min_share(self):
         return self._cached(("reservation",), self._reservation_min_share)

@@ -8,7 +8,7 @@ from dentelle.core.audit import log_access
 from dentelle.core.permissions import can_see_contacts
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes.models import Siae
-from dentelle.siaes.search import SearchParams, search_siaes
+from dentelle.siaes.search import ResultPages, SearchParams, search_siaes
 
 router = Router(tags=["annuaire des SIAE"])
 MAX_LIMIT = 200
@@ -148,9 +148,10 @@ def list_siaes(request, filters: Query[SiaeFilters]):
             data[key] = str(value)
     result = search_siaes(SearchParams.from_mapping(data))
     limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, filters.offset)
-    rows = result.queryset.prefetch_related("competences")[offset : offset + limit]
+    pages = ResultPages(result.queryset, prefetch=["competences"])
+    rows = pages[offset : offset + limit]
     return {
-        "count": result.queryset.count(),
+        "count": pages.count(),
         "limit": limit,
         "offset": offset,
         "notes": result.notes,

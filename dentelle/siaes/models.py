@@ -95,7 +95,9 @@ class Siae(TimeStampedModel):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="siae_coords_idx"),
             models.Index(fields=["is_active", "department_code"], name="siae_active_dept_idx"),
-            models.Index(fields=["name", "id"], name="siae_name_idx"),
+            # The result list's order; is_active included so the walk for a page of ids reads the
+            # index only (search.ResultPages), never the wide rows.
+            models.Index(fields=["name", "id", "is_active"], name="siae_name_active_idx"),
             # Counting a kind filter reads this small index instead of the wide rows (provenance).
             models.Index(fields=["kind", "is_active"], name="siae_kind_active_idx"),
         ]

@@ -64,8 +64,9 @@ class SiaeQuerySet(models.QuerySet):
         competences = Competence.objects.filter(competence_q(codes), siae_id=models.OuterRef("pk"))
         if origins:
             competences = competences.filter(origin__in=origins)
-        # EXISTS, not `pk IN (…)`: a semi-join that stops at the first matching competence, and the
-        # (cpv_prefix, siae) index answers it without touching the competence rows.
+        # EXISTS, not `pk IN (…)`: a semi-join that stops at the first matching competence, answered
+        # from the (cpv_prefix, siae) index. On SQLite it bounds the worst case (a broad family
+        # such as 7731, 6,000+ structures: 8 ms against 17 ms for IN); PostgreSQL plans both alike.
         return self.filter(models.Exists(competences))
 
     def in_department(self, *codes):
@@ -118,10 +119,12 @@ class SiaeQuerySet(models.QuerySet):
     def with_known_capacity(self, *metrics):
         from dentelle.siaes.models import Capacity
 
-        capacities = Capacity.objects.filter(siae_id=models.OuterRef("pk"))
+        capacities = Capacity.objects.all()
         if metrics:
             capacities = capacities.filter(metric__in=metrics)
-        return self.filter(models.Exists(capacities))
+        # IN, not EXISTS: known capacities are few, SQLite materialises the list once (2-3× faster
+        # than its per-row EXISTS here) and PostgreSQL plans both the same (measured, bench_siaes).
+        return self.filter(pk__in=capacities.values("siae_id"))
 
     def offering(self, *service_kinds):
         from dentelle.siaes.enums import SERVICE_KIND_FIELDS

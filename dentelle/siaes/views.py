@@ -30,7 +30,7 @@ from dentelle.siaes.forms import (
     edit_source,
 )
 from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
-from dentelle.siaes.search import SearchParams, search_siaes
+from dentelle.siaes.search import ResultPages, SearchParams, search_siaes
 
 PAGE_SIZE = 50
 DEFAULT_REGION = "11"
@@ -43,7 +43,6 @@ def index_():
 
 
 # Heavy columns the list never shows.
-LIST_DEFERRED = ("description", "provenance", "edited_fields", "external_ids", "search_text")
 
 
 def competences_by_siae(ids):
@@ -79,7 +78,7 @@ def directory(request):
     index = index_()
     params = SearchParams.from_mapping(request.GET)
     result = search_siaes(params, index)
-    page = Paginator(result.queryset.defer(*LIST_DEFERRED), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(ResultPages(result.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     prefixes = competences_by_siae([siae.pk for siae in page.object_list])
     for siae in page.object_list:
         siae.top_competences = [

@@ -52,7 +52,9 @@ def test_buyer_api_hides_other_services_contracts(client, buyer, contract, other
     headers = auth(buyer)
     references = {c["reference"] for c in client.get("/api/insertion/contracts", headers=headers).json()}
     assert references == {"M-001"}
-    assert client.get(f"/api/insertion/contracts/{other_contract.pk}/clause", headers=headers).status_code == 404
+    assert (
+        client.get(f"/api/insertion/contracts/{other_contract.pk}/clause", headers=headers).status_code == 404
+    )
     assert client.get(f"/api/insertion/contracts/{contract.pk}/clause", headers=headers).status_code == 200
 
 

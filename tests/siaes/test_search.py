@@ -117,3 +117,20 @@ def test_inactive_hidden_unless_asked(index):
     SiaeFactory(inactive=True)
     assert found("", index) == set()
     assert len(found("inactive=1", index)) == 1
+
+
+def test_result_pages_keep_the_order_and_read_narrow_rows(django_assert_num_queries):
+    from dentelle.siaes.search import LIST_DEFERRED, ResultPages
+
+    for name in ("Charlie", "alpha", "Bravo", "Delta", "Echo"):
+        SiaeFactory(name=name)
+    SiaeFactory(name="Aaa inactive", inactive=True)
+    queryset = Siae.objects.active().order_by("name", "pk")
+    pages = ResultPages(queryset)
+    expected = list(queryset.values_list("name", flat=True))
+    with django_assert_num_queries(2):  # the ids of the slice, then those rows
+        first = pages[0:3]
+    assert [s.name for s in first] == expected[:3]
+    assert [s.name for s in pages[3:10]] == expected[3:]
+    assert pages.count() == len(pages) == 5 and pages[5:10] == []
+    assert set(LIST_DEFERRED) <= first[0].get_deferred_fields()

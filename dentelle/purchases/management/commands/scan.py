@@ -10,7 +10,7 @@ from dentelle.core.importing import ImportReport
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
-from dentelle.purchases.report import json_bytes, xlsx_report
+from dentelle.purchases.report import json_bytes, write_json, xlsx_report
 from dentelle.purchases.scanfile import scan_plan_data
 from dentelle.purchases.supply import make_supply
 from dentelle.rules.loader import RulesError
@@ -84,8 +84,11 @@ class Command(BaseCommand):
         if not out:
             self.stdout.write(json_bytes(result).decode("utf-8"))
             return
-        data = xlsx_report(result) if out.lower().endswith(".xlsx") else json_bytes(result)
-        Path(out).write_bytes(data)
+        if out.lower().endswith(".xlsx"):
+            Path(out).write_bytes(xlsx_report(result))
+        else:
+            with open(out, "wb") as handle:  # streamed: 100,000 lots make about 140 MB of JSON
+                write_json(result, handle)
         summary = result["summary"]
         self.stdout.write(
             f"{summary['lots']} lots balayés, {summary['lots_with_findings']} avec au moins une proposition, "

@@ -1,0 +1,167 @@
+"""Plan upload page: read the file, show the column mapping (editable), the rows to check and the CPV
+suggestions, then import and scan on confirmation."""
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.permissions import CAN_EDIT_PLANS, require_role
+from dentelle.purchases.cpv_suggest import suggest_cpv
+from dentelle.purchases.importer import import_plan
+from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, read_table_file, user_mapping
+from dentelle.purchases.queries import services_of, visible_plans
+from dentelle.purchases.services import scan_plan
+
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "dentelle_plan_uploads"
+ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
+COLUMN_PREFIX = "col_"
+
+
+def posted_mapping(post):
+    """{canonical: index} from the ``col_<index>`` selects, or None when the form had none (automatic)."""
+    choices = {}
+    for name, value in post.items():
+        if name.startswith(COLUMN_PREFIX) and name[len(COLUMN_PREFIX) :].isdigit():
+            choices[int(name[len(COLUMN_PREFIX) :])] = value
+    if not choices:
+        return None
+    return user_mapping(choices, max(choices) + 1)
+
+
+def _preview_context(plan_data, report, name):
+    return {
+        "preview": True,
+        "plan_data": plan_data,
+        "report": report,
+        "field_choices": list(FIELD_LABELS.items()),
+        "mapping": [(FIELD_LABELS.get(k, k), v) for k, v in plan_data.mapping.items()],
+        "suggestions": [(op, lot) for op in plan_data.operations for lot in op.lots if lot.cpv_suggestion][
+            :50
+        ],
+        "default_name": name,
+        "editable_mapping": bool(plan_data.columns),
+    }
+
+
+def _organisation_of(user):
+    if user.organisation_id:
+        return user.organisation
+    service = services_of(user).select_related("organisation").first()
+    return service.organisation if service else None
+
+
+@login_required
+def plan_upload(request):
+    require_role(request.user, CAN_EDIT_PLANS)
+    organisation = _organisation_of(request.user)
+    if organisation is None:
+        raise Http404("Aucune organisation rattachée à votre compte.")
+    services = services_of(request.user).filter(organisation=organisation)
+    context = {
+        "title": "Importer une programmation",
+        "services": services,
+        "max_mb": settings.DENTELLE_MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm_upload(request, organisation, services)
+    if request.method == "POST" and request.POST.get("step") == "remap":
+        return _remap_upload(request, context)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "Choisir un fichier.")
+        elif upload.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
+            messages.error(request, f"Fichier trop volumineux (maximum {context['max_mb']} Mo).")
+        elif not upload.name.lower().endswith(ALLOWED_SUFFIXES):
+            messages.error(request, "Format accepté : CSV, XLSX ou JSON.")
+        else:
+            data = upload.read()
+            report = ImportReport(source=upload.name)
+            try:
+                plan_data = read_table_file(data, upload.name, report, suggest_cpv)
+            except PlanFileError as exc:
+                messages.error(request, str(exc))
+                return render(request, "purchases/upload.html", context)
+            token = uuid.uuid4().hex
+            UPLOAD_DIR.mkdir(exist_ok=True)
+            (UPLOAD_DIR / token).write_bytes(data)
+            request.session["plan_upload"] = {"token": token, "name": upload.name}
+            context.update(_preview_context(plan_data, report, Path(upload.name).stem))
+    return render(request, "purchases/upload.html", context)
+
+
+def _pending_file(request):
+    pending = request.session.get("plan_upload")
+    path = UPLOAD_DIR / pending["token"] if pending else None
+    if not pending or not path.exists():
+        return None, None
+    return pending, path
+
+
+def _remap_upload(request, context):
+    """Read the kept file again with the columns the user chose, and show the preview again."""
+    pending, path = _pending_file(request)
+    if pending is None:
+        messages.error(request, "Fichier expiré : le déposer à nouveau.")
+        return redirect("purchases:upload")
+    report = ImportReport(source=pending["name"])
+    try:
+        mapping = posted_mapping(request.POST)
+        plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping)
+    except PlanFileError as exc:
+        messages.error(request, str(exc))
+        report = ImportReport(source=pending["name"])
+        plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv)
+    name = request.POST.get("name", "").strip() or Path(pending["name"]).stem
+    context.update(_preview_context(plan_data, report, name))
+    return render(request, "purchases/upload.html", context)
+
+
+def _confirm_upload(request, organisation, services):
+    pending, path = _pending_file(request)
+    if pending is None:
+        messages.error(request, "Fichier expiré : le déposer à nouveau.")
+        return redirect("purchases:upload")
+    try:
+        mapping = posted_mapping(request.POST)
+    except PlanFileError as exc:
+        messages.error(request, f"{exc} Import non effectué.")
+        return redirect("purchases:upload")
+    service = services.filter(pk=request.POST.get("service") or 0).first()
+    name = request.POST.get("name", "").strip()[:200] or Path(pending["name"]).stem
+    report = ImportReport(source=pending["name"])
+    plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping)
+    report, committed = run_import(
+        import_plan,
+        wet_run=True,
+        report=report,
+        plan_data=plan_data,
+        organisation=organisation,
+        service=service,
+        plan_name=name,
+        source_file=pending["name"],
+    )
+    os.remove(path)
+    del request.session["plan_upload"]
+    if not committed:
+        for problem in report.errors[:20]:
+            messages.error(request, str(problem))
+        messages.error(request, "Import annulé : corriger le fichier et le déposer à nouveau.")
+        return redirect("purchases:upload")
+    plan = visible_plans(request.user).filter(organisation=organisation, name=name).first()
+    if plan is None:
+        messages.warning(request, "Import enregistré, mais aucune opération n'est visible avec votre rôle.")
+        return redirect("purchases:plans")
+    counts = scan_plan(plan)
+    messages.success(
+        request, f"Import enregistré et balayé : {counts['lots']} lots, {counts['findings']} propositions."
+    )
+    return redirect("purchases:plan", pk=plan.pk)
