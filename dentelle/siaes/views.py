@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from dentelle.core.audit import log_access
@@ -103,6 +104,7 @@ def directory(request):
 
 
 @login_required
+@xframe_options_sameorigin  # the list page embeds it with <object>; DENY would blank it
 def directory_map(request):
     """The map of a search, as its own SVG document (the list page embeds it: no tiles, no script)."""
     index = index_()

@@ -51,6 +51,8 @@ def test_map_is_an_svg_drawn_from_our_coordinates(client, reader, index):
     response = client.get(reverse("siaes:map"))
     body = response.content.decode()
     assert response["Content-Type"].startswith("image/svg+xml")
+    # The directory page embeds the map with <object>: X-Frame-Options DENY would blank it.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert (
         "<circle" in body
         and "Point &lt;Montreuil&gt;" in body
