@@ -7,6 +7,7 @@ DEMO_STEPS = [
     "dentelle.referentials.demo.load_referentials",
     "dentelle.accounts.demo.load_demo_organisation",
     "dentelle.siaes.demo.load_demo_siaes",
+    "dentelle.accounts.demo.link_demo_siae_member",
     "dentelle.purchases.demo.load_demo_plan",
     "dentelle.insertion.demo.load_insertion_demo",
 ]

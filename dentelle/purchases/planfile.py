@@ -410,9 +410,8 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     lot.line = line
     lot.cpv = cpv
     extra = str(cells.get("additional_cpv", ""))
-    lot.additional_cpv = [
-        c for c in (_digits_cpv(p) for p in (re.split(r"[;,| ]+", extra) if extra else ())) if c
-    ]
+    if extra:
+        lot.additional_cpv = [c for c in (_digits_cpv(p) for p in re.split(r"[;,| ]+", extra)) if c]
     lot.amount = _money(cells, None, "amount", line, report)
     lot.annual_amount = _money(cells, None, "annual_amount", line, report)
     lot.duration_months = _int(cells, None, "duration_months", line, report)
@@ -425,9 +424,10 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     lot.family_text = str(cells.get("family", ""))
     raw_reservation = cells.get("reservation", "")
     reservation = normalise_header(raw_reservation) if raw_reservation else ""
-    lot.reservation_kind = next(
-        (v for k, v in RESERVATION_WORDS.items() if k in reservation.split() or k == reservation), ""
-    )
+    if reservation:
+        lot.reservation_kind = next(
+            (v for k, v in RESERVATION_WORDS.items() if k in reservation.split() or k == reservation), ""
+        )
     if lot.amount is None and "amount" in mapping:
         report.warning(line, LABELS["amount"], "montant absent : le lot ne sera pas chiffré.")
     if not cpv and suggest_cpv is not None:

@@ -41,7 +41,7 @@ def _settings(rules):
     return {key: param.value for key, param in rules.screening.items()}
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=8192)  # bounded: about 1.5 kB per estimate, and the web process lives long
 def _estimate(amount, family, duration_months, transferred_staff_monthly_hours, rounding):
     # Plans repeat the same amounts for the same trades; estimates are read-only here, so share them.
     return estimate_for_family(amount, family, duration_months, transferred_staff_monthly_hours, rounding)
