@@ -1,0 +1,45 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+
+from dentelle.accounts.models import User
+
+OUR_APPS = {
+    "core",
+    "accounts",
+    "referentials",
+    "rules",
+    "siaes",
+    "purchases",
+    "matching",
+    "insertion",
+    "decp",
+}
+
+
+def test_every_model_is_in_the_admin():
+    missing = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS and model not in admin.site._registry
+    ]
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_admin_changelists_open(client):
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    for model in admin.site._registry:
+        if model._meta.app_label not in OUR_APPS:
+            continue
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_beneficiary_admin_access_is_logged(client):
+    from dentelle.core.models import AuditLog
+
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    client.get("/admin/insertion/beneficiary/")
+    assert AuditLog.objects.filter(object_type="insertion.Beneficiary", action="admin_list").exists()
