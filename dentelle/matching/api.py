@@ -7,10 +7,9 @@ from ninja.errors import HttpError
 
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import has_role, role_of
-from dentelle.matching.digest import open_lots
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.models import LotResponse, ResponseKind
-from dentelle.matching.services import opportunities_for_structure, ranked_structures
+from dentelle.matching.services import open_opportunities, ranked_structures
 from dentelle.matching.views import STAFF_ROLES, can_see_lot, can_see_opportunities
 from dentelle.purchases.models import Lot
 from dentelle.siaes.models import Siae
@@ -151,7 +150,7 @@ def structure_opportunities(request, siae_id: int, top: int = 20):
             "score": item["score"],
             "criteria": item["criteria"],
         }
-        for lot, item in opportunities_for_structure(siae, list(open_lots()), top=max(1, min(top, 100)))
+        for lot, item in open_opportunities(siae, top=max(1, min(top, 100)))
     ]
 
 

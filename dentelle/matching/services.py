@@ -4,7 +4,8 @@ Stable entry points (the purchases helper calls the first two):
 - `count_able_structures(lot) -> dict` — how many structures can answer, by kind, median capacity;
 - `ranked_structures(lot, top=10) -> dict` — the ranked list with reasons (context of
   `matching/_ranked_structures.html`);
-- `explain_structure(lot, siae_pk)`, `opportunities_for_structure(siae, top)`, `match_plan(lots, top)`.
+- `explain_structure(lot, siae_pk)`, `opportunities_for_structure(siae, lots, top)`,
+  `open_opportunities(siae, top)` (open lots, cached lot side), `match_plan(lots, top)`.
 `lot` is a `purchases.Lot` or a `LotFacts`.
 """
 
@@ -16,10 +17,14 @@ import numpy as np
 from dentelle.matching.capacity import oversize_warning
 from dentelle.matching.facts import LotFacts, facts_from_lot, query_of
 from dentelle.matching.index import get_structure_index
+from dentelle.matching.lot_arrays import best_lots, build_lot_arrays, score_structure
+from dentelle.matching.lot_index import get_open_lot_arrays
 from dentelle.matching.places import cpv_label
 from dentelle.matching.reasons import MODE_LABELS, explain
 from dentelle.matching.scoring import score_all
+from dentelle.matching.structures import structure_subset
 from dentelle.matching.weights import load_weights
+from dentelle.purchases.models import Lot
 
 __all__ = [
     "LotFacts",
@@ -27,6 +32,7 @@ __all__ = [
     "ranked_structures",
     "explain_structure",
     "opportunities_for_structure",
+    "open_opportunities",
     "match_plan",
     "score_lot",
 ]
@@ -135,21 +141,47 @@ def explain_structure(lot, siae_pk, arrays=None):
     return _item(query, arrays, result, row, weights, rank)
 
 
+def _opportunity_items(arrays, row, lots, positions, entries):
+    """[(entry, item)] of the chosen lots, reasons computed lot by lot against this structure alone."""
+    weights = load_weights()
+    alone = structure_subset(arrays, [row])
+    out = []
+    for position in positions:
+        query = lots.queries[position]
+        result = score_all(query, alone, weights)
+        out.append((entries[position], _item(query, alone, result, 0, weights, None)))
+    return out
+
+
 def opportunities_for_structure(siae, lots, top=20, arrays=None):
-    """Lots ranked for one structure: [(lot, item)] best first, only where it is eligible."""
+    """Lots ranked for one structure: [(lot, item)] best first, only where it is eligible.
+
+    One vectorised pass scores the structure against every lot (lot_arrays.py); only the `top` lots
+    shown get their reasons, computed by the same `score_all` restricted to this structure."""
     arrays = arrays if arrays is not None else get_structure_index()
     row = arrays.row_of_pk.get(int(getattr(siae, "pk", siae)))
     if row is None:
         return []
+    lots = list(lots)
     weights = load_weights()
-    scored, cache = [], {}
-    for lot in lots:
-        query = query_of(lot)
-        result = score_all(query, arrays, weights, cache=cache)
-        if result.eligible[row]:
-            scored.append((float(result.score[row]), lot, query, result))
-    scored.sort(key=lambda entry: -entry[0])
-    return [(lot, _item(query, arrays, result, row, weights, None)) for _, lot, query, result in scored[:top]]
+    lot_arrays = build_lot_arrays([query_of(lot) for lot in lots], arrays, weights)
+    score, eligible = score_structure(lot_arrays, arrays, row, weights)
+    return _opportunity_items(arrays, row, lot_arrays, best_lots(score, eligible, top), lots)
+
+
+def open_opportunities(siae, top=20, arrays=None):
+    """Open lots ranked for one structure, [(Lot, item)] best first: the lot side is cached
+    (lot_index.py), so only the lots shown are read from the database."""
+    arrays = arrays if arrays is not None else get_structure_index()
+    row = arrays.row_of_pk.get(int(getattr(siae, "pk", siae)))
+    if row is None:
+        return []
+    pks, lot_arrays = get_open_lot_arrays(arrays)
+    score, eligible = score_structure(lot_arrays, arrays, row, load_weights())
+    positions = best_lots(score, eligible, top)
+    found = Lot.objects.select_related("operation").in_bulk([pks[p] for p in positions])
+    kept = [p for p in positions if pks[p] in found]  # a lot deleted since the cache was built
+    return _opportunity_items(arrays, row, lot_arrays, kept, {p: found[pks[p]] for p in kept})
 
 
 def match_plan(lots, top=5, arrays=None):

@@ -61,6 +61,8 @@ class TextIndex:
         query = {t: (1 + math.log(c)) * self.idf[t] for t, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in query.values())) or 1.0
         for token, value in query.items():
+            if token not in self.postings:  # a restricted index keeps the idf of words it lacks
+                continue
             rows, weights = self.postings[token]
             scores += np.bincount(rows, weights * (value / norm), minlength=self.size).astype(np.float32)
         return scores
@@ -98,3 +100,23 @@ def build_text_index(documents):
         for t in rows_by_token
     }
     return TextIndex(size=n, idf=idf, postings=postings)
+
+
+def restrict_text_index(index, rows, documents):
+    """The same TF-IDF index limited to documents `rows` (renumbered 0..k-1): same idf, so one
+    structure's similarity to a text is exactly the one the whole index gives. `documents` are the
+    indexed texts, read only to find each row's tokens (cheaper than scanning every posting)."""
+    postings = {}
+    for new, row in enumerate(rows):
+        for token in set(tokens(documents[row])):
+            if token not in index.postings:
+                continue
+            owners, weights = index.postings[token]
+            at = int(np.searchsorted(owners, row))
+            if at < owners.size and owners[at] == row:
+                old_rows, old_weights = postings.get(token, (np.zeros(0, np.int32), np.zeros(0)))
+                postings[token] = (
+                    np.append(old_rows, np.int32(new)).astype(np.int32),
+                    np.append(old_weights, weights[at]),
+                )
+    return TextIndex(size=len(rows), idf=index.idf, postings=postings)

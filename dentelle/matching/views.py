@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role, role_of
-from dentelle.matching.digest import open_lots, read_answer_token, read_unsubscribe_token
+from dentelle.matching.digest import read_answer_token, read_unsubscribe_token
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.forms import ResponseForm, SearchForm
 from dentelle.matching.models import DigestOptOut, LotResponse
-from dentelle.matching.services import explain_structure, opportunities_for_structure, ranked_structures
+from dentelle.matching.services import explain_structure, open_opportunities, ranked_structures
 from dentelle.purchases.models import Lot
 from dentelle.siaes.models import Siae
 
@@ -97,7 +97,7 @@ def opportunities(request, siae_pk):
     siae = get_object_or_404(Siae, pk=siae_pk)
     if not can_see_opportunities(request.user, siae):
         raise PermissionDenied("Ces opportunités ne sont visibles que de la structure et des agents.")
-    entries = opportunities_for_structure(siae, list(open_lots()), top=30)
+    entries = open_opportunities(siae, top=30)
     answered = dict(LotResponse.objects.filter(siae=siae).values_list("lot_id", "kind"))
     rows = [(lot, item, answered.get(lot.pk)) for lot, item in entries]
     can_answer = role_of(request.user) == Role.SIAE_MEMBER and request.user.siae_id == siae.pk

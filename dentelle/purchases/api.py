@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_SEE_PROGRESS, has_role
+from dentelle.purchases.paging import PAGING_HELP, check_ids, id_or_none, page_bounds
 from dentelle.purchases.queries import (
     finding_dict,
     plan_report,
@@ -140,43 +141,60 @@ def list_plans(request):
 @router.get("/plans/{plan_id}/report", summary="Rapport de balayage (summary + lots[] + findings[])")
 def plan_report_api(request, plan_id: int):
     _require(request, CAN_SEE_PROGRESS)
-    plan = get_object_or_404(visible_plans(request.user), pk=plan_id)
+    plan = get_object_or_404(visible_plans(request.user), pk=id_or_none(plan_id))
     report = plan_report(plan, request.user)
     for entry in report["lots"]:
         entry.pop("all_findings", None)
     return report
 
 
-@router.get("/operations", response=list[OperationOut], summary="Opérations d'achat (filtre : programmation)")
+@router.get(
+    "/operations",
+    response=list[OperationOut],
+    summary="Opérations d'achat (filtre : programmation)",
+    description=PAGING_HELP,
+)
 def list_operations(request, plan_id: int | None = None, limit: int = 200, offset: int = 0):
     _require(request, CAN_SEE_PROGRESS)
+    start, stop = page_bounds(limit, offset)
+    check_ids(plan_id=plan_id)
     operations = visible_operations(request.user).select_related("buyer_service").order_by("reference")
     if plan_id is not None:
         operations = operations.filter(plan_id=plan_id)
-    return [_operation_out(op) for op in operations[offset : offset + min(limit, 1000)]]
+    return [_operation_out(op) for op in operations[start:stop]]
 
 
-@router.get("/lots", response=list[LotOut], summary="Lots (filtres : programmation, opération)")
+@router.get(
+    "/lots",
+    response=list[LotOut],
+    summary="Lots (filtres : programmation, opération)",
+    description=PAGING_HELP,
+)
 def list_lots(
     request, plan_id: int | None = None, operation_id: int | None = None, limit: int = 200, offset: int = 0
 ):
     _require(request, CAN_SEE_PROGRESS)
+    start, stop = page_bounds(limit, offset)
+    check_ids(plan_id=plan_id, operation_id=operation_id)
     lots = visible_lots(request.user).order_by("operation_id", "number")
     if plan_id is not None:
         lots = lots.filter(operation__plan_id=plan_id)
     if operation_id is not None:
         lots = lots.filter(operation_id=operation_id)
-    return list(lots[offset : offset + min(limit, 1000)])
+    return list(lots[start:stop])
 
 
 @router.get("/lots/{lot_id}", response=LotOut, summary="Un lot")
 def get_lot(request, lot_id: int):
     _require(request, CAN_SEE_PROGRESS)
-    return get_object_or_404(visible_lots(request.user), pk=lot_id)
+    return get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
 
 
 @router.get(
-    "/findings", response=list[FindingOut], summary="Propositions du balayage (filtres : lot, type, statut)"
+    "/findings",
+    response=list[FindingOut],
+    summary="Propositions du balayage (filtres : lot, type, statut)",
+    description=PAGING_HELP,
 )
 def list_findings(
     request,
@@ -188,6 +206,8 @@ def list_findings(
     offset: int = 0,
 ):
     _require(request, CAN_SEE_PROGRESS)
+    start, stop = page_bounds(limit, offset)
+    check_ids(lot_id=lot_id, plan_id=plan_id)
     findings = (
         visible_findings(request.user).select_related("decided_by").order_by("lot_id", "rule_id", "subject")
     )
@@ -199,7 +219,7 @@ def list_findings(
         findings = findings.filter(kind=kind)
     if status:
         findings = findings.filter(status=status)
-    return [_finding_out(f) for f in findings[offset : offset + min(limit, 1000)]]
+    return [_finding_out(f) for f in findings[start:stop]]
 
 
 @router.post(
@@ -209,7 +229,7 @@ def list_findings(
 )
 def decide_finding(request, finding_id: int, payload: DecisionIn):
     _require(request, CAN_DECIDE_FINDINGS)
-    finding = get_object_or_404(visible_findings(request.user), pk=finding_id)
+    finding = get_object_or_404(visible_findings(request.user), pk=id_or_none(finding_id))
     if payload.decision == "accept":
         finding = accept_finding(finding, request.user)
     elif payload.decision == "reject":

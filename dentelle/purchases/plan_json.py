@@ -1,8 +1,13 @@
-"""The documented JSON plan format (docs/plan-format.md): operations → lots → line items."""
+"""The documented JSON plan format (docs/plan-format.md): operations → lots → line items.
+
+Every problem is reported in French with where it is (``operations[2].lots[0].amount``) and what
+was expected; one bad operation is reported and skipped, the others are read.
+"""
 
 import json
 from decimal import InvalidOperation
 
+from dentelle.purchases.file_errors import json_error_message
 from dentelle.purchases.planfile import (
     FORMAT_ID,
     LineItemData,
@@ -17,70 +22,133 @@ from dentelle.purchases.planfile import (
     parse_decimal,
 )
 
+FORMAT_HINT = f"Corrigez le fichier (format {FORMAT_ID}, décrit dans docs/plan-format.md) puis réessayez."
+
+
+class JsonFieldError(ValueError):
+    """One field of one operation is wrong: its path (``operations[2].lots[0].amount``) and why."""
+
+    def __init__(self, path, reason):
+        super().__init__(f"{path} : {reason}")
+        self.path, self.reason = path, reason
+
 
 def read_json_plan(data, name, report):
     """The documented JSON plan format (docs/plan-format.md)."""
+    text = decode(data, name)
+    if not text.strip():
+        raise PlanFileError(f"{name} : fichier vide. {FORMAT_HINT}")
     try:
-        payload = json.loads(decode(data, name))
+        payload = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlanFileError(f"{name} : JSON invalide, ligne {exc.lineno} : {exc.msg}.") from None
+        raise PlanFileError(json_error_message(name, exc, FORMAT_HINT)) from None
+    except RecursionError:
+        raise PlanFileError(f"{name} : JSON trop profondément imbriqué. {FORMAT_HINT}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("operations"), list):
-        raise PlanFileError(f"{name} : objet avec une liste « operations » attendu (format {FORMAT_ID}).")
+        raise PlanFileError(f"{name} : objet avec une liste « operations » attendu. {FORMAT_HINT}")
+    year = payload.get("year")
     plan = PlanData(
-        name=payload.get("name", ""), year=payload.get("year"), organisation=payload.get("organisation", "")
+        name=str(payload.get("name") or ""),
+        year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+        organisation=str(payload.get("organisation") or ""),
     )
+    if year is not None and plan.year is None:
+        report.warning(None, "year", f"année illisible « {year} » (nombre entier attendu) : ignorée.")
     for i, raw in enumerate(payload["operations"]):
-        where = f"operations[{i}]"
         try:
-            plan.operations.append(_json_operation(raw))
-        except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
-            report.error(None, where, f"opération invalide : {exc.__class__.__name__} {exc}")
+            plan.operations.append(_json_operation(raw, f"operations[{i}]"))
+        except JsonFieldError as exc:
+            report.error(None, exc.path, f"{exc.reason} L'opération n'est pas lue.")
     return plan
 
 
-def _json_operation(raw):
-    lots = raw.get("lots") or []
+def _object(raw, where):
+    if not isinstance(raw, dict):
+        raise JsonFieldError(where, "objet JSON {…} attendu.")
+    return raw
+
+
+def _list(raw, key, where):
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise JsonFieldError(f"{where}.{key}", "liste […] attendue.")
+    return value
+
+
+def _required(raw, key, where):
+    value = raw.get(key)
+    if value is None or str(value).strip() == "":
+        raise JsonFieldError(f"{where}.{key}", "champ obligatoire absent.")
+    return str(value)
+
+
+def _amount(raw, key, where):
+    value = raw.get(key)
+    try:
+        amount = parse_decimal(value)
+    except (InvalidOperation, ValueError, TypeError):
+        raise JsonFieldError(f"{where}.{key}", f"montant illisible « {value} » (nombre attendu).") from None
+    if amount is not None and amount < 0:
+        raise JsonFieldError(f"{where}.{key}", "montant négatif.")
+    return amount
+
+
+def _integer(raw, key, where, default=None):
+    value = raw.get(key)
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise JsonFieldError(f"{where}.{key}", f"nombre entier attendu, reçu « {value} ».")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 12.0 written by a spreadsheet export
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise JsonFieldError(f"{where}.{key}", f"nombre entier attendu, reçu « {value} ».") from None
+    if number < 0:
+        raise JsonFieldError(f"{where}.{key}", f"nombre positif attendu, reçu {number}.")
+    return number
+
+
+def _date(raw, key, where):
+    value = raw.get(key)
+    try:
+        return parse_date(value)
+    except (ValueError, TypeError):
+        raise JsonFieldError(f"{where}.{key}", f"date illisible « {value} » (AAAA-MM-JJ attendu).") from None
+
+
+def _json_operation(raw, where):
+    raw = _object(raw, where)
     operation = OperationData(
-        reference=str(raw["reference"]),
-        title=str(raw["title"]),
-        service=str(raw.get("service", "")),
-        description=str(raw.get("description", "")),
-        amount=parse_decimal(raw.get("estimated_amount")),
-        duration_months=raw.get("duration_months"),
-        renewals=int(raw.get("renewals") or 0),
-        launch_date=parse_date(raw.get("planned_launch_date")),
-        places=str(raw.get("places", "")),
+        reference=_required(raw, "reference", where),
+        title=_required(raw, "title", where),
+        service=str(raw.get("service") or ""),
+        description=str(raw.get("description") or ""),
+        amount=_amount(raw, "estimated_amount", where),
+        duration_months=_integer(raw, "duration_months", where),
+        renewals=_integer(raw, "renewals", where, default=0),
+        launch_date=_date(raw, "planned_launch_date", where),
+        places=str(raw.get("places") or ""),
     )
-    for j, lot_raw in enumerate(lots):
-        planned = lot_raw.get("planned") or {}
+    for j, lot_raw in enumerate(_list(raw, "lots", where)):
         operation.lots.append(
-            LotData(
-                number=str(lot_raw.get("number") or j + 1),
-                title=str(lot_raw.get("title") or operation.title),
-                cpv=_digits_cpv(lot_raw.get("cpv")),
-                additional_cpv=[_digits_cpv(c) for c in lot_raw.get("additional_cpv", []) if _digits_cpv(c)],
-                amount=parse_decimal(lot_raw.get("amount")),
-                annual_amount=parse_decimal(lot_raw.get("annual_amount")),
-                duration_months=lot_raw.get("duration_months") or operation.duration_months,
-                place=str(lot_raw.get("place") or operation.places),
-                place_code=str(lot_raw.get("place_code", "")),
-                place_kind_hint=str(lot_raw.get("place_kind", "")),
-                procedure=str(lot_raw.get("procedure", "")),
-                clause_hours=planned.get("clause_hours"),
-                reservation_kind=str(planned.get("reservation_kind", "")),
-                social_award_criterion=bool(planned.get("social_award_criterion", False)),
-                insertion_market=bool(planned.get("insertion_market", False)),
-                sites_count=lot_raw.get("sites_count"),
-                transferred_staff_monthly_hours=parse_decimal(lot_raw.get("transferred_staff_monthly_hours")),
-            )
+            _json_lot(_object(lot_raw, f"{where}.lots[{j}]"), j, operation, f"{where}.lots[{j}]")
         )
-    for k, item in enumerate(raw.get("line_items") or []):
+    for k, item in enumerate(_list(raw, "line_items", where)):
+        at = f"{where}.line_items[{k}]"
+        item = _object(item, at)
+        amount = _amount(item, "amount", at)
+        if amount is None:
+            raise JsonFieldError(f"{at}.amount", "champ obligatoire absent.")
         operation.line_items.append(
             LineItemData(
                 reference=str(item.get("reference") or k + 1),
-                description=str(item["description"]),
+                description=_required(item, "description", at),
                 cpv=_digits_cpv(item.get("cpv")),
-                amount=parse_decimal(item["amount"]),
+                amount=amount,
             )
         )
     first_cpv = (
@@ -88,5 +156,32 @@ def _json_operation(raw):
         if operation.lots
         else (operation.line_items[0].cpv if operation.line_items else "")
     )
-    operation.nature = raw.get("nature") or nature_of("", first_cpv)
+    operation.nature = str(raw.get("nature") or "") or nature_of("", first_cpv)
     return operation
+
+
+def _json_lot(lot_raw, j, operation, where):
+    planned = lot_raw.get("planned") or {}
+    planned = _object(planned, f"{where}.planned")
+    additional = lot_raw.get("additional_cpv") or []
+    if not isinstance(additional, list):
+        raise JsonFieldError(f"{where}.additional_cpv", "liste de codes CPV attendue.")
+    return LotData(
+        number=str(lot_raw.get("number") or j + 1),
+        title=str(lot_raw.get("title") or operation.title),
+        cpv=_digits_cpv(lot_raw.get("cpv")),
+        additional_cpv=[_digits_cpv(c) for c in additional if _digits_cpv(c)],
+        amount=_amount(lot_raw, "amount", where),
+        annual_amount=_amount(lot_raw, "annual_amount", where),
+        duration_months=_integer(lot_raw, "duration_months", where) or operation.duration_months,
+        place=str(lot_raw.get("place") or operation.places),
+        place_code=str(lot_raw.get("place_code") or ""),
+        place_kind_hint=str(lot_raw.get("place_kind") or ""),
+        procedure=str(lot_raw.get("procedure") or ""),
+        clause_hours=_integer(planned, "clause_hours", f"{where}.planned"),
+        reservation_kind=str(planned.get("reservation_kind") or ""),
+        social_award_criterion=bool(planned.get("social_award_criterion", False)),
+        insertion_market=bool(planned.get("insertion_market", False)),
+        sites_count=_integer(lot_raw, "sites_count", where),
+        transferred_staff_monthly_hours=_amount(lot_raw, "transferred_staff_monthly_hours", where),
+    )

@@ -16,6 +16,12 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from dentelle.core.importing import ImportReport
+from dentelle.purchases.file_errors import (
+    OLE2_SIGNATURE,
+    ZIP_SIGNATURE,
+    csv_error_message,
+    xlsx_error_message,
+)
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 FORMAT_ID = "dentelle-plan/1"
@@ -211,7 +217,10 @@ def decode(data, name):
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanFileError(f"{name} : encodage illisible (UTF-8 ou Windows-1252 attendu).")
+    raise PlanFileError(
+        f"{name} : encodage illisible (UTF-8 ou Windows-1252 attendu) : enregistrez le fichier "
+        "en UTF-8 (« CSV UTF-8 » dans un tableur), puis réessayez."
+    )
 
 
 def parse_decimal(value):
@@ -486,15 +495,23 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping=None):
         return read_json_plan(data, name, report)
     if lower.endswith((".xlsx", ".xlsm")):
         return _read_xlsx(data, name, report, suggest_cpv, where, mapping)
+    if data.startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):  # a workbook saved under a .csv name
+        raise PlanFileError(
+            f"{name} : ce fichier est un classeur Excel, pas un CSV : donnez-lui l'extension .xlsx "
+            "ou enregistrez-le au format CSV, puis réessayez."
+        )
     text = decode(data, name)
     sample = text[:5000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
+        rows = list(reader)
     except StopIteration:
         raise PlanFileError(f"{name} : fichier vide.") from None
-    body = _filtered(header, list(reader), where)
+    except csv.Error:
+        raise PlanFileError(csv_error_message(name, reader.line_num)) from None
+    body = _filtered(header, rows, where)
     return rows_to_plan(header, body, report, suggest_cpv=suggest_cpv, mapping=mapping)
 
 
@@ -502,17 +519,21 @@ def _read_xlsx(data, name, report, suggest_cpv, where=None, mapping=None):
     from openpyxl import load_workbook
 
     try:
+        # read_only parses lazily: a damaged sheet fails while its rows are read, not at opening.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a bad file
-        raise PlanFileError(f"{name} : classeur XLSX illisible ({exc.__class__.__name__}).") from None
-    sheets = workbook.worksheets
-    rows = list(sheets[0].iter_rows(values_only=True))
+        sheets = workbook.worksheets
+        rows = list(sheets[0].iter_rows(values_only=True)) if sheets else []
+        items = list(sheets[1].iter_rows(values_only=True)) if len(sheets) > 1 else None
+    except Exception:  # openpyxl, zipfile and XML raise many kinds on a bad file: one French message
+        raise PlanFileError(xlsx_error_message(name, data)) from None
     if not rows:
-        raise PlanFileError(f"{name} : première feuille vide.")
+        raise PlanFileError(
+            f"{name} : la première feuille est vide : les lots y sont attendus, une ligne par lot."
+        )
     body = _filtered(list(rows[0]), [list(r) for r in rows[1:]], where)
     plan = rows_to_plan(list(rows[0]), body, report, suggest_cpv=suggest_cpv, mapping=mapping)
-    if len(sheets) > 1:
-        _read_line_items(plan, list(sheets[1].iter_rows(values_only=True)), sheets[1].title, report)
+    if items is not None:
+        _read_line_items(plan, items, sheets[1].title, report)
     return plan
 
 

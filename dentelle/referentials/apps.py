@@ -8,10 +8,12 @@ class ReferentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core.signals import request_finished
         from django.db.models.signals import post_save
 
         from dentelle.referentials import models
         from dentelle.referentials.index import invalidate_index
+        from dentelle.referentials.warmup import after_first_request
 
         def drop_index(**_kwargs):
             invalidate_index()
@@ -22,3 +24,6 @@ class ReferentialsConfig(AppConfig):
             post_save.connect(
                 drop_index, sender=model, weak=False, dispatch_uid=f"referential-index-{model.__name__}"
             )
+        # The index loads part by part on demand; after the first response, a background thread loads
+        # the rest (never in tests or commands: see warmup.py).
+        request_finished.connect(after_first_request, weak=False, dispatch_uid="referentials-warm-up")

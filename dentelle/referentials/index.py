@@ -78,72 +78,140 @@ def commune_name_keys(name, kind):
     return keys
 
 
+POINT_LOOKUPS = 64  # single-row queries a part answers before it loads whole (see ReferentialIndex)
+PARTS = ("communes", "commune_keys", "groupings", "cpv")
+
+
 class ReferentialIndex:
+    """Lookups over the referentials, built lazily part by part (communes, their name and postcode
+    keys, groupings, CPV codes; the place resolver on top): a page that needs one commune and three
+    CPV labels no longer pays the ≈1 s build of everything. Until a part is loaded, a point lookup
+    (`commune`, `cpv`) reads its single row; after `POINT_LOOKUPS` of them the part loads whole.
+    `warm()` loads every part (background warm-up after the first request, see apps.py)."""
+
     def __init__(self, communes, departments, regions, groupings, cpv_codes):
         """communes: [CommuneInfo]; departments: {code: (name, region)}; regions: {code: name};
         groupings: [GroupingInfo]; cpv_codes: [CpvInfo]."""
-        self.communes = {c.insee_code: c for c in communes}
+        self._setup(departments, regions)
+        self._sources = {
+            "communes": lambda: communes,
+            "groupings": lambda: groupings,
+            "cpv": lambda: cpv_codes,
+        }
+        self._single = None  # no database behind a hand-built index
+
+    def _setup(self, departments, regions):
         self.departments = dict(departments)
         self.regions = dict(regions)
-        self.department_region = {code: region for code, (_name, region) in departments.items()}
-        self.groupings = {g.siren: g for g in groupings}
-        self.cpv_codes = {c.code: c for c in cpv_codes}
-        self._children = {}
-        for cpv in cpv_codes:
-            if cpv.parent:
-                self._children.setdefault(cpv.parent, []).append(cpv.code)
-        self._by_postcode, self._by_name = {}, {}
+        self.department_region = {code: region for code, (_name, region) in self.departments.items()}
+        self._parts, self._locks = {}, {name: threading.RLock() for name in (*PARTS, "resolver")}
+        self._point_cache, self._point_lookups = {}, 0
+        self._place_resolver = None
+
+    def _part(self, name):
+        part = self._parts.get(name)
+        if part is None:
+            with self._locks[name]:
+                part = self._parts.get(name)
+                if part is None:
+                    part = getattr(self, f"_build_{name}")()
+                    self._parts[name] = part
+        return part
+
+    def is_loaded(self, name):
+        return name in self._parts
+
+    def warm(self):
+        """Load every part (and the place resolver)."""
+        for name in PARTS:
+            self._part(name)
+        return self.place_resolver
+
+    def _build_communes(self):
+        return {c.insee_code: c for c in self._sources["communes"]()}
+
+    def _build_commune_keys(self):
+        by_postcode, by_name = {}, {}
         ranked = sorted(
-            communes, key=lambda c: (_KIND_RANK.get(c.kind, 9), -(c.population or 0), c.insee_code)
+            self.communes.values(),
+            key=lambda c: (_KIND_RANK.get(c.kind, 9), -(c.population or 0), c.insee_code),
         )
         for commune in ranked:
             for postcode in commune.postcodes:
-                self._by_postcode.setdefault(postcode, []).append(commune.insee_code)
+                by_postcode.setdefault(postcode, []).append(commune.insee_code)
             keys = commune_name_keys(commune.name, commune.kind)
             keys += [normalise(other) for other in commune.other_names]
             for key in dict.fromkeys(keys):
-                self._by_name.setdefault(key, []).append(commune.insee_code)
-        self._place_resolver = None
+                by_name.setdefault(key, []).append(commune.insee_code)
+        return by_postcode, by_name
+
+    def _build_groupings(self):
+        return {g.siren: g for g in self._sources["groupings"]()}
+
+    def _build_cpv(self):
+        cpv_codes = list(self._sources["cpv"]())
+        children = {}
+        for cpv in cpv_codes:
+            if cpv.parent:
+                children.setdefault(cpv.parent, []).append(cpv.code)
+        return {c.code: c for c in cpv_codes}, children
+
+    @property
+    def communes(self):
+        return self._part("communes")
+
+    @property
+    def groupings(self):
+        return self._part("groupings")
+
+    @property
+    def cpv_codes(self):
+        return self._part("cpv")[0]
+
+    @property
+    def _children(self):
+        return self._part("cpv")[1]
+
+    @property
+    def _by_postcode(self):
+        return self._part("commune_keys")[0]
+
+    @property
+    def _by_name(self):
+        return self._part("commune_keys")[1]
+
+    def _point(self, part, key):
+        """(found, value) of one row read alone while `part` is not loaded; (False, None) otherwise."""
+        if self._single is None or part in self._parts or self._point_lookups >= POINT_LOOKUPS:
+            return False, None
+        if (part, key) not in self._point_cache:
+            self._point_lookups += 1
+            self._point_cache[(part, key)] = self._single(part, key)
+        return True, self._point_cache[(part, key)]
 
     # --- territories -------------------------------------------------------------------------
     @classmethod
     def from_db(cls):
-        from dentelle.referentials.models import Commune, CpvCode, Department, Grouping, Region
+        from dentelle.referentials.index_db import db_communes, db_cpv_codes, db_single
+        from dentelle.referentials.models import Department, Region
 
-        communes = [
-            CommuneInfo(
-                insee_code=row[0],
-                name=row[1],
-                kind=row[2],
-                department_code=row[3],
-                region_code=row[4],
-                epci_siren=row[5],
-                ept_siren=row[6],
-                latitude=row[7],
-                longitude=row[8],
-                postcodes=tuple(p for p in row[9].split("|") if p),
-                population=row[10],
-                parent_code=row[11],
-                other_names=tuple(n for n in row[12].split("|") if n),
-            )
-            for row in Commune.objects.values_list(
-                "insee_code",
-                "name",
-                "kind",
-                "department_id",
-                "region_id",
-                "epci_id",
-                "ept_id",
-                "latitude",
-                "longitude",
-                "postcodes",
-                "population",
-                "parent_code",
-                "other_names",
-            ).order_by()
-        ]
+        index = cls.__new__(cls)
+        index._setup(
+            {
+                code: (name, region)
+                for code, name, region in Department.objects.values_list("code", "name", "region_id")
+            },
+            dict(Region.objects.values_list("code", "name")),
+        )
+        index._sources = {"communes": db_communes, "groupings": index._db_groupings, "cpv": db_cpv_codes}
+        index._single = db_single
+        return index
+
+    def _db_groupings(self):
+        from dentelle.referentials.models import Grouping
+
         members = {}
-        for commune in communes:
+        for commune in self.communes.values():
             if commune.kind in (
                 "COM",
                 "ARM",
@@ -151,27 +219,17 @@ class ReferentialIndex:
                 for siren in (commune.epci_siren, commune.ept_siren):
                     if siren:
                         members.setdefault(siren, []).append(commune.insee_code)
-        groupings = [
+        return [
             GroupingInfo(siren, name, kind, legal_type, tuple(sorted(members.get(siren, ()))))
             for siren, name, kind, legal_type in Grouping.objects.values_list(
                 "siren", "name", "kind", "legal_type"
             )
         ]
-        departments = {
-            code: (name, region)
-            for code, name, region in Department.objects.values_list("code", "name", "region_id")
-        }
-        regions = dict(Region.objects.values_list("code", "name"))
-        cpv_codes = [
-            CpvInfo(*row)
-            for row in CpvCode.objects.values_list(
-                "code", "check_digit", "level", "parent_id", "label_fr", "label_en", "search_text"
-            ).order_by("code")
-        ]
-        return cls(communes, departments, regions, groupings, cpv_codes)
 
     def commune(self, insee_code):
-        return self.communes.get((insee_code or "").strip().upper())
+        code = (insee_code or "").strip().upper()
+        found, commune = self._point("communes", code)
+        return commune if found else self.communes.get(code)
 
     def department_name(self, code):
         entry = self.departments.get(code)
@@ -227,7 +285,10 @@ class ReferentialIndex:
     # --- CPV ---------------------------------------------------------------------------------
     def cpv(self, code):
         match = _CPV_CODE_RE.match(str(code or ""))
-        return self.cpv_codes.get(match.group(1)) if match else None
+        if not match:
+            return None
+        found, info = self._point("cpv", match.group(1))
+        return info if found else self.cpv_codes.get(match.group(1))
 
     def cpv_label(self, code):
         info = self.cpv(code)
@@ -293,9 +354,11 @@ class ReferentialIndex:
     @property
     def place_resolver(self):
         if self._place_resolver is None:
-            from dentelle.referentials.places import PlaceResolver
+            with self._locks["resolver"]:
+                if self._place_resolver is None:
+                    from dentelle.referentials.places import PlaceResolver
 
-            self._place_resolver = PlaceResolver.from_index(self)
+                    self._place_resolver = PlaceResolver.from_index(self)
         return self._place_resolver
 
 

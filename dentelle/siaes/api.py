@@ -5,13 +5,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from dentelle.core.audit import log_access
-from dentelle.core.permissions import can_see_contacts
 from dentelle.siaes import coverage as coverage_rules
+from dentelle.siaes.access import can_see_siae_contacts
 from dentelle.siaes.models import Siae
 from dentelle.siaes.search import ResultPages, SearchParams, search_siaes
 
 router = Router(tags=["annuaire des SIAE"])
 MAX_LIMIT = 200
+# Paging is clamped here (not only by config.api_guard): beyond these the ORM or the driver raises.
+MAX_OFFSET = 10**9
+MAX_ID = 2**63 - 1
 
 
 class SiaeFilters(Schema):
@@ -147,7 +150,7 @@ def list_siaes(request, filters: Query[SiaeFilters]):
         else:
             data[key] = str(value)
     result = search_siaes(SearchParams.from_mapping(data))
-    limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, filters.offset)
+    limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, min(filters.offset, MAX_OFFSET))
     pages = ResultPages(result.queryset, prefetch=["competences"])
     rows = pages[offset : offset + limit]
     return {
@@ -190,8 +193,10 @@ def coverage(request, region: str = "11"):
 
 @router.get("/{int:siae_id}", response=SiaeDetail, summary="Fiche d'une structure")
 def detail(request, siae_id: int):
+    if not 0 <= siae_id <= MAX_ID:
+        raise Http404("Structure inconnue")
     siae = get_object_or_404(Siae.objects.prefetch_related("competences", "conventions"), pk=siae_id)
-    show_contacts = can_see_contacts(request.user)
+    show_contacts = can_see_siae_contacts(request.user, siae)  # staff, and the structure's own members
     if show_contacts:
         log_access(request.user, "voir contacts (API)", siae)
     return {

@@ -13,6 +13,14 @@ MAX_RADIUS_KM = 500
 
 # Columns a result list never shows: provenance alone is ~70 % of a row.
 LIST_DEFERRED = ("description", "provenance", "edited_fields", "external_ids", "search_text")
+# Control characters (NUL first: PostgreSQL refuses it in any text parameter) never reach a query,
+# whoever calls the search: page, API, CLI or code (config.api_guard only covers HTTP requests).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_text(value):
+    """Free text as a query may use it: control characters (NUL included) become spaces, trimmed."""
+    return CONTROL_CHARACTERS.sub(" ", str(value or "")).strip()
 
 
 @dataclass
@@ -29,10 +37,15 @@ class SearchParams:
     capacity: str = ""  # a CapacityMetric that must be known
     active_only: bool = True
 
+    def __post_init__(self):
+        for name in ("q", "cpv", "place", "department", "region", "service_kind", "capacity"):
+            setattr(self, name, clean_text(getattr(self, name)))
+        self.kinds = [clean_text(kind) for kind in self.kinds]
+
     @classmethod
     def from_mapping(cls, data):
         def text(name):
-            return (data.get(name) or "").strip()
+            return clean_text(data.get(name))
 
         kinds = data.getlist("kind") if hasattr(data, "getlist") else data.get("kind") or []
         if isinstance(kinds, str):
@@ -146,6 +159,7 @@ def search_text(queryset, text):
     from dentelle.siaes.models import normalise_text
     from dentelle.siaes.querysets import digit_prefix_q
 
+    text = clean_text(text)
     compact = text.replace(" ", "")
     if compact.isdigit():
         return queryset.filter(digit_prefix_q("siret", compact[:14], 14))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dentelle.siaes import views
+from dentelle.siaes import views, views_contacts
 
 app_name = "siaes"
 urlpatterns = [
@@ -19,5 +19,7 @@ urlpatterns = [
     path("<int:pk>/zones/", views.add_area, name="add_area"),
     path("<int:pk>/zones/<int:area_pk>/retirer/", views.delete_area, name="delete_area"),
     path("<int:pk>/notes/", views.add_note, name="add_note"),
-    path("<int:pk>/contacts/", views.add_contact, name="add_contact"),
+    path("<int:pk>/contacts/", views_contacts.add_contact, name="add_contact"),
+    path("<int:pk>/contacts/<int:contact_pk>/modifier/", views_contacts.edit_contact, name="edit_contact"),
+    path("<int:pk>/contacts/<int:contact_pk>/retirer/", views_contacts.delete_contact, name="delete_contact"),
 ]

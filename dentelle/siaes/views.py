@@ -17,6 +17,7 @@ from dentelle.core.exports import csv_bytes, xlsx_bytes
 from dentelle.core.permissions import CAN_EDIT_ANY_SIAE, can_edit_siae, can_see_contacts, has_role
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes import svgmap
+from dentelle.siaes.access import can_see_siae_contacts
 from dentelle.siaes.enums import AreaOrigin
 from dentelle.siaes.exports import EXPORT_LIMIT, siae_rows
 from dentelle.siaes.forms import (
@@ -122,11 +123,12 @@ def directory_map(request):
 def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format inconnu")
-    result = search_siaes(SearchParams.from_mapping(request.GET), index_())
-    header, rows = siae_rows(result.queryset[:EXPORT_LIMIT], index_())
+    index = index_()
+    result = search_siaes(SearchParams.from_mapping(request.GET), index)
+    header, rows = siae_rows(result.queryset, index, EXPORT_LIMIT)
     stamp = dt.date.today().isoformat()
     if fmt == "xlsx":
-        content = xlsx_bytes([("Structures", header, rows)])
+        content = xlsx_bytes([("Structures", header, rows)], write_only=True)
         response = HttpResponse(
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
@@ -142,7 +144,8 @@ def profile_context(request, siae):
         {"obj": c, "label": index.cpv_label(c.cpv_prefix.ljust(8, "0")) or ""}
         for c in siae.competences.all().order_by("origin", "cpv_prefix")
     ]
-    show_contacts = can_see_contacts(request.user)
+    show_notes = can_see_contacts(request.user)  # internal to the buyers, never to a structure
+    show_contacts = can_see_siae_contacts(request.user, siae)  # staff, and the structure's own members
     if show_contacts and siae.contacts.exists():
         log_access(request.user, "voir contacts", siae)
     editable = can_edit_siae(request.user, siae)
@@ -152,7 +155,7 @@ def profile_context(request, siae):
         "competences": competences,
         "capacities": list(siae.capacities.all()),
         "areas": list(siae.service_areas.all()),
-        "notes": list(siae.sourcing_notes.select_related("author")) if show_contacts else None,
+        "notes": list(siae.sourcing_notes.select_related("author")) if show_notes else None,
         "contracts": list(siae.won_contracts.all()),
         "contacts": list(siae.contacts.all()) if show_contacts else None,
         "conventions": list(siae.conventions.all()),
@@ -300,22 +303,6 @@ def add_note(request, pk):
         note.siae, note.author = siae, request.user
         note.save()
         messages.success(request, "Note de sourcing ajoutée.")
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("siaes:profile", pk=siae.pk)
-
-
-@login_required
-@require_POST
-def add_contact(request, pk):
-    siae = editable_siae(request, pk)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        contact = form.save(commit=False)
-        contact.siae = siae
-        contact.save()
-        log_access(request.user, "ajouter contact", siae)
-        messages.success(request, "Contact ajouté.")
     else:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("siaes:profile", pk=siae.pk)

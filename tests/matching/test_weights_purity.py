@@ -8,7 +8,16 @@ import pytest
 
 from dentelle.matching.weights import WEIGHTS_PATH, WeightsError, load_weights, parse_weights
 
-PURE = ["scoring.py", "territory.py", "capacity.py", "text.py", "structures.py", "reasons.py", "weights.py"]
+PURE = [
+    "scoring.py",
+    "territory.py",
+    "capacity.py",
+    "text.py",
+    "structures.py",
+    "reasons.py",
+    "weights.py",
+    "lot_arrays.py",
+]
 MATCHING = Path(__file__).resolve().parents[2] / "dentelle" / "matching"
 
 

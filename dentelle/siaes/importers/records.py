@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from dentelle.core.validators import clean_siret
+from dentelle.purchases.file_errors import json_error_message
 from dentelle.siaes.kinds import ALL_KINDS
 from dentelle.siaes.naf_cpv import compact_naf
 
@@ -86,7 +87,9 @@ def read_json(path):
     except UnicodeDecodeError:
         raise SourceFileError(f"{path} : encodage non reconnu (UTF-8 attendu)") from None
     except json.JSONDecodeError as exc:
-        raise SourceFileError(f"{path} : JSON invalide ligne {exc.lineno} ({exc.msg})") from None
+        raise SourceFileError(
+            json_error_message(path, exc, "Corrigez le fichier puis relancez l'import.")
+        ) from None
 
 
 def parse_siret(report, line, value):

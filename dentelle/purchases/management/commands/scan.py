@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
+from dentelle.purchases.management.french_errors import FrenchErrorsMixin
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
 from dentelle.purchases.report import json_bytes, write_json, xlsx_report
 from dentelle.purchases.scanfile import scan_plan_data
@@ -17,7 +18,7 @@ from dentelle.rules.loader import RulesError
 from dentelle.rules.services import rules_for
 
 
-class Command(BaseCommand):
+class Command(FrenchErrorsMixin, BaseCommand):
     help = "Balayer un fichier de programmation des achats (CSV, XLSX ou JSON) et produire le rapport."
 
     def add_arguments(self, parser):

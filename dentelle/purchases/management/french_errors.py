@@ -1,0 +1,18 @@
+"""Command-line errors printed in French: Django prints « CommandError: … » (a Python class name)."""
+
+import sys
+
+from django.core.management.base import CommandError
+
+
+class FrenchErrorsMixin:
+    """On the command line, « Erreur : <message> » and the exit code; called from code, it still raises."""
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except CommandError as exc:
+            if not getattr(self, "_called_from_command_line", False) or options.get("traceback"):
+                raise
+            self.stderr.write(f"Erreur : {exc}")
+            sys.exit(exc.returncode)
