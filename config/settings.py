@@ -45,6 +45,9 @@ LEMARCHE_API_TOKEN = env("LEMARCHE_API_TOKEN", "")
 DENTELLE_MAX_UPLOAD_BYTES = int(env("DENTELLE_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = DENTELLE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = DENTELLE_MAX_UPLOAD_BYTES
+# Warm the in-memory indexes in a background thread after the first request. None = automatic
+# (on when serving, off under tests); "0"/"1" forces it.
+DENTELLE_WARM_INDEX = env_bool("DENTELLE_WARM_INDEX") if "DENTELLE_WARM_INDEX" in os.environ else None
 # Beneficiary personal data retention (days after the end of the beneficiary's contract).
 DENTELLE_BENEFICIARY_RETENTION_DAYS = int(env("DENTELLE_BENEFICIARY_RETENTION_DAYS", str(3 * 365)))
 

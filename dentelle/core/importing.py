@@ -8,8 +8,10 @@ report holds no blocking error, so a bad file never leaves half its rows behind.
 
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+
+from dentelle.core.commands import DentelleCommand
 
 
 @dataclass
@@ -85,7 +87,7 @@ def run_import(importer, *, wet_run, report=None, strict=True, **options):
     return report, committed
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(DentelleCommand):
     """Base for import commands: adds --wet-run and prints the report in French."""
 
     max_listed_problems = 200

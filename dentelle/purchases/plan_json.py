@@ -7,7 +7,7 @@ was expected; one bad operation is reported and skipped, the others are read.
 import json
 from decimal import InvalidOperation
 
-from dentelle.purchases.file_errors import json_error_message
+from dentelle.core.file_errors import json_error_message
 from dentelle.purchases.planfile import (
     FORMAT_ID,
     LineItemData,

@@ -15,13 +15,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from dentelle.core.importing import ImportReport
-from dentelle.purchases.file_errors import (
+from dentelle.core.file_errors import (
     OLE2_SIGNATURE,
     ZIP_SIGNATURE,
     csv_error_message,
     xlsx_error_message,
 )
+from dentelle.core.importing import ImportReport
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 FORMAT_ID = "dentelle-plan/1"

@@ -56,3 +56,17 @@ def test_cli_without_arguments_prints_french_usage(capsys):
     out = capsys.readouterr().out
     assert "Usage : dentelle COMMANDE" in out
     assert "referentials" in out
+
+
+def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "dentelle"), "referentials", "load", "--data-dir", str(tmp_path / "absent")],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Erreur :" in result.stderr
+    assert "CommandError" not in result.stderr and "Traceback" not in result.stderr

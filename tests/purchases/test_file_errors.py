@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from dentelle.core.file_errors import JSON_REASONS, json_reason
 from dentelle.core.importing import ImportReport
-from dentelle.purchases.file_errors import JSON_REASONS, json_reason
 from dentelle.purchases.management.commands.scan import Command as ScanCommand
 from dentelle.purchases.planfile import PlanFileError, read_table_file
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from dentelle.core.file_errors import json_error_message
 from dentelle.core.validators import clean_siret
-from dentelle.purchases.file_errors import json_error_message
 from dentelle.siaes.kinds import ALL_KINDS
 from dentelle.siaes.naf_cpv import compact_naf
 

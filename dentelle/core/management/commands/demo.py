@@ -1,12 +1,12 @@
 import time
 
-from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.core.demo import DEMO_STEPS
 
 
-class Command(BaseCommand):
+class Command(DentelleCommand):
     help = "Charge les données de démonstration (référentiels, organisation, SIAE, programmation)."
 
     def add_arguments(self, parser):

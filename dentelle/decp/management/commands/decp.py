@@ -3,8 +3,9 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
 
@@ -58,7 +59,7 @@ def report_lines(path_name, fmt, result, problems, top=15):
     return lines
 
 
-class Command(BaseCommand):
+class Command(DentelleCommand):
     help = "Données essentielles de la commande publique (DECP) : analyse rétrospective, export v2."
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.core.validators import normalise_cpv
 
 
-class Command(BaseCommand):
+class Command(DentelleCommand):
     help = "Heures d'insertion : estimer le volume d'une clause sociale."
 
     def add_arguments(self, parser):

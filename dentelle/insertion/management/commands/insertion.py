@@ -1,14 +1,15 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.privacy import purge, purge_due
 
 
-class Command(BaseCommand):
+class Command(DentelleCommand):
     help = "Suivi des clauses sociales : import des déclarations d'heures, purge des données personnelles."
 
     def add_arguments(self, parser):

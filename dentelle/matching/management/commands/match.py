@@ -2,8 +2,9 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.places import resolve_place_text
 from dentelle.matching.services import match_plan, ranked_structures
@@ -11,7 +12,7 @@ from dentelle.matching.services import match_plan, ranked_structures
 HELP_TOP = "nombre de structures affichées (défaut : %(default)s)"
 
 
-class Command(BaseCommand):
+class Command(DentelleCommand):
     help = (
         "Mise en relation lots ↔ SIAE. Sans sous-commande : classer les structures pour un lot décrit par "
         "--cpv, --place, --amount. Sous-commandes : plan FICHIER, evaluate --decp FICHIER, digest."

@@ -8,11 +8,10 @@ from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import find_organisation, import_plan
-from dentelle.purchases.management.french_errors import FrenchErrorsMixin
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
 
 
-class Command(FrenchErrorsMixin, ImportCommand):
+class Command(ImportCommand):
     help = "Programmation des achats : importer un fichier (CSV, XLSX, JSON)."
 
     def add_arguments(self, parser):

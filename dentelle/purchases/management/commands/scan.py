@@ -4,12 +4,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
-from dentelle.purchases.management.french_errors import FrenchErrorsMixin
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
 from dentelle.purchases.report import json_bytes, write_json, xlsx_report
 from dentelle.purchases.scanfile import scan_plan_data
@@ -18,7 +18,7 @@ from dentelle.rules.loader import RulesError
 from dentelle.rules.services import rules_for
 
 
-class Command(FrenchErrorsMixin, BaseCommand):
+class Command(DentelleCommand):
     help = "Balayer un fichier de programmation des achats (CSV, XLSX ou JSON) et produire le rapport."
 
     def add_arguments(self, parser):

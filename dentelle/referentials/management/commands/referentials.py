@@ -4,12 +4,13 @@ import json
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from dentelle.core.commands import DentelleCommand
 from dentelle.referentials.loaders import LOADERS, ReferenceFileError, load_referentials
 
 
-class Command(BaseCommand):
+class Command(DentelleCommand):
     help = "Référentiels : charger les fichiers de référence, afficher l'état, résoudre un lieu, chercher un code CPV."
 
     def add_arguments(self, parser):

@@ -1,8 +1,8 @@
-"""Command-line errors printed in French: Django prints « CommandError: … » (a Python class name)."""
+"""Base of every Dentelle command: errors are printed in French, never as a Python class name."""
 
 import sys
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class FrenchErrorsMixin:
@@ -16,3 +16,7 @@ class FrenchErrorsMixin:
                 raise
             self.stderr.write(f"Erreur : {exc}")
             sys.exit(exc.returncode)
+
+
+class DentelleCommand(FrenchErrorsMixin, BaseCommand):
+    pass
