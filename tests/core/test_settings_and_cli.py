@@ -60,7 +60,13 @@ def test_cli_without_arguments_prints_french_usage(capsys):
 
 def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "dentelle"), "referentials", "load", "--data-dir", str(tmp_path / "absent")],
+        [
+            str(ROOT / ".venv" / "bin" / "dentelle"),
+            "referentials",
+            "load",
+            "--data-dir",
+            str(tmp_path / "absent"),
+        ],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
         capture_output=True,
