@@ -26,7 +26,7 @@ def test_plan_pages_and_exports(client, officer, scanned):
     client.force_login(officer)
     assert client.get("/achats/").status_code == 200
     page = client.get(f"/achats/programmation/{scanned.pk}/")
-    assert page.status_code == 200 and "170000" in page.content.decode()
+    assert page.status_code == 200 and "170\xa0000 h" in page.content.decode()
     xlsx = client.get(f"/achats/programmation/{scanned.pk}/export.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     report = json.loads(client.get(f"/achats/programmation/{scanned.pk}/export.json").content)
