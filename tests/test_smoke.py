@@ -31,3 +31,11 @@ def test_api_token_is_hashed_and_revocable(client):
     token.revoke()
     assert client.get("/api/accounts/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
     assert client.get("/api/accounts/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_navigation_is_shown_to_signed_in_users_only(client):
+    assert 'href="/achats/"' not in client.get("/").text
+    client.force_login(User.objects.create_user("r", password="x-very-secret-1", role=Role.READER))
+    page = client.get("/").text
+    assert 'href="/achats/"' in page and 'href="/siae/"' in page
