@@ -40,6 +40,7 @@ def browser():
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    driver.implicitly_wait(10)  # the form post navigates: let the next page arrive before reading it
     yield driver
     driver.quit()
 
@@ -73,5 +74,6 @@ def test_wrong_password_is_refused(live_server, browser):
     browser.find_element(By.ID, "id_username").send_keys("lecteur")
     browser.find_element(By.ID, "id_password").send_keys("faux")
     browser.find_element(By.ID, "login-submit").click()
-    assert "Identifiant ou mot de passe incorrect" in browser.page_source
-    assert not browser.find_elements(By.ID, "user-capabilities")
+    alert = browser.find_element(By.CSS_SELECTOR, ".fr-alert--error")
+    assert "Identifiant ou mot de passe incorrect" in alert.text
+    assert "Bonjour" not in browser.page_source
