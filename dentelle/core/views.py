@@ -36,7 +36,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     try:
-        return render(request, "core/error.html", {"title": "Erreur du serveur", "code": 500}, status=500)
+        return _error(request, 500, "Erreur du serveur")
     except Exception:
         logger.exception("La page d'erreur 500 n'a pas pu être affichée.")
         return HttpResponseServerError(BARE_500)

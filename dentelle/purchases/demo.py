@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from dentelle.core.importing import ImportReport, run_import
-from dentelle.purchases.importer import import_plan
+from dentelle.purchases.importer import import_plan, known_cpv_codes
 from dentelle.purchases.planfile import (
     LineItemData,
     LotData,
@@ -67,15 +67,6 @@ def _launch_date(row, year):
     notified = row.get("date_notification") or ""
     month = int(notified[5:7]) if len(notified) >= 7 and notified[5:7].isdigit() else 3
     return date(year, max(1, min(12, month)), 1)
-
-
-def known_cpv_codes():
-    try:
-        from dentelle.referentials.index import get_index
-
-        return set(get_index().cpv_codes)
-    except Exception:  # referentials not loaded: keep every row
-        return None
 
 
 def decp_plan(path, year, known_codes=None):

@@ -284,8 +284,6 @@ def _cells(row, items):
 
 
 def _cell(row, mapping, key):
-    if mapping is None:  # row already turned into a dict by _cells
-        return row.get(key, "")
     index = mapping.get(key)
     if index is None or index >= len(row):
         return ""
@@ -359,7 +357,7 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
             operation.nature = nature_of(cells.get("nature", ""), lot.cpv)
             operation.description = str(cells.get("description", ""))
             operation.places = lot.place
-            operation.renewals = _int(cells, None, "renewals", line, report) or 0
+            operation.renewals = _int(cells, "renewals", line, report) or 0
             operation.duration_months = lot.duration_months
             try:
                 operation.launch_date = parse_date(cells.get("launch_date", ""))
@@ -373,7 +371,7 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
     return plan
 
 
-def _int(cells, _mapping, key, line, report):
+def _int(cells, key, line, report):
     value = cells.get(key, "")
     if value in ("", None):
         return None
@@ -390,7 +388,7 @@ def _int(cells, _mapping, key, line, report):
     return number
 
 
-def _money(cells, _mapping, key, line, report):
+def _money(cells, key, line, report):
     value = cells.get(key, "")
     if value == "":
         return None
@@ -421,12 +419,12 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     extra = str(cells.get("additional_cpv", ""))
     if extra:
         lot.additional_cpv = [c for c in (_digits_cpv(p) for p in re.split(r"[;,| ]+", extra)) if c]
-    lot.amount = _money(cells, None, "amount", line, report)
-    lot.annual_amount = _money(cells, None, "annual_amount", line, report)
-    lot.duration_months = _int(cells, None, "duration_months", line, report)
-    lot.clause_hours = _int(cells, None, "clause_hours", line, report)
-    lot.sites_count = _int(cells, None, "sites_count", line, report)
-    lot.transferred_staff_monthly_hours = _money(cells, None, "transferred_staff_monthly_hours", line, report)
+    lot.amount = _money(cells, "amount", line, report)
+    lot.annual_amount = _money(cells, "annual_amount", line, report)
+    lot.duration_months = _int(cells, "duration_months", line, report)
+    lot.clause_hours = _int(cells, "clause_hours", line, report)
+    lot.sites_count = _int(cells, "sites_count", line, report)
+    lot.transferred_staff_monthly_hours = _money(cells, "transferred_staff_monthly_hours", line, report)
     lot.place = str(cells.get("place", ""))
     lot.place_code = str(cells.get("place_code", ""))
     lot.procedure = str(cells.get("procedure", ""))
