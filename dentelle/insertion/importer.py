@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from dentelle.core.file_errors import csv_error_message, xlsx_error_message
 from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 
@@ -74,6 +75,7 @@ def read_rows(stream, filename):
 
 
 def _csv_rows(data, filename):
+    """Rows of a CSV file, read lazily: encoding and structure problems surface as ``FileProblem``."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -82,7 +84,11 @@ def _csv_rows(data, filename):
         ) from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error:  # a quote never closed swallows the rest of the file: no traceback for the user
+        raise FileProblem(csv_error_message(filename, reader.line_num)) from None
 
 
 def _xlsx_rows(data, filename):
@@ -92,7 +98,12 @@ def _xlsx_rows(data, filename):
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
         raise FileProblem(f"{filename} : ce n'est pas un classeur XLSX lisible.") from exc
-    return (list(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    try:
+        # read_only parses lazily: a damaged sheet fails while its rows are read, not at opening.
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    except Exception:  # openpyxl, zipfile and XML raise many kinds on a bad file: one French message
+        raise FileProblem(xlsx_error_message(filename, data)) from None
 
 
 def parse_month(value):

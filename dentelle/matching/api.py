@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import has_role, role_of
+from dentelle.core.validators import normalise_cpv
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.models import LotResponse, ResponseKind
 from dentelle.matching.services import open_opportunities, ranked_structures
@@ -117,9 +118,10 @@ def lot_structures(request, lot_id: int, top: int = 20):
 def search(request, criteria: Query[CriteriaIn]):
     if not has_role(request.user, STAFF_ROLES):
         raise HttpError(403, "Votre rôle ne permet pas cette action.")
-    code = "".join(ch for ch in criteria.cpv if ch.isdigit())[:8]
-    if len(code) != 8:
-        raise HttpError(422, "Code CPV mal formé : 8 chiffres attendus.")
+    try:
+        code = normalise_cpv(criteria.cpv)
+    except ValueError:
+        raise HttpError(422, "Code CPV mal formé : 8 chiffres attendus.") from None
     facts = LotFacts(
         cpv_codes=[code],
         annual_amount=criteria.amount,

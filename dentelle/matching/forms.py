@@ -1,5 +1,6 @@
 from django import forms
 
+from dentelle.core.validators import normalise_cpv
 from dentelle.matching.models import LotResponse, ResponseKind
 from dentelle.purchases.models import Nature, ReservationKind
 
@@ -21,10 +22,10 @@ class SearchForm(forms.Form):
     )
 
     def clean_cpv(self):
-        digits = "".join(ch for ch in self.cleaned_data["cpv"] if ch.isdigit())[:8]
-        if len(digits) != 8:
-            raise forms.ValidationError("Code CPV mal formé : 8 chiffres attendus.")
-        return digits
+        try:
+            return normalise_cpv(self.cleaned_data["cpv"])
+        except ValueError:
+            raise forms.ValidationError("Code CPV mal formé : 8 chiffres attendus.") from None
 
 
 class ResponseForm(forms.ModelForm):

@@ -82,7 +82,7 @@ def _build_place(index, kind, code, name):
     if kind == "region":
         if code not in index.regions:
             return None
-        depts = tuple(sorted(d for d, r in index.department_region.items() if r == code))
+        depts = tuple(index.departments_of_region(code))
         communes = [c for c in index.communes.values() if c.region_code == code and c.kind == "COM"]
         return _area_place("region", code, name or index.regions[code], communes, depts)
     if kind in {"epci", "ept"}:
@@ -90,22 +90,14 @@ def _build_place(index, kind, code, name):
         members = [c for c in members if c is not None]
         if not members:
             return None
-        grouping = index.groupings.get(code)
+        grouping = index.grouping(code)
         depts = tuple(sorted({c.department_code for c in members}))
-        place = _area_place(kind, code, name or (grouping.name if grouping else code), members, depts)
-        return PlaceFacts(
-            kind,
-            code,
-            place.name,
-            place.latitude,
-            place.longitude,
-            depts,
-            tuple(c.insee_code for c in members),
-        )
+        name = name or (grouping.name if grouping else code)
+        return _area_place(kind, code, name, members, depts, tuple(c.insee_code for c in members))
     return None
 
 
-def _area_place(kind, code, name, communes, depts):
+def _area_place(kind, code, name, communes, depts, commune_codes=()):
     """A wide place gets the population-weighted centre of its communes as its point."""
     points = [(c.latitude, c.longitude, c.population or 1) for c in communes if c.latitude is not None]
     lat = lon = None
@@ -113,7 +105,7 @@ def _area_place(kind, code, name, communes, depts):
         total = sum(p for _, _, p in points)
         lat = sum(la * p for la, _, p in points) / total
         lon = sum(lo * p for _, lo, p in points) / total
-    return PlaceFacts(kind, code, name, lat, lon, tuple(depts))
+    return PlaceFacts(kind, code, name, lat, lon, tuple(depts), commune_codes)
 
 
 def resolve_place_text(text):

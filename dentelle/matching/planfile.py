@@ -1,6 +1,6 @@
 """Read a purchase plan for batch matching.
 
-Uses the purchases helper's plan parser when it exposes one; otherwise reads a simple CSV or XLSX
+Uses the purchases app's plan parser; a file it finds no lot in is read as a simple CSV or XLSX
 with the columns objet, code CPV, montant, lieu (names matched loosely, accents and case ignored).
 """
 
@@ -77,12 +77,10 @@ def _rows_of(path):
 
 
 def read_plan(path):
-    """[(line number, LotFacts)] of a plan file: the purchases importer's parser when available (every
-    plan format it knows: CSV, XLSX, JSON), else the simple CSV/XLSX reader below."""
-    try:
-        from dentelle.purchases.planfile import PlanFileError, read_plan_file
-    except ImportError:
-        return read_simple_plan(path)
+    """[(line number, LotFacts)] of a plan file: the purchases importer's parser (every plan format it
+    knows: CSV, XLSX, JSON), else, when it finds no lot, the simple CSV/XLSX reader below."""
+    from dentelle.purchases.planfile import PlanFileError, read_plan_file
+
     if not Path(path).exists():
         raise CommandError(f"Fichier introuvable : {path}")
     try:

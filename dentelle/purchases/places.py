@@ -31,14 +31,10 @@ def _index():
 
 
 def _referential_resolve(text, code, kind_hint=""):
+    from dentelle.referentials.places import resolve_place
+
     try:
-        from dentelle.referentials.places import resolve_place
-    except ImportError:
-        return None
-    try:
-        if kind_hint:
-            return resolve_place(text, code=code or None, code_kind_text=kind_hint)
-        return resolve_place(text, code=code or None)
+        return resolve_place(text, code=code or None, code_kind_text=kind_hint or None)
     except Exception:  # a resolver bug must not break an import; the fallback still applies
         return None
 
@@ -70,15 +66,8 @@ def resolve_lot_place(text, code="", kind_hint=""):
 
 
 def _fallback(text, code, hint):
-    digits = (
-        code
-        if code
-        else (
-            re.search(r"\b(\d{5}|\d{2}|2[AB])\b", text).group(1)
-            if re.search(r"\b(\d{5}|\d{2}|2[AB])\b", text)
-            else ""
-        )
-    )
+    found = None if code else re.search(r"\b(\d{5}|\d{2}|2[AB])\b", text)
+    digits = code or (found.group(1) if found else "")
     try:
         if "region" in hint or "région" in hint:
             return ResolvedPlace("region", digits, text, [], digits)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from dentelle.core.audit import log_access
 from dentelle.core.exports import csv_bytes, xlsx_bytes
 from dentelle.core.permissions import CAN_EDIT_ANY_SIAE, can_edit_siae, can_see_contacts, has_role
+from dentelle.referentials.index import get_index
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes import svgmap
 from dentelle.siaes.access import can_see_siae_contacts
@@ -38,15 +39,6 @@ PAGE_SIZE = 50
 DEFAULT_REGION = "11"
 
 
-def index_():
-    from dentelle.referentials.index import get_index
-
-    return get_index()
-
-
-# Heavy columns the list never shows.
-
-
 def competences_by_siae(ids):
     """{siae id: [CPV prefixes]} in one light query (no model instances)."""
     found = {}
@@ -66,7 +58,7 @@ def map_points(queryset, count, index=None):
     located = queryset.filter(latitude__isnull=False).order_by()
     if count <= svgmap.MAX_TOOLTIPS:
         return list(located.values_list("latitude", "longitude", "name", "department_code"))
-    index = index or index_()
+    index = index or get_index()
     points = []
     for code in located.values_list("commune_insee_code", flat=True).distinct()[: svgmap.MAX_POINTS]:
         commune = index.commune(code) if code else None
@@ -77,7 +69,7 @@ def map_points(queryset, count, index=None):
 
 @login_required
 def directory(request):
-    index = index_()
+    index = get_index()
     params = SearchParams.from_mapping(request.GET)
     result = search_siaes(params, index)
     page = Paginator(ResultPages(result.queryset), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -108,7 +100,7 @@ def directory(request):
 @xframe_options_sameorigin  # the list page embeds it with <object>; DENY would blank it
 def directory_map(request):
     """The map of a search, as its own SVG document (the list page embeds it: no tiles, no script)."""
-    index = index_()
+    index = get_index()
     result = search_siaes(SearchParams.from_mapping(request.GET), index)
     count = result.queryset.count()
     points = map_points(result.queryset, count, index)
@@ -119,27 +111,33 @@ def directory_map(request):
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_download(fmt, sheet_title, header, rows, filename, write_only=False):
+    """One table as a CSV or XLSX attachment (fmt already checked by the caller)."""
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes([(sheet_title, header, rows)], write_only), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
 @login_required
 def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Format inconnu")
-    index = index_()
+    index = get_index()
     result = search_siaes(SearchParams.from_mapping(request.GET), index)
     header, rows = siae_rows(result.queryset, index, EXPORT_LIMIT)
     stamp = dt.date.today().isoformat()
-    if fmt == "xlsx":
-        content = xlsx_bytes([("Structures", header, rows)], write_only=True)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="annuaire-siae-{stamp}.{fmt}"'
-    return response
+    # Streamed workbook: the directory export reaches thousands of rows.
+    return table_download(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", write_only=True)
 
 
 def profile_context(request, siae):
-    index = index_()
+    index = get_index()
     competences = [
         {"obj": c, "label": index.cpv_label(c.cpv_prefix.ljust(8, "0")) or ""}
         for c in siae.competences.all().order_by("origin", "cpv_prefix")
@@ -180,6 +178,11 @@ def profile_context(request, siae):
 def profile(request, pk):
     siae = get_object_or_404(Siae, pk=pk)
     return render(request, "siaes/profile.html", profile_context(request, siae))
+
+
+def form_errors_text(form):
+    """Every error of a refused form, as one flash message (the forms sit inline on the profile)."""
+    return " ".join(e for errors in form.errors.values() for e in errors)
 
 
 def editable_siae(request, pk):
@@ -223,7 +226,7 @@ def add_competence(request, pk):
         )
         messages.success(request, "Compétence ajoutée.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("siaes:profile", pk=siae.pk)
 
 
@@ -257,7 +260,7 @@ def add_capacity(request, pk):
         )
         messages.success(request, "Capacité enregistrée.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("siaes:profile", pk=siae.pk)
 
 
@@ -277,7 +280,7 @@ def add_area(request, pk):
         protect(siae, "service_areas", request.user)
         messages.success(request, "Zone d'intervention ajoutée.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("siaes:profile", pk=siae.pk)
 
 
@@ -304,12 +307,12 @@ def add_note(request, pk):
         note.save()
         messages.success(request, "Note de sourcing ajoutée.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("siaes:profile", pk=siae.pk)
 
 
 def coverage_context(request):
-    index = index_()
+    index = get_index()
     region = (
         request.GET.get("region")
         or getattr(getattr(request.user, "organisation", None), "region_code", "")
@@ -359,12 +362,4 @@ def coverage_export(request, fmt):
         raise Http404("Format inconnu")
     _index, region, data = coverage_context(request)
     header, rows = coverage_rules.coverage_table(data)
-    if fmt == "xlsx":
-        content = xlsx_bytes([(f"Couverture {region}", header, rows)])
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="couverture-offre-{region}.{fmt}"'
-    return response
+    return table_download(fmt, f"Couverture {region}", header, rows, f"couverture-offre-{region}")

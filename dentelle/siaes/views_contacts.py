@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from dentelle.core.audit import log_access
 from dentelle.siaes.forms import ContactForm
 from dentelle.siaes.models import Contact
-from dentelle.siaes.views import editable_siae
+from dentelle.siaes.views import editable_siae, form_errors_text
 
 
 @login_required
@@ -23,7 +23,7 @@ def add_contact(request, pk):
         log_access(request.user, "ajouter contact", siae)
         messages.success(request, "Contact ajouté.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors_text(form))
     return redirect("siaes:profile", pk=siae.pk)
 
 

@@ -147,3 +147,30 @@ def test_command_reports_errors_and_missing_files(contract, beneficiary):
         call_command(
             "insertion", "import-declarations", str(DATA / "missing_columns.csv"), stdout=io.StringIO()
         )
+
+
+@pytest.mark.django_db
+def test_unclosed_quote_is_a_french_file_problem():
+    # The open quote swallows the rest of the file into one cell, past the csv module's field limit.
+    data = b'marche;mois;modalite;beneficiaire;heures\n"M1;2026-01;x;y;3\n' + b"a" * 200_000 + b"\n"
+    with pytest.raises(FileProblem, match="guillemet"):
+        run(data, "heures.csv")
+
+
+@pytest.mark.django_db
+def test_workbook_with_a_damaged_sheet_is_a_french_file_problem():
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["marche", "mois", "modalite", "beneficiaire", "heures"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.endswith("sheet1.xml"):
+                content = content[: len(content) // 2]  # the sheet's XML cut short: opens, fails on reading
+            target.writestr(info, content)
+    with pytest.raises(FileProblem, match="endommagé"):
+        run(damaged.getvalue(), "heures.xlsx")

@@ -208,6 +208,12 @@ def test_command_reports_zero_modification_on_second_run(index, capsys):
             id="wrong-headers",
         ),
         pytest.param("bad.json", b"{not json", "JSON invalide", id="bad-json"),
+        pytest.param(
+            "quote.csv",
+            (DATA / "asp_ok.csv").read_bytes().replace(b"\n", b'\n"', 1) + b"x" * 140_000,
+            "ligne 2 : .*guillemet",
+            id="quote-never-closed",
+        ),
     ],
 )
 def test_unreadable_files_give_a_french_error_not_a_traceback(index, tmp_path, name, content, message):

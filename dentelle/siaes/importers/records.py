@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from dentelle.core.file_errors import json_error_message
+from dentelle.core.file_errors import csv_error_message, json_error_message
 from dentelle.core.validators import clean_siret
 from dentelle.siaes.kinds import ALL_KINDS
 from dentelle.siaes.naf_cpv import compact_naf
@@ -74,7 +74,15 @@ def read_csv(path, required):
         raise SourceFileError(
             f"{path} : colonnes manquantes ligne 1 : {', '.join(missing)} (trouvées : {', '.join(headers) or 'aucune'})"
         )
-    for line, row in enumerate(reader, start=2):
+    rows, line = iter(reader), 1
+    while True:  # not a for loop: csv.Error (a quote never closed) is raised by next()
+        line += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise SourceFileError(csv_error_message(path, line)) from None
         yield line, {(k or "").strip(): (v or "").strip() for k, v in row.items()}
 
 

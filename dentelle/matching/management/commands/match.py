@@ -5,6 +5,7 @@ import json
 from django.core.management.base import CommandError
 
 from dentelle.core.commands import DentelleCommand
+from dentelle.core.validators import normalise_cpv
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.places import resolve_place_text
 from dentelle.matching.services import match_plan, ranked_structures
@@ -71,9 +72,10 @@ class Command(DentelleCommand):
     def handle_lot(self, options):
         if not options["cpv"]:
             raise CommandError("Indiquez au moins --cpv CODE (et de préférence --place LIEU).")
-        code = "".join(ch for ch in options["cpv"] if ch.isdigit())[:8]
-        if len(code) != 8:
-            raise CommandError(f"Code CPV mal formé : {options['cpv']!r} (8 chiffres attendus).")
+        try:
+            code = normalise_cpv(options["cpv"])
+        except ValueError:
+            raise CommandError(f"Code CPV mal formé : {options['cpv']!r} (8 chiffres attendus).") from None
         place = options["place"] or ""
         if place and resolve_place_text(place) is None:
             raise CommandError(f"Lieu introuvable dans les référentiels : {place!r}.")
