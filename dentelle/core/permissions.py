@@ -11,6 +11,8 @@ CAN_SEE_CONTACTS = {Role.DIRECTION, Role.PURCHASING_OFFICER, Role.BUYER, Role.FA
 CAN_SEE_BENEFICIARIES = {Role.DIRECTION, Role.FACILITATOR}
 CAN_VALIDATE_DECLARATIONS = {Role.FACILITATOR}
 CAN_DECLARE_HOURS = {Role.FACILITATOR, Role.DIRECTION}
+# Creating a buyer service (e.g. from a plan file naming an unknown one) is an organisation-wide act.
+CAN_CREATE_SERVICES = {Role.DIRECTION, Role.PURCHASING_OFFICER}
 CAN_SEE_PROGRESS = {Role.DIRECTION, Role.PURCHASING_OFFICER, Role.BUYER, Role.FACILITATOR, Role.READER}
 
 
@@ -56,3 +58,20 @@ def visible_services(user, queryset):
     if role == Role.BUYER:
         return queryset.filter(pk=user.buyer_service_id)
     return queryset.filter(organisation_id=user.organisation_id)
+
+
+def writable_services(user, queryset):
+    """Services whose plans the user may write: a buyer its own service only, the direction and the
+    purchasing officer their whole organisation, nobody else (a superuser: all)."""
+    if getattr(user, "is_superuser", False):
+        return queryset
+    role = role_of(user)
+    if role == Role.BUYER:
+        return queryset.filter(pk=user.buyer_service_id) if user.buyer_service_id else queryset.none()
+    if role in CAN_EDIT_PLANS and user.organisation_id:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset.none()
+
+
+def can_create_services(user):
+    return has_role(user, CAN_CREATE_SERVICES)

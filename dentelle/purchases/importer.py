@@ -36,7 +36,13 @@ def find_organisation(name):
     return Organisation.objects.filter(name__iexact=name).first()
 
 
-def find_service(organisation, text, report, line, default=None, create=True):
+def find_service(organisation, text, report, line, default=None, create=True, writable=None, preview=False):
+    """The buyer service a row names, looked up in ``organisation`` only.
+
+    ``writable``: the services the importing user may write (None: all of the organisation, e.g. the
+    CLI); a row naming another one is a row error. ``create``: whether an unknown service may be
+    created (a warning says so; ``preview`` only announces it). Returns None after reporting an error.
+    """
     text = (text or "").strip()
     if not text:
         return default
@@ -44,15 +50,64 @@ def find_service(organisation, text, report, line, default=None, create=True):
         BuyerService.objects.filter(organisation=organisation, code__iexact=text).first()
         or BuyerService.objects.filter(organisation=organisation, name__iexact=text).first()
     )
-    if service is None and create:
-        service = BuyerService.objects.create(organisation=organisation, name=text[:200], code=text[:40])
-        report.warning(line, "direction/service", f"service « {text} » inconnu : créé dans {organisation}.")
-        report.count("services créés")
+    if service is not None:
+        if writable is not None and not writable.filter(pk=service.pk).exists():
+            report.error(
+                line,
+                "direction/service",
+                f"service « {text} » : votre rôle ne permet pas d'écrire dans la programmation de ce service.",
+            )
+            return None
+        return service
+    if not create:
+        report.error(
+            line,
+            "direction/service",
+            f"service « {text} » inconnu dans {organisation} : seuls la direction et les chargés des achats "
+            "peuvent créer un service ; corriger la colonne ou choisir un service existant.",
+        )
+        return None
+    if preview:
+        report.warning(
+            line,
+            "direction/service",
+            f"service « {text} » inconnu : il sera créé dans {organisation} à la confirmation de l'import.",
+        )
+        return None
+    service = BuyerService.objects.create(organisation=organisation, name=text[:200], code=text[:40])
+    report.warning(line, "direction/service", f"service « {text} » inconnu : créé dans {organisation}.")
+    report.count("services créés")
     return service
 
 
-def import_plan(report, *, plan_data, organisation, service=None, plan_name="", year=None, source_file=""):
-    """Importer for ``run_import``: writes ``plan_data``; reports problems on ``report``."""
+def check_services(report, *, plan_data, organisation, writable=None, create=True):
+    """Preview: report, without writing, the rows whose service is out of reach or would be created."""
+    announced = set()
+    for operation_data in plan_data.operations:
+        text = (operation_data.service or "").strip()
+        if not text or text.lower() in announced:
+            continue
+        announced.add(text.lower())
+        first_line = operation_data.lots[0].line if operation_data.lots else None
+        find_service(organisation, text, report, first_line, create=create, writable=writable, preview=True)
+
+
+def import_plan(
+    report,
+    *,
+    plan_data,
+    organisation,
+    service=None,
+    plan_name="",
+    year=None,
+    source_file="",
+    writable=None,
+    create_services=True,
+):
+    """Importer for ``run_import``: writes ``plan_data``; reports problems on ``report``.
+
+    ``writable`` (services the user may write, None = all of ``organisation``) and ``create_services``
+    bound what a file may touch: see ``find_service``."""
     year = year or plan_data.year or date.today().year + 1
     name = plan_name or plan_data.name or Path(source_file).stem or f"Programmation {year}"
     plan, _ = PurchasePlan.objects.update_or_create(
@@ -61,12 +116,29 @@ def import_plan(report, *, plan_data, organisation, service=None, plan_name="", 
     place_cache = {}
     for operation_data in plan_data.operations:
         first_line = operation_data.lots[0].line if operation_data.lots else None
+        named = (operation_data.service or "").strip()
         buyer_service = find_service(
-            organisation, operation_data.service, report, first_line, default=service
+            organisation,
+            named,
+            report,
+            first_line,
+            default=service,
+            create=create_services,
+            writable=writable,
         )
         if buyer_service is None:
+            if not named:
+                report.error(
+                    first_line, "direction/service", "service acheteur absent (colonne ou option --service)."
+                )
+            continue
+        if buyer_service.organisation_id != organisation.pk or (
+            writable is not None and not writable.filter(pk=buyer_service.pk).exists()
+        ):
             report.error(
-                first_line, "direction/service", "service acheteur absent (colonne ou option --service)."
+                first_line,
+                "direction/service",
+                "votre rôle ne permet pas d'écrire dans la programmation de ce service.",
             )
             continue
         if not operation_data.nature:

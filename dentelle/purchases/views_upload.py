@@ -12,10 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportReport, run_import
-from dentelle.core.permissions import CAN_EDIT_PLANS, require_role
+from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import import_plan
+from dentelle.purchases.importer import check_services, import_plan
 from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, read_table_file, user_mapping
 from dentelle.purchases.queries import services_of, visible_plans
 from dentelle.purchases.services import scan_plan
@@ -36,7 +37,16 @@ def posted_mapping(post):
     return user_mapping(choices, max(choices) + 1)
 
 
-def _preview_context(plan_data, report, name):
+def _service_scope(user, organisation):
+    """What a file uploaded by ``user`` may touch: (writable services, may create a service)."""
+    writable = writable_services(user, BuyerService.objects.all()).filter(organisation=organisation)
+    return {"writable": writable, "create": can_create_services(user)}
+
+
+def _preview_context(plan_data, report, name, user, organisation):
+    check_services(
+        report, plan_data=plan_data, organisation=organisation, **_service_scope(user, organisation)
+    )
     return {
         "preview": True,
         "plan_data": plan_data,
@@ -64,7 +74,7 @@ def plan_upload(request):
     organisation = _organisation_of(request.user)
     if organisation is None:
         raise Http404("Aucune organisation rattachée à votre compte.")
-    services = services_of(request.user).filter(organisation=organisation)
+    services = writable_services(request.user, BuyerService.objects.all()).filter(organisation=organisation)
     context = {
         "title": "Importer une programmation",
         "services": services,
@@ -73,7 +83,7 @@ def plan_upload(request):
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm_upload(request, organisation, services)
     if request.method == "POST" and request.POST.get("step") == "remap":
-        return _remap_upload(request, context)
+        return _remap_upload(request, context, organisation)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -94,7 +104,9 @@ def plan_upload(request):
             UPLOAD_DIR.mkdir(exist_ok=True)
             (UPLOAD_DIR / token).write_bytes(data)
             request.session["plan_upload"] = {"token": token, "name": upload.name}
-            context.update(_preview_context(plan_data, report, Path(upload.name).stem))
+            context.update(
+                _preview_context(plan_data, report, Path(upload.name).stem, request.user, organisation)
+            )
     return render(request, "purchases/upload.html", context)
 
 
@@ -106,7 +118,7 @@ def _pending_file(request):
     return pending, path
 
 
-def _remap_upload(request, context):
+def _remap_upload(request, context, organisation):
     """Read the kept file again with the columns the user chose, and show the preview again."""
     pending, path = _pending_file(request)
     if pending is None:
@@ -121,7 +133,7 @@ def _remap_upload(request, context):
         report = ImportReport(source=pending["name"])
         plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv)
     name = request.POST.get("name", "").strip() or Path(pending["name"]).stem
-    context.update(_preview_context(plan_data, report, name))
+    context.update(_preview_context(plan_data, report, name, request.user, organisation))
     return render(request, "purchases/upload.html", context)
 
 
@@ -139,6 +151,7 @@ def _confirm_upload(request, organisation, services):
     name = request.POST.get("name", "").strip()[:200] or Path(pending["name"]).stem
     report = ImportReport(source=pending["name"])
     plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping)
+    scope = _service_scope(request.user, organisation)
     report, committed = run_import(
         import_plan,
         wet_run=True,
@@ -148,6 +161,8 @@ def _confirm_upload(request, organisation, services):
         service=service,
         plan_name=name,
         source_file=pending["name"],
+        writable=scope["writable"],
+        create_services=scope["create"],
     )
     os.remove(path)
     del request.session["plan_upload"]
