@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from dentelle.core.audit import log_access
@@ -15,6 +15,7 @@ from dentelle.insertion import declarations as service
 from dentelle.insertion.clauses import clause_wording
 from dentelle.insertion.dashboard import progress_for
 from dentelle.insertion.enums import FulfilmentMode
+from dentelle.insertion.importer import MAX_HOURS_PER_MONTH
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 from dentelle.insertion.report import build_report
 
@@ -162,8 +163,10 @@ class DeclarationIn(Schema):
     month: date
     fulfilment_mode: FulfilmentMode
     beneficiary: str
-    hours: Decimal
-    comment: str = ""
+    hours: Decimal = Field(
+        gt=0, le=MAX_HOURS_PER_MONTH, description=f"Heures du mois, de 0 exclu à {MAX_HOURS_PER_MONTH} h"
+    )
+    comment: str = Field("", max_length=300)
 
 
 @router.post(

@@ -1,11 +1,12 @@
 """Declaring, correcting and validating hours. Corrections are new versions, never silent overwrites."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dentelle.core.permissions import CAN_DECLARE_HOURS, CAN_VALIDATE_DECLARATIONS, has_role
 from dentelle.insertion.enums import DeclarationStatus
+from dentelle.insertion.importer import parse_hours
 from dentelle.insertion.models import HoursDeclaration
 
 CORRECTABLE_FIELDS = ("month", "fulfilment_mode", "beneficiary", "hours")
@@ -23,22 +24,40 @@ def check_month_in_contract(contract, month):
         )
 
 
+ALREADY_DECLARED = (
+    "Déjà déclaré pour ce marché, ce mois, ce bénéficiaire et cette modalité : utiliser une correction."
+)
+
+
+def checked_hours(hours):
+    """The importer's rule, shared by every path: positive, at most 300 h a month, two decimals."""
+    try:
+        return parse_hours(hours)
+    except ValueError as exc:
+        raise ValidationError(f"Heures : {exc}.") from None
+
+
 def declare(*, contract, month, fulfilment_mode, beneficiary, hours, user=None, comment=""):
     if user is not None and not has_role(user, CAN_DECLARE_HOURS):
         raise PermissionDenied("Votre rôle ne permet pas de déclarer des heures.")
+    hours = checked_hours(hours)
     month = first_of_month(month)
     check_month_in_contract(contract, month)
     if beneficiary.organisation_id != contract.organisation_id:
         raise ValidationError("Le bénéficiaire n'appartient pas à l'organisation du marché.")
-    return HoursDeclaration.objects.create(
-        contract=contract,
-        month=month,
-        fulfilment_mode=fulfilment_mode,
-        beneficiary=beneficiary,
-        hours=hours,
-        created_by=user,
-        comment=comment,
-    )
+    key = {
+        "contract": contract,
+        "month": month,
+        "beneficiary": beneficiary,
+        "fulfilment_mode": fulfilment_mode,
+    }
+    if HoursDeclaration.objects.current().filter(**key).exists():
+        raise ValidationError(ALREADY_DECLARED)
+    try:
+        with transaction.atomic():  # a concurrent twin hits the unique constraint
+            return HoursDeclaration.objects.create(**key, hours=hours, created_by=user, comment=comment)
+    except IntegrityError:
+        raise ValidationError(ALREADY_DECLARED) from None
 
 
 @transaction.atomic
@@ -57,6 +76,8 @@ def correct(declaration, *, user, comment, **changes):
         raise ValueError(f"Champs non corrigeables : {sorted(unknown)}")
     values = {name: changes.get(name, getattr(old, name)) for name in CORRECTABLE_FIELDS}
     values["month"] = first_of_month(values["month"])
+    if values["hours"] != 0:  # a correction to zero hours cancels a declaration
+        values["hours"] = checked_hours(values["hours"])
     check_month_in_contract(old.contract, values["month"])
     new = HoursDeclaration.objects.create(
         contract=old.contract,

@@ -277,6 +277,14 @@ class HoursDeclaration(TimeStampedModel):
         indexes = [models.Index(fields=["month", "status"], name="declaration_month_status")]
         constraints = [
             models.CheckConstraint(condition=Q(hours__gte=0), name="declaration_hours_positive"),
+            # One first declaration per contract, month, beneficiary and mode; changes are corrections.
+            models.UniqueConstraint(
+                fields=["contract", "month", "beneficiary", "fulfilment_mode"],
+                condition=Q(supersedes__isnull=True, superseded_at__isnull=True),
+                name="unique_current_declaration",
+                violation_error_message="Déjà déclaré pour ce marché, ce mois, ce bénéficiaire et cette "
+                "modalité : utiliser une correction.",
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,10 @@
 A summary row is keyed by the contract's dimensions (organisation, buyer service, department,
 trade family), so a change is refreshed by recomputing the keys it touches: the key of the contract
 whose declaration was validated, or the old and new keys of a contract whose dimensions changed.
+
+Two refreshes of the same organisation are serialised by a row lock on the organisation
+(``SELECT … FOR UPDATE``; SQLite serialises writers itself): without it, concurrent validations each
+deleted the rows the other had not committed yet, then both inserted, and the totals doubled.
 """
 
 from django.db import transaction
@@ -10,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from dentelle.accounts.models import Organisation
 from dentelle.insertion.enums import DeclarationStatus
 from dentelle.insertion.models import Contract, HoursDeclaration, RealisedMonth
 
@@ -32,13 +37,23 @@ def _key_filter(key, prefix=""):
     )
 
 
+def _lock_organisations(keys):
+    """Take the organisations' row locks in pk order (no deadlock between two refreshes)."""
+    organisations = Organisation.objects.select_for_update().order_by("pk")
+    if keys is not None:
+        organisations = organisations.filter(pk__in={key[0] for key in keys})
+    list(organisations.values_list("pk", flat=True))
+
+
 @transaction.atomic
 def refresh_realised(keys=None):
     """Recompute the summary rows of the given dimension keys (all when None). Returns rows written."""
+    if keys is not None:
+        keys = set(keys)
+    _lock_organisations(keys)
     summary = RealisedMonth.objects.all()
     declarations = HoursDeclaration.objects.realised()
     if keys is not None:
-        keys = set(keys)
         if not keys:
             return 0
         wanted_summary, wanted = Q(), Q()
