@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from dentelle.core.audit import log_access
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.permissions import CAN_DECLARE_HOURS, CAN_VALIDATE_DECLARATIONS, require_role
+from dentelle.core.redirects import redirect_next
 from dentelle.insertion import declarations as service
 from dentelle.insertion.forms import BeneficiaryForm, CorrectionForm, DeclarationForm, UploadForm
 from dentelle.insertion.importer import FileProblem, import_declarations
@@ -59,7 +60,7 @@ def declaration_validate(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "Déclaration validée.")
-    return redirect(request.POST.get("next") or "insertion:pending")
+    return redirect_next(request, "insertion:pending")
 
 
 @login_required
