@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import has_role, role_of
 from dentelle.core.validators import normalise_cpv
+from dentelle.matching.answers import answer_refusal
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.models import LotResponse, ResponseKind
 from dentelle.matching.services import open_opportunities, ranked_structures
@@ -187,7 +188,10 @@ def answer_lot(request, lot_id: int, payload: ResponseIn):
         raise HttpError(422, f"Réponse inconnue : {payload.kind!r} ({', '.join(ResponseKind.values)}).")
     if payload.kind == ResponseKind.NOT_INTERESTED and not payload.reason.strip():
         raise HttpError(422, "Indiquez le motif quand la structure n'est pas intéressée.")
-    lot = get_object_or_404(Lot, pk=lot_id)
+    lot = get_object_or_404(Lot.objects.select_related("operation"), pk=lot_id)
+    refusal = answer_refusal(lot, user.siae)
+    if refusal:
+        raise HttpError(404, refusal)
     try:
         response, _ = LotResponse.objects.update_or_create(
             lot=lot,

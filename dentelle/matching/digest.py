@@ -24,6 +24,7 @@ OPEN_STATUSES = (OperationStatus.PLANNED, OperationStatus.PREPARING, OperationSt
 SALT_ANSWER = "dentelle.matching.answer"
 SALT_UNSUBSCRIBE = "dentelle.matching.unsubscribe"
 TOKEN_MAX_AGE = 60 * 60 * 24 * 120  # answer links stay valid four months
+UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 365  # unsubscribe links a year (a new digest brings a new one)
 
 
 def answer_token(lot_pk, siae_pk):
@@ -43,11 +44,19 @@ def unsubscribe_token(siae_pk):
     return signing.dumps({"siae": siae_pk}, salt=SALT_UNSUBSCRIBE)
 
 
-def read_unsubscribe_token(token):
+def unsubscribe_token_state(token):
+    """(siae_pk, expired): (pk, False) for a valid link, (None, True) for an expired one, (None, False)
+    for a forged one."""
     try:
-        return int(signing.loads(token, salt=SALT_UNSUBSCRIBE)["siae"])
+        return int(signing.loads(token, salt=SALT_UNSUBSCRIBE, max_age=UNSUBSCRIBE_MAX_AGE)["siae"]), False
+    except signing.SignatureExpired:
+        return None, True
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
+        return None, False
+
+
+def read_unsubscribe_token(token):
+    return unsubscribe_token_state(token)[0]
 
 
 def open_lots():

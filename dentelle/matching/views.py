@@ -9,7 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role, role_of
-from dentelle.matching.digest import read_answer_token, read_unsubscribe_token
+from dentelle.matching.answers import (
+    LINK_USED,
+    NOT_OPEN,
+    OPPORTUNITIES_SHOWN,
+    answer_refusal,
+    is_open,
+    link_already_used,
+)
+from dentelle.matching.digest import read_answer_token, unsubscribe_token_state
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.forms import ResponseForm, SearchForm
 from dentelle.matching.models import DigestOptOut, LotResponse
@@ -97,7 +105,7 @@ def opportunities(request, siae_pk):
     siae = get_object_or_404(Siae, pk=siae_pk)
     if not can_see_opportunities(request.user, siae):
         raise PermissionDenied("Ces opportunités ne sont visibles que de la structure et des agents.")
-    entries = open_opportunities(siae, top=30)
+    entries = open_opportunities(siae, top=OPPORTUNITIES_SHOWN)
     answered = dict(LotResponse.objects.filter(siae=siae).values_list("lot_id", "kind"))
     rows = [(lot, item, answered.get(lot.pk)) for lot, item in entries]
     can_answer = role_of(request.user) == Role.SIAE_MEMBER and request.user.siae_id == siae.pk
@@ -127,23 +135,44 @@ def _record_answer(request, lot, siae, user=None):
     return form
 
 
+def _answer_page(request, lot, siae, form, status=200, closed=""):
+    current = LotResponse.objects.filter(lot=lot, siae=siae).first()
+    return render(
+        request,
+        "matching/answer.html",
+        {
+            "lot": lot,
+            "siae": siae,
+            "form": form,
+            "current": current,
+            "closed": closed,
+            "title": "Répondre à une opportunité",
+        },
+        status=status,
+    )
+
+
 def answer(request, token):
-    """Answer link of the digest: the signed token identifies the lot and the structure."""
+    """Answer link of the digest: the signed token identifies the lot and the structure; it serves once."""
     pair = read_answer_token(token)
     if pair is None:
         raise Http404("Lien invalide ou expiré.")
     lot = get_object_or_404(Lot.objects.select_related("operation"), pk=pair[0])
     siae = get_object_or_404(Siae, pk=pair[1])
+    closed = "" if is_open(lot) else NOT_OPEN  # the signature proves the lot was announced to it
+    if not closed and link_already_used(token, lot, siae):
+        closed = LINK_USED
+    if closed:
+        if request.method == "POST":
+            messages.error(request, closed)
+        return _answer_page(
+            request, lot, siae, None, status=403 if request.method == "POST" else 200, closed=closed
+        )
     user = request.user if request.user.is_authenticated else None
     form = _record_answer(request, lot, siae, user)
     if form is None:
         return redirect("matching:answer", token=token)
-    current = LotResponse.objects.filter(lot=lot, siae=siae).first()
-    return render(
-        request,
-        "matching/answer.html",
-        {"lot": lot, "siae": siae, "form": form, "current": current, "title": "Répondre à une opportunité"},
-    )
+    return _answer_page(request, lot, siae, form)
 
 
 @login_required
@@ -153,19 +182,21 @@ def member_answer(request, pk):
         raise PermissionDenied("Seul un membre de la structure peut répondre.")
     lot = get_object_or_404(Lot.objects.select_related("operation"), pk=pk)
     siae = request.user.siae
+    refusal = answer_refusal(lot, siae)
+    if refusal:  # same answer as an unknown lot: nothing about it is shown
+        raise Http404(refusal)
     form = _record_answer(request, lot, siae, request.user)
     if form is None:
         return redirect("matching:opportunities", siae_pk=siae.pk)
-    current = LotResponse.objects.filter(lot=lot, siae=siae).first()
-    return render(
-        request,
-        "matching/answer.html",
-        {"lot": lot, "siae": siae, "form": form, "current": current, "title": "Répondre à une opportunité"},
-    )
+    return _answer_page(request, lot, siae, form)
 
 
 def unsubscribe(request, token):
-    siae_pk = read_unsubscribe_token(token)
+    siae_pk, expired = unsubscribe_token_state(token)
+    if expired:
+        return render(
+            request, "matching/unsubscribe.html", {"expired": True, "title": "Lien expiré"}, status=410
+        )
     siae = get_object_or_404(Siae, pk=siae_pk) if siae_pk else None
     if siae is None:
         raise Http404("Lien de désabonnement invalide.")

@@ -62,9 +62,9 @@ def test_answer_link_records_the_response(lot, directory, client, kind, reason, 
 def test_answer_is_unique_per_lot_and_structure(lot, directory, client):
     url = reverse("matching:answer", args=[answer_token(lot.pk, directory["jardins"].pk)])
     client.post(url, {"kind": "interested"})
-    client.post(url, {"kind": "not_interested", "reason": "Plan de charge complet"})
+    client.post(url, {"kind": "not_interested", "reason": "Plan de charge complet"})  # a link serves once
     assert LotResponse.objects.filter(lot=lot).count() == 1
-    assert LotResponse.objects.get(lot=lot).kind == "not_interested"
+    assert LotResponse.objects.get(lot=lot).kind == "interested"
 
 
 def test_digest_command(lot, directory, capsys):
