@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -14,11 +15,24 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Spreadsheets skip these before looking for a formula sign: spaces (including the non-breaking and
+# ideographic ones), zero-width characters and the byte-order mark.
+_IGNORED_LEAD = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]*")
 
 
 def neutralise(value):
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe.
+
+    The sign may follow spaces (« =1+1 », a non-breaking space) or be a full-width or small form
+    (« ＝ », « ﹢ »): NFKC folds those onto = + - @.
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    start = _IGNORED_LEAD.match(value).end()
+    first = value[start : start + 1]
+    if first and unicodedata.normalize("NFKC", first)[:1] in FORMULA_PREFIXES[:4]:
         return "'" + value
     return value
 

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from dentelle.core.commands import DentelleCommand
+from dentelle.core.numbers import NumberError, parse_integer, parse_number
 
 
 @dataclass
@@ -39,6 +40,19 @@ class ImportReport:
 
     def warning(self, line, column, reason):
         self.problems.append(RowProblem(line, column, reason, blocking=False))
+
+    def number(self, line, column, value, bound, *, integer=False, truncate=False):
+        """``value`` parsed within ``bound`` (``core.numbers``); None and a row error if it is not.
+
+        ``integer``: an int (``truncate``: decimals dropped rather than refused).
+        """
+        try:
+            if integer:
+                return parse_integer(value, bound, truncate=truncate)
+            return parse_number(value, bound)
+        except NumberError as exc:
+            self.error(line, column, exc.reason)
+            return None
 
     def count(self, key, n=1):
         self.counts[key] = self.counts.get(key, 0) + n

@@ -17,7 +17,7 @@ def clean_siret(value):
     compact = stdnum_siret.compact(str(value or ""))
     if not compact:
         raise ValueError("SIRET manquant")
-    if not compact.isdigit() or len(compact) != 14:
+    if not (compact.isascii() and compact.isdigit()) or len(compact) != 14:
         raise ValueError(f"SIRET mal formé ({value!r} : 14 chiffres attendus)")
     if not stdnum_siret.is_valid(compact):
         raise ValueError(f"SIRET invalide ({compact} : clé de contrôle fausse)")

@@ -87,7 +87,7 @@ def decp_plan(path, year, known_codes=None):
             reference = f"DECP-{row['id']}"[:80]
             try:
                 amount = parse_decimal(row.get("montant"))
-            except ArithmeticError:
+            except ValueError:  # unreadable or out of bounds (core.numbers.NumberError)
                 amount = None
             operation = operations.get(reference)
             if operation is None:

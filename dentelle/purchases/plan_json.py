@@ -5,11 +5,13 @@ was expected; one bad operation is reported and skipped, the others are read.
 """
 
 import json
-from decimal import InvalidOperation
 
 from dentelle.core.file_errors import json_error_message
+from dentelle.core.numbers import YEAR, NumberError, parse_integer
 from dentelle.purchases.planfile import (
+    BOUNDS,
     FORMAT_ID,
+    MAX_KEY_CHARS,
     LineItemData,
     LotData,
     OperationData,
@@ -33,7 +35,7 @@ class JsonFieldError(ValueError):
         self.path, self.reason = path, reason
 
 
-def read_json_plan(data, name, report):
+def read_json_plan(data, name, report, max_operations=None):
     """The documented JSON plan format (docs/plan-format.md)."""
     text = decode(data, name)
     if not text.strip():
@@ -46,14 +48,26 @@ def read_json_plan(data, name, report):
         raise PlanFileError(f"{name} : JSON trop profondément imbriqué. {FORMAT_HINT}") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("operations"), list):
         raise PlanFileError(f"{name} : objet avec une liste « operations » attendu. {FORMAT_HINT}")
+    if max_operations is not None and len(payload["operations"]) > max_operations:
+        raise PlanFileError(
+            f"{name} : plus de {max_operations} opérations : découpez le fichier en plusieurs envois, "
+            "puis réessayez."
+        )
     year = payload.get("year")
-    plan = PlanData(
-        name=str(payload.get("name") or ""),
-        year=year if isinstance(year, int) and not isinstance(year, bool) else None,
-        organisation=str(payload.get("organisation") or ""),
-    )
-    if year is not None and plan.year is None:
-        report.warning(None, "year", f"année illisible « {year} » (nombre entier attendu) : ignorée.")
+    plan = PlanData()
+    try:
+        plan.name = _text(payload, "name", "", "", 200)
+        plan.organisation = _text(payload, "organisation", "", "", MAX_KEY_CHARS)
+    except JsonFieldError as exc:
+        report.error(None, exc.path, exc.reason)
+    if year is not None:
+        try:
+            plan.year = parse_integer(year, YEAR) if isinstance(year, int) else None
+        except NumberError as exc:
+            report.warning(None, "year", f"{exc.reason} Année ignorée.")
+        else:
+            if plan.year is None:
+                report.warning(None, "year", f"année illisible « {year} » (nombre entier attendu) : ignorée.")
     for i, raw in enumerate(payload["operations"]):
         try:
             plan.operations.append(_json_operation(raw, f"operations[{i}]"))
@@ -84,32 +98,36 @@ def _required(raw, key, where):
     return str(value)
 
 
-def _amount(raw, key, where):
+def _text(raw, key, where, default="", max_chars=None):
+    """A text field: numbers are taken as text, objects and lists refused; ``max_chars`` bounds it."""
+    value = raw.get(key)
+    path = f"{where}.{key}" if where else key
+    if value is None or value == "":
+        return default
+    if isinstance(value, (dict, list)):
+        raise JsonFieldError(path, "texte attendu, reçu un objet ou une liste.")
+    text = str(value)
+    if max_chars is not None and len(text) > max_chars:
+        raise JsonFieldError(path, f"texte trop long ({len(text)} caractères, {max_chars} au plus).")
+    return text
+
+
+def _amount(raw, key, where, bound_key="amount"):
     value = raw.get(key)
     try:
-        amount = parse_decimal(value)
-    except (InvalidOperation, ValueError, TypeError):
-        raise JsonFieldError(f"{where}.{key}", f"montant illisible « {value} » (nombre attendu).") from None
-    if amount is not None and amount < 0:
-        raise JsonFieldError(f"{where}.{key}", "montant négatif.")
-    return amount
+        return parse_decimal(value, BOUNDS[bound_key])
+    except ValueError as exc:  # core.numbers.NumberError: out of bounds, unreadable, wrong type
+        raise JsonFieldError(f"{where}.{key}", getattr(exc, "reason", str(exc))) from None
 
 
-def _integer(raw, key, where, default=None):
+def _integer(raw, key, where, default=None, bound_key=None):
     value = raw.get(key)
     if value is None or value == "":
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise JsonFieldError(f"{where}.{key}", f"nombre entier attendu, reçu « {value} ».")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 12.0 written by a spreadsheet export
     try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise JsonFieldError(f"{where}.{key}", f"nombre entier attendu, reçu « {value} ».") from None
-    if number < 0:
-        raise JsonFieldError(f"{where}.{key}", f"nombre positif attendu, reçu {number}.")
-    return number
+        return parse_integer(value, BOUNDS[bound_key or key])
+    except NumberError as exc:
+        raise JsonFieldError(f"{where}.{key}", exc.reason) from None
 
 
 def _date(raw, key, where):
@@ -125,7 +143,7 @@ def _json_operation(raw, where):
     operation = OperationData(
         reference=_required(raw, "reference", where),
         title=_required(raw, "title", where),
-        service=str(raw.get("service") or ""),
+        service=_text(raw, "service", where, max_chars=MAX_KEY_CHARS),
         description=str(raw.get("description") or ""),
         amount=_amount(raw, "estimated_amount", where),
         duration_months=_integer(raw, "duration_months", where),
@@ -183,5 +201,7 @@ def _json_lot(lot_raw, j, operation, where):
         social_award_criterion=bool(planned.get("social_award_criterion", False)),
         insertion_market=bool(planned.get("insertion_market", False)),
         sites_count=_integer(lot_raw, "sites_count", where),
-        transferred_staff_monthly_hours=_amount(lot_raw, "transferred_staff_monthly_hours", where),
+        transferred_staff_monthly_hours=_amount(
+            lot_raw, "transferred_staff_monthly_hours", where, "transferred_staff_monthly_hours"
+        ),
     )

@@ -8,20 +8,23 @@ problem is reported with its line and column.
 import csv
 import gc
 import io
+import itertools
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from dentelle.core.file_errors import (
     OLE2_SIGNATURE,
     ZIP_SIGNATURE,
     csv_error_message,
-    xlsx_error_message,
 )
 from dentelle.core.importing import ImportReport
+from dentelle.core.numbers import AMOUNT, COUNT, DURATION_MONTHS, HOURS, MONTHLY_HOURS, Bound, parse_number
+from dentelle.core.spreadsheet import LOCAL, SpreadsheetError, read_sheets, too_many_rows_message
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 FORMAT_ID = "dentelle-plan/1"
@@ -105,6 +108,20 @@ FIELD_LABELS = {
     "sites_count": "Nombre de sites",
     "transferred_staff_monthly_hours": "Heures mensuelles du personnel à reprendre",
 }
+# Range of every numeric column (core.numbers): within the model columns, so nothing stored is unreadable.
+RENEWALS = Bound("nombre de reconductions", Decimal(0), Decimal(100), places=0, integer=True)
+BOUNDS = {
+    "amount": AMOUNT,
+    "annual_amount": AMOUNT,
+    "transferred_staff_monthly_hours": MONTHLY_HOURS,
+    "duration_months": DURATION_MONTHS,
+    "renewals": RENEWALS,
+    "clause_hours": HOURS,
+    "sites_count": COUNT,
+}
+# Texts compared in the database (service, organisation: ``iexact``, a LIKE on SQLite) stay short.
+MAX_KEY_CHARS = 200
+SUGGESTION_SECONDS = 10.0  # time budget of the CPV suggestions for one file (upload preview)
 NATURE_WORDS = {"travaux": "works", "services": "services", "service": "services", "fournitures": "supplies"}
 RESERVATION_WORDS = {
     "siae": "siae",
@@ -223,19 +240,11 @@ def decode(data, name):
     )
 
 
-def parse_decimal(value):
-    if value is None or value == "":
-        return None
-    if type(value) is str and value.isdigit():  # fast path: plain integer amounts (most plans)
-        return Decimal(value)
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    text = str(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".")
-    else:
-        text = text.replace(",", ".")
-    return Decimal(text)
+def parse_decimal(value, bound=AMOUNT):
+    """A cell → Decimal within ``bound`` (None when empty); ``NumberError`` (a ValueError, French)."""
+    if type(value) is str and len(value) < 13 and value.isascii() and value.isdigit():
+        return Decimal(value)  # fast path: plain integer amounts (most plans), below 10¹²
+    return parse_number(value, bound)
 
 
 def parse_date(value):
@@ -292,9 +301,9 @@ def _cell(row, mapping, key):
 
 
 def _digits_cpv(value):
-    if type(value) is str and len(value) == 8 and value.isdigit():
+    if type(value) is str and len(value) == 8 and value.isascii() and value.isdigit():
         return value
-    digits = re.sub(r"\D", "", str(value or ""))
+    digits = re.sub(r"[^0-9]", "", str(value or ""))
     return digits[:8] if len(digits) >= 8 else ""
 
 
@@ -337,6 +346,8 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
         return plan
     operations = {}
     items = list(mapping.items())
+    if suggest_cpv is not None:
+        suggest_cpv = _BudgetedSuggestion(suggest_cpv, report)
     for offset, row in enumerate(rows):
         line = start_line + offset
         if not any(str(c).strip() for c in row if c is not None):
@@ -349,7 +360,9 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
         lot = _lot_from_row(cells, mapping, line, title, report, suggest_cpv)
         if lot is None:
             continue
-        service = str(cells.get("service", ""))
+        service = _key_text(cells, "service", line, report)
+        if service is None:
+            continue
         reference = str(cells.get("operation_reference", "")) or f"{service}|{title}"[:80]
         operation = operations.get(reference)
         if operation is None:
@@ -371,36 +384,61 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
     return plan
 
 
+class _BudgetedSuggestion:
+    """CPV suggestions within a time budget: a long file is read whole, only the suggestions stop.
+
+    Each suggestion searches the CPV tree (milliseconds); 100,000 lots without a code would hold
+    the upload page for minutes. Past the budget, one warning says from which line on it stopped.
+    """
+
+    def __init__(self, suggest, report, seconds=None):
+        self.suggest, self.report = suggest, report
+        self.deadline = time.monotonic() + (SUGGESTION_SECONDS if seconds is None else seconds)
+        self.stopped = False
+
+    def __call__(self, text, line=None):
+        if self.stopped:
+            return None
+        if time.monotonic() > self.deadline:
+            self.stopped = True
+            self.report.warning(
+                line,
+                LABELS["cpv"],
+                "suggestions de codes CPV interrompues à partir de cette ligne (fichier trop long pour "
+                "être analysé en une fois) : renseignez les codes CPV ou découpez le fichier.",
+            )
+            return None
+        return self.suggest(text)
+
+
 def _int(cells, key, line, report):
+    """A whole number within its column's range (decimals dropped: « 12,5 » mois → 12)."""
     value = cells.get(key, "")
     if value in ("", None):
         return None
-    if type(value) is str and value.isdigit():
-        return int(value)
-    try:
-        number = int(parse_decimal(value))
-    except (InvalidOperation, ValueError, TypeError):
-        report.error(line, LABELS[key], f"nombre entier attendu, reçu « {value} ».")
-        return None
-    if number < 0:
-        report.error(line, LABELS[key], "valeur négative.")
-        return None
-    return number
+    if type(value) is str and len(value) < 7 and value.isascii() and value.isdigit():
+        number = int(value)  # fast path
+        if number <= BOUNDS[key].maximum:
+            return number
+    return report.number(line, LABELS[key], value, BOUNDS[key], integer=True, truncate=True)
 
 
 def _money(cells, key, line, report):
     value = cells.get(key, "")
     if value == "":
         return None
-    try:
-        amount = parse_decimal(value)
-    except (InvalidOperation, ValueError):
-        report.error(line, LABELS[key], f"montant illisible « {value} ».")
+    if type(value) is str and len(value) < 13 and value.isascii() and value.isdigit():
+        return Decimal(value)  # fast path
+    return report.number(line, LABELS[key], value, BOUNDS[key])
+
+
+def _key_text(cells, key, line, report):
+    """A text the database compares (``iexact``): refused beyond ``MAX_KEY_CHARS``."""
+    text = str(cells.get(key, ""))
+    if len(text) > MAX_KEY_CHARS:
+        report.error(line, LABELS[key], f"texte trop long ({len(text)} caractères, {MAX_KEY_CHARS} au plus).")
         return None
-    if amount is not None and amount < 0:
-        report.error(line, LABELS[key], "montant négatif.")
-        return None
-    return amount
+    return text
 
 
 def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
@@ -438,7 +476,7 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     if lot.amount is None and "amount" in mapping:
         report.warning(line, LABELS["amount"], "montant absent : le lot ne sera pas chiffré.")
     if not cpv and suggest_cpv is not None:
-        suggestion = suggest_cpv(f"{lot.family_text} {title}")
+        suggestion = suggest_cpv(f"{lot.family_text} {title}", line)
         if suggestion:
             lot.cpv_suggestion = suggestion
             if suggestion["confidence"] == "haute":
@@ -472,27 +510,28 @@ def _filtered(header, rows, where):
     return [r for r in rows if all(i < len(r) and str(r[i]).strip() == v for i, v in checks)]
 
 
-def read_table_file(data, name, report, suggest_cpv=None, where=None, mapping=None):
+def read_table_file(data, name, report, suggest_cpv=None, where=None, mapping=None, limits=LOCAL):
     """CSV or XLSX bytes → PlanData (XLSX: second sheet = line items keyed by operation reference).
-    ``mapping``: {canonical: column index} chosen by the user (None: recognise the headers)."""
+    ``mapping``: {canonical: column index} chosen by the user (None: recognise the headers).
+    ``limits`` (``core.spreadsheet``): rows and workbook size; the upload page passes ``UPLOAD``."""
     # Parsing builds many long-lived objects: pause the cyclic garbage collector meanwhile.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _read_table_file(data, name, report, suggest_cpv, where, mapping)
+        return _read_table_file(data, name, report, suggest_cpv, where, mapping, limits)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _read_table_file(data, name, report, suggest_cpv, where, mapping=None):
+def _read_table_file(data, name, report, suggest_cpv, where, mapping, limits):
     lower = name.lower()
     if lower.endswith(".json"):
         from dentelle.purchases.plan_json import read_json_plan
 
-        return read_json_plan(data, name, report)
+        return read_json_plan(data, name, report, max_operations=limits.max_rows)
     if lower.endswith((".xlsx", ".xlsm")):
-        return _read_xlsx(data, name, report, suggest_cpv, where, mapping)
+        return _read_xlsx(data, name, report, suggest_cpv, where, mapping, limits)
     if data.startswith((ZIP_SIGNATURE, OLE2_SIGNATURE)):  # a workbook saved under a .csv name
         raise PlanFileError(
             f"{name} : ce fichier est un classeur Excel, pas un CSV : donnez-lui l'extension .xlsx "
@@ -504,7 +543,9 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping=None):
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
-        rows = list(reader)
+        rows = list(itertools.islice(reader, limits.max_rows))
+        if next(reader, None) is not None:
+            raise PlanFileError(too_many_rows_message(name, limits.max_rows))
     except StopIteration:
         raise PlanFileError(f"{name} : fichier vide.") from None
     except csv.Error:
@@ -513,25 +554,20 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping=None):
     return rows_to_plan(header, body, report, suggest_cpv=suggest_cpv, mapping=mapping)
 
 
-def _read_xlsx(data, name, report, suggest_cpv, where=None, mapping=None):
-    from openpyxl import load_workbook
-
+def _read_xlsx(data, name, report, suggest_cpv, where, mapping, limits):
     try:
-        # read_only parses lazily: a damaged sheet fails while its rows are read, not at opening.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = workbook.worksheets
-        rows = list(sheets[0].iter_rows(values_only=True)) if sheets else []
-        items = list(sheets[1].iter_rows(values_only=True)) if len(sheets) > 1 else None
-    except Exception:  # openpyxl, zipfile and XML raise many kinds on a bad file: one French message
-        raise PlanFileError(xlsx_error_message(name, data)) from None
+        sheets = read_sheets(data, name, max_sheets=2, limits=limits)
+    except SpreadsheetError as exc:
+        raise PlanFileError(str(exc)) from None
+    rows = sheets[0][1] if sheets else []
     if not rows:
         raise PlanFileError(
             f"{name} : la première feuille est vide : les lots y sont attendus, une ligne par lot."
         )
     body = _filtered(list(rows[0]), [list(r) for r in rows[1:]], where)
     plan = rows_to_plan(list(rows[0]), body, report, suggest_cpv=suggest_cpv, mapping=mapping)
-    if items is not None:
-        _read_line_items(plan, items, sheets[1].title, report)
+    if len(sheets) > 1:
+        _read_line_items(plan, sheets[1][1], sheets[1][0], report)
     return plan
 
 
@@ -557,12 +593,12 @@ def _read_line_items(plan, rows, sheet, report):
                 f"opération « {reference} » inconnue de la première feuille.",
             )
             continue
-        try:
-            amount = parse_decimal(_cell(row, mapping, "amount"))
-        except (InvalidOperation, ValueError):
-            amount = None
-        if amount is None or amount < 0:
-            report.error(line, f"{sheet} : montant", "montant absent ou illisible.")
+        raw_amount = _cell(row, mapping, "amount")
+        if raw_amount == "":
+            report.error(line, f"{sheet} : montant", "montant absent.")
+            continue
+        amount = report.number(line, f"{sheet} : montant", raw_amount, AMOUNT)
+        if amount is None:
             continue
         operation.line_items.append(
             LineItemData(

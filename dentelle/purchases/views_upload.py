@@ -1,9 +1,6 @@
 """Plan upload page: read the file, show the column mapping (editable), the rows to check and the CPV
 suggestions, then import and scan on confirmation."""
 
-import os
-import tempfile
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -15,13 +12,14 @@ from django.shortcuts import redirect, render
 from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
+from dentelle.core.spreadsheet import UPLOAD
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import check_services, import_plan
 from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, read_table_file, user_mapping
 from dentelle.purchases.queries import services_of, visible_plans
 from dentelle.purchases.services import scan_plan
+from dentelle.purchases.upload_store import discard, keep, path_of
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "dentelle_plan_uploads"
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
 COLUMN_PREFIX = "col_"
 
@@ -80,6 +78,8 @@ def plan_upload(request):
         "services": services,
         "max_mb": settings.DENTELLE_MAX_UPLOAD_BYTES // (1024 * 1024),
     }
+    if request.method == "GET" and "annuler" in request.GET:
+        _discard_pending(request)
     if request.method == "POST" and request.POST.get("step") == "confirm":
         return _confirm_upload(request, organisation, services)
     if request.method == "POST" and request.POST.get("step") == "remap":
@@ -96,14 +96,12 @@ def plan_upload(request):
             data = upload.read()
             report = ImportReport(source=upload.name)
             try:
-                plan_data = read_table_file(data, upload.name, report, suggest_cpv)
+                plan_data = read_table_file(data, upload.name, report, suggest_cpv, limits=UPLOAD)
             except PlanFileError as exc:
                 messages.error(request, str(exc))
                 return render(request, "purchases/upload.html", context)
-            token = uuid.uuid4().hex
-            UPLOAD_DIR.mkdir(exist_ok=True)
-            (UPLOAD_DIR / token).write_bytes(data)
-            request.session["plan_upload"] = {"token": token, "name": upload.name}
+            _discard_pending(request)
+            request.session["plan_upload"] = {"token": keep(data), "name": upload.name}
             context.update(
                 _preview_context(plan_data, report, Path(upload.name).stem, request.user, organisation)
             )
@@ -112,10 +110,17 @@ def plan_upload(request):
 
 def _pending_file(request):
     pending = request.session.get("plan_upload")
-    path = UPLOAD_DIR / pending["token"] if pending else None
-    if not pending or not path.exists():
+    path = path_of(pending.get("token")) if isinstance(pending, dict) else None
+    if path is None:
         return None, None
     return pending, path
+
+
+def _discard_pending(request):
+    """Forget the file kept for the preview (cancelled, replaced or imported) and remove it."""
+    pending = request.session.pop("plan_upload", None)
+    if isinstance(pending, dict):
+        discard(pending.get("token"))
 
 
 def _remap_upload(request, context, organisation):
@@ -127,11 +132,13 @@ def _remap_upload(request, context, organisation):
     report = ImportReport(source=pending["name"])
     try:
         mapping = posted_mapping(request.POST)
-        plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping)
+        plan_data = read_table_file(
+            path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping, limits=UPLOAD
+        )
     except PlanFileError as exc:
         messages.error(request, str(exc))
         report = ImportReport(source=pending["name"])
-        plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv)
+        plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, limits=UPLOAD)
     name = request.POST.get("name", "").strip() or Path(pending["name"]).stem
     context.update(_preview_context(plan_data, report, name, request.user, organisation))
     return render(request, "purchases/upload.html", context)
@@ -150,7 +157,9 @@ def _confirm_upload(request, organisation, services):
     service = services.filter(pk=request.POST.get("service") or 0).first()
     name = request.POST.get("name", "").strip()[:200] or Path(pending["name"]).stem
     report = ImportReport(source=pending["name"])
-    plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping)
+    data = path.read_bytes()
+    _discard_pending(request)  # read once more below; kept no longer, whatever the outcome
+    plan_data = read_table_file(data, pending["name"], report, suggest_cpv, mapping=mapping, limits=UPLOAD)
     scope = _service_scope(request.user, organisation)
     report, committed = run_import(
         import_plan,
@@ -164,8 +173,6 @@ def _confirm_upload(request, organisation, services):
         writable=scope["writable"],
         create_services=scope["create"],
     )
-    os.remove(path)
-    del request.session["plan_upload"]
     if not committed:
         for problem in report.errors[:20]:
             messages.error(request, str(problem))

@@ -119,8 +119,8 @@ def test_wrong_json_fields_are_reported_with_their_path_and_the_rest_is_read():
         "operations[0].title": "champ obligatoire absent. L'opération n'est pas lue.",
         "operations[1]": "objet JSON {…} attendu. L'opération n'est pas lue.",
         "operations[2].estimated_amount": "montant illisible « beaucoup » (nombre attendu). L'opération n'est pas lue.",
-        "operations[3].lots[0].amount": "montant négatif. L'opération n'est pas lue.",
-        "operations[4].renewals": "nombre entier attendu, reçu « deux ». L'opération n'est pas lue.",
+        "operations[3].lots[0].amount": "montant : valeur négative « -5 » (positive ou nulle attendue). L'opération n'est pas lue.",
+        "operations[4].renewals": "nombre de reconductions illisible « deux » (nombre entier attendu). L'opération n'est pas lue.",
         "operations[5].planned_launch_date": "date illisible « demain » (AAAA-MM-JJ attendu). L'opération n'est pas lue.",
     }
     for problem in report.problems:
