@@ -5,8 +5,8 @@ Every bad field is reported as a ``DecpProblem`` and left empty; nothing here ra
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
+from dentelle.core.numbers import AMOUNT, DURATION_MONTHS, NumberError, parse_integer, parse_number
 from dentelle.core.validators import normalise_cpv
 from dentelle.decp.records import (
     ENVIRONMENTAL_VALUES,
@@ -56,29 +56,20 @@ class _Fields:
         if value is None or value == "":
             self.problem(name, "montant manquant")
             return None
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
-            self.problem(name, f"montant invalide ({value!r})")
-            return None
         try:
-            amount = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation:
-            self.problem(name, f"montant invalide ({value!r})")
+            return parse_number(value, AMOUNT, french=False)  # bounded: no NaN, no infinity, no 1e999999
+        except NumberError as exc:
+            self.problem(name, f"montant invalide : {exc.reason}")
             return None
-        if not amount.is_finite() or amount < 0:
-            self.problem(name, f"montant invalide ({value!r})")
-            return None
-        return amount
 
     def months(self, value, name="dureeMois"):
         if value is None or value == "":
             return None
         try:
-            number = Decimal(str(value).strip())
-            if number != number.to_integral_value() or number < 0:
-                raise InvalidOperation
-            return int(number)
-        except (InvalidOperation, ValueError):
-            self.problem(name, f"durée en mois invalide ({value!r})")
+            # Bounded before any int(): « 1e2000000 » would hold the worker for minutes.
+            return parse_integer(value, DURATION_MONTHS, french=False)
+        except NumberError as exc:
+            self.problem(name, f"durée en mois invalide : {exc.reason}")
             return None
 
     def date(self, value, name):
@@ -119,7 +110,7 @@ class _Fields:
             return ()
         kept = []
         for value in values:
-            if value in allowed:
+            if isinstance(value, str) and value in allowed:
                 if value not in kept:
                     kept.append(value)
             else:
@@ -187,7 +178,13 @@ def record_from_json(item, index, version, problems):
             "considerationEnvironnementale",
             ENVIRONMENTAL_VALUES,
         )
-        for raw in item.get("actesSousTraitance") or []:
+        raw_acts = item.get("actesSousTraitance") or []
+        if isinstance(raw_acts, dict):  # one act written without its list
+            raw_acts = [raw_acts]
+        if not isinstance(raw_acts, list):
+            fields.problem("actesSousTraitance", "liste attendue")
+            raw_acts = []
+        for raw in raw_acts:
             act = _unwrap(raw, "acteSousTraitance")
             subcontractor = act.get("sousTraitant") if isinstance(act, dict) else None
             holder = fields.holder(subcontractor, "actesSousTraitance")

@@ -168,6 +168,11 @@ def iter_decp_json(source, problems=None):
         raise DecpFileError(
             f"Fichier DECP « {name} » : JSON mal formé au {exc} .".replace(" .", ".")
         ) from None
+    except RecursionError:
+        raise DecpFileError(
+            f"Fichier DECP « {name} » : JSON trop profondément imbriqué (listes ou objets les uns dans "
+            "les autres) : ce n'est pas un fichier DECP."
+        ) from None
     except UnicodeDecodeError:
         raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
     except (OSError, EOFError, zlib.error):

@@ -8,20 +8,30 @@ transaction, every bad row reported with its line, column and reason).
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
-import zipfile
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
-from dentelle.core.file_errors import csv_error_message, xlsx_error_message
+from dentelle.core.file_errors import csv_error_message
+from dentelle.core.numbers import HOURS, Bound, NumberError, parse_number
+from dentelle.core.spreadsheet import (
+    LOCAL,
+    SpreadsheetError,
+    iter_sheet_rows,
+    open_workbook,
+    too_many_rows_message,
+)
 from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 
 REQUIRED = ("marche", "mois", "modalite", "beneficiaire", "heures")
 OPTIONAL = ("commentaire",)
 MAX_HOURS_PER_MONTH = Decimal("300")  # above a full-time month with overtime: surely a typo
+# Read within ±HOURS so that a negative entry gets its own reason (« non positif ») below.
+SIGNED_HOURS = Bound(HOURS.label, -HOURS.maximum, HOURS.maximum, unit="h")
 
 
 class FileProblem(Exception):
@@ -51,13 +61,14 @@ MODES.update(
 )
 
 
-def read_rows(stream, filename):
-    """Yield (line number, {column: text}) from a CSV or XLSX byte stream."""
+def read_rows(stream, filename, limits=LOCAL):
+    """Yield (line number, {column: text}) from a CSV or XLSX byte stream, within ``limits``
+    (``core.spreadsheet``: rows, workbook size; the upload page passes ``UPLOAD``)."""
     data = stream.read()
     if Path(filename).suffix.lower() == ".xlsx":
-        rows = _xlsx_rows(data, filename)
+        rows = _xlsx_rows(data, filename, limits)
     else:
-        rows = _csv_rows(data, filename)
+        rows = _csv_rows(data, filename, limits)
     header = next(rows, None)
     if header is None:
         raise FileProblem(f"{filename} : fichier vide.")
@@ -74,7 +85,7 @@ def read_rows(stream, filename):
         yield line, {c: values[i] if i < len(values) else "" for i, c in enumerate(columns) if c}
 
 
-def _csv_rows(data, filename):
+def _csv_rows(data, filename, limits=LOCAL):
     """Rows of a CSV file, read lazily: encoding and structure problems surface as ``FileProblem``."""
     try:
         text = data.decode("utf-8-sig")
@@ -86,30 +97,36 @@ def _csv_rows(data, filename):
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        yield from reader
+        yield from itertools.islice(reader, limits.max_rows)
+        if next(reader, None) is not None:
+            raise FileProblem(too_many_rows_message(filename, limits.max_rows))
     except csv.Error:  # a quote never closed swallows the rest of the file: no traceback for the user
         raise FileProblem(csv_error_message(filename, reader.line_num)) from None
 
 
-def _xlsx_rows(data, filename):
-    from openpyxl import load_workbook
-
+def _xlsx_rows(data, filename, limits=LOCAL):
+    """Rows of the first sheet; a damaged, oversized or endless workbook is a ``FileProblem``."""
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
-        raise FileProblem(f"{filename} : ce n'est pas un classeur XLSX lisible.") from exc
-    try:
-        # read_only parses lazily: a damaged sheet fails while its rows are read, not at opening.
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
-    except Exception:  # openpyxl, zipfile and XML raise many kinds on a bad file: one French message
-        raise FileProblem(xlsx_error_message(filename, data)) from None
+        workbook = open_workbook(data, filename, limits)
+        try:
+            sheets = workbook.worksheets
+            if not sheets:
+                return
+            yield from iter_sheet_rows(sheets[0], data, filename, limits.max_rows, limits.max_columns)
+        finally:
+            workbook.close()
+    except SpreadsheetError as exc:
+        raise FileProblem(str(exc)) from None
 
 
 def parse_month(value):
+    if isinstance(value, datetime):  # a date cell of a workbook
+        value = value.date()
     if isinstance(value, date):
+        if not 2000 <= value.year <= 2100:
+            raise ValueError(f"mois hors limites ({value:%m/%Y} : entre 2000 et 2100 attendu)")
         return value.replace(day=1)
-    text = str(value or "").strip()
+    text = str(value if value is not None else "").strip()[:40]
     for pattern, order in (
         (r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", "ym"),
         (r"(?:\d{1,2}/)?(\d{1,2})/(\d{4})", "my"),
@@ -124,18 +141,14 @@ def parse_month(value):
 
 
 def parse_hours(value):
-    text = (
-        str(value if value is not None else "")
-        .strip()
-        .replace("\u202f", "")
-        .replace(" ", "")
-        .replace(",", ".")
-    )
+    """Hours of one month for one person: bounded (``core.numbers``), positive, at most 300."""
     try:
-        hours = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(f"nombre d'heures illisible ({value!r})") from exc
-    if not hours.is_finite() or hours <= 0:
+        hours = parse_number(value, SIGNED_HOURS)
+    except NumberError as exc:
+        raise ValueError(exc.reason) from None
+    if hours is None:
+        raise ValueError("nombre d'heures illisible (cellule vide)")
+    if hours <= 0:
         raise ValueError(f"nombre d'heures non positif ({value!r})")
     if hours > MAX_HOURS_PER_MONTH:
         raise ValueError(

@@ -116,7 +116,7 @@ def test_unreadable_files_raise_a_french_file_problem(name, message):
 
 @pytest.mark.django_db
 def test_not_an_xlsx():
-    with pytest.raises(FileProblem, match="XLSX"):
+    with pytest.raises(FileProblem, match="pas un classeur Excel"):
         run(b"not a zip", "faux.xlsx")
 
 

@@ -35,7 +35,10 @@ def data_date_of(source, path, override=None):
         return override
     match = re.search(r"(20\d{2})[_-](\d{2})(?:[_-](\d{2}))?", Path(path).name)
     if match:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+        try:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 1))
+        except ValueError:  # « liste_2023_13.csv »: not a date, the source default applies
+            pass
     return SOURCES[source].default_date or dt.date.today()
 
 

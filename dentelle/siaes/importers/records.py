@@ -9,9 +9,9 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from dentelle.core.file_errors import csv_error_message, json_error_message
+from dentelle.core.numbers import AMOUNT, COUNT, FTE, NumberError, parse_number
 from dentelle.core.validators import clean_siret
 from dentelle.siaes.kinds import ALL_KINDS
 from dentelle.siaes.naf_cpv import compact_naf
@@ -98,6 +98,11 @@ def read_json(path):
         raise SourceFileError(
             json_error_message(path, exc, "Corrigez le fichier puis relancez l'import.")
         ) from None
+    except RecursionError:
+        raise SourceFileError(
+            f"{path} : JSON trop profondément imbriqué (listes ou objets les uns dans les autres) : "
+            "ce n'est pas un export du marché de l'inclusion."
+        ) from None
 
 
 def parse_siret(report, line, value):
@@ -108,8 +113,23 @@ def parse_siret(report, line, value):
         return None
 
 
+def text(report, line, column, value):
+    """A text field of a JSON record: numbers are taken as text; objects and lists are reported."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float)):
+        return str(value) if abs(value) < 1e30 else ""
+    report.warning(
+        line, column, f"texte attendu, reçu {'un objet' if isinstance(value, dict) else 'une liste'} (ignoré)"
+    )
+    return ""
+
+
 def parse_kind(report, line, value, column="type"):
-    kind = KIND_ALIASES.get(value.strip().upper(), value.strip().upper())
+    value = text(report, line, column, value)
+    kind = KIND_ALIASES.get(value.upper(), value.upper())
     if kind not in ALL_KINDS:
         report.error(line, column, f"type de structure inconnu : {value!r}")
         return None
@@ -119,9 +139,12 @@ def parse_kind(report, line, value, column="type"):
 def parse_float(report, line, column, value):
     if value in ("", None):
         return None
+    if isinstance(value, (bool, dict, list)) or (isinstance(value, str) and len(value) > 40):
+        report.warning(line, column, f"nombre illisible : {str(value)[:40]!r} (ignoré)")
+        return None
     try:
         return float(str(value).replace(",", "."))
-    except ValueError:
+    except (ValueError, OverflowError):
         report.warning(line, column, f"nombre illisible : {value!r} (ignoré)")
         return None
 
@@ -137,17 +160,35 @@ def parse_coordinates(report, line, lat, lon):
     return lat, lon
 
 
-def parse_decimal(value):
+def parse_capacity(report, line, column, value, bound):
+    """A capacity (places, staff, turnover) within ``bound``; reported and ignored when it is not."""
     try:
-        number = Decimal(str(value).replace(",", ".").replace(" ", ""))
-    except (InvalidOperation, ValueError):
+        return parse_number(value, bound)
+    except NumberError as exc:
+        report.warning(line, column, f"{exc.reason} Valeur ignorée.")
         return None
-    return number if number >= 0 else None
 
 
-def parse_date(value, default):
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(value or ""))
-    return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else default
+def parse_date(value, default, report=None, line=None, column="updated_at"):
+    """The AAAA-MM-JJ date at the start of ``value``; ``default`` (reported) when it is impossible."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value) if isinstance(value, str) else None
+    if not match:
+        return default
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        if report is not None:
+            report.warning(line, column, f"date impossible {match.group(0)!r} : date du fichier retenue")
+        return default
+
+
+def short_code(report, line, column, row, size):
+    """A code of at most ``size`` characters (a department); a longer one is reported and dropped."""
+    value = row.get(column, "")
+    if len(value) > size:
+        report.warning(line, column, f"code trop long : {value[:20]!r} ({size} caractères au plus, ignoré)")
+        return ""
+    return value
 
 
 def naf_or_report(report, line, value):
@@ -185,7 +226,7 @@ def read_asp(path, report, data_date):
             insee_code=row["code_insee"],
             latitude=lat,
             longitude=lon,
-            conventions=[(kind, "", row.get("code_departement_convention", ""))],
+            conventions=[(kind, "", short_code(report, line, "code_departement_convention", row, 3))],
         )
 
 
@@ -202,6 +243,11 @@ def read_asp_ids(path, report, data_date):
             continue
         siret = parse_siret(report, line, row["siret"])
         kind = parse_kind(report, line, row["type_siae"], "type_siae")
+        if len(row["asp_id"]) > 20:
+            report.error(
+                line, "asp_id", f"identifiant ASP trop long ({len(row['asp_id'])} caractères, 20 au plus)"
+            )
+            continue
         if not siret or not kind:
             continue
         yield SiaeRecord(
@@ -250,7 +296,7 @@ def read_esat(path, report, data_date):
             continue
         lat, lon = parse_coordinates(report, line, row.get("latitude"), row.get("longitude"))
         capacities = {}
-        places = parse_decimal(row.get("capacite_autorisee", ""))
+        places = parse_capacity(report, line, "capacite_autorisee", row.get("capacite_autorisee", ""), COUNT)
         if places is not None:
             capacities["authorised_places"] = places
         yield SiaeRecord(
@@ -277,39 +323,47 @@ POINT_RE = re.compile(rf"POINT\s*\(\s*{NUMBER}\s+{NUMBER}\s*\)")  # 2.4e-05 occu
 
 
 def lemarche_record(report, line, data, default_date):
-    siret = parse_siret(report, line, data.get("siret", ""))
-    kind = parse_kind(report, line, data.get("kind") or "", "kind")
+    def get_text(key):
+        return text(report, line, key, data.get(key))
+
+    siret = parse_siret(report, line, get_text("siret"))
+    kind = parse_kind(report, line, data.get("kind"), "kind")
     if not siret or not kind:
         return None
     lat, lon = parse_coordinates(report, line, data.get("latitude"), data.get("longitude"))
     capacities = {}
-    for source_key, metric in (
-        ("employees_insertion_count", "insertion_fte"),
-        ("employees_permanent_count", "permanent_fte"),
-        ("ca", "annual_turnover"),
+    for source_key, metric, bound in (
+        ("employees_insertion_count", "insertion_fte", FTE),
+        ("employees_permanent_count", "permanent_fte", FTE),
+        ("ca", "annual_turnover", AMOUNT),
     ):
-        value = parse_decimal(data.get(source_key)) if data.get(source_key) not in (None, "") else None
+        value = parse_capacity(report, line, source_key, data.get(source_key), bound)
         if value is not None:
             capacities[metric] = value
-    service_kinds = [PRESTA_TYPES[p] for p in data.get("presta_type") or [] if p in PRESTA_TYPES]
+    presta = data.get("presta_type") or []
+    if not isinstance(presta, list):
+        report.warning(line, "presta_type", "liste de types de prestation attendue (ignorée)")
+        presta = []
+    service_kinds = [PRESTA_TYPES[p] for p in presta if isinstance(p, str) and p in PRESTA_TYPES]
+    pk = text(report, line, "pk", data.get("pk"))
     return SiaeRecord(
         line=line,
         siret=siret,
         kind=kind,
-        name=data.get("name") or "",
-        brand=data.get("brand") or "",
-        data_date=parse_date(data.get("updated_at"), default_date),
-        naf=naf_or_report(report, line, data.get("naf") or ""),
-        legal_form=data.get("legal_form") or "",
-        address=data.get("address") or "",
-        postcode=data.get("post_code") or "",
-        city=data.get("city") or "",
+        name=get_text("name"),
+        brand=get_text("brand"),
+        data_date=parse_date(data.get("updated_at"), default_date, report, line),
+        naf=naf_or_report(report, line, get_text("naf")),
+        legal_form=get_text("legal_form"),
+        address=get_text("address"),
+        postcode=get_text("post_code"),
+        city=get_text("city"),
         latitude=lat,
         longitude=lon,
-        website=data.get("website") or data.get("contact_website") or "",
-        description=data.get("description") or "",
+        website=get_text("website") or get_text("contact_website"),
+        description=get_text("description"),
         is_active=data.get("is_active") if isinstance(data.get("is_active"), bool) else None,
-        external_ids={"lemarche": [str(data["pk"])]} if data.get("pk") else {},
+        external_ids={"lemarche": [pk]} if pk else {},
         capacities=capacities,
         service_kinds=service_kinds,
     )
@@ -320,11 +374,13 @@ def read_lemarche_json(path, report, data_date):
     if not isinstance(payload, list):
         raise SourceFileError(f"{path} : liste d'enregistrements attendue (export du marché de l'inclusion)")
     for index, item in enumerate(payload, start=1):
-        fields = dict(item.get("fields") or {}) if isinstance(item, dict) else {}
-        if not fields:
-            report.error(index, "fields", "enregistrement sans champs")
+        fields = item.get("fields") if isinstance(item, dict) else None
+        if not isinstance(fields, dict) or not fields:
+            report.error(index, "fields", "enregistrement sans champs (objet « fields » attendu)")
             continue
-        match = POINT_RE.search(fields.get("coords") or "")
+        fields = dict(fields)
+        coords = fields.get("coords")
+        match = POINT_RE.search(coords) if isinstance(coords, str) else None
         if match:  # EWKT order is (longitude latitude)
             fields["longitude"], fields["latitude"] = match.group(1), match.group(2)
         fields["pk"] = item.get("pk")
@@ -343,7 +399,10 @@ def read_lemarche_csv(path, report, data_date):
 
 def read_lemarche_api_payload(payload, report, data_date, path="API"):
     """Le marché's public API `/api/siae/` list: a page {count, next, results} or a list of pages."""
-    pages = payload if isinstance(payload, list) and payload and "results" in payload[0] else [payload]
+    is_pages = (
+        isinstance(payload, list) and payload and isinstance(payload[0], dict) and "results" in payload[0]
+    )
+    pages = payload if is_pages else [payload]
     line = 0
     for page in pages:
         results = page.get("results") if isinstance(page, dict) else page
@@ -351,6 +410,9 @@ def read_lemarche_api_payload(payload, report, data_date, path="API"):
             raise SourceFileError(f"{path} : réponse de l'API sans « results »")
         for item in results:
             line += 1
+            if not isinstance(item, dict):
+                report.error(line, "results", "structure attendue (objet JSON {…})")
+                continue
             data = dict(item)
             data["pk"] = item.get("id")
             record = lemarche_record(report, line, data, data_date)

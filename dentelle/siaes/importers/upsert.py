@@ -32,6 +32,9 @@ SCALAR_FIELDS = (
     "description",
 )
 DERIVED_ORIGINS = ("naf", "kind")
+MAX_LENGTHS = {
+    f.name: f.max_length for f in Siae._meta.get_fields() if getattr(f, "max_length", None) and f.concrete
+}
 
 
 def chunks(items, size=CHUNK):
@@ -144,6 +147,15 @@ class Upserter:
     def set_field(self, siae, name, value, record, changed):
         if value in ("", None) or getattr(siae, name) == value:
             return
+        limit = MAX_LENGTHS.get(name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            # PostgreSQL refuses a longer text (SQLite stores it): both get the same cut, announced.
+            self.report.warning(
+                record.line, name, f"texte trop long ({len(value)} caractères, {limit} au plus) : tronqué"
+            )
+            value = value[:limit]
+            if getattr(siae, name) == value:
+                return
         if name in siae.edited_fields:
             self.report.count("valeurs protégées (modifiées à la main) conservées")
             return
@@ -300,7 +312,7 @@ class Upserter:
             self.sync_default_area(siae, areas.get(siae.pk, []), new_areas, moved_areas)
             for metric, value in record.capacities.items():
                 current = capacities.get((siae.pk, metric))
-                source = f"{self.source} ({self.file_label})"
+                source = f"{self.source} ({self.file_label})"[:200]
                 if current is None:
                     new_capacities.append(
                         Capacity(siae=siae, metric=metric, value=value, source=source, as_of=record.data_date)
