@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 export DENTELLE_DATA_DIR ?= $(abspath ../shared/data)
+# DEBUG is off unless set (config/settings.py): the developer targets below turn it on, so that the demo
+# runs without SECRET_KEY and runserver serves the static files. Production sets SECRET_KEY instead.
+export DEBUG ?= 1
 
 .PHONY: venv demo serve test test-sqlite test-postgres quality fix bench browser-deps clean
 

@@ -5,16 +5,27 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from dentelle.accounts.models import ApiToken
+from dentelle.core.throttling import ApiUserThrottle, check_api_key_attempts, record_bad_api_key
+
+
+def _user_of_key(request, raw):
+    """The key's user; too many wrong keys from one address answer 429 (before any lookup)."""
+    if not raw:  # no key in this header: another authentication may apply
+        return None
+    check_api_key_attempts(request)
+    user = ApiToken.authenticate(raw)
+    if user is None:
+        record_bad_api_key(request)
+    else:
+        request.user = user
+    return user
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer dtl_…`"""
 
     def authenticate(self, request: HttpRequest, token):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        return _user_of_key(request, token)
 
 
 class HeaderToken(APIKeyHeader):
@@ -23,10 +34,7 @@ class HeaderToken(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key):
-        user = ApiToken.authenticate(key)
-        if user is not None:
-            request.user = user
-        return user
+        return _user_of_key(request, key)
 
 
 api = NinjaAPI(
@@ -38,6 +46,7 @@ api = NinjaAPI(
         "(`Authorization: Bearer <clé>` ou `X-API-Key`) ou par session ; mêmes droits que les pages."
     ),
     auth=[BearerToken(), HeaderToken(), django_auth],
+    throttle=[ApiUserThrottle()],
     urls_namespace="api",
 )
 

@@ -1,6 +1,8 @@
-"""Dentelle settings, read from the environment (SQLite and DEBUG by default for a newcomer)."""
+"""Dentelle settings, read from the environment (SQLite by default; DEBUG only when asked, as
+`make demo` and `make test` do)."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -24,14 +26,20 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
+# Under pytest the developer defaults apply (throwaway key, local hosts, no HTTPS redirect) without DEBUG.
+TESTING = "pytest" in sys.modules
+DEV_DEFAULTS = DEBUG or TESTING
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY est obligatoire quand DEBUG est désactivé.")
+    if not DEV_DEFAULTS:
+        raise ImproperlyConfigured(
+            "SECRET_KEY est obligatoire quand DEBUG est désactivé (DEBUG=1 pour développer ; "
+            "les cibles du Makefile l'activent)."
+        )
     SECRET_KEY = "dentelle-dev-only-not-secret-change-me-in-production-0123456789"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEV_DEFAULTS else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Folder holding the public reference data (CPV, COG, NAF, SIAE lists, DECP), read in place.
@@ -81,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dentelle.core.security.ContentSecurityPolicy",
     "config.api_guard.QueryGuard",
 ]
 
@@ -112,12 +121,24 @@ except ValueError as exc:  # UnknownSchemeError is a ValueError
     raise ImproperlyConfigured(
         f"DATABASE_URL illisible ({exc}) : attendu sqlite:///chemin ou postgres://utilisateur@hôte:port/base."
     ) from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many readers and one writer at a time: WAL lets pages read while a write runs, IMMEDIATE takes the
+    # write lock when a transaction starts (no "database is locked" upgrade failure mid-transaction) and
+    # a writer waits up to 20 s for its turn instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(env("SQLITE_TIMEOUT", "20")),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = ["dentelle.core.throttling.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -139,8 +160,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBac
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "dentelle@localhost")
 
-# Production hardening, on whenever DEBUG is off (check --deploy passes).
-if not DEBUG:
+# Production hardening, on whenever DEBUG is off outside the tests (check --deploy passes).
+if not DEV_DEFAULTS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -151,6 +172,15 @@ if not DEBUG:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Throttling (cache-based; use a shared cache such as Redis or the database when serving with several
+# processes). Login: after LOGIN_FAILURES_MAX failures for one username or one address within
+# LOGIN_LOCKOUT_SECONDS, every attempt is refused until the window has passed.
+DENTELLE_LOGIN_FAILURES_MAX = int(env("DENTELLE_LOGIN_FAILURES_MAX", "10"))
+DENTELLE_LOGIN_LOCKOUT_SECONDS = int(env("DENTELLE_LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# API: wrong keys per address, and requests per authenticated user.
+DENTELLE_API_BAD_KEYS_MAX = int(env("DENTELLE_API_BAD_KEYS_MAX", "20"))
+DENTELLE_API_USER_RATE = env("DENTELLE_API_USER_RATE", "" if TESTING else "1200/m")
 
 LOGGING = {
     "version": 1,

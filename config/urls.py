@@ -4,10 +4,17 @@ from django.urls import include, path
 
 from config.api import api
 from dentelle.core import views as core_views
+from dentelle.core.throttling import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("connexion/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            template_name="core/login.html", authentication_form=ThrottledAuthenticationForm
+        ),
+        name="login",
+    ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", include("dentelle.accounts.urls")),
     path("referentiels/", include("dentelle.referentials.urls")),

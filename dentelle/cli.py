@@ -33,9 +33,14 @@ def main(argv=None):
         print(usage())
         return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["dentelle", *argv])
+    try:
+        execute_from_command_line(["dentelle", *argv])
+    except ImproperlyConfigured as exc:  # settings unusable (SECRET_KEY, DATABASE_URL): say why, no traceback
+        print(f"Erreur de configuration : {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -65,3 +65,13 @@ def _fresh_referential_index():
     if index.consume_touched():
         index.invalidate_index()
         index.consume_touched()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttling counters and audit de-duplication live in the cache: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

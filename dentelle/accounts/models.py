@@ -1,8 +1,10 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from dentelle.accounts.roles import Role
@@ -88,6 +90,7 @@ class ApiToken(TimeStampedModel):
     """A per-user API key. Only its SHA-256 is stored; the raw key is shown once."""
 
     PREFIX = "dtl_"
+    LAST_USE_EVERY = timedelta(hours=1)  # `last_used_at` is written at most once an hour (no write per call)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("nom", max_length=100, default="clé API")
@@ -120,7 +123,10 @@ class ApiToken(TimeStampedModel):
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= cls.LAST_USE_EVERY:
+            stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - cls.LAST_USE_EVERY)
+            cls.objects.filter(stale, pk=token.pk).update(last_used_at=now)
         return token.user
 
     def revoke(self):

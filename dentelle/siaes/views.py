@@ -136,6 +136,9 @@ def export(request, fmt):
     return table_download(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", write_only=True)
 
 
+AUDIT_PROFILE_VIEW_EVERY = 60 * 60  # a structure's contacts: one audit row per user and hour (SQLite load)
+
+
 def profile_context(request, siae):
     index = get_index()
     competences = [
@@ -145,7 +148,7 @@ def profile_context(request, siae):
     show_notes = can_see_contacts(request.user)  # internal to the buyers, never to a structure
     show_contacts = can_see_siae_contacts(request.user, siae)  # staff, and the structure's own members
     if show_contacts and siae.contacts.exists():
-        log_access(request.user, "voir contacts", siae)
+        log_access(request.user, "voir contacts", siae, once_per=AUDIT_PROFILE_VIEW_EVERY)
     editable = can_edit_siae(request.user, siae)
     return {
         "title": siae.display_name,

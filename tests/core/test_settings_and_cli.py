@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_python(code, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    full_env.update(env)
+    full_env.update({"DEBUG": "1", **env})  # DEBUG is off unless set: a developer sets it
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
     )
@@ -68,7 +68,7 @@ def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
             str(tmp_path / "absent"),
         ],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        env={**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
         capture_output=True,
         text=True,
         timeout=120,
@@ -76,3 +76,18 @@ def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
     assert result.returncode != 0
     assert "Erreur :" in result.stderr
     assert "CommandError" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_cli_explains_a_missing_secret_key_in_french(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "dentelle"), "check"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "Erreur de configuration : SECRET_KEY est obligatoire" in result.stderr
+    assert "Traceback" not in result.stderr
