@@ -19,11 +19,22 @@ from dentelle.matching.scoring import (
     EXCLUDED_KINDS,
     combine_competence,
     execution_mode,
+    kind_factor,
+    lot_purpose,
+    network_factor,
     place_stems,
     score_all,
 )
 from dentelle.matching.structures import cpv_digits, significant_digits
-from dentelle.matching.territory import COMMUNE, DEPARTMENT, NATIONAL, RADIUS, REGION
+from dentelle.matching.territory import (
+    COMMUNE,
+    DEPARTMENT,
+    NATIONAL,
+    RADIUS,
+    REGION,
+    place_is_known,
+    territory_factor,
+)
 from dentelle.matching.text import tokens
 from dentelle.siaes.kinds import is_eligible_for
 
@@ -42,7 +53,7 @@ class QueryTerms:
 class LotArrays:
     size: int
     queries: list  # LotQuery of each lot, for the per-lot reasons of the best ones
-    combo: np.ndarray  # index into `combos` (execution mode, reservation kind)
+    combo: np.ndarray  # index into `combos` (execution mode, reservation kind, purpose)
     combos: list
     code_lot: np.ndarray  # one entry per (lot, CPV code)
     code_digits: np.ndarray
@@ -55,6 +66,8 @@ class LotArrays:
     lon: np.ndarray
     is_point: np.ndarray
     is_commune: np.ndarray
+    is_wide: np.ndarray  # region / national: distance nil inside (weights.wide_place_kinds)
+    is_national: np.ndarray
     place_codes: np.ndarray
     dept_mask: np.ndarray  # (lots, departments of the structure index)
     n_depts: np.ndarray  # max(1, departments spanned)
@@ -98,11 +111,11 @@ def build_lot_arrays(queries, arrays, weights):
     dept_pos = {code: i for i, code in enumerate(arrays.departments)}
     dept_mask = np.zeros((size, len(arrays.departments)), dtype=bool)
     lat, lon = np.full(size, np.nan), np.full(size, np.nan)
-    place_known, is_point, is_commune = (np.zeros(size, dtype=bool) for _ in range(3))
+    place_known, is_point, is_commune, is_wide, is_national = (np.zeros(size, dtype=bool) for _ in range(5))
     place_codes, n_communes, lots_of_commune = [], np.zeros(size, dtype=np.int64), {}
     amount = np.full(size, np.nan)
     for i, query in enumerate(queries):
-        key = (execution_mode(query, weights), query.reservation_kind)
+        key = (execution_mode(query, weights), query.reservation_kind, lot_purpose(query.text, weights))
         combo.append(combos.setdefault(key, len(combos)))
         for position, code in enumerate(query.cpv_codes):
             code_lot.append(i)
@@ -113,9 +126,11 @@ def build_lot_arrays(queries, arrays, weights):
             amount[i] = float(query.annual_amount)
         place = query.place
         place_codes.append(place.code if place is not None else "")
-        if place is None or (place.latitude is None and not place.department_codes and not place.is_national):
+        if not place_is_known(place):
             continue
         place_known[i] = True
+        is_wide[i] = place.kind in weights.wide_place_kinds
+        is_national[i] = place.is_national
         if place.latitude is not None and place.longitude is not None:
             lat[i], lon[i] = place.latitude, place.longitude
         is_point[i], is_commune[i] = place.is_point, place.kind == "commune"
@@ -149,6 +164,8 @@ def build_lot_arrays(queries, arrays, weights):
         lon=lon,
         is_point=is_point,
         is_commune=is_commune,
+        is_wide=is_wide,
+        is_national=is_national,
         place_codes=np.asarray(place_codes, dtype="<U12"),
         dept_mask=dept_mask,
         n_depts=np.maximum(1, dept_mask.sum(axis=1)),
@@ -213,7 +230,8 @@ def territory_part(lots, arrays, row, params):
     distance = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     site = int(arrays.dept_idx[row])
     site_inside = lots.dept_mask[:, site] if site >= 0 else np.zeros(lots.size, dtype=bool)
-    distance = np.where(~lots.is_point & site_inside, 0.0, distance)
+    distance = np.where(lots.is_wide & site_inside, 0.0, distance)
+    distance = np.where(lots.is_national & ~lots.is_wide, 0.0, distance)
     share = np.zeros(lots.size)
     for r in range(*_segment(arrays.area_struct, row).indices(arrays.area_struct.size)):
         kind, frac = arrays.area_kind[r], np.zeros(lots.size)
@@ -242,15 +260,10 @@ def territory_part(lots, arrays, row, params):
             )
         share += frac
     share = np.minimum(1.0, share)
-    base = params["partial_base"]
-    coverage = np.where(share >= 0.999, 1.0, np.where(share > 0, base + (1 - base) * share, 0.0))
-    near, far = params["near_km"], params["far_km"]
-    known = ~np.isnan(distance)
-    d = np.nan_to_num(distance, nan=near)
-    slope = np.clip((d - near) / max(far - near, 1.0), 0.0, 1.0)
-    factor = 1.0 - (1.0 - params["distance_floor"]) * slope
-    outside = params["outside_max"] * np.clip(1.0 - d / far, 0.0, 1.0) * known
-    score = np.where(coverage > 0, coverage * factor, outside)
+    score = territory_factor(share, distance, params)
+    national = lots.is_national
+    score = np.where(national, np.where(share > 0, 1.0, params["outside_factor"]), score)
+    distance = np.where(national & np.isnan(lots.lat), np.nan, distance)
     unknown = ~lots.place_known
     return (
         np.where(unknown, params["unknown"], score),
@@ -289,8 +302,8 @@ def kind_part(lots, arrays, row, weights):
     """(kind fit, admitted) of the structure for every lot, per (execution mode, reservation kind)."""
     kind = arrays.kind_names[arrays.kind_codes[row]]
     fit_of_combo, admitted_of_combo = [], []
-    for mode, reservation in lots.combos:
-        fit = weights.kind_fit[mode].get(kind, 0.5)
+    for mode, reservation, purpose in lots.combos:
+        fit = kind_factor(kind, mode, purpose, weights)
         reserved = reservation and reservation != "ess"
         admitted_of_combo.append(
             (not reserved or is_eligible_for(kind, reservation)) and kind not in EXCLUDED_KINDS
@@ -317,6 +330,8 @@ def score_structure(lots, arrays, row, weights):
     competence, _ = combine_competence(None, arrays, weights, cpv, (profile, name))
     territory = territory_part(lots, arrays, row, weights.territory)[0]
     capacity = capacity_part(lots, arrays, row, weights.capacity)
+    if arrays.establishments is not None:
+        capacity = capacity * network_factor(arrays.establishments[row], weights.network)
     kind, admitted = kind_part(lots, arrays, row, weights)
     log_sum = weights.criteria["competence"] * np.log(np.maximum(competence, weights.floor))
     for value, criterion in ((territory, "territory"), (capacity, "capacity"), (kind, "kind")):

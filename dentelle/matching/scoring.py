@@ -169,7 +169,8 @@ def combine_competence(query, arrays, weights, cpv, similarities=None):
     profile_part = np.minimum(1.0, profile / saturation)
     combined = params["cpv_share"] * cpv + params["text_share"] * text_part
     combined = np.maximum(combined, np.where(cpv <= 0, params["text_alone_factor"] * profile_part, 0.0))
-    return combined, text_part
+    # Evidence raises a structure from `floor`; its absence lowers it, never buries it.
+    return params["floor"] + (1.0 - params["floor"]) * np.clip(combined, 0.0, 1.0), text_part
 
 
 def competence_scores(query, arrays, weights, exclude_evidence=None):
@@ -186,10 +187,44 @@ def best_competence_row(arrays, row_value, row):
     return int(rows[np.argmax(row_value[rows])])
 
 
+def lot_purpose(text, weights):
+    """'insertion', 'disability' or '' — what the lot's object says of its public (weights [purpose]).
+    An insertion contract ("marché d'insertion et de qualification professionnelle") calls for SIAE; a
+    contract reserved to disabled workers for ESAT/EA. Insertion wins when both appear."""
+    folded = fold(text)
+    for name in ("insertion", "disability"):
+        words = weights.purpose.get(name, ((), (), 1.0))[0]
+        if any(word in folded for word in words):
+            return name
+    return ""
+
+
+def kind_factor(kind, mode, purpose, weights):
+    """Kind part before the declared-service lift: fit to the execution mode × the kind's prior × the
+    factor of a kind the lot's purpose does not call for. Shared by score_all and lot_arrays."""
+    fit = weights.kind_fit[mode].get(kind, 0.5)
+    prior = weights.kind_prior.get(kind, weights.kind_prior["default"])
+    if purpose:
+        # The lot names its public: the kinds it calls for suit it whatever the execution mode.
+        _words, kinds, other = weights.purpose[purpose]
+        fit = 1.0 if kind in kinds else fit * other
+    return fit * prior
+
+
+def network_factor(establishments, params):
+    """Capacity proxy from the company's number of establishments in the directory."""
+    if establishments is None or not params.get("exponent"):
+        return 1.0
+    cap = params["cap"]
+    return (np.minimum(establishments, cap) / cap) ** params["exponent"]
+
+
 def kind_scores(query, arrays, weights, mode):
-    fit_table = weights.kind_fit[mode]
     reserved = query.reservation_kind and query.reservation_kind != "ess"
-    fit_of_kind = np.asarray([fit_table.get(kind, 0.5) for kind in arrays.kind_names] or [0.0])
+    purpose = lot_purpose(query.text, weights)
+    fit_of_kind = np.asarray(
+        [kind_factor(kind, mode, purpose, weights) for kind in arrays.kind_names] or [0.0]
+    )
     admitted_kind = np.asarray(
         [
             (not reserved or is_eligible_for(kind, query.reservation_kind)) and kind not in EXCLUDED_KINDS
@@ -232,15 +267,25 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
     )
     competence, text_part = combine_competence(query, arrays, weights, cpv, similarities)
     territory, share, distance = _cached(
-        cache, ("territory", query.place), lambda: territory_scores(arrays, query.place, weights.territory)
+        cache,
+        ("territory", query.place),
+        lambda: territory_scores(arrays, query.place, weights.territory, weights.wide_place_kinds),
     )
-    capacity, cap_parts = _cached(
+    measured, cap_parts = _cached(
         cache,
         ("capacity", query.annual_amount),
         lambda: capacity_scores(arrays, query.annual_amount, weights.capacity),
     )
+    capacity = _cached(
+        cache,
+        ("network", id(measured)),
+        lambda: measured * network_factor(arrays.establishments, weights.network),
+    )
+    purpose = lot_purpose(query.text, weights)
     kind, admitted = _cached(
-        cache, ("kind", mode, query.reservation_kind), lambda: kind_scores(query, arrays, weights, mode)
+        cache,
+        ("kind", mode, query.reservation_kind, purpose),
+        lambda: kind_scores(query, arrays, weights, mode),
     )
     parts = {"competence": competence, "territory": territory, "capacity": capacity, "kind": kind}
     # The weighted logs of criteria that depend on one input only are shared across a batch too (the
@@ -265,4 +310,5 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
         distance_km=distance,
         capacity_parts=cap_parts,
         mode=mode,
+        extra={"capacity_measure": measured, "purpose": purpose},
     )

@@ -110,6 +110,15 @@ class StructureArrays:
     siren: np.ndarray  # int64 SIREN of each structure (-row-1 when unknown): one company per top list
     version: object = None
     row_of_pk: dict = field(default_factory=dict)
+    establishments: np.ndarray = None  # establishments of the same company (SIREN) in the directory
+
+
+def establishment_counts(siren):
+    """Number of directory establishments sharing each structure's SIREN (1 when unknown)."""
+    if siren.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, inverse, counts = np.unique(siren, return_inverse=True, return_counts=True)
+    return counts[inverse]
 
 
 def significant_digits(code):
@@ -206,7 +215,7 @@ def build_structure_arrays(
             return dept_pos.get(_commune_department(area.code), -1)
         return -1
 
-    return StructureArrays(
+    arrays = StructureArrays(
         n=n,
         pks=np.asarray([r.pk for r in records], dtype=np.int64),
         names=[r.name for r in records],
@@ -286,6 +295,8 @@ def build_structure_arrays(
         version=version,
         row_of_pk={r.pk: i for i, r in enumerate(records)},
     )
+    arrays.establishments = establishment_counts(arrays.siren)
+    return arrays
 
 
 def _competence_passes(comp_struct):
@@ -372,5 +383,6 @@ def structure_subset(arrays, rows):
         profiles=[arrays.profiles[r] for r in rows],
         name_text=restrict_text_index(arrays.name_text, rows, arrays.names),
         siren=arrays.siren[rows],
+        establishments=arrays.establishments[rows] if arrays.establishments is not None else None,
         row_of_pk={int(arrays.pks[r]): new for new, r in enumerate(rows)},
     )

@@ -116,10 +116,29 @@ def area_fractions(arrays, place, distance_rows):
     return frac
 
 
-def territory_scores(arrays, place, params):
+def territory_factor(share, distance, params):
+    """Territory part from the coverage share and the distance (km, NaN unknown): one formula for
+    `territory_scores` (one lot, every structure) and `lot_arrays.territory_part` (one structure, every lot).
+
+    (1 + d / distance_scale_km)^-1 — distance is the backbone: SIAE win the local work they can staff —
+    times `outside_factor` for a structure whose area does not cover the place (partly for a partial
+    cover). An unknown site counts as `default_radius_km` away."""
+    d = np.nan_to_num(distance, nan=params["default_radius_km"])
+    near = 1.0 / (1.0 + d / params["distance_scale_km"])
+    outside = params["outside_factor"]
+    return near * (outside + (1.0 - outside) * np.clip(share, 0.0, 1.0))
+
+
+def place_is_known(place):
+    return place is not None and (
+        place.latitude is not None or bool(place.department_codes) or place.is_national
+    )
+
+
+def territory_scores(arrays, place, params, wide_kinds=("region", "national")):
     """Territory part of every structure in [0, 1], plus (coverage share, distance km) for reasons."""
     n = arrays.n
-    if place is None or (place.latitude is None and not place.department_codes and not place.is_national):
+    if not place_is_known(place):
         unknown = np.full(n, params["unknown"])
         return unknown, np.full(n, np.nan), np.full(n, np.nan)
     if place.latitude is not None and place.longitude is not None:
@@ -128,23 +147,17 @@ def territory_scores(arrays, place, params):
         )
     else:
         distance = np.full(n, np.nan)
-    if not place.is_point:
-        # Inside a wide lot, the site is already "there".
+    if place.kind in wide_kinds:
+        # Inside a region- or France-wide lot the site is already "there"; a department keeps its centre.
         dept_mask = lot_department_mask(arrays, place)
         inside = (arrays.dept_idx >= 0) & dept_mask[np.maximum(arrays.dept_idx, 0)]
         distance = np.where(inside, 0.0, distance)
+    elif place.is_national:
+        distance = np.zeros(n)
 
     frac_rows = area_fractions(arrays, place, distance[arrays.area_struct])
     share = np.minimum(1.0, np.bincount(arrays.area_struct, frac_rows, minlength=n))
-    full = share >= 0.999
-    base = params["partial_base"]
-    coverage = np.where(full, 1.0, np.where(share > 0, base + (1 - base) * share, 0.0))
-
-    near, far = params["near_km"], params["far_km"]
-    known = ~np.isnan(distance)
-    d = np.nan_to_num(distance, nan=near)
-    slope = np.clip((d - near) / max(far - near, 1.0), 0.0, 1.0)
-    factor = 1.0 - (1.0 - params["distance_floor"]) * slope
-    outside = params["outside_max"] * np.clip(1.0 - d / far, 0.0, 1.0) * known
-    score = np.where(coverage > 0, coverage * factor, outside)
-    return score, share, distance
+    if place.is_national:
+        distance = np.full(n, np.nan) if place.latitude is None else distance
+        return np.where(share > 0, 1.0, params["outside_factor"]), share, distance
+    return territory_factor(share, distance, params), share, distance

@@ -32,6 +32,10 @@ class MatchingWeights:
     staff_provision_keywords: tuple
     able_min_score: float
     kind_typical_turnover: dict  # kind → typical annual turnover (€), for the lot-level size warning
+    wide_place_kinds: tuple = ("region", "national")
+    network: dict = field(default_factory=lambda: {"cap": 10.0, "exponent": 0.0})
+    kind_prior: dict = field(default_factory=lambda: {"default": 1.0})
+    purpose: dict = field(default_factory=dict)  # insertion / disability keywords, kinds and factors
     raw: dict = field(repr=False, default_factory=dict)
 
 
@@ -48,10 +52,10 @@ def parse_weights(data):
     """Validate a parsed TOML document and return `MatchingWeights` (raises WeightsError in French)."""
     try:
         w = data["weights"]
-        criteria = {name: _number(w, name, "weights", 0, 1) for name in CRITERIA}
-        total = sum(criteria.values())
-        if abs(total - 1.0) > 1e-6:
-            raise WeightsError(f"La somme des poids des critères vaut {total:.3f} au lieu de 1.")
+        # Exponents of a log-linear score: positive, not necessarily summing to 1.
+        criteria = {name: _number(w, name, "weights", 0, 5) for name in CRITERIA}
+        if not any(criteria.values()):
+            raise WeightsError("Tous les exposants des critères sont nuls : aucun classement possible.")
         comp = data["competence"]
         competence = {
             key: _number(comp, key, "competence")
@@ -68,13 +72,26 @@ def parse_weights(data):
                 "min_common_digits",
             )
         }
+        competence["floor"] = _number(comp, "floor", "competence", 0.001, 1)
         if abs(competence["cpv_share"] + competence["text_share"] - 1.0) > 1e-6:
             raise WeightsError("competence.cpv_share + competence.text_share doit valoir 1.")
         origins = {
             k: _number(comp["origin_weights"], k, "competence.origin_weights", 0, 1)
             for k in comp["origin_weights"]
         }
-        territory = {k: _number(data["territory"], k, "territory") for k in data["territory"]}
+        wide = data["territory"].get("wide_kinds", ["region", "national"])
+        if not isinstance(wide, list) or not all(isinstance(k, str) for k in wide):
+            raise WeightsError("territory.wide_kinds : liste de types de lieux attendue.")
+        territory = {
+            k: _number(data["territory"], k, "territory") for k in data["territory"] if k != "wide_kinds"
+        }
+        for key in ("distance_scale_km", "outside_factor", "unknown", "default_radius_km"):
+            _number(data["territory"], key, "territory")
+        network = {k: _number(data["network"], k, "network") for k in ("cap", "exponent")}
+        kind_prior = {k: _number(data["kind_prior"], k, "kind_prior", 0.001, 1) for k in data["kind_prior"]}
+        if "default" not in kind_prior:
+            raise WeightsError("kind_prior.default manquant.")
+        purpose = _purpose(data["purpose"])
         capacity = {k: _number(data["capacity"], k, "capacity") for k in data["capacity"]}
         typical = data["kind_typical_turnover"]
         kind_typical_turnover = {k: _number(typical, k, "kind_typical_turnover", 1) for k in typical}
@@ -97,12 +114,31 @@ def parse_weights(data):
             staff_provision_keywords=tuple(str(p) for p in staff["keywords"]),
             able_min_score=_number(data["able"], "min_score", "able", 0, 1),
             kind_typical_turnover=kind_typical_turnover,
+            wide_place_kinds=tuple(wide),
+            network=network,
+            kind_prior=kind_prior,
+            purpose=purpose,
             raw=data,
         )
     except KeyError as missing:
         raise WeightsError(
             f"Section ou clé manquante dans les poids de mise en relation : {missing}"
         ) from None
+
+
+def _purpose(table):
+    """Keyword lists (folded, without accents), the kinds they call for and the factor for the others."""
+    purpose = {}
+    for name in ("insertion", "disability"):
+        words, kinds = table.get(f"{name}_keywords"), table.get(f"{name}_kinds")
+        if not isinstance(words, list) or not isinstance(kinds, list):
+            raise WeightsError(f"purpose.{name}_keywords et purpose.{name}_kinds : listes attendues.")
+        purpose[name] = (
+            tuple(str(w) for w in words),
+            frozenset(str(k) for k in kinds),
+            _number(table, f"{name}_other_factor", "purpose", 0.001, 1),
+        )
+    return purpose
 
 
 @lru_cache(maxsize=4)

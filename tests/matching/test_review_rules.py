@@ -22,6 +22,12 @@ def catering_lot(text="Restauration scolaire des lycées"):
     return LotQuery(cpv_codes=SCHOOL_CATERING, text=text, place=commune_place("93001"))
 
 
+def evidence(result, row):
+    """The competence evidence in [0, 1] behind the competence factor (which starts at the floor)."""
+    floor = WEIGHTS.competence["floor"]
+    return (result.parts["competence"][row] - floor) / (1 - floor)
+
+
 @pytest.mark.parametrize(
     "charity, caterer",
     [
@@ -39,7 +45,7 @@ def catering_lot(text="Restauration scolaire des lycées"):
 def test_a_name_word_is_not_a_competence(charity, caterer):
     result, _ = _score(catering_lot(), structure(1, **charity), structure(2, **caterer))
     assert result.score[1] > result.score[0]
-    assert result.parts["competence"][0] < WEIGHTS.competence["text_share"]
+    assert evidence(result, 0) < WEIGHTS.competence["text_share"]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +65,7 @@ def test_name_word_alone_never_lifts_competence():
     result, arrays = _score(catering_lot(), structure(1, name="Les Restaurants du Cœur", cpv=[]))
     assert (
         0
-        < result.parts["competence"][0]
+        < evidence(result, 0)
         <= WEIGHTS.competence["text_share"]
         * WEIGHTS.competence["name_text_factor"]
         / WEIGHTS.competence["text_saturation"]
@@ -102,7 +108,7 @@ def test_oversize_lot_warning(amount, extra, warns):
     if warns:
         assert "envisager l'allotissement" in warnings[0]
     # Per structure, an unknown capacity stays neutral however big the lot.
-    assert result.parts["capacity"][1] == WEIGHTS.capacity["unknown"]
+    assert result.extra["capacity_measure"][1] == WEIGHTS.capacity["unknown"]
 
 
 def test_oversize_warning_uses_the_largest_kind_among_ranked():

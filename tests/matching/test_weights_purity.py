@@ -21,9 +21,10 @@ PURE = [
 MATCHING = Path(__file__).resolve().parents[2] / "dentelle" / "matching"
 
 
-def test_shipped_weights_are_valid_and_sum_to_one():
+def test_shipped_weights_are_valid_positive_exponents():
     weights = load_weights()
-    assert sum(weights.criteria.values()) == pytest.approx(1.0)
+    assert all(value > 0 for value in weights.criteria.values())
+    assert weights.origin_weights["kind"] == 0  # a kind default is never evidence of a trade
     assert weights.capacity["unknown"] > 0  # unknown capacity is neutral, never zero
     assert set(weights.kind_fit) == {"staff_provision", "services", "works", "supplies"}
 
@@ -41,6 +42,7 @@ def test_every_weight_line_is_commented():
         and not line.split("=")[0].strip().isupper()
         and "cpv_prefixes" not in line
         and "keywords" not in line
+        and "_kinds" not in line
     ]
     assert undocumented == []
 
@@ -48,13 +50,13 @@ def test_every_weight_line_is_commented():
 @pytest.mark.parametrize(
     "mutate, message",
     [
-        (lambda d: d["weights"].update(competence=0.9), "somme"),
+        (lambda d: d["weights"].update(competence=0, territory=0, capacity=0, kind=0), "nuls"),
         (lambda d: d["weights"].update(territory="beaucoup"), "nombre attendu"),
         (lambda d: d.pop("capacity"), "manquante"),
         (lambda d: d["competence"].update(text_share=0.5), "cpv_share"),
     ],
     ids=[
-        "criteria-must-sum-to-one",
+        "some-exponent-must-be-positive",
         "weights-are-numbers",
         "section-required",
         "competence-shares-sum-to-one",

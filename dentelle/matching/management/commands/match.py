@@ -48,7 +48,12 @@ class Command(DentelleCommand):
         evaluate.add_argument(
             "--decp", required=True, nargs="+", help="fichier(s) DECP JSON (gz ou non) ou CSV"
         )
-        evaluate.add_argument("--top", type=int, default=20, help="nombre de pires cas affichés")
+        evaluate.add_argument("--top", type=int, default=10, help="nombre de pires cas affichés")
+        evaluate.add_argument(
+            "--cross-validate",
+            action="store_true",
+            help="réajuster les exposants en laissant de côté chaque titulaire tour à tour (validation croisée)",
+        )
         evaluate.add_argument("--json", action="store_true", help="sortie JSON")
         digest = sub.add_parser("digest", help="envoyer aux structures les nouvelles opportunités")
         digest.add_argument(
@@ -147,39 +152,61 @@ class Command(DentelleCommand):
 
     def handle_evaluate(self, options):
         from dentelle.decp.readers import DecpFileError
-        from dentelle.matching.evaluation import evaluate_file, summarise
+        from dentelle.matching.evaluation import RECALL_AT, Evaluation, cross_validate
 
-        all_cases, read = [], 0
+        evaluation = Evaluation(keep_features=options["cross_validate"])
         for path in options["decp"]:
             try:
-                figures = evaluate_file(path, top=options["top"])
+                evaluation.add_file(path)
             except DecpFileError as error:
-                raise CommandError(str(error))
-            all_cases += figures["all"]
-            read += figures["records_read"]
-        if len(options["decp"]) > 1:
-            from dentelle.matching.evaluation import EvaluatedCase
-
-            figures = summarise([EvaluatedCase(**c) for c in all_cases], read, options["top"])
+                raise CommandError(str(error)) from None
+        figures = evaluation.summary(options["top"])
+        if options["cross_validate"]:
+            cv, exponents = cross_validate(evaluation)
+            figures["cross_validated"] = {"dentelle": cv, "exponents_fitted_on_all": exponents}
         if options["json"]:
             return self.emit_json({k: v for k, v in figures.items() if k != "all"})
         self.stdout.write(
-            f"Marchés lus : {figures['records_read']} · titulaires présents dans l'annuaire : {figures['cases']}"
+            f"Marchés lus : {figures['records_read']} · tous comptés ; un titulaire absent, un lieu non "
+            "résolu ou un code CPV manquant comptent comme un échec."
         )
-        if not figures["cases"]:
-            self.stdout.write("Aucun marché évaluable (aucun titulaire de l'annuaire).")
-            return
-        for k, value in figures["recall"].items():
-            self.stdout.write(f"  rappel@{k:<2} : {value:.1%}")
-        self.stdout.write(
-            f"  rang réciproque moyen (MRR) : {figures['mrr']:.3f} · rang médian : {figures['median_rank']}"
-        )
-        self.stdout.write("Pires cas :")
-        for case in figures["worst"]:
-            rank = case["rank"] if case["rank"] is not None else "exclu"
+        header = "".join(f"  rappel@{k:<3}" for k in RECALL_AT)
+        self.stdout.write(f"{'classement':<44}{header}    MRR  rang médian")
+        rows = [(figures["labels"][name], m) for name, m in figures["systems"].items()]
+        if "cross_validated" in figures:
+            rows.insert(
+                1, ("Dentelle, validation croisée par titulaire", figures["cross_validated"]["dentelle"])
+            )
+        for label, m in rows:
+            recalls = "".join(f"  {m['recall'][k]:>9.3f}" for k in RECALL_AT)
+            median = m["median_rank"] if m["median_rank"] is not None else "—"
+            self.stdout.write(f"{label:<44}{recalls}  {m['mrr']:.3f}  {median}")
+        missing = {k: v for k, v in figures["misses"].items() if v}
+        if missing:
             self.stdout.write(
-                f"  rang {rank} · {case['holder_name'][:40]} · CPV {case['cpv']} · {case['place']} · "
-                f"{case['object'][:60]} · en tête : {', '.join(n[:25] for n in case['top_names'])}"
+                "Échecs comptés d'office : "
+                + " ; ".join(f"{figures['miss_labels'][k]} : {v}" for k, v in missing.items())
+            )
+        if "cross_validated" in figures:
+            exponents = figures["cross_validated"]["exponents_fitted_on_all"]
+            self.stdout.write(
+                "Exposants relatifs ajustés sur tout le fichier : "
+                + ", ".join(f"{name} {value:.2f}" for name, value in exponents.items())
+            )
+        self.stdout.write("Pires cas (Dentelle) :")
+        for case in figures["worst"]:
+            rank = case["ranks"].get("dentelle")
+            shown = (
+                f"rang {rank:g}"
+                if rank is not None
+                else figures["miss_labels"].get(case["miss_reason"], "échec")
+            )
+            distance = (
+                f"{case['distance_km']:g} km" if case["distance_km"] is not None else "distance inconnue"
+            )
+            self.stdout.write(
+                f"  {shown} · {case['holder_name'][:40]} · CPV {case['cpv'] or '—'} · {case['place'][:40]} · "
+                f"{distance} · {case['object'][:60]} · en tête : {', '.join(n[:25] for n in case['top_names'])}"
             )
 
     def handle_digest(self, options):
