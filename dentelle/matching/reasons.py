@@ -102,6 +102,12 @@ def competence_reasons(query, arrays, result, row, cpv_label):
         reasons.append("Aucune de ses compétences déclarées n'est dans la même division CPV que le lot.")
     else:
         reasons.append("Aucune compétence CPV connue pour cette structure.")
+    if comp_row < 0 and result.text_part[row] <= 0:
+        reasons.append(
+            "Sans preuve de métier, le critère reste à son plancher : il abaisse la structure sans l'écarter "
+            "(les marchés remportés par des SIAE montrent qu'elles prennent le travail local qu'elles peuvent "
+            "encadrer ; le type de structure n'est jamais compté comme une compétence)."
+        )
     if result.text_part[row] > 0:
         exclude = place_stems(query.place)
         words = arrays.text.shared_terms(query.text, row, arrays.profiles, exclude)
@@ -161,10 +167,11 @@ def territory_reasons(query, arrays, result, row):
         reasons.append(f"Le lieu d'exécution ({place_label}) est hors de sa zone d'intervention.")
     distance = result.distance_km[row]
     if not np.isnan(distance):
-        where = "dans le périmètre du lot" if distance == 0 else f"à {distance:.0f} km du lieu d'exécution"
-        reasons.append(f"Site {where}.")
+        centre = "du lieu d'exécution" if place.kind == "commune" else f"du centre de {place_label}"
+        where = "dans le périmètre du lot" if distance == 0 else f"à {distance:.0f} km {centre}"
+        reasons.append(f"Site {where} : la distance est le premier critère (plus proche, plus haut).")
     else:
-        reasons.append("Coordonnées du site inconnues : distance non prise en compte.")
+        reasons.append("Coordonnées du site inconnues : distance comptée comme un site à 30 km.")
     return reasons
 
 
@@ -196,13 +203,21 @@ def _covered_part(arrays, place, rows):
     return "; ".join(dict.fromkeys(parts)) or "une partie"
 
 
+def network_reason(arrays, row):
+    count = int(arrays.establishments[row]) if arrays.establishments is not None else 1
+    if count > 1:
+        return f"Réseau de {count} établissements de la même entreprise dans l'annuaire : plus de capacité d'encadrement."
+    return "Établissement isolé dans l'annuaire : capacité d'encadrement un peu moindre qu'un réseau."
+
+
 def capacity_reasons(query, arrays, result, row):
+    network = network_reason(arrays, row)
     if not query.annual_amount:
-        return ["Montant annuel du lot inconnu : critère neutre."]
+        return ["Montant annuel du lot inconnu : critère neutre.", network]
     known = {name: values[row] for name, values in result.capacity_parts.items() if not np.isnan(values[row])}
     if not known:
-        return ["Capacité de la structure inconnue : critère neutre (ni bonus ni pénalité)."]
-    reasons = [f"Montant annuel du lot : {_euros(query.annual_amount)}."]
+        return ["Capacité de la structure inconnue : ni bonus ni pénalité.", network]
+    reasons = [f"Montant annuel du lot : {_euros(query.annual_amount)}.", network]
     figures = {
         "turnover": arrays.turnover[row],
         "largest_contract": arrays.largest_contract[row],
@@ -217,11 +232,23 @@ def capacity_reasons(query, arrays, result, row):
     return reasons
 
 
+PURPOSE_NOTES = {
+    "insertion": "L'objet du lot parle d'insertion : les SIAE (ACI, EI, AI, ETTI, EITI, GEIQ) y sont "
+    "pleinement adaptées, les autres types moins.",
+    "disability": "L'objet du lot vise des travailleurs handicapés ou un marché réservé : ESAT et EA y sont "
+    "pleinement adaptés, les autres types moins.",
+}
+
+
 def kind_reasons(query, arrays, result, row):
     kind = str(arrays.kinds[row])
     reasons = [
-        f"Lot en {MODE_LABELS[result.mode]} ; type {kind} : adéquation {result.parts['kind'][row]:.2f}."
+        f"Lot en {MODE_LABELS[result.mode]} ; type {kind} : adéquation {result.parts['kind'][row]:.2f} "
+        "(mode d'exécution × fréquence du type parmi les titulaires de marchés)."
     ]
+    purpose = result.extra.get("purpose", "")
+    if purpose:
+        reasons.append(PURPOSE_NOTES[purpose])
     note = reservation_note(kind)
     if query.reservation_kind and note:
         reasons.append(note)
