@@ -25,16 +25,20 @@ def retire_twins(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insertion', '0002_realisedmonth_by_dimensions'),
+        ("insertion", "0002_realisedmonth_by_dimensions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(retire_twins, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='hoursdeclaration',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True), ('supersedes__isnull', True)), fields=('contract', 'month', 'beneficiary', 'fulfilment_mode'), name='unique_current_declaration', violation_error_message='Déjà déclaré pour ce marché, ce mois, ce bénéficiaire et cette modalité : utiliser une correction.'),
+            model_name="hoursdeclaration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded_at__isnull", True), ("supersedes__isnull", True)),
+                fields=("contract", "month", "beneficiary", "fulfilment_mode"),
+                name="unique_current_declaration",
+                violation_error_message="Déjà déclaré pour ce marché, ce mois, ce bénéficiaire et cette modalité : utiliser une correction.",
+            ),
         ),
     ]
