@@ -1,7 +1,8 @@
 """Matching services used by pages, the API, the CLI and the purchases scanner.
 
 Stable entry points (the purchases helper calls the first two):
-- `count_able_structures(lot) -> dict` — how many structures can answer, by kind, median capacity;
+- `count_able_structures(lot) -> dict` — how many structures can answer, by kind, median capacity
+  (the one definition of an able structure: `able.py`); `count_able_many(lots)` for a batch;
 - `ranked_structures(lot, top=10) -> dict` — the ranked list with reasons (context of
   `matching/_ranked_structures.html`);
 - `explain_structure(lot, siae_pk)`, `opportunities_for_structure(siae, lots, top)`,
@@ -9,11 +10,11 @@ Stable entry points (the purchases helper calls the first two):
 `lot` is a `purchases.Lot` or a `LotFacts`.
 """
 
-from collections import Counter
-from statistics import median
+from dataclasses import replace
 
 import numpy as np
 
+from dentelle.matching.able import count_able
 from dentelle.matching.capacity import oversize_warning
 from dentelle.matching.facts import LotFacts, facts_from_lot, query_of
 from dentelle.matching.index import get_structure_index
@@ -21,7 +22,7 @@ from dentelle.matching.lot_arrays import best_lots, build_lot_arrays, score_stru
 from dentelle.matching.lot_index import get_open_lot_arrays
 from dentelle.matching.places import cpv_label
 from dentelle.matching.reasons import MODE_LABELS, explain
-from dentelle.matching.scoring import score_all
+from dentelle.matching.scoring import LotQuery, score_all
 from dentelle.matching.structures import structure_subset
 from dentelle.matching.weights import load_weights
 from dentelle.purchases.models import Lot
@@ -29,6 +30,7 @@ from dentelle.purchases.models import Lot
 __all__ = [
     "LotFacts",
     "count_able_structures",
+    "count_able_many",
     "ranked_structures",
     "explain_structure",
     "opportunities_for_structure",
@@ -86,11 +88,11 @@ def ranked_structures(lot, top=10, arrays=None):
     weights = load_weights()
     query, arrays, result = score_lot(lot, arrays)
     rows = result.top(top, distinct=arrays.siren)
-    able = result.eligible & (result.score >= weights.able_min_score)
+    (able,) = count_able([query], arrays, weights)
     return {
         "items": [_item(query, arrays, result, int(row), weights, rank) for rank, row in enumerate(rows, 1)],
         "warnings": lot_warnings(query, arrays, result, rows, weights),
-        "able_count": int(able.sum()),
+        "able_count": able.count,
         "eligible_count": int(result.eligible.sum()),
         "total": int(arrays.n),
         "cpv_codes": list(query.cpv_codes),
@@ -105,28 +107,20 @@ def ranked_structures(lot, top=10, arrays=None):
 
 
 def count_able_structures(lot, arrays=None, min_score=None):
-    """Counts for the scanner's reservation rule: structures whose score reaches the "able" threshold."""
+    """Able structures of a lot (able.py: the same count for the scanner, the coverage table and the
+    lot page), as a dict: count, kinds, local/partial counts, median turnover and FTE…"""
+    (counts,) = count_able_many([lot], arrays, min_score)
+    return counts
+
+
+def count_able_many(lots, arrays=None, min_score=None, cache=None):
+    """`count_able_structures` of many lots (Lot, LotFacts or LotQuery) in one batch."""
+    arrays = arrays if arrays is not None else get_structure_index()
     weights = load_weights()
-    query, arrays, result = score_lot(lot, arrays)
-    threshold = weights.able_min_score if min_score is None else min_score
-    able = np.flatnonzero(result.eligible & (result.score >= threshold))
-    turnovers = [float(v) for v in arrays.turnover[able] if not np.isnan(v)]
-    ftes = [float(v) for v in arrays.fte[able] if not np.isnan(v)]
-    full = result.coverage_share[able] >= 0.999
-    return {
-        "count": int(able.size),
-        "kinds": dict(Counter(str(k) for k in arrays.kinds[able])),
-        "local_count": int(full.sum()),
-        "partial_count": int(able.size - full.sum()),
-        "median_turnover": median(turnovers) if turnovers else None,
-        "median_fte": median(ftes) if ftes else None,
-        "with_known_capacity": len(turnovers),
-        "top_score": float(result.score.max()) if arrays.n else 0.0,
-        "min_score": threshold,
-        "total_active": int(arrays.active.sum()),
-        "mode": result.mode,
-        "weights_version": weights.version,
-    }
+    if min_score is not None:
+        weights = replace(weights, able_min_score=min_score)
+    queries = [lot if isinstance(lot, LotQuery) else query_of(lot) for lot in lots]
+    return [counts.as_dict() for counts in count_able(queries, arrays, weights, cache)]
 
 
 def explain_structure(lot, siae_pk, arrays=None):
@@ -189,16 +183,18 @@ def match_plan(lots, top=5, arrays=None):
     arrays = arrays if arrays is not None else get_structure_index()
     weights = load_weights()
     out, cache = [], {}  # lots of one plan share places, amounts and codes
-    for lot in lots:
-        facts = facts_from_lot(lot)
-        query = query_of(facts)
+    lots = list(lots)
+    facts_list = [facts_from_lot(lot) for lot in lots]
+    queries = [query_of(facts) for facts in facts_list]
+    able = count_able(queries, arrays, weights)
+    for lot, facts, query, able_counts in zip(lots, facts_list, queries, able, strict=True):
         result = score_all(query, arrays, weights, cache=cache)
         rows = result.top(top, distinct=arrays.siren)
         out.append(
             {
                 "lot": lot,
                 "facts": facts,
-                "able_count": int((result.eligible & (result.score >= weights.able_min_score)).sum()),
+                "able_count": able_counts.count,
                 "place": _place_dict(query.place),
                 "warnings": lot_warnings(query, arrays, result, rows, weights),
                 "structures": [

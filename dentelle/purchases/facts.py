@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from dentelle.purchases.places import resolve_lot_place
 from dentelle.purchases.screening import LineItemFacts, LotFacts
+from dentelle.purchases.supply import SupplyRequest
 
 SMALL_LOT_PROCEDURE = "adapted_small_lot"
 
@@ -17,25 +18,59 @@ def _department_name(code):
         return f"Département {code}"
 
 
-def supply_facts(supply, cpv, department_codes, place_kind="", place_code=""):
+def supply_request(cpv, department_codes, place_kind="", place_code="", nature="", reservation_kind=""):
+    """The supply request of a lot (None when nothing can be counted: no code or no territory)."""
+    if not cpv or not department_codes:
+        return None
+    return SupplyRequest(
+        cpv, tuple(department_codes), place_kind or "", place_code or "", nature or "", reservation_kind or ""
+    )
+
+
+def unit_requests(request):
+    """One request per department of a lot spanning several (the territorial allotment's units)."""
+    if request is None or len(request.department_codes) < 2:
+        return ()
+    return tuple(
+        request._replace(department_codes=(dept,), place_kind="department", place_code=dept)
+        for dept in request.department_codes
+    )
+
+
+def prepare_supply(supply, requests):
+    """Count every request of a plan (and its allotment units) in one batch before screening."""
+    if supply is None:
+        return
+    wanted = [r for r in requests if r is not None]
+    supply.prepare(wanted + [unit for r in wanted for unit in unit_requests(r)])
+
+
+def supply_facts(supply, request):
     """(able, capacity, disability, units) for a lot; all None when nothing can be counted."""
-    if supply is None or not cpv or not department_codes:
+    if supply is None or request is None:
         return None, None, None, ()
-    total = supply.count(cpv, department_codes, place_kind=place_kind, place_code=place_code)
-    units = ()
-    if len(department_codes) >= 2:
-        units = tuple(
-            ("department", dept, _department_name(dept), supply.count(cpv, [dept]).siae, 1)
-            for dept in department_codes
-        )
+    total = supply.count(request)
+    units = tuple(
+        ("department", unit.place_code, _department_name(unit.place_code), supply.count(unit).siae, 1)
+        for unit in unit_requests(request)
+    )
     return total.siae, total.capacity, total.disability, units
+
+
+def lot_request(lot):
+    return supply_request(
+        lot.cpv_code,
+        list(lot.department_codes or []),
+        lot.place_kind,
+        lot.place_code,
+        lot.operation.nature,
+        lot.reservation_kind,
+    )
 
 
 def facts_from_lot(lot, supply=None, market_amount=None, line_items=(), small_lots_used=Decimal("0")):
     operation = lot.operation
-    able, capacity, disability, units = supply_facts(
-        supply, lot.cpv_code, list(lot.department_codes or []), lot.place_kind, lot.place_code
-    )
+    able, capacity, disability, units = supply_facts(supply, lot_request(lot))
     return LotFacts(
         key=str(lot.pk),
         title=f"{operation.title} — {lot.title}" if lot.title != operation.title else lot.title,
@@ -90,6 +125,23 @@ def operation_facts(operation, supply=None):
 def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
     """[(operation, lot, LotFacts)] for a parsed plan file (``planfile.PlanData``), without the DB."""
     place_cache = {} if place_cache is None else place_cache
+    places, requests = {}, {}
+    for operation in plan.operations:
+        for lot in operation.lots:
+            key = (lot.place, lot.place_code, lot.place_kind_hint)
+            place = place_cache.get(key)
+            if place is None:
+                place = place_cache[key] = resolve_lot_place(lot.place, lot.place_code, lot.place_kind_hint)
+            places[id(lot)] = place
+            requests[id(lot)] = supply_request(
+                lot.cpv,
+                place.department_codes,
+                place.kind,
+                place.code,
+                operation.nature,
+                lot.reservation_kind,
+            )
+    prepare_supply(supply, requests.values())  # every able count of the plan in one batch
     out = []
     for operation in plan.operations:
         market = operation.market_amount
@@ -98,13 +150,8 @@ def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
             LineItemFacts(i.reference, i.description, i.cpv, i.amount) for i in operation.line_items
         )
         for index, lot in enumerate(operation.lots):
-            key = (lot.place, lot.place_code, lot.place_kind_hint)
-            place = place_cache.get(key)
-            if place is None:
-                place = place_cache[key] = resolve_lot_place(lot.place, lot.place_code, lot.place_kind_hint)
-            able, capacity, disability, units = supply_facts(
-                supply, lot.cpv, place.department_codes, place.kind, place.code
-            )
+            place = places[id(lot)]
+            able, capacity, disability, units = supply_facts(supply, requests[id(lot)])
             facts = LotFacts(
                 key=f"{operation.reference}/{lot.number}",
                 title=lot.title,

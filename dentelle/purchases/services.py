@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dentelle.purchases.facts import operation_facts
+from dentelle.purchases.facts import lot_request, operation_facts, prepare_supply
 from dentelle.purchases.models import (
     Finding,
     FindingKind,
@@ -42,6 +42,9 @@ def scan_operations(operations, supply=None, rules=None):
     """Scan operations and store findings. Decisions already taken are kept (same lot, rule, subject);
     a proposed finding no longer produced is removed; a decided one is kept and flagged as not current."""
     supply = supply if supply is not None else make_supply()
+    operations = list(operations)
+    # Every able count of the scan in one batch (operation_facts then reads them).
+    prepare_supply(supply, [lot_request(lot) for operation in operations for lot in operation.lots.all()])
     counts = {"lots": 0, "findings": 0, "kept_decisions": 0}
     rules_cache = {}
     batch = _Batch()

@@ -1,16 +1,19 @@
-"""How many able structures can answer a lot, in its territory (input facts of rule R3 and R4).
+"""How many able structures can answer a lot, in its territory (input facts of rules R3 and R4).
 
-Two backends, same answer shape ``Supply(siae, disability, capacity)``:
-- the matching engine (``dentelle.matching.services.count_able_structures``) when it exists;
-- otherwise a directory count: active structures serving the lot's departments whose competence CPV
-  prefix matches the lot's CPV (ancestor or descendant).
-Both are cached per (CPV, territory): a plan repeats the same trades and places many times.
+One backend: the matching engine's definition of an able structure (`dentelle.matching.able`), the
+same count as the supply-coverage table and the lot page. A scan first hands every request of the
+plan to `prepare()`, which counts all distinct ones in one batch; `count()` then reads the answer
+(and counts a request it was not given beforehand on its own, with the same code).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from dentelle.matching.able import count_able
+from dentelle.matching.facts import LotFacts, query_of
+from dentelle.matching.index import get_structure_index
+from dentelle.matching.weights import load_weights
 from dentelle.siaes.kinds import DISABILITY_KINDS
 
 SIAE_KINDS = ("ACI", "AI", "EI", "ETTI")  # L2113-13 by default (domain §3.1; EITI, GEIQ to verify)
@@ -24,112 +27,66 @@ class Supply:
     backend: str
 
 
-def significant_prefix(cpv):
-    digits = "".join(ch for ch in str(cpv or "") if ch.isdigit())[:8]
-    stripped = digits.rstrip("0")
-    return digits[: max(2, len(stripped))] if len(digits) >= 2 else ""
+class SupplyRequest(NamedTuple):
+    """What the count depends on: the lot's trade, territory, execution nature and reservation."""
 
-
-class DirectorySupply:
-    """Counts from the SIAE directory, loaded once into memory."""
-
-    backend = "annuaire"
-
-    def __init__(self):
-        from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
-
-        self._kind = {}
-        self._by_department = defaultdict(set)
-        self._national = set()
-        for pk, kind, dept in Siae.objects.active().values_list("pk", "kind", "department_code"):
-            self._kind[pk] = kind
-            if dept:
-                self._by_department[dept].add(pk)
-        for siae_id, kind, code in ServiceArea.objects.filter(siae_id__in=self._kind).values_list(
-            "siae_id", "kind", "code"
-        ):
-            if kind == "national":
-                self._national.add(siae_id)
-            elif kind == "department" and code:
-                self._by_department[code].add(siae_id)
-            elif kind == "commune" and code:
-                self._by_department[code[:3] if code.startswith("97") else code[:2]].add(siae_id)
-        self._region_departments = defaultdict(set)
-        self._prefixes = defaultdict(set)
-        for siae_id, prefix in Competence.objects.filter(siae_id__in=self._kind).values_list(
-            "siae_id", "cpv_prefix"
-        ):
-            self._prefixes[prefix].add(siae_id)
-        self._turnover = dict(
-            Capacity.objects.filter(siae_id__in=self._kind, metric="turnover").values_list("siae_id", "value")
-        )
-        self._cache = {}
-
-    def _competent(self, cpv):
-        prefix = significant_prefix(cpv)
-        if not prefix:
-            return set()
-        found = set()
-        for stored, ids in self._prefixes.items():
-            if prefix.startswith(stored) or stored.startswith(prefix):
-                found |= ids
-        return found
-
-    def count(self, cpv, department_codes, place_kind="", place_code=""):
-        key = (cpv, tuple(department_codes))
-        if key not in self._cache:
-            serving = set(self._national)
-            for dept in department_codes:
-                serving |= self._by_department.get(dept, set())
-            able = serving & self._competent(cpv)
-            siae = [pk for pk in able if self._kind[pk] in SIAE_KINDS]
-            disability = [pk for pk in able if self._kind[pk] in DISABILITY_KINDS]
-            known = [self._turnover[pk] for pk in siae if pk in self._turnover]
-            # Capacity known only if every counted structure has a turnover; otherwise let the rule
-            # fall back on its sourced default per structure.
-            capacity = sum(known, Decimal("0")) if siae and len(known) == len(siae) else None
-            self._cache[key] = Supply(len(siae), len(disability), capacity, self.backend)
-        return self._cache[key]
+    cpv: str
+    department_codes: tuple
+    place_kind: str = ""
+    place_code: str = ""
+    nature: str = "services"
+    reservation_kind: str = ""
 
 
 class MatchingSupply:
-    """Counts from the matching engine (scores, territory coverage, capacity)."""
+    """Counts from the matching engine (scores, territory coverage, capacity), batched per plan."""
 
     backend = "moteur de mise en relation"
 
-    def __init__(self, services):
-        from dentelle.matching.index import get_structure_index
+    def __init__(self, arrays=None):
+        # Once per scan: the index checks the directory's version on each call.
+        self._arrays = arrays if arrays is not None else get_structure_index()
+        self._weights = load_weights()
+        self._answers = {}
+        self._score_cache = {}
 
-        self._services = services
-        self._arrays = get_structure_index()  # once per scan: the index checks its version on each call
-        self._cache = {}
+    def prepare(self, requests):
+        """Count every request not yet counted, in one batch."""
+        missing = list(dict.fromkeys(r for r in requests if r not in self._answers))
+        if not missing:
+            return
+        queries = [query_of(_facts(request)) for request in missing]
+        counts = count_able(queries, self._arrays, self._weights, self._score_cache)
+        self._answers.update(zip(missing, map(self._supply, counts), strict=True))
 
-    def count(self, cpv, department_codes, place_kind="", place_code=""):
-        key = (cpv, tuple(department_codes), place_kind, place_code)
-        if key not in self._cache:
-            if not place_kind and len(department_codes) == 1:
-                place_kind, place_code = "department", department_codes[0]
-            facts = self._services.LotFacts(cpv_codes=[cpv], place_kind=place_kind, place_code=place_code)
-            counts = self._services.count_able_structures(facts, arrays=self._arrays)
-            kinds = counts.get("kinds", {})
-            siae = sum(n for kind, n in kinds.items() if kind in SIAE_KINDS)
-            disability = sum(n for kind, n in kinds.items() if kind in DISABILITY_KINDS)
-            median = counts.get("median_turnover")
-            capacity = (
-                Decimal(str(median)) * siae
-                if median and counts.get("with_known_capacity") == counts.get("count")
-                else None
-            )
-            self._cache[key] = Supply(siae, disability, capacity, self.backend)
-        return self._cache[key]
+    def count(self, request):
+        if request not in self._answers:
+            self.prepare([request])
+        return self._answers[request]
+
+    def _supply(self, counts):
+        siae = sum(n for kind, n in counts.kinds.items() if kind in SIAE_KINDS)
+        disability = sum(n for kind, n in counts.kinds.items() if kind in DISABILITY_KINDS)
+        median = counts.median_turnover
+        # Capacity known only if every counted structure has a turnover; otherwise the rule falls
+        # back on its sourced default per structure.
+        known = median and counts.with_known_capacity == counts.count
+        capacity = Decimal(str(median)) * siae if known else None
+        return Supply(siae, disability, capacity, self.backend)
 
 
-def make_supply(prefer_matching=True):
-    if prefer_matching:
-        try:
-            from dentelle.matching import services
-        except ImportError:
-            services = None
-        if services is not None and hasattr(services, "count_able_structures"):
-            return MatchingSupply(services)
-    return DirectorySupply()
+def _facts(request):
+    place_kind, place_code = request.place_kind, request.place_code
+    if not place_kind and len(request.department_codes) == 1:
+        place_kind, place_code = "department", request.department_codes[0]
+    return LotFacts(
+        cpv_codes=[request.cpv],
+        place_kind=place_kind,
+        place_code=place_code,
+        nature=request.nature or "services",
+        reservation_kind=request.reservation_kind or "",
+    )
+
+
+def make_supply():
+    return MatchingSupply()

@@ -182,7 +182,11 @@ def coverage(request, region: str = "11"):
                 "cpv_prefixes": row["prefixes"],
                 "source": row["source"],
                 "departments": {
-                    cell["department"]: {"count": cell["count"], "level": cell["level"].key}
+                    cell["department"]: {
+                        "count": cell["count"],
+                        "disability": cell["disability"],
+                        "level": cell["level"].key,
+                    }
                     for cell in row["cells"]
                 },
             }

@@ -1,17 +1,16 @@
-"""Supply coverage: how many active structures can serve each trade family in each department.
+"""Supply coverage: how many able structures can serve each trade family in each department.
 
-A structure serves a department when it is located there or when its service area covers it
-(national, its region, the department itself, or one of its communes). It can serve a family when
-one of its competences matches one of the family's CPV prefixes in either direction
-(querysets.competence_q). The families are the project's trade families (`dentelle.rules`).
+A cell is the count the scanner's reservation rule (R3) and the territorial allotment (R4) find for a
+lot of the family's main code (its first CPV prefix, padded to 8 digits) executed in that
+department: the one definition of an able structure (`dentelle.matching.able`, through
+`purchases.supply`), so the three numbers cannot disagree. `count` is the SIAE (ACI, AI, EI, ETTI:
+L2113-13 reservation), `disability` the EA and ESAT (L2113-12). The families are the project's trade
+families (`dentelle.rules`).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
-
-from dentelle.siaes.models import Competence, ServiceArea, Siae
+from dentelle.purchases.supply import MatchingSupply, SupplyRequest
 from dentelle.siaes.querysets import cpv_prefix
 
 
@@ -88,64 +87,60 @@ CLAUSE = Level("clause", "Clause ou consultation ciblée", "fr-badge--warning")
 RESERVATION = Level("reservation", "Réservation envisageable", "fr-badge--success")
 
 
-def level_of(count):
-    if count >= RESERVATION_MIN:
+def level_of(count, disability=0):
+    """Reading of a cell: a reservation needs RESERVATION_MIN SIAE (L2113-13) or EA/ESAT (L2113-12)."""
+    if max(count, disability) >= RESERVATION_MIN:
         return RESERVATION
-    return CLAUSE if count else SOURCING_FIRST
+    return CLAUSE if count or disability else SOURCING_FIRST
 
 
-def prefix_matches(family_prefix, competence):
-    return competence.startswith(family_prefix) or family_prefix.startswith(competence)
+def family_code(family):
+    """The CPV code a family is counted for: its first prefix, padded to 8 digits."""
+    return (cpv_prefix(family.cpv_prefixes[0]) + "00000000")[:8]
 
 
-def can_serve(family, competences):
-    """One competence matching one of the family's CPV prefixes, in either direction."""
-    return any(prefix_matches(cpv_prefix(p), c) for p in family.cpv_prefixes for c in competences)
+def cpv_nature(code):
+    """Works, supplies or services by CPV division (45 works; 03–44 and 48 supplies; the rest services)."""
+    division = int(code[:2]) if code[:2].isdigit() else 99
+    if division == 45:
+        return "works"
+    return "supplies" if division < 45 or division == 48 else "services"
 
 
-def coverage(region_code, index, families=None):
-    """{"departments": [(code, name)], "rows": [{"prefix", "label", "cells": [{"department", "count", "level"}]}]}"""
+def family_request(family, department):
+    code = family_code(family)
+    return SupplyRequest(code, (department,), "department", department, cpv_nature(code), "")
+
+
+def coverage(region_code, index, families=None, supply=None):
+    """{"departments": [(code, name)], "rows": [{"id", "label", "prefixes", "cells": [{"department",
+    "count", "disability", "level"}]}]}"""
     departments = index.departments_of_region(region_code)
-    areas = ServiceArea.objects.filter(
-        Q(kind="national") | Q(kind="region", code=region_code) | Q(kind="department", code__in=departments)
-    )
-    candidates = Siae.objects.active().filter(Q(region_code=region_code) | Q(pk__in=areas.values("siae_id")))
-    served = defaultdict(set)
-    for pk, department in candidates.values_list("pk", "department_code"):
-        if department in departments:
-            served[pk].add(department)
-    for siae_id, kind, code in ServiceArea.objects.filter(siae_id__in=candidates.values("pk")).values_list(
-        "siae_id", "kind", "code"
-    ):
-        if kind in ("national",) or (kind == "region" and code == region_code):
-            served[siae_id].update(departments)
-        elif kind == "department" and code in departments:
-            served[siae_id].add(code)
-        elif kind == "commune":
-            commune = index.commune(code)
-            if commune and commune.department_code in departments:
-                served[siae_id].add(commune.department_code)
-    competences = defaultdict(set)
-    for siae_id, prefix in Competence.objects.filter(siae_id__in=candidates.values("pk")).values_list(
-        "siae_id", "cpv_prefix"
-    ):
-        competences[siae_id].add(prefix)
+    families = coverage_families() if families is None else families
+    supply = supply if supply is not None else MatchingSupply()
+    supply.prepare([family_request(f, d) for f in families for d in departments])
     rows = []
-    for family in coverage_families() if families is None else families:
-        counts = dict.fromkeys(departments, 0)
-        for siae_id, depts in served.items():
-            if can_serve(family, competences.get(siae_id, ())):
-                for department in depts:
-                    counts[department] += 1
-        cells = [{"department": d, "count": counts[d], "level": level_of(counts[d])} for d in departments]
+    for family in families:
+        cells = []
+        for department in departments:
+            counted = supply.count(family_request(family, department))
+            cells.append(
+                {
+                    "department": department,
+                    "count": counted.siae,
+                    "disability": counted.disability,
+                    "level": level_of(counted.siae, counted.disability),
+                }
+            )
         rows.append(
             {
                 "id": family.id,
                 "label": family.label,
+                "code": family_code(family),
                 "prefixes": [cpv_prefix(p) for p in family.cpv_prefixes],
                 "source": family.source,
                 "cells": cells,
-                "total": len([1 for c in cells if c["count"]]),
+                "total": len([1 for c in cells if c["count"] or c["disability"]]),
             }
         )
     return {
@@ -157,12 +152,14 @@ def coverage(region_code, index, families=None):
 
 
 def coverage_table(data):
-    """Header and rows for CSV/XLSX exports."""
-    header = ["Famille de métiers", "Préfixes CPV"] + [
-        f"{name} ({code})" for code, name in data["departments"]
-    ]
+    """Header and rows for CSV/XLSX exports: SIAE per department, then EA and ESAT per department."""
+    header = ["Famille de métiers", "Préfixes CPV"]
+    header += [f"{name} ({code})" for code, name in data["departments"]]
+    header += [f"EA et ESAT — {name} ({code})" for code, name in data["departments"]]
     rows = [
-        [row["label"], " ".join(row["prefixes"])] + [cell["count"] for cell in row["cells"]]
+        [row["label"], " ".join(row["prefixes"])]
+        + [cell["count"] for cell in row["cells"]]
+        + [cell["disability"] for cell in row["cells"]]
         for row in data["rows"]
     ]
     return header, rows

@@ -48,7 +48,7 @@ def test_api_detail_and_coverage(client, officer, index):
     coverage = client.get("/api/siaes/coverage", {"region": "11"}).json()
     packing = next(f for f in coverage["families"] if f["id"] == "packaging")
     assert packing["cpv_prefixes"] == ["7992"]
-    assert packing["departments"]["93"] == {"count": 1, "level": "clause"}
+    assert packing["departments"]["93"] == {"count": 0, "disability": 1, "level": "clause"}  # ESAT: L2113-12
     assert client.get("/api/siaes/coverage", {"region": "99"}).status_code == 404
 
 

@@ -11,7 +11,6 @@ from dentelle.siaes.coverage import (
     coverage_table,
     level_of,
 )
-from dentelle.siaes.models import ServiceArea
 
 from .conftest import SiaeFactory, with_competences
 
@@ -43,42 +42,44 @@ def test_an_extra_family_defined_in_the_rules_file_is_not_doubled():
 
 
 @pytest.mark.django_db
-def test_coverage_counts_located_and_serving_structures(index):
+def test_coverage_counts_able_structures_of_the_department(index):
     with_competences(SiaeFactory(), "9091")  # located in 93
-    regional = with_competences(SiaeFactory(in_ain=True), "90911200")  # finer code, serves all of 11
-    ServiceArea.objects.create(siae=regional, kind="region", code="11")
-    with_competences(SiaeFactory(inactive=True), "9091")  # inactive: not counted
-    with_competences(SiaeFactory(in_ain=True), "9091")  # elsewhere, no area in 11
-    with_competences(SiaeFactory(), "90")  # a broad competence counts for the finer family
+    with_competences(SiaeFactory(kind="EI"), "9091")
+    with_competences(SiaeFactory(inactive=True), "9091")  # inactive: never able
+    with_competences(SiaeFactory(kind="ESAT"), "9091")  # counted apart: L2113-12, not L2113-13
     data = coverage("11", index)
     assert [code for code, _ in data["departments"]] == index.departments_of_region("11")
-    assert cell(data, "cleaning", "93")["count"] == 3
-    assert cell(data, "cleaning", "75")["count"] == 1
-    assert cell(data, "cleaning", "93")["level"].key == "reservation"
-    assert cell(data, "green_spaces", "93")["count"] == 0
-    assert cell(data, "green_spaces", "93")["level"].key == "sourcing"
+    assert cell(data, "cleaning", "93")["count"] == 2
+    assert cell(data, "cleaning", "93")["disability"] == 1
+    assert next(r for r in data["rows"] if r["id"] == "cleaning")["code"] == "90910000"
 
 
 @pytest.mark.django_db
-def test_a_family_with_several_prefixes_counts_a_structure_once(index):
-    with_competences(SiaeFactory(), "7731", "773")  # both green-spaces prefixes
-    with_competences(SiaeFactory(), "03451")  # nursery plants, another prefix of the same family
-    assert cell(coverage("11", index), "green_spaces", "93")["count"] == 2
+def test_establishments_of_one_company_count_once(index):
+    first = with_competences(SiaeFactory(), "9091")
+    with_competences(SiaeFactory(siret=first.siren + "00028", siren=first.siren), "9091")
+    assert cell(coverage("11", index), "cleaning", "93")["count"] == 1
 
 
 @pytest.mark.parametrize(
-    "count, key",
-    [(0, "sourcing"), (1, "clause"), (RESERVATION_MIN - 1, "clause"), (RESERVATION_MIN, "reservation")],
+    "count, disability, key",
+    [
+        (0, 0, "sourcing"),
+        (1, 0, "clause"),
+        (0, 1, "clause"),
+        (RESERVATION_MIN - 1, RESERVATION_MIN - 1, "clause"),
+        (RESERVATION_MIN, 0, "reservation"),
+        (0, RESERVATION_MIN, "reservation"),
+    ],
 )
-def test_levels(count, key):
-    assert level_of(count).key == key
+def test_levels(count, disability, key):
+    assert level_of(count, disability).key == key
 
 
 @pytest.mark.django_db
 def test_coverage_table_shape(index):
     data = coverage("11", index)
     header, rows = coverage_table(data)
-    assert header[:2] == ["Famille de métiers", "Préfixes CPV"] and len(header) == 2 + len(
-        data["departments"]
-    )
+    assert header[:2] == ["Famille de métiers", "Préfixes CPV"]
+    assert len(header) == 2 + 2 * len(data["departments"])  # SIAE, then EA and ESAT
     assert [r[0] for r in rows] == [f.label for f in coverage_families()]

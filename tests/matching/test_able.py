@@ -1,0 +1,96 @@
+"""Able structures: the batch of a whole plan gives exactly the one-by-one answers (able.py)."""
+
+import itertools
+
+import pytest
+
+from dentelle.matching import able
+from dentelle.matching.able import able_query, count_able
+from dentelle.matching.facts import LotFacts, query_of
+from dentelle.matching.index import get_structure_index
+from dentelle.matching.scoring import score_all
+from dentelle.matching.weights import load_weights
+from dentelle.siaes.models import Competence, Siae
+
+from .conftest import make_siae
+
+
+@pytest.fixture
+def arrays(directory):
+    jardins = directory["jardins"]
+    # A second establishment of the Jardins' company: counted once with the first.
+    twin = Siae.objects.create(
+        siret=jardins.siren + "00028",
+        siren=jardins.siren,
+        name="Les Jardins d'Aubervilliers — Saint-Denis",
+        kind="ACI",
+        commune_insee_code="93066",
+        department_code="93",
+        region_code="11",
+        latitude=48.9298,
+        longitude=2.3596,
+    )
+    Competence.objects.create(siae=twin, cpv_prefix="7731", origin="declared")
+    make_siae(7, "Nettoyage Parisien", "ACI", "75056", competences=[("90910000", "declared")])
+    make_siae(8, "EA du Nord", "EA", "59350", competences=[("9091", "declared"), ("7731", "naf")])
+    return get_structure_index(force=True)
+
+
+def varied_queries():
+    codes = [["77310000"], ["90910000"], ["79620000"], ["77300000", "90910000"], ["03451000"]]
+    places = [
+        {"place_kind": "department", "place_code": "93"},
+        {"place_kind": "commune", "place_code": "75056"},
+        {"place_kind": "region", "place_code": "11"},
+        {"place_kind": "national"},
+        {"place_text": "Lille"},
+        {},
+    ]
+    others = [
+        {},
+        {"nature": "works", "amount": 2_000_000},
+        {"reservation_kind": "siae", "text": "Entretien des espaces verts"},
+        {"reservation_kind": "disability", "amount": 50_000, "duration_months": 24},
+        {"nature": "supplies", "staff_provision": True},
+    ]
+    combos = itertools.product(codes, places, others)
+    return [LotFacts(cpv_codes=c, **p, **o) for i, (c, p, o) in enumerate(combos) if i % 3 == 0]
+
+
+def test_batch_equals_one_by_one(arrays, monkeypatch):
+    monkeypatch.setattr(able, "CHUNK", 7)  # several chunks, and a cache emptied on the way
+    monkeypatch.setattr(able, "CACHE_ENTRIES", 10)
+    weights = load_weights()
+    queries = [query_of(facts) for facts in varied_queries()]
+    queries += queries[:5]  # repeated queries are answered once, in place
+    assert len(queries) >= 50
+    batch = count_able(queries, arrays, weights)
+    one_by_one = [count_able([query], arrays, weights)[0] for query in queries]
+    assert batch == one_by_one
+    assert any(counts.count for counts in batch) and any(not counts.count for counts in batch)
+
+
+def test_the_count_is_the_lot_page_s_distinct_top_above_the_threshold(arrays):
+    weights = load_weights()
+    for facts in varied_queries():
+        query = query_of(facts)
+        (counts,) = count_able([query], arrays, weights)
+        result = score_all(able_query(query), arrays, weights)
+        shown = result.top(arrays.n, weights.able_min_score, distinct=arrays.siren)
+        assert counts.count == len(shown) == sum(counts.kinds.values())
+        assert counts.local_count + counts.partial_count == counts.count
+
+
+def test_the_able_query_ignores_title_and_amount(arrays):
+    weights = load_weights()
+    plain = query_of(LotFacts(cpv_codes=["77310000"], place_kind="department", place_code="93"))
+    dressed = query_of(
+        LotFacts(
+            cpv_codes=["77310000"],
+            place_kind="department",
+            place_code="93",
+            text="Entretien des parcs",
+            amount=900_000,
+        )
+    )
+    assert count_able([plain], arrays, weights) == count_able([dressed], arrays, weights)
