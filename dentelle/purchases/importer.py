@@ -110,9 +110,13 @@ def import_plan(
     bound what a file may touch: see ``find_service``."""
     year = year or plan_data.year or date.today().year + 1
     name = plan_name or plan_data.name or Path(source_file).stem or f"Programmation {year}"
-    plan, _ = PurchasePlan.objects.update_or_create(
-        organisation=organisation, name=name, defaults={"year": year, "source_file": Path(source_file).name}
-    )
+    fields = {"year": year, "source_file": Path(source_file).name}
+    plan, created = PurchasePlan.objects.get_or_create(organisation=organisation, name=name, defaults=fields)
+    shared = writable is not None and plan.operations.exclude(buyer_service__in=writable).exists()
+    if not created and not shared:  # a plan holding other services' operations keeps its year and file
+        for field, value in fields.items():
+            setattr(plan, field, value)
+        plan.save()
     place_cache = {}
     for operation_data in plan_data.operations:
         first_line = operation_data.lots[0].line if operation_data.lots else None

@@ -115,3 +115,13 @@ def test_the_importer_refuses_rows_outside_the_writable_services(organisation, f
     assert not committed
     assert [(p.line, p.column) for p in report.errors] == [(2, "direction/service")]
     assert Operation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_buyer_adding_to_a_shared_plan_does_not_change_its_year(client, make_user, foreign_lot):
+    client.force_login(make_user(Role.BUYER, "DL"))
+    upload(client, ["OP-DL;Entretien DL;90911200;1000;DL"])
+    confirm(client, name="Plan DFP")
+    plan = PurchasePlan.objects.get(name="Plan DFP")
+    assert plan.year == 2026 and plan.source_file == ""  # the other service's plan is left as it was
+    assert plan.operations.filter(buyer_service__code="DL").exists()
