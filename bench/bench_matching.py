@@ -30,7 +30,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from dentelle.core.geo import haversine_km  # noqa: E402
-from dentelle.matching.index import build_index_from_db  # noqa: E402
+from dentelle.matching.index import get_structure_index  # noqa: E402
 from dentelle.matching.lot_arrays import best_lots, build_lot_arrays, score_structure  # noqa: E402
 from dentelle.matching.reasons import explain  # noqa: E402
 from dentelle.matching.scoring import LotQuery, score_all  # noqa: E402
@@ -281,15 +281,16 @@ def main():
     setup = time.perf_counter() - t0
 
     t = time.perf_counter()
-    arrays = build_index_from_db()
+    arrays = get_structure_index(force=True)
     index_build = time.perf_counter() - t
     weights = load_weights()
     lots = make_lots(communes(), dept_region, max(PLAN_LOTS, SINGLE_RUNS))
 
     single, single_cpu = [], []
     for query in lots[:SINGLE_RUNS]:
+        # As a request does: the index from its cache, after the directory-version check (5 aggregates).
         t, c = time.perf_counter(), time.process_time()
-        score_all(query, arrays, weights).top(10, distinct=arrays.siren)
+        score_all(query, get_structure_index(), weights).top(10, distinct=arrays.siren)
         single.append((time.perf_counter() - t) * 1000)
         single_cpu.append((time.process_time() - c) * 1000)
     explained = []
@@ -336,13 +337,13 @@ def main():
     rows = [
         ("construction de l'index (une fois, mis en cache)", f"{index_build * 1000:.0f} ms", "—", ""),
         (
-            f"1 lot × {arrays.n} structures, p50 (score + top 10)",
+            f"1 lot × {arrays.n} structures, p50 (index + score + top 10)",
             f"{statistics.median(single):.2f} ms",
             f"{statistics.median(orm_single):.2f} ms",
             f"×{statistics.median(orm_single) / statistics.median(single):.1f}",
         ),
         (
-            f"1 lot × {arrays.n} structures, p95 (score + top 10)",
+            f"1 lot × {arrays.n} structures, p95 (index + score + top 10)",
             f"{percentile(single, 95):.2f} ms",
             f"{percentile(orm_single, 95):.2f} ms",
             f"×{percentile(orm_single, 95) / percentile(single, 95):.1f}",
@@ -392,8 +393,11 @@ def main():
         "† ancien chemin des opportunités : chaque lot classé contre tout l'annuaire (score_all lot par lot, "
         "cache partagé), mesuré sur une structure."
     )
-    ok = percentile(single, 95) < 20 and plan_seconds < 10
-    print("Objectifs : p95 < 20 ms et plan < 10 s —", "atteints" if ok else "NON atteints")
+    ok = percentile(single, 95) < 5 and plan_seconds < 10
+    print(
+        "Objectifs : p95 < 5 ms (index demandé comme par une requête) et plan < 10 s —",
+        "atteints" if ok else "NON atteints",
+    )
     if not os.environ.get("BENCH_DATABASE_URL"):
         os.unlink(_tmp.name)
     return 0 if ok else 1
