@@ -139,6 +139,15 @@ def parse_integer(value, bound, truncate=False, french=True):
     return None if number is None else int(number)
 
 
+def json_int(digits):
+    """``parse_int`` for ``json.loads``: a JSON integer beyond ``MAX_TEXT_CHARS`` digits stays text.
+
+    Python refuses to convert more than 4,300 digits (a ValueError out of ``json.loads``, no position,
+    English); kept as text, the number is refused by ``parse_number`` like any other, in French.
+    """
+    return int(digits) if len(digits) <= MAX_TEXT_CHARS else digits
+
+
 def _too_long(bound, value):
     return NumberError(
         f"{bound.label} illisible « {_preview(value)} » (nombre trop long : "

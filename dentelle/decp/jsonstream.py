@@ -3,11 +3,14 @@
 The published files are one big object, ``{"marches": [...]}`` (v1) or
 ``{"marches": {"marche": [...], "contrat-concession": [...]}}`` (v2). We walk that outer structure by
 hand and hand each array element to the C-accelerated ``json.JSONDecoder.raw_decode``, reading the text
-in chunks: memory stays at one chunk plus one record, whatever the file size. Standard library only.
+in chunks: memory stays at one chunk plus one record, whatever the file size. Standard library only
+(and ``core.numbers``, itself pure).
 """
 
 import json
 import re
+
+from dentelle.core.numbers import json_int
 
 WHITESPACE = re.compile(r"[ \t\n\r]*")
 CHUNK_CHARS = 1 << 20
@@ -31,7 +34,7 @@ class JsonStream:
         self.pos = 0
         self.offset = 0  # absolute offset of buffer[0]
         self.eof = False
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(parse_int=json_int)  # 5,000 digits: text, refused later
 
     def _fill(self):
         if self.eof:

@@ -157,7 +157,7 @@ def parse_hours(value):
     return hours.quantize(Decimal("0.01"))
 
 
-def import_declarations(report, *, stream, filename, organisation=None, user=None):
+def import_declarations(report, *, stream, filename, organisation=None, user=None, limits=LOCAL):
     report.source = filename
     contracts = Contract.objects.all()
     beneficiaries = Beneficiary.objects.all()
@@ -178,7 +178,7 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
         .values_list("contract_id", "month", "beneficiary_id", "fulfilment_mode")
     )
     seen = {}
-    for line, row in read_rows(stream, filename):
+    for line, row in read_rows(stream, filename, limits):
         report.count("lignes lues")
         ok = True
         matches = contract_by_ref.get(str(row["marche"] or "").strip().upper(), [])

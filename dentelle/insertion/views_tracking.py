@@ -10,6 +10,7 @@ from dentelle.core.audit import log_access
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.permissions import CAN_DECLARE_HOURS, CAN_VALIDATE_DECLARATIONS, require_role
 from dentelle.core.redirects import redirect_next
+from dentelle.core.spreadsheet import UPLOAD
 from dentelle.insertion import declarations as service
 from dentelle.insertion.forms import BeneficiaryForm, CorrectionForm, DeclarationForm, UploadForm
 from dentelle.insertion.importer import FileProblem, import_declarations
@@ -140,6 +141,7 @@ def declaration_import(request):
                 filename=upload.name,
                 organisation=organisation,
                 user=request.user,
+                limits=UPLOAD,  # rows and workbook size a page can take (core.spreadsheet)
             )
         except FileProblem as exc:
             form.add_error("file", str(exc))

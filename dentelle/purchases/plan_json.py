@@ -7,7 +7,8 @@ was expected; one bad operation is reported and skipped, the others are read.
 import json
 
 from dentelle.core.file_errors import json_error_message
-from dentelle.core.numbers import YEAR, NumberError, parse_integer
+from dentelle.core.numbers import YEAR, NumberError, json_int, parse_integer
+from dentelle.purchases.models import Nature, ReservationKind
 from dentelle.purchases.planfile import (
     BOUNDS,
     FORMAT_ID,
@@ -41,7 +42,7 @@ def read_json_plan(data, name, report, max_operations=None):
     if not text.strip():
         raise PlanFileError(f"{name} : fichier vide. {FORMAT_HINT}")
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_int=json_int)
     except json.JSONDecodeError as exc:
         raise PlanFileError(json_error_message(name, exc, FORMAT_HINT)) from None
     except RecursionError:
@@ -112,6 +113,16 @@ def _text(raw, key, where, default="", max_chars=None):
     return text
 
 
+def _choice(raw, key, where, allowed):
+    value = _text(raw, key, where)
+    if value not in allowed:
+        shown = ", ".join(v for v in allowed if v)
+        raise JsonFieldError(
+            f"{where}.{key}", f"valeur inconnue « {value[:40]} » (valeurs admises : {shown})."
+        )
+    return value
+
+
 def _amount(raw, key, where, bound_key="amount"):
     value = raw.get(key)
     try:
@@ -174,7 +185,8 @@ def _json_operation(raw, where):
         if operation.lots
         else (operation.line_items[0].cpv if operation.line_items else "")
     )
-    operation.nature = str(raw.get("nature") or "") or nature_of("", first_cpv)
+    nature = _text(raw, "nature", where)
+    operation.nature = nature if nature in Nature.values else nature_of(nature, first_cpv)
     return operation
 
 
@@ -197,7 +209,7 @@ def _json_lot(lot_raw, j, operation, where):
         place_kind_hint=str(lot_raw.get("place_kind") or ""),
         procedure=str(lot_raw.get("procedure") or ""),
         clause_hours=_integer(planned, "clause_hours", f"{where}.planned"),
-        reservation_kind=str(planned.get("reservation_kind") or ""),
+        reservation_kind=_choice(planned, "reservation_kind", f"{where}.planned", ReservationKind.values),
         social_award_criterion=bool(planned.get("social_award_criterion", False)),
         insertion_market=bool(planned.get("insertion_market", False)),
         sites_count=_integer(lot_raw, "sites_count", where),

@@ -71,6 +71,11 @@ def test_deep_nesting_is_a_french_file_error():
         read(text)
 
 
+def test_a_5000_digit_integer_is_reported():
+    (record,), problems = read(v2().replace('"montant": 1000', '"montant": ' + "9" * 5000))
+    assert record.amount is None and any(p.field == "montant" and "trop long" in p.reason for p in problems)
+
+
 def test_an_amount_beyond_a_trillion_is_reported():
     (record,), problems = read(v2(montant=1e308))
     assert record.amount is None and any(p.field == "montant" for p in problems)

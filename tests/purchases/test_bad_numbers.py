@@ -157,6 +157,14 @@ def test_integer_overflow_in_json_is_a_row_error(organisation, renewals):
     assert any(p.column == "operations[0].renewals" for p in report.errors)
 
 
+@pytest.mark.django_db
+def test_a_5000_digit_json_integer_is_a_row_error_not_a_bare_value_error(organisation):
+    text = json_bytes().decode().replace('"amount": 1000', '"amount": ' + "9" * 5000)
+    report, committed, message = import_bytes(text.encode(), "plan.json", organisation)
+    assert not committed and not message
+    assert any("trop long" in p.reason for p in report.errors)
+
+
 def test_a_100k_row_csv_is_refused_at_once_by_the_upload_preview():
     data = csv_bytes([[f"R{i}", f"Objet {i}", "", "1000", "12", "DL"] for i in range(100_000)])
     start = time.perf_counter()

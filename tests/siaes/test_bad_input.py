@@ -42,6 +42,14 @@ def test_out_of_range_capacities_are_reported_and_not_stored(run, tmp_path, valu
     assert run("lemarche", "lemarche.json").committed
 
 
+def test_a_5000_digit_integer_is_reported(run, tmp_path):
+    text = json.dumps(first_with(employees_insertion_count=1)).replace(
+        '"employees_insertion_count": 1', '"employees_insertion_count": ' + "9" * 5000
+    )
+    report = run("lemarche", None, path=write(tmp_path, text))
+    assert any(p.column == "employees_insertion_count" and "trop long" in p.reason for p in report.problems)
+
+
 def test_an_impossible_date_falls_back_to_the_file_date(run, tmp_path):
     report = run("lemarche", None, path=write(tmp_path, first_with(updated_at="2023-02-30T10:00:00Z")))
     assert report.committed

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from dentelle.core.file_errors import csv_error_message, json_error_message
-from dentelle.core.numbers import AMOUNT, COUNT, FTE, NumberError, parse_number
+from dentelle.core.numbers import AMOUNT, COUNT, FTE, NumberError, json_int, parse_number
 from dentelle.core.validators import clean_siret
 from dentelle.siaes.kinds import ALL_KINDS
 from dentelle.siaes.naf_cpv import compact_naf
@@ -51,7 +51,7 @@ KIND_ALIASES = {"EA_EATT": "EA", "ESAT": "ESAT"}
 PRESTA_TYPES = {"PREST": "service_provision", "DISP": "staff_provision", "BUILD": "goods_production"}
 
 
-def read_csv(path, required):
+def read_csv(path, required, report=None):
     try:
         handle = open(path, encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -83,13 +83,19 @@ def read_csv(path, required):
             return
         except csv.Error:
             raise SourceFileError(csv_error_message(path, line)) from None
+        extra = row.pop(None, None)  # more cells than columns: DictReader files them under None
+        if extra and any(cell.strip() for cell in extra):
+            if report is not None:
+                report.warning(
+                    line, "", f"{len(extra)} cellule(s) en trop après la dernière colonne (ignorées)"
+                )
         yield line, {(k or "").strip(): (v or "").strip() for k, v in row.items()}
 
 
 def read_json(path):
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+            return json.load(handle, parse_int=json_int)
     except FileNotFoundError:
         raise SourceFileError(f"Fichier introuvable : {path}") from None
     except UnicodeDecodeError:
@@ -205,7 +211,7 @@ ASP_COLUMNS = ["siret", "denomination", "type_siae", "naf", "code_postal", "comm
 
 
 def read_asp(path, report, data_date):
-    for line, row in read_csv(path, ASP_COLUMNS):
+    for line, row in read_csv(path, ASP_COLUMNS, report):
         siret = parse_siret(report, line, row["siret"])
         kind = parse_kind(report, line, row["type_siae"], "type_siae")
         if not siret or not kind:
@@ -237,7 +243,7 @@ def read_asp_ids(path, report, data_date):
     Creates nothing (no address in this file): it only adds conventions and ASP ids to the
     structures already known, and reports the SIRET it does not know.
     """
-    for line, row in read_csv(path, ["asp_id", "siret", "denomination", "type_siae"]):
+    for line, row in read_csv(path, ["asp_id", "siret", "denomination", "type_siae"], report):
         if row["type_siae"].upper() == "FDI":
             report.count("lignes FDI (financement, pas un type de structure) ignorées")
             continue
@@ -264,7 +270,7 @@ def read_asp_ids(path, report, data_date):
 
 # --- GEIQ list (November 2019) ----------------------------------------------------------------
 def read_geiq(path, report, data_date):
-    for line, row in read_csv(path, ["siret", "denomination", "code_postal", "ville", "code_insee"]):
+    for line, row in read_csv(path, ["siret", "denomination", "code_postal", "ville", "code_insee"], report):
         siret = parse_siret(report, line, row["siret"])
         kind = parse_kind(report, line, row.get("type_siae") or "GEIQ", "type_siae")
         if not siret or not kind:
@@ -290,7 +296,7 @@ def read_geiq(path, report, data_date):
 # --- ESAT (FINESS official list) --------------------------------------------------------------
 def read_esat(path, report, data_date):
     columns = ["finess_et", "siret", "raison_sociale_et", "code_postal", "code_insee", "nom_commune"]
-    for line, row in read_csv(path, columns):
+    for line, row in read_csv(path, columns, report):
         siret = parse_siret(report, line, row["siret"])
         if not siret:
             continue
@@ -390,7 +396,7 @@ def read_lemarche_json(path, report, data_date):
 
 
 def read_lemarche_csv(path, report, data_date):
-    for line, row in read_csv(path, ["siret", "name", "kind", "post_code", "city"]):
+    for line, row in read_csv(path, ["siret", "name", "kind", "post_code", "city"], report):
         row["pk"] = row.get("fixture_pk")
         record = lemarche_record(report, line, row, data_date)
         if record:
