@@ -74,7 +74,7 @@ def lot_warnings(query, arrays, result, rows, weights):
     warning = oversize_warning(
         query.annual_amount,
         [str(k) for k in arrays.kinds[rows]],
-        result.parts["capacity"][rows],
+        result.extra.get("capacity_measure", result.parts["capacity"])[rows],
         {name: values[rows] for name, values in result.capacity_parts.items()},
         weights.kind_typical_turnover,
         weights.capacity["oversize_ratio"],
