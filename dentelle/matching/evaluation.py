@@ -78,16 +78,26 @@ def place_of_record(record):
     place = place_of(resolved.kind, resolved.code, resolved.name) if resolved else None
     if place is None or place.kind == "commune":
         return place
-    buyer = resolve_place(record.buyer_name or "")
-    buyer_place = place_of(buyer.kind, buyer.code, buyer.name) if buyer else None
-    if (
-        buyer_place is not None
-        and buyer_place.latitude is not None
-        and buyer_place.kind in {"commune", "epci", "ept"}
-        and (place.is_national or set(buyer_place.department_codes) & set(place.department_codes))
-    ):
-        return replace(place, latitude=buyer_place.latitude, longitude=buyer_place.longitude)
+    for buyer_place in _buyer_places(record, place):
+        if (
+            buyer_place is not None
+            and buyer_place.latitude is not None
+            and buyer_place.kind in {"commune", "epci", "ept"}
+            and (place.is_national or set(buyer_place.department_codes) & set(place.department_codes))
+        ):
+            return replace(place, latitude=buyer_place.latitude, longitude=buyer_place.longitude)
     return place
+
+
+def _buyer_places(record, place):
+    """Places named by the buyer's name: alone ("Mairie d'Aix en Provence", an EPCI's name), then read
+    within the department of execution ("Ville de Saint-Louis" in Haut-Rhin, not in Réunion)."""
+    name = record.buyer_name or ""
+    if not name:
+        return
+    for code, kind in ((None, None), *((c, "Code département") for c in place.department_codes[:1])):
+        resolved = resolve_place(name, code, kind)
+        yield place_of(resolved.kind, resolved.code, resolved.name) if resolved else None
 
 
 def facts_of_record(record):
