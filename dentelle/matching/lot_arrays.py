@@ -24,6 +24,7 @@ from dentelle.matching.scoring import (
     network_factor,
     place_stems,
     score_all,
+    size_factor,
 )
 from dentelle.matching.structures import cpv_digits, significant_digits
 from dentelle.matching.territory import (
@@ -332,6 +333,7 @@ def score_structure(lots, arrays, row, weights):
     capacity = capacity_part(lots, arrays, row, weights.capacity)
     if arrays.establishments is not None:
         capacity = capacity * network_factor(arrays.establishments[row], weights.network)
+    capacity = capacity * size_factor(arrays.fte[row], weights.size)
     kind, admitted = kind_part(lots, arrays, row, weights)
     log_sum = weights.criteria["competence"] * np.log(np.maximum(competence, weights.floor))
     for value, criterion in ((territory, "territory"), (capacity, "capacity"), (kind, "kind")):

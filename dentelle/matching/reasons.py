@@ -210,8 +210,15 @@ def network_reason(arrays, row):
     return "Établissement isolé dans l'annuaire : capacité d'encadrement un peu moindre qu'un réseau."
 
 
+def size_reason(arrays, row):
+    fte = arrays.fte[row]
+    if np.isnan(fte):
+        return "Effectif inconnu : compté comme une structure moyenne (ni bonus ni pénalité marqués)."
+    return f"Effectif connu : {fte:.0f} personnes (places ou ETP) — les grandes structures remportent plus de marchés."
+
+
 def capacity_reasons(query, arrays, result, row):
-    network = network_reason(arrays, row)
+    network = network_reason(arrays, row) + " " + size_reason(arrays, row)
     if not query.annual_amount:
         return ["Montant annuel du lot inconnu : critère neutre.", network]
     known = {name: values[row] for name, values in result.capacity_parts.items() if not np.isnan(values[row])}
@@ -244,7 +251,7 @@ def kind_reasons(query, arrays, result, row):
     kind = str(arrays.kinds[row])
     reasons = [
         f"Lot en {MODE_LABELS[result.mode]} ; type {kind} : adéquation {result.parts['kind'][row]:.2f} "
-        "(mode d'exécution × fréquence du type parmi les titulaires de marchés)."
+        "(mode d'exécution et public visé par l'objet)."
     ]
     purpose = result.extra.get("purpose", "")
     if purpose:

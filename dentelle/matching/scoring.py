@@ -219,6 +219,16 @@ def network_factor(establishments, params):
     return (np.minimum(establishments, cap) / cap) ** params["exponent"]
 
 
+def size_factor(fte, params):
+    """Capacity proxy from a known workforce (ESAT authorised places, insertion + permanent FTE): larger
+    structures hold more public contracts. Unknown size counts as `unknown_share` of the cap."""
+    if fte is None or not params.get("exponent"):
+        return 1.0
+    cap = params["cap"]
+    known = np.clip(np.nan_to_num(fte, nan=params["unknown_share"] * cap), 1.0, cap)
+    return (known / cap) ** params["exponent"]
+
+
 def kind_scores(query, arrays, weights, mode):
     reserved = query.reservation_kind and query.reservation_kind != "ess"
     purpose = lot_purpose(query.text, weights)
@@ -279,7 +289,11 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
     capacity = _cached(
         cache,
         ("network", id(measured)),
-        lambda: measured * network_factor(arrays.establishments, weights.network),
+        lambda: (
+            measured
+            * network_factor(arrays.establishments, weights.network)
+            * size_factor(arrays.fte, weights.size)
+        ),
     )
     purpose = lot_purpose(query.text, weights)
     kind, admitted = _cached(

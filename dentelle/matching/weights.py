@@ -35,6 +35,7 @@ class MatchingWeights:
     wide_place_kinds: tuple = ("region", "national")
     network: dict = field(default_factory=lambda: {"cap": 10.0, "exponent": 0.0})
     kind_prior: dict = field(default_factory=lambda: {"default": 1.0})
+    size: dict = field(default_factory=lambda: {"cap": 60.0, "exponent": 0.0, "unknown_share": 0.5})
     purpose: dict = field(default_factory=dict)  # insertion / disability keywords, kinds and factors
     raw: dict = field(repr=False, default_factory=dict)
 
@@ -88,6 +89,7 @@ def parse_weights(data):
         for key in ("distance_scale_km", "outside_factor", "unknown", "default_radius_km"):
             _number(data["territory"], key, "territory")
         network = {k: _number(data["network"], k, "network") for k in ("cap", "exponent")}
+        size = {k: _number(data["size"], k, "size") for k in ("cap", "exponent", "unknown_share")}
         kind_prior = {k: _number(data["kind_prior"], k, "kind_prior", 0.001, 1) for k in data["kind_prior"]}
         if "default" not in kind_prior:
             raise WeightsError("kind_prior.default manquant.")
@@ -116,6 +118,7 @@ def parse_weights(data):
             kind_typical_turnover=kind_typical_turnover,
             wide_place_kinds=tuple(wide),
             network=network,
+            size=size,
             kind_prior=kind_prior,
             purpose=purpose,
             raw=data,
