@@ -1,8 +1,9 @@
 """The in-memory SIAE index: structure features as numpy arrays, built once from the database.
 
 `get_structure_index()` returns cached `StructureArrays`; it rebuilds when the directory changed
-(version = counts and last update times of structures, competences, areas, capacities and won
-contracts), checked at most every `CHECK_SECONDS`, and at once after a save in this process (signals).
+(version = the token of `siaes.DirectoryVersion`, changed by database triggers on every write to
+structures, competences, areas, capacities and won contracts), checked at most every `CHECK_SECONDS`,
+and at once after a save in this process (signals).
 """
 
 import csv
@@ -12,33 +13,31 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from dentelle.matching.places import cpv_labels, department_regions, place_names
 from dentelle.matching.structures import AreaRecord, CompetenceRecord, StructureRecord, build_structure_arrays
 from dentelle.matching.weights import load_weights
 from dentelle.referentials.models import NafCode
-from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae, WonContract
+from dentelle.siaes.models import Capacity, Competence, DirectoryVersion, ServiceArea, Siae, WonContract
 from dentelle.siaes.naf_cpv import default_table, normalise_naf
 from dentelle.siaes.querysets import cpv_prefix
 
 ROME_TRADES_FILE = "siae/siae_metiers_rome_2019_07.csv"
-CHECK_SECONDS = 0.0  # always compare the fingerprint (5 cheap aggregates); batches pass arrays explicitly
+CHECK_SECONDS = 0.0  # always compare the version (one primary-key read); batches pass arrays explicitly
 _lock = threading.Lock()
 _state = {"arrays": None, "version": None, "checked_at": 0.0, "dirty": True}
 
 
 def directory_version():
-    """A cheap fingerprint of everything the index reads."""
-    parts = []
-    for model, stamp in ((Siae, "updated_at"), (Capacity, "updated_at"), (Competence, "created_at")):
-        row = model.objects.aggregate(n=Count("pk"), last=Max(stamp), top=Max("pk"))
-        parts.append((row["n"], str(row["last"]), row["top"]))
-    for model in (ServiceArea, WonContract):
-        row = model.objects.aggregate(n=Count("pk"), top=Max("pk"))
-        parts.append((row["n"], row["top"]))
-    return tuple(parts)
+    """The directory's version token: one primary-key read of `DirectoryVersion`, which database
+    triggers change on every write to the tables this index reads, whichever process or code path
+    wrote (bulk imports and `QuerySet.update()` included). None when the row is missing."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT token FROM {DirectoryVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def invalidate_structure_index(**_kwargs):
@@ -67,8 +66,8 @@ def get_structure_index(force=False):
             return arrays
         version = directory_version()
         _state["checked_at"] = now
-        if arrays is None or force or version != _state["version"]:
-            arrays = build_index_from_db(version)
+        if arrays is None or force or version != _state["version"] or (version is None and _state["dirty"]):
+            arrays = cached_index(version) if not force else build_index_from_db(version)
             _state.update(arrays=arrays, version=version)
         _state["dirty"] = False
         return arrays
@@ -211,6 +210,35 @@ def structure_records(queryset=None):
             )
         )
     return records
+
+
+# The code the arrays come from (all of the matching package: cheap to hash, never stale).
+INDEX_SOURCES = sorted(Path(__file__).parent.glob("*.py")) + [
+    Path(__file__).parent.parent / "siaes" / name for name in ("naf_cpv.py", "querysets.py")
+]
+
+
+def cached_index(version):
+    """The index of directory state `version`, from the on-disk cache when a previous process built it.
+
+    The key names everything the arrays are built from: the directory's version token (changed by
+    triggers on any write), the referentials' loads (labels, place names, regions), the weights file,
+    the ROME trades file and the NAF → CPV table, and (as file contents) the code that builds them."""
+    from dentelle.core.diskcache import cached
+    from dentelle.matching.weights import WEIGHTS_PATH
+    from dentelle.referentials.index import _loads_signature
+    from dentelle.siaes.naf_cpv import TABLE_PATH
+
+    if version is None:
+        return build_index_from_db(version)
+    rome = Path(settings.DENTELLE_DATA_DIR) / ROME_TRADES_FILE
+    key = (
+        settings.DATABASES["default"]["NAME"],
+        version,
+        [tuple(map(str, row)) for row in _loads_signature()],
+    )
+    sources = [*INDEX_SOURCES, WEIGHTS_PATH, TABLE_PATH, rome]
+    return cached("structure-index", key, lambda: build_index_from_db(version), sources)
 
 
 def build_index_from_db(version=None, records=None):
