@@ -44,6 +44,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Folder holding the public reference data (CPV, COG, NAF, SIAE lists, DECP), read in place.
 DENTELLE_DATA_DIR = Path(env("DENTELLE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))).resolve()
+# Indexes slow to build (SIAE index, place resolver) kept between processes, keyed by a fingerprint of
+# their data and code (dentelle/core/diskcache.py); empty: no cache.
+DENTELLE_CACHE_DIR = env("DENTELLE_CACHE_DIR", str(BASE_DIR / "var" / "cache"))
 # Organisation-independent parameters (rules/*.toml) ship with the code.
 DENTELLE_RULES_DIR = Path(env("DENTELLE_RULES_DIR", str(BASE_DIR / "dentelle" / "rules" / "data")))
 # Le marché de l'inclusion API (token optional; no call is made without it).

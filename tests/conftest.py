@@ -67,6 +67,14 @@ def _fresh_referential_index():
         index.consume_touched()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_disk_cache():
+    """Tests change and roll back rows freely: the on-disk index cache (core/diskcache.py) stays off."""
+    from django.conf import settings
+
+    settings.DENTELLE_CACHE_DIR = ""
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttling counters and audit de-duplication live in the cache: each test starts empty."""

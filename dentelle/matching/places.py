@@ -58,6 +58,22 @@ def place_of(kind, code, name=""):
     return _cache["places"][key]
 
 
+_grouped = {"index": None}
+
+
+def _communes_by(index, level):
+    """{department or region code: [communes (kind COM)]}, grouped once per referential index (a
+    plan's places are many: one pass over the 37,000 communes, not one per department)."""
+    if _grouped["index"] is not index:
+        by = {"department": {}, "region": {}}
+        for commune in index.communes.values():
+            if commune.kind == "COM":
+                by["department"].setdefault(commune.department_code, []).append(commune)
+                by["region"].setdefault(commune.region_code, []).append(commune)
+        _grouped.update(index=index, **by)
+    return _grouped[level]
+
+
 def _build_place(index, kind, code, name):
     if kind == "national":
         return national_place()
@@ -77,13 +93,13 @@ def _build_place(index, kind, code, name):
     if kind == "department":
         if code not in index.departments:
             return None
-        communes = [c for c in index.communes.values() if c.department_code == code and c.kind == "COM"]
+        communes = _communes_by(index, "department").get(code, [])
         return _area_place("department", code, name or index.departments[code][0], communes, (code,))
     if kind == "region":
         if code not in index.regions:
             return None
         depts = tuple(index.departments_of_region(code))
-        communes = [c for c in index.communes.values() if c.region_code == code and c.kind == "COM"]
+        communes = _communes_by(index, "region").get(code, [])
         return _area_place("region", code, name or index.regions[code], communes, depts)
     if kind in {"epci", "ept"}:
         members = [index.commune(c) for c in index.communes_of_grouping(code)]

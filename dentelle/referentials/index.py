@@ -8,6 +8,7 @@ referential row is saved or deleted through the ORM (signals in apps.py).
 import re
 import threading
 import time
+from pathlib import Path
 from typing import NamedTuple
 
 from dentelle.referentials.text import normalise
@@ -358,8 +359,23 @@ class ReferentialIndex:
                 if self._place_resolver is None:
                     from dentelle.referentials.places import PlaceResolver
 
-                    self._place_resolver = PlaceResolver.from_index(self)
+                    self._place_resolver = self._cached_resolver(PlaceResolver)
         return self._place_resolver
+
+    def _cached_resolver(self, resolver_class):
+        """The resolver from the on-disk cache when this index came from a database whose loads
+        (name, version, loaded at) a previous process already resolved with the same code."""
+        key = getattr(self, "_cache_key", None)
+        if key is None:
+            return resolver_class.from_index(self)
+        from dentelle.core.diskcache import cached
+
+        here = Path(__file__).parent
+        sources = sorted(here.glob("*.py"))
+        resolver = cached("place-resolver", key, lambda: resolver_class.from_index(self), sources)
+        if "communes" not in self._parts:  # the same rows: no second read of 37,000 communes
+            self._parts["communes"] = resolver.communes
+        return resolver
 
 
 RECHECK_SECONDS = 60
@@ -386,6 +402,11 @@ def get_index():
             if _INDEX is None:
                 _SIGNATURE = _loads_signature()
                 _INDEX = ReferentialIndex.from_db()
+                if _SIGNATURE and not _TOUCHED:  # rows changed in this process: no disk cache
+                    from django.conf import settings
+
+                    name = str(settings.DATABASES["default"]["NAME"])
+                    _INDEX._cache_key = (name, [tuple(map(str, row)) for row in _SIGNATURE])
                 _CHECKED_AT = time.monotonic()
             index = _INDEX
     return index

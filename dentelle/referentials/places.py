@@ -132,6 +132,15 @@ class PlaceResolver:
         self.centroids = self._centroids()
         self.resolve = lru_cache(maxsize=100_000)(self._resolve)
 
+    def __getstate__(self):  # pickled by the on-disk cache (core/diskcache.py): not the memo
+        state = self.__dict__.copy()
+        state.pop("resolve", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.resolve = lru_cache(maxsize=100_000)(self._resolve)
+
     @classmethod
     def from_index(cls, index):
         names_table = {key: list(codes) for key, codes in index._by_name.items()}

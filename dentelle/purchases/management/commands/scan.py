@@ -20,6 +20,9 @@ from dentelle.rules.services import rules_for
 
 class Command(DentelleCommand):
     help = "Balayer un fichier de programmation des achats (CSV, XLSX ou JSON) et produire le rapport."
+    # Only reads a file and the database: the system checks (URL configuration, admin, about 1 s of
+    # imports) are for `check` and the web server, not for every scan.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Fichier de programmation (CSV, XLSX ou JSON Dentelle)")
