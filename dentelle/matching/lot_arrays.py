@@ -304,7 +304,6 @@ def kind_part(lots, arrays, row, weights):
     kind = arrays.kind_names[arrays.kind_codes[row]]
     fit_of_combo, admitted_of_combo = [], []
     for mode, reservation, purpose in lots.combos:
-        fit = kind_factor(kind, mode, purpose, weights)
         reserved = reservation and reservation != "ess"
         admitted_of_combo.append(
             (not reserved or is_eligible_for(kind, reservation)) and kind not in EXCLUDED_KINDS
@@ -314,7 +313,7 @@ def kind_part(lots, arrays, row, weights):
             if mode == "staff_provision"
             else arrays.offers_service[row] | arrays.offers_goods[row]
         )
-        fit_of_combo.append(max(fit, 0.9) if declared else fit)
+        fit_of_combo.append(kind_factor(kind, mode, purpose, weights, bool(declared)))
     if not lots.combos:
         return np.zeros(0), np.zeros(0, dtype=bool)
     return (

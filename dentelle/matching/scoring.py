@@ -199,10 +199,13 @@ def lot_purpose(text, weights):
     return ""
 
 
-def kind_factor(kind, mode, purpose, weights):
-    """Kind part before the declared-service lift: fit to the execution mode × the kind's prior × the
-    factor of a kind the lot's purpose does not call for. Shared by score_all and lot_arrays."""
+def kind_factor(kind, mode, purpose, weights, declared=False):
+    """Kind part: fit to the execution mode (lifted to 0.9 when the structure declares a service of that
+    mode), then the lot's purpose (the kinds it calls for suit it fully, the others less), × the kind's
+    prior. Shared by score_all and lot_arrays."""
     fit = weights.kind_fit[mode].get(kind, 0.5)
+    if declared:
+        fit = max(fit, 0.9)
     prior = weights.kind_prior.get(kind, weights.kind_prior["default"])
     if purpose:
         # The lot names its public: the kinds it calls for suit it whatever the execution mode.
@@ -233,7 +236,10 @@ def kind_scores(query, arrays, weights, mode):
     reserved = query.reservation_kind and query.reservation_kind != "ess"
     purpose = lot_purpose(query.text, weights)
     fit_of_kind = np.asarray(
-        [kind_factor(kind, mode, purpose, weights) for kind in arrays.kind_names] or [0.0]
+        [
+            [kind_factor(kind, mode, purpose, weights, declared) for kind in arrays.kind_names] or [0.0]
+            for declared in (False, True)
+        ]
     )
     admitted_kind = np.asarray(
         [
@@ -242,13 +248,12 @@ def kind_scores(query, arrays, weights, mode):
         ]
         or [False]
     )
-    fit = fit_of_kind[arrays.kind_codes]
     admitted = admitted_kind[arrays.kind_codes]
     # A declared service kind matching the mode lifts a structure whose kind is atypical.
     declared = (
         arrays.offers_staff if mode == "staff_provision" else arrays.offers_service | arrays.offers_goods
     )
-    fit = np.where(declared, np.maximum(fit, 0.9), fit)
+    fit = fit_of_kind[declared.astype(np.int64), arrays.kind_codes]
     return fit, admitted
 
 
