@@ -85,7 +85,9 @@ def place_of_record(record):
             and buyer_place.kind in {"commune", "epci", "ept"}
             and (place.is_national or set(buyer_place.department_codes) & set(place.department_codes))
         ):
-            return replace(place, latitude=buyer_place.latitude, longitude=buyer_place.longitude)
+            return replace(
+                place, latitude=buyer_place.latitude, longitude=buyer_place.longitude, site_known=True
+            )
     return place
 
 

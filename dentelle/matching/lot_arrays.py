@@ -67,7 +67,7 @@ class LotArrays:
     lon: np.ndarray
     is_point: np.ndarray
     is_commune: np.ndarray
-    is_wide: np.ndarray  # region / national: distance nil inside (weights.wide_place_kinds)
+    is_wide: np.ndarray  # distance nil inside (PlaceFacts.distance_counts_inside)
     is_national: np.ndarray
     place_codes: np.ndarray
     dept_mask: np.ndarray  # (lots, departments of the structure index)
@@ -130,7 +130,7 @@ def build_lot_arrays(queries, arrays, weights):
         if not place_is_known(place):
             continue
         place_known[i] = True
-        is_wide[i] = place.kind in weights.wide_place_kinds
+        is_wide[i] = not place.distance_counts_inside(weights.wide_place_kinds)
         is_national[i] = place.is_national
         if place.latitude is not None and place.longitude is not None:
             lat[i], lon[i] = place.latitude, place.longitude

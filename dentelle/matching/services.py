@@ -69,8 +69,19 @@ def _place_dict(place):
     return {"kind": place.kind, "code": place.code, "name": place.name}
 
 
+NO_EVIDENCE_WARNING = (
+    "Aucune structure classée n'a de preuve de ce métier (compétence déclarée, code NAF, marché remporté, "
+    "sourcing ou description) : la liste repose sur la proximité et le type — structures à qualifier par "
+    "le sourcing avant toute réservation."
+)
+
+
 def lot_warnings(query, arrays, result, rows, weights):
-    """Lot-level French warnings about the ranked rows (today: a lot too big for all of them)."""
+    """Lot-level French warnings about the ranked rows: a lot too big for all of them; a list that rests
+    on proximity alone because none of them shows evidence of the trade."""
+    warnings = []
+    if len(rows) and not np.any((result.cpv_part[rows] > 0) | (result.text_part[rows] > 0)):
+        warnings.append(NO_EVIDENCE_WARNING)
     warning = oversize_warning(
         query.annual_amount,
         [str(k) for k in arrays.kinds[rows]],
@@ -79,7 +90,7 @@ def lot_warnings(query, arrays, result, rows, weights):
         weights.kind_typical_turnover,
         weights.capacity["oversize_ratio"],
     )
-    return [warning] if warning else []
+    return warnings + ([warning] if warning else [])
 
 
 def ranked_structures(lot, top=10, arrays=None):

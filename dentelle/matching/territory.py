@@ -24,6 +24,13 @@ class PlaceFacts:
     longitude: float | None = None
     department_codes: tuple = ()  # departments the place spans (empty for national)
     commune_codes: tuple = ()  # communes of a commune / EPCI / EPT place
+    site_known: bool = False  # the point is a real site (the buyer's), not the area's centre
+
+    def distance_counts_inside(self, wide_kinds):
+        """Whether distance to the point ranks structures inside the place: yes for a commune-like place
+        or an area whose point is a real site; no inside a region, France, or a department known only
+        by its centre (an arbitrary point: every structure of the department is "there")."""
+        return self.site_known or self.kind not in wide_kinds
 
     @property
     def is_national(self):
@@ -147,8 +154,8 @@ def territory_scores(arrays, place, params, wide_kinds=("region", "national")):
         )
     else:
         distance = np.full(n, np.nan)
-    if place.kind in wide_kinds:
-        # Inside a region- or France-wide lot the site is already "there"; a department keeps its centre.
+    if not place.distance_counts_inside(wide_kinds):
+        # Inside a wide lot known only by its centre the site is already "there".
         dept_mask = lot_department_mask(arrays, place)
         inside = (arrays.dept_idx >= 0) & dept_mask[np.maximum(arrays.dept_idx, 0)]
         distance = np.where(inside, 0.0, distance)

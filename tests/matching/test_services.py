@@ -137,3 +137,12 @@ def test_index_adds_rome_trades_by_siret(geo, monkeypatch):
     monkeypatch.setattr(index, "rome_trades", lambda: {siae.siret: ["Jardinier / Jardinière"]})
     record = next(r for r in index.structure_records() if r.pk == siae.pk)
     assert "Jardinier" in record.profile_text
+
+
+def test_a_list_without_any_trade_evidence_is_flagged(directory):
+    from dentelle.matching.services import NO_EVIDENCE_WARNING
+
+    catering = ranked_structures(LotFacts(cpv_codes=["55523100"], place_text="93"), top=5)
+    assert catering["items"] and NO_EVIDENCE_WARNING in catering["warnings"]
+    green = ranked_structures(LotFacts(cpv_codes=["77310000"], place_text="93"), top=5)
+    assert NO_EVIDENCE_WARNING not in green["warnings"]
