@@ -93,6 +93,7 @@ NASTY_TEXTS = [
     "'; DROP TABLE x; --",
     "<script>alert(1)</script>",
     "%_\\",
+    "Net\ud800toyage",  # a lone surrogate: neither database can encode it
 ]
 
 
@@ -178,6 +179,7 @@ def xlsx_bytes(header, rows):
 
 def _xlsx_cell(value):
     if isinstance(value, str):
+        value = value.encode("utf-8", "replace").decode("utf-8")  # no lone surrogate in a workbook
         return ILLEGAL_CHARACTERS_RE.sub("", value)[:32_000]
     if isinstance(value, int) and not -(2**53) < value < 2**53:
         return str(value)  # openpyxl writes it, Excel would not: as text

@@ -4,6 +4,8 @@ Python's own messages (``Expecting value``, ``BadZipFile``, ``field larger than 
 English and say nothing of what to do: a user reads these instead (upload page and CLI alike).
 """
 
+import json
+
 # json.JSONDecodeError.msg (CPython's scanner and decoder) → French reason. Matched by prefix:
 # some messages carry a detail after the fixed part (« Invalid \escape: '\q' »).
 JSON_REASONS = (
@@ -54,6 +56,40 @@ def xlsx_error_message(name, data):
     return (
         f"{name} : le classeur Excel est endommagé ou incomplet : ouvrez-le dans votre tableur, "
         "enregistrez-le à nouveau au format .xlsx (ou exportez-le en .csv), puis réessayez."
+    )
+
+
+def has_nul(text):
+    """A NUL character (or its JSON escape): PostgreSQL cannot store it, no text file holds one."""
+    return "\x00" in text or "\\u0000" in text
+
+
+def nul_error_message(name, text):
+    """Where the first NUL is, and what to do (often a UTF-16 file or a binary file renamed)."""
+    index = text.find("\x00")
+    line = text.count("\n", 0, index) + 1 if index >= 0 else text.count("\n", 0, text.find("\\u0000")) + 1
+    return (
+        f"{name}, ligne {line} : caractère nul (octet 0) : ce n'est pas un fichier texte ordinaire "
+        "(UTF-16 ou fichier binaire renommé ?) : enregistrez-le en « CSV UTF-8 » ou en JSON UTF-8, "
+        "puis réessayez."
+    )
+
+
+def has_lone_surrogate(payload):
+    """A JSON text escape such as « \\ud800 » left unpaired: no database can store the string."""
+    try:
+        json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except RecursionError:  # as deep as json.loads allows: its texts were checked on the way
+        return False
+    return False
+
+
+def surrogate_error_message(name):
+    return (
+        f"{name} : caractère invalide (séquence « \\uD800 » à « \\uDFFF » sans sa moitié) : "
+        "enregistrez le fichier à nouveau en UTF-8, puis réessayez."
     )
 
 

@@ -87,6 +87,8 @@ def iter_sheet_rows(sheet, data, name, max_rows=MAX_ROWS, max_columns=MAX_COLUMN
                 if pending_empty > max_rows:
                     return
                 continue
+            # « _x0000_ » in a cell is unescaped to NUL by openpyxl: PostgreSQL cannot store it.
+            row = [v.replace("\x00", "") if isinstance(v, str) else v for v in row]
             count += pending_empty + 1
             if count > max_rows:
                 raise SpreadsheetError(too_many_rows_message(name, max_rows))

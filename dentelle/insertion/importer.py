@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from dentelle.core.file_errors import csv_error_message
+from dentelle.core.file_errors import csv_error_message, has_nul, nul_error_message
 from dentelle.core.numbers import HOURS, Bound, NumberError, parse_number
 from dentelle.core.spreadsheet import (
     LOCAL,
@@ -93,6 +93,8 @@ def _csv_rows(data, filename, limits=LOCAL):
         raise FileProblem(
             f"{filename} : encodage non reconnu (octet {exc.start}). Enregistrez le fichier en « CSV UTF-8 »."
         ) from exc
+    if has_nul(text):
+        raise FileProblem(nul_error_message(filename, text))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

@@ -6,7 +6,13 @@ was expected; one bad operation is reported and skipped, the others are read.
 
 import json
 
-from dentelle.core.file_errors import json_error_message
+from dentelle.core.file_errors import (
+    has_lone_surrogate,
+    has_nul,
+    json_error_message,
+    nul_error_message,
+    surrogate_error_message,
+)
 from dentelle.core.numbers import YEAR, NumberError, json_int, parse_integer
 from dentelle.purchases.models import Nature, ReservationKind
 from dentelle.purchases.planfile import (
@@ -41,12 +47,16 @@ def read_json_plan(data, name, report, max_operations=None):
     text = decode(data, name)
     if not text.strip():
         raise PlanFileError(f"{name} : fichier vide. {FORMAT_HINT}")
+    if has_nul(text):
+        raise PlanFileError(nul_error_message(name, text))
     try:
         payload = json.loads(text, parse_int=json_int)
     except json.JSONDecodeError as exc:
         raise PlanFileError(json_error_message(name, exc, FORMAT_HINT)) from None
     except RecursionError:
         raise PlanFileError(f"{name} : JSON trop profondément imbriqué. {FORMAT_HINT}") from None
+    if has_lone_surrogate(payload):
+        raise PlanFileError(surrogate_error_message(name))
     if not isinstance(payload, dict) or not isinstance(payload.get("operations"), list):
         raise PlanFileError(f"{name} : objet avec une liste « operations » attendu. {FORMAT_HINT}")
     if max_operations is not None and len(payload["operations"]) > max_operations:

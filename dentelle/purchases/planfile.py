@@ -21,6 +21,8 @@ from dentelle.core.file_errors import (
     OLE2_SIGNATURE,
     ZIP_SIGNATURE,
     csv_error_message,
+    has_nul,
+    nul_error_message,
 )
 from dentelle.core.importing import ImportReport
 from dentelle.core.numbers import AMOUNT, COUNT, DURATION_MONTHS, HOURS, MONTHLY_HOURS, Bound, parse_number
@@ -538,6 +540,8 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping, limits):
             "ou enregistrez-le au format CSV, puis réessayez."
         )
     text = decode(data, name)
+    if has_nul(text):
+        raise PlanFileError(nul_error_message(name, text))
     sample = text[:5000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

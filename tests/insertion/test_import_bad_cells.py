@@ -79,3 +79,10 @@ def test_damaged_workbooks_are_french_file_problems(damage):
     with pytest.raises(FileProblem) as caught:
         run(damage(xlsx([["M-001", "2026-02", "DIRECT_HIRE", "X", 10]] * 20)))
     assert "endommagé ou incomplet" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_a_french_file_problem(contract, beneficiary):
+    data = f"marche;mois;modalite;beneficiaire;heures\nM-001;2026-02;DIRECT_HIRE;{beneficiary.pseudonym}\x00;10\n"
+    with pytest.raises(FileProblem, match="caractère nul"):
+        run(data.encode(), "declarations.csv")

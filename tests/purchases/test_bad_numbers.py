@@ -188,3 +188,25 @@ def test_cpv_suggestions_stop_at_the_time_budget(monkeypatch):
     assert plan.lot_count == 1_000
     (warning,) = [p for p in report.warnings if "suggestions de codes CPV interrompues" in p.reason]
     assert warning.line and warning.line < 100
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        (b"Objet;Direction/Service\nNet\x00toyage;DL\n", "plan.csv"),
+        ("Objet;Direction/Service\nNettoyage;DL\n".encode("utf-16"), "plan.csv"),
+        (b'{"operations": [{"reference": "A", "title": "Net\\u0000toyage"}]}', "plan.json"),
+    ],
+    ids=["csv", "utf-16", "json-escape"],
+)
+def test_a_nul_character_is_a_french_file_error(data, name):
+    # PostgreSQL cannot store NUL: before, the import failed there with a DataError (500).
+    with pytest.raises(PlanFileError, match="caractère nul"):
+        read_table_file(data, name, ImportReport())
+
+
+def test_a_lone_surrogate_is_a_french_file_error():
+    # « \ud800 » alone: UnicodeEncodeError at the first INSERT, on both databases.
+    data = b'{"operations": [{"reference": "A", "title": "Net\\ud800toyage", "service": "DL"}]}'
+    with pytest.raises(PlanFileError, match="caractère invalide"):
+        read_table_file(data, "plan.json", ImportReport())

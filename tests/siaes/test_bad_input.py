@@ -132,3 +132,17 @@ def test_a_too_long_asp_id_is_a_row_error(run, tmp_path):
     )
     report = run("asp-ids", None, path=path, strict=True)
     assert any(p.column == "asp_id" for p in report.errors)
+
+
+def test_a_nul_character_is_a_french_file_error(run, tmp_path):
+    path = tmp_path / "asp.csv"
+    text = (DATA / "asp_ok.csv").read_text(encoding="utf-8").replace("93048", "930\x0048", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceFileError, match="caractère nul"):
+        run("asp", None, path=path)
+
+
+def test_a_lone_surrogate_is_a_french_file_error(run, tmp_path):
+    text = json.dumps(first_with(name="X")).replace('"name": "X"', '"name": "X\\ud800"')
+    with pytest.raises(SourceFileError, match="caractère invalide"):
+        run("lemarche", None, path=write(tmp_path, text))

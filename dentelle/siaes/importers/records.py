@@ -10,7 +10,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from dentelle.core.file_errors import csv_error_message, json_error_message
+from dentelle.core.file_errors import (
+    csv_error_message,
+    has_lone_surrogate,
+    has_nul,
+    json_error_message,
+    nul_error_message,
+    surrogate_error_message,
+)
 from dentelle.core.numbers import AMOUNT, COUNT, FTE, NumberError, json_int, parse_number
 from dentelle.core.validators import clean_siret
 from dentelle.siaes.kinds import ALL_KINDS
@@ -65,6 +72,8 @@ def read_csv(path, required, report=None):
             raise SourceFileError(
                 f"{path} : encodage non reconnu (UTF-8 attendu), octet {exc.start}"
             ) from None
+    if has_nul(text):
+        raise SourceFileError(nul_error_message(path, text))
     sample = text[:2000]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
@@ -95,7 +104,10 @@ def read_csv(path, required, report=None):
 def read_json(path):
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle, parse_int=json_int)
+            text = handle.read()
+        if has_nul(text):
+            raise SourceFileError(nul_error_message(path, text))
+        payload = json.loads(text, parse_int=json_int)
     except FileNotFoundError:
         raise SourceFileError(f"Fichier introuvable : {path}") from None
     except UnicodeDecodeError:
@@ -109,6 +121,9 @@ def read_json(path):
             f"{path} : JSON trop profondément imbriqué (listes ou objets les uns dans les autres) : "
             "ce n'est pas un export du marché de l'inclusion."
         ) from None
+    if has_lone_surrogate(payload):
+        raise SourceFileError(surrogate_error_message(path))
+    return payload
 
 
 def parse_siret(report, line, value):
