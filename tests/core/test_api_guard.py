@@ -62,3 +62,33 @@ def test_nul_character_in_an_api_json_body_gets_a_french_400(client):
     )
     assert response.status_code == 400
     assert response.json() == {"detail": "Corps JSON : caractère nul interdit."}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
+def test_nul_character_in_a_body_of_any_declared_type_gets_a_french_400(client, content_type):
+    """django-ninja reads a `text/plain` body as JSON: the guard must not trust the declared type (on
+    PostgreSQL this was a 500)."""
+    user = User.objects.create_user("garde-type", password=None, role=Role.SIAE_MEMBER)
+    headers = {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
+    body = '{"siae_id": 1, "kind": "interested", "reason": "A\\u0000B"}'
+    response = client.post(
+        "/api/matching/lots/1/responses", data=body, content_type=content_type, headers=headers
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Corps JSON : caractère nul interdit."}
+
+
+@pytest.mark.django_db
+def test_a_body_beyond_the_upload_limit_gets_a_french_json_413(client, settings):
+    user = User.objects.create_user("garde-taille", password=None, role=Role.FACILITATOR)
+    headers = {"Authorization": f"Bearer {ApiToken.issue(user)[1]}"}
+    body = '{"comment": "' + "x" * (12 * 1024 * 1024) + '"}'  # 12 MB, the limit being 10 MB
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = client.post(
+        "/api/insertion/declarations", data=body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"].startswith("Corps de la requête trop volumineux")
