@@ -37,7 +37,17 @@ class HeaderToken(APIKeyHeader):
         return _user_of_key(request, key)
 
 
-api = NinjaAPI(
+class DentelleAPI(NinjaAPI):
+    """The OpenAPI document also states what the common machinery answers (config.api_errors)."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        from config.api_errors import document_common_errors
+
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_common_errors(schema)
+
+
+api = DentelleAPI(
     title="API Dentelle",
     version="1.0",
     description=(

@@ -6,6 +6,7 @@ from ninja import File, Form, Router
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from config.api_errors import errors
 from dentelle.core.permissions import has_role
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.readers import DecpFileError
@@ -16,6 +17,7 @@ router = Router(tags=["decp"])
 
 @router.post(
     "/analyse",
+    response={200: dict, **errors(403, 413)},
     summary="Analyser un fichier DECP",
     description=(
         "Envoyer un fichier DECP (JSON v1 ou v2, éventuellement .gz, ou CSV v1 aplati) en multipart, champ "
@@ -24,7 +26,11 @@ router = Router(tags=["decp"])
         "en main-d'œuvre, les comptes par division CPV, les titulaires connus comme SIAE et les anomalies."
     ),
 )
-def analyse(request, file: File[UploadedFile], region: Form[str] = ""):
+def analyse(
+    request,
+    file: File[UploadedFile],
+    region: str = Form("", pattern=r"^\s*\d*\s*$", description="Code INSEE"),
+):
     if not has_role(request.user, CAN_ANALYSE_DECP):
         raise HttpError(403, "Votre rôle ne permet pas cette action.")
     if file.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
@@ -58,6 +64,7 @@ def analyse(request, file: File[UploadedFile], region: Form[str] = ""):
 
 @router.get(
     "/export",
+    response={200: dict, **errors(403, 503)},
     summary="Exporter les marchés attribués au format DECP v2",
     description=(
         "Document DECP v2 (schéma 2.0.3) des marchés attribués de l'organisation de l'utilisateur. "

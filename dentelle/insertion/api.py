@@ -2,13 +2,16 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import WithJsonSchema
 
+from config.api_errors import MAX_INT, errors
 from dentelle.core.audit import log_access
 from dentelle.core.permissions import CAN_SEE_PROGRESS, can_see_beneficiaries, has_role
 from dentelle.insertion import declarations as service
@@ -20,6 +23,19 @@ from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 from dentelle.insertion.report import build_report
 
 router = Router(tags=["insertion"])
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # insertion.views.YEARS, as the schema states it
+YEAR = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description=f"Année, de {FIRST_YEAR} à {LAST_YEAR}")
+# A date whose year is within the years above (the pattern says it; the format alone admits year 1 to 9999).
+DateInYears = Annotated[
+    date,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^(20\d\d|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+        }
+    ),
+]
 
 
 def _organisation(request, roles=CAN_SEE_PROGRESS):
@@ -41,8 +57,12 @@ def _check_year(year):
         raise HttpError(400, f"Année attendue entre {YEARS.start} et {YEARS.stop - 1}.")
 
 
-@router.get("/progress", summary="Avancement vers l'objectif annuel (réalisé, engagé, en projet, projection)")
-def progress(request, year: int | None = None, as_of: date | None = None):
+@router.get(
+    "/progress",
+    response={200: dict, **errors(403, 404)},
+    summary="Avancement vers l'objectif annuel (réalisé, engagé, en projet, projection)",
+)
+def progress(request, year: int | None = YEAR, as_of: DateInYears | None = None):
     organisation = _organisation(request)
     _check_year(year)
     _check_year(as_of.year if as_of else None)
@@ -66,7 +86,11 @@ class ContractOut(Schema):
     lot_id: int | None
 
 
-@router.get("/contracts", response=list[ContractOut], summary="Marchés avec clause de l'organisation")
+@router.get(
+    "/contracts",
+    response={200: list[ContractOut], **errors(403, 404)},
+    summary="Marchés avec clause de l'organisation",
+)
 def contracts(request):
     organisation = _organisation(request)
     from dentelle.insertion.views import visible_contracts
@@ -81,7 +105,11 @@ def contracts(request):
     ]
 
 
-@router.get("/contracts/{contract_id}/clause", summary="Texte de la clause sociale du marché, prêt à coller")
+@router.get(
+    "/contracts/{contract_id}/clause",
+    response={200: dict, **errors(403, 404)},
+    summary="Texte de la clause sociale du marché, prêt à coller",
+)
 def contract_clause(request, contract_id: int):
     from dentelle.insertion.views import contract_facts, visible_contracts
 
@@ -91,8 +119,12 @@ def contract_clause(request, contract_id: int):
     return {"text": wording.text, "complete": wording.complete, "missing": wording.missing}
 
 
-@router.get("/report/{year}", summary="Bilan annuel (agrégats, sans donnée personnelle)")
-def report(request, year: int):
+@router.get(
+    "/report/{year}",
+    response={200: dict, **errors(403, 404)},
+    summary="Bilan annuel (agrégats, sans donnée personnelle)",
+)
+def report(request, year: int = Path(..., ge=FIRST_YEAR, le=LAST_YEAR)):
     _check_year(year)
     organisation = _organisation(request)
     data = build_report(organisation, year)
@@ -133,11 +165,15 @@ def _declaration_out(d, show_beneficiary):
 
 @router.get(
     "/declarations",
-    response=list[DeclarationOut],
+    response={200: list[DeclarationOut], **errors(403, 404)},
     summary="Déclarations d'heures (identifiant du bénéficiaire réservé aux facilitateurs et à la direction)",
 )
 def declarations(
-    request, contract_id: int | None = None, year: int | None = None, limit: int = 500, offset: int = 0
+    request,
+    contract_id: int | None = Query(None, ge=0, le=MAX_INT),
+    year: int | None = YEAR,
+    limit: int = Query(500, ge=0, le=MAX_INT, description="De 0 à 2000 (au-delà, ramené à 2000)"),
+    offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     organisation = _organisation(request)
     from dentelle.insertion.views import visible_contracts
@@ -163,14 +199,19 @@ class DeclarationIn(Schema):
     month: date
     fulfilment_mode: FulfilmentMode
     beneficiary: str
-    hours: Decimal = Field(
+    hours: Annotated[
+        Decimal,
+        WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "maximum": float(MAX_HOURS_PER_MONTH)}),
+    ] = Field(
         gt=0, le=MAX_HOURS_PER_MONTH, description=f"Heures du mois, de 0 exclu à {MAX_HOURS_PER_MONTH} h"
     )
     comment: str = Field("", max_length=300)
 
 
 @router.post(
-    "/declarations", response={201: DeclarationOut}, summary="Déclarer des heures (brouillon à valider)"
+    "/declarations",
+    response={201: DeclarationOut, **errors(403, 404)},
+    summary="Déclarer des heures (brouillon à valider)",
 )
 def create_declaration(request, payload: DeclarationIn):
     from dentelle.core.permissions import CAN_DECLARE_HOURS
@@ -199,7 +240,9 @@ def create_declaration(request, payload: DeclarationIn):
 
 
 @router.post(
-    "/declarations/{declaration_id}/validate", response=DeclarationOut, summary="Valider une déclaration"
+    "/declarations/{declaration_id}/validate",
+    response={200: DeclarationOut, **errors(403, 404)},
+    summary="Valider une déclaration",
 )
 def validate_declaration(request, declaration_id: int):
     from dentelle.core.permissions import CAN_VALIDATE_DECLARATIONS

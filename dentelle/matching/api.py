@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from config.api_errors import errors
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import has_role, role_of
 from dentelle.core.validators import normalise_cpv
@@ -67,13 +68,13 @@ class RankingOut(Schema):
 
 
 class CriteriaIn(Schema):
-    cpv: str
+    cpv: str = Field(pattern=r"^\d{8}(-?\d)?$", description="Code CPV : 77310000, 77310000-6 ou 773100006")
     place: str = ""
     amount: float | None = None
     text: str = ""
     nature: str = "services"
     reservation: str = ""
-    top: int = 10
+    top: int = Field(10, ge=1, le=200)
 
 
 class OpportunityOut(Schema):
@@ -88,7 +89,7 @@ class OpportunityOut(Schema):
 
 class ResponseIn(Schema):
     siae_id: int
-    kind: str
+    kind: ResponseKind
     reason: str = ""
     partners: str = ""
 
@@ -110,12 +111,20 @@ def _lot_for(request, pk):
     return lot
 
 
-@router.get("/lots/{lot_id}/structures", response=RankingOut, summary="Structures classées pour un lot")
-def lot_structures(request, lot_id: int, top: int = 20):
+@router.get(
+    "/lots/{lot_id}/structures",
+    response={200: RankingOut, **errors(403, 404)},
+    summary="Structures classées pour un lot",
+)
+def lot_structures(request, lot_id: int, top: int = Query(20, ge=1, le=200)):
     return ranked_structures(_lot_for(request, lot_id), top=max(1, min(top, 200)))
 
 
-@router.get("/search", response=RankingOut, summary="Structures classées pour des critères libres")
+@router.get(
+    "/search",
+    response={200: RankingOut, **errors(403)},
+    summary="Structures classées pour des critères libres",
+)
 def search(request, criteria: Query[CriteriaIn]):
     if not has_role(request.user, STAFF_ROLES):
         raise HttpError(403, "Votre rôle ne permet pas cette action.")
@@ -136,10 +145,10 @@ def search(request, criteria: Query[CriteriaIn]):
 
 @router.get(
     "/structures/{siae_id}/opportunities",
-    response=list[OpportunityOut],
+    response={200: list[OpportunityOut], **errors(403, 404)},
     summary="Lots ouverts classés pour une structure",
 )
-def structure_opportunities(request, siae_id: int, top: int = 20):
+def structure_opportunities(request, siae_id: int, top: int = Query(20, ge=1, le=100)):
     siae = get_object_or_404(Siae, pk=siae_id)
     if not can_see_opportunities(request.user, siae):
         raise HttpError(403, "Ces opportunités ne sont visibles que de la structure et des agents.")
@@ -170,7 +179,9 @@ def _response_out(response):
 
 
 @router.get(
-    "/lots/{lot_id}/responses", response=list[ResponseOut], summary="Réponses des structures à un lot"
+    "/lots/{lot_id}/responses",
+    response={200: list[ResponseOut], **errors(403, 404)},
+    summary="Réponses des structures à un lot",
 )
 def lot_responses(request, lot_id: int):
     lot = _lot_for(request, lot_id)
@@ -178,7 +189,9 @@ def lot_responses(request, lot_id: int):
 
 
 @router.post(
-    "/lots/{lot_id}/responses", response=ResponseOut, summary="Répondre à un lot (membre de la structure)"
+    "/lots/{lot_id}/responses",
+    response={200: ResponseOut, **errors(403, 404)},
+    summary="Répondre à un lot (membre de la structure)",
 )
 def answer_lot(request, lot_id: int, payload: ResponseIn):
     user = request.user

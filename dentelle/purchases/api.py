@@ -2,14 +2,16 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
+from config.api_errors import errors
 from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_SEE_PROGRESS, has_role
-from dentelle.purchases.paging import PAGING_HELP, check_ids, id_or_none, page_bounds
+from dentelle.purchases.paging import MAX_ID, MAX_OFFSET, PAGING_HELP, check_ids, id_or_none, page_bounds
 from dentelle.purchases.queries import (
     finding_dict,
     plan_report,
@@ -89,8 +91,14 @@ class FindingOut(Schema):
     rejection_reason: str
 
 
+# Query parameters as the paging and id checks accept them (paging.py): beyond, a French 400.
+LIMIT = Query(200, ge=1, le=MAX_ID, description="De 1 à 1000 (au-delà, ramené à 1000)")
+OFFSET = Query(0, ge=0, le=MAX_OFFSET)
+ID_FILTER = Query(None, ge=0, le=MAX_ID)
+
+
 class DecisionIn(Schema):
-    decision: str  # "accept" | "reject"
+    decision: Literal["accept", "reject"]
     reason: str = ""
 
 
@@ -132,13 +140,17 @@ def _finding_out(finding):
     return data
 
 
-@router.get("/plans", response=list[PlanOut], summary="Programmations visibles")
+@router.get("/plans", response={200: list[PlanOut], **errors(403)}, summary="Programmations visibles")
 def list_plans(request):
     _require(request, CAN_SEE_PROGRESS)
     return [_plan_out(p) for p in visible_plans(request.user).select_related("organisation")]
 
 
-@router.get("/plans/{plan_id}/report", summary="Rapport de balayage (summary + lots[] + findings[])")
+@router.get(
+    "/plans/{plan_id}/report",
+    response={200: dict, **errors(403, 404)},
+    summary="Rapport de balayage (summary + lots[] + findings[])",
+)
 def plan_report_api(request, plan_id: int):
     _require(request, CAN_SEE_PROGRESS)
     plan = get_object_or_404(visible_plans(request.user), pk=id_or_none(plan_id))
@@ -150,11 +162,11 @@ def plan_report_api(request, plan_id: int):
 
 @router.get(
     "/operations",
-    response=list[OperationOut],
+    response={200: list[OperationOut], **errors(403)},
     summary="Opérations d'achat (filtre : programmation)",
     description=PAGING_HELP,
 )
-def list_operations(request, plan_id: int | None = None, limit: int = 200, offset: int = 0):
+def list_operations(request, plan_id: int | None = ID_FILTER, limit: int = LIMIT, offset: int = OFFSET):
     _require(request, CAN_SEE_PROGRESS)
     start, stop = page_bounds(limit, offset)
     check_ids(plan_id=plan_id)
@@ -166,12 +178,16 @@ def list_operations(request, plan_id: int | None = None, limit: int = 200, offse
 
 @router.get(
     "/lots",
-    response=list[LotOut],
+    response={200: list[LotOut], **errors(403)},
     summary="Lots (filtres : programmation, opération)",
     description=PAGING_HELP,
 )
 def list_lots(
-    request, plan_id: int | None = None, operation_id: int | None = None, limit: int = 200, offset: int = 0
+    request,
+    plan_id: int | None = ID_FILTER,
+    operation_id: int | None = ID_FILTER,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ):
     _require(request, CAN_SEE_PROGRESS)
     start, stop = page_bounds(limit, offset)
@@ -184,7 +200,7 @@ def list_lots(
     return list(lots[start:stop])
 
 
-@router.get("/lots/{lot_id}", response=LotOut, summary="Un lot")
+@router.get("/lots/{lot_id}", response={200: LotOut, **errors(403, 404)}, summary="Un lot")
 def get_lot(request, lot_id: int):
     _require(request, CAN_SEE_PROGRESS)
     return get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
@@ -192,18 +208,18 @@ def get_lot(request, lot_id: int):
 
 @router.get(
     "/findings",
-    response=list[FindingOut],
+    response={200: list[FindingOut], **errors(403)},
     summary="Propositions du balayage (filtres : lot, type, statut)",
     description=PAGING_HELP,
 )
 def list_findings(
     request,
-    lot_id: int | None = None,
-    plan_id: int | None = None,
+    lot_id: int | None = ID_FILTER,
+    plan_id: int | None = ID_FILTER,
     kind: str | None = None,
     status: str | None = None,
-    limit: int = 200,
-    offset: int = 0,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
 ):
     _require(request, CAN_SEE_PROGRESS)
     start, stop = page_bounds(limit, offset)
@@ -224,7 +240,7 @@ def list_findings(
 
 @router.post(
     "/findings/{finding_id}/decision",
-    response=FindingOut,
+    response={200: FindingOut, **errors(403, 404)},
     summary="Accepter ou rejeter une proposition (motif obligatoire pour rejeter)",
 )
 def decide_finding(request, finding_id: int, payload: DecisionIn):

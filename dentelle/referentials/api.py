@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
+from config.api_errors import errors
 from dentelle.referentials.index import get_index
 from dentelle.referentials.places import resolve_place
 from dentelle.referentials.status import referential_status
@@ -72,7 +73,11 @@ def _brief(info):
     return {"code": info.code, "full_code": info.full_code, "label_fr": info.label_fr, "level": info.level}
 
 
-@router.get("/cpv/{code}", response=CpvOut, summary="Un code CPV : libellés, niveau, parents et enfants")
+@router.get(
+    "/cpv/{code}",
+    response={200: CpvOut, **errors(404)},
+    summary="Un code CPV : libellés, niveau, parents et enfants",
+)
 def cpv_detail(request, code: str):
     """Le code s'écrit `77310000`, `77310000-6` ou `773100006`."""
     index = get_index()
@@ -96,7 +101,7 @@ def cpv_search(request, q: str, limit: int = 20):
 
 @router.get(
     "/places/resolve",
-    response={200: PlaceOut, 404: dict},
+    response={200: PlaceOut, **errors(404)},
     summary="Trouver le territoire désigné par un lieu d'exécution",
 )
 def place_resolve(request, query: Query[PlaceQuery]):
@@ -108,7 +113,9 @@ def place_resolve(request, query: Query[PlaceQuery]):
     return Status(200, place.as_dict())
 
 
-@router.get("/communes/{insee}", response=CommuneOut, summary="Une commune par son code INSEE")
+@router.get(
+    "/communes/{insee}", response={200: CommuneOut, **errors(404)}, summary="Une commune par son code INSEE"
+)
 def commune_detail(request, insee: str):
     index = get_index()
     commune = index.commune(insee)

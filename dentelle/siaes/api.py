@@ -2,8 +2,9 @@
 
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from config.api_errors import errors
 from dentelle.core.audit import log_access
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes.access import can_see_siae_contacts
@@ -29,8 +30,8 @@ class SiaeFilters(Schema):
     service_kind: str = ""
     capacity: str = ""
     inactive: bool = False
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=1, le=MAX_ID, description=f"De 1 à {MAX_LIMIT} (au-delà, ramené à {MAX_LIMIT})")
+    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class CompetenceOut(Schema):
@@ -162,7 +163,11 @@ def list_siaes(request, filters: Query[SiaeFilters]):
     }
 
 
-@router.get("/coverage", summary="Couverture de l'offre : structures capables par famille et département")
+@router.get(
+    "/coverage",
+    response={200: dict, **errors(404)},
+    summary="Couverture de l'offre : structures capables par famille et département",
+)
 def coverage(request, region: str = "11"):
     from dentelle.referentials.index import get_index
 
@@ -195,7 +200,7 @@ def coverage(request, region: str = "11"):
     }
 
 
-@router.get("/{int:siae_id}", response=SiaeDetail, summary="Fiche d'une structure")
+@router.get("/{int:siae_id}", response={200: SiaeDetail, **errors(404)}, summary="Fiche d'une structure")
 def detail(request, siae_id: int):
     if not 0 <= siae_id <= MAX_ID:
         raise Http404("Structure inconnue")

@@ -37,6 +37,8 @@ def test_page_and_api_answer_without_the_global_guard(client, reader, settings, 
     page = client.get(reverse("siaes:directory"), {"q": "jardins\x00"})
     assert page.status_code == 200 and "Les Jardins de Cocagne" in page.content.decode()
     assert client.get(reverse("siaes:export", args=["csv"]), {"q": "\x00jardins"}).status_code == 200
-    api = client.get("/api/siaes/", {"q": "jardins\x00", "offset": str(10**30)})
+    api = client.get("/api/siaes/", {"q": "jardins\x00", "offset": str(10**9)})
     assert api.status_code == 200 and api.json()["results"] == [] and api.json()["count"] == 1
+    api = client.get("/api/siaes/", {"q": "jardins", "offset": str(10**30)})  # beyond the schema's bound
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "offset"]
     assert client.get(f"/api/siaes/{10**30}").status_code == 404
