@@ -35,12 +35,21 @@ def main(argv=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db import InterfaceError, OperationalError
 
     try:
         execute_from_command_line(["dentelle", *argv])
     except ImproperlyConfigured as exc:  # settings unusable (SECRET_KEY, DATABASE_URL): say why, no traceback
         print(f"Erreur de configuration : {exc}", file=sys.stderr)
         return 2
+    except (OperationalError, InterfaceError) as exc:  # database down, unreachable or not migrated
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(
+            "Erreur : base de données injoignable ou incomplète "
+            f"({first_line}). Vérifiez DATABASE_URL, que le serveur répond, puis « dentelle migrate ».",
+            file=sys.stderr,
+        )
+        return 3
     return 0
 
 

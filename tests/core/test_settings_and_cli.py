@@ -91,3 +91,18 @@ def test_the_cli_explains_a_missing_secret_key_in_french(tmp_path):
     assert result.returncode == 2
     assert "Erreur de configuration : SECRET_KEY est obligatoire" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_cli_explains_an_unreachable_database_in_french():
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/absente"}
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "dentelle"), "match", "--cpv", "77310000", "--place", "93"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 3
+    assert "base de données injoignable" in result.stderr
+    assert "Traceback" not in result.stderr
