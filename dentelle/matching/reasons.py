@@ -213,7 +213,10 @@ def network_reason(arrays, row):
 def size_reason(arrays, row):
     fte = arrays.fte[row]
     if np.isnan(fte):
-        return "Effectif inconnu : compté comme une structure moyenne (ni bonus ni pénalité marqués)."
+        return (
+            "Effectif inconnu : compté comme une structure de 30 personnes — une structure d'effectif connu "
+            "plus grand (souvent un ESAT, dont les places sont publiées) passe devant à distance égale."
+        )
     return f"Effectif connu : {fte:.0f} personnes (places ou ETP) — les grandes structures remportent plus de marchés."
 
 
@@ -223,7 +226,10 @@ def capacity_reasons(query, arrays, result, row):
         return ["Montant annuel du lot inconnu : critère neutre.", network]
     known = {name: values[row] for name, values in result.capacity_parts.items() if not np.isnan(values[row])}
     if not known:
-        return ["Capacité de la structure inconnue : ni bonus ni pénalité.", network]
+        return [
+            "Chiffre d'affaires et plus gros marché inconnus : rien à comparer au montant du lot.",
+            network,
+        ]
     reasons = [f"Montant annuel du lot : {_euros(query.annual_amount)}.", network]
     figures = {
         "turnover": arrays.turnover[row],
