@@ -157,9 +157,10 @@ def test_hand_review_file_is_complete():
         assert len(row["code CPV"]) == 8 and row["lieu"] and float(row["montant"]) > 0
         assert row["verdict_avant"] in {"acceptée", "rejetée"}
         assert row["verdict_apres"] in {"acceptée", "rejetée"}
-        assert all(
-            rank in {"1", "2", "3", "4", "5"} for rank in filter(None, row["rangs_rejetes_apres"].split(";"))
-        )
+        for review in ("apres", "2026_12_01_ajuste", "2026_12_01_final"):
+            assert row.get(f"verdict_{review}", row.get("verdict_apres")) in {"acceptée", "rejetée"}
+            ranks = row[f"rangs_rejetes_{review}"].replace(",", ";").split(";")
+            assert all(rank.strip() in {"1", "2", "3", "4", "5"} for rank in filter(None, ranks)), row["id"]
 
 
 def _score(query, *records):
