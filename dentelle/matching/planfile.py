@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from dentelle.core.numbers import AMOUNT, NumberError, parse_number
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.text import fold
 
@@ -44,16 +45,13 @@ def _columns(header):
 
 
 def _amount(text):
-    cleaned = str(text or "").replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("€", "")
-    cleaned = (
-        cleaned.replace(",", ".")
-        if cleaned.count(",") == 1 and "." not in cleaned
-        else cleaned.replace(",", "")
-    )
+    """A bounded amount (core.numbers: no huge exponent, no NaN/Infinity, within the money column), or
+    None when the cell is empty or unreadable: this quick reader ranks lots, it stores nothing."""
     try:
-        return float(cleaned) if cleaned else None
-    except ValueError:
+        number = parse_number(text, AMOUNT)
+    except NumberError:
         return None
+    return float(number) if number is not None else None
 
 
 def _rows_of(path):
