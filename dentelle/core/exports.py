@@ -10,10 +10,6 @@ import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Spreadsheets skip these before looking for a formula sign: spaces (including the non-breaking and
 # ideographic ones), zero-width characters and the byte-order mark.
@@ -57,6 +53,11 @@ def xlsx_bytes(sheets, write_only=False):
     """
     if write_only:
         return _streamed_xlsx(sheets)
+    # Imported here: openpyxl costs about 0.5 s of imports, and most callers (`dentelle scan --out
+    # report.json`, CSV exports) never build a workbook.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
@@ -111,6 +112,8 @@ def _cell(ref, value, style=""):
 
 
 def _sheet_xml(header, rows):
+    from openpyxl.utils import get_column_letter
+
     width = max([len(header), *(len(row) for row in rows)]) if rows else len(header)
     letters = [get_column_letter(i + 1) for i in range(width)]
     parts = [

@@ -71,8 +71,9 @@ class _Companies:
         self.multi_starts = (
             np.r_[0, np.cumsum(multi_sizes)[:-1]].astype(int) if multi_sizes.size else multi_sizes
         )
-        self.kind_onehot = np.zeros((arrays.n, len(arrays.kind_names)))
-        self.kind_onehot[rows, arrays.kind_codes] = 1.0
+        # One mask per kind: the counts by kind are integer sums, no matrix product (whose BLAS
+        # threads would spin on a second core for a few milliseconds after every chunk).
+        self.kind_masks = [arrays.kind_codes == code for code in range(len(arrays.kind_names))]
         self.turnover_known = ~np.isnan(arrays.turnover)
         self.fte_known = ~np.isnan(arrays.fte)
 
@@ -108,8 +109,25 @@ def able_mask(result, arrays, weights):
     return able_rows(result.score[None, :], result.eligible[None, :], arrays, weights)[0]
 
 
-def _median(values):
-    return float(np.median(values)) if values.size else None
+def _row_medians(rows, values, known):
+    """`float(np.median(values[row & known]))` (None when empty) of every row of the (k × n) boolean `rows`, at once.
+
+    The known values are sorted once; a row's median is read from its cumulated selection: the middle
+    value, or the mean of the two middle ones, `(a + b) / 2`, as `np.median` computes it."""
+    if rows.shape[0] == 0:
+        return []
+    columns = np.flatnonzero(known)
+    columns = columns[np.argsort(values[columns], kind="stable")]
+    ordered = values[columns]
+    chosen = rows[:, columns]
+    counts = chosen.sum(axis=1)
+    if ordered.size == 0:
+        return [None] * rows.shape[0]
+    seen = np.cumsum(chosen, axis=1, dtype=np.int32)
+    low = np.argmax(seen > ((counts - 1) // 2)[:, None], axis=1)
+    high = np.argmax(seen > (counts // 2)[:, None], axis=1)
+    middle = (ordered[low] + ordered[high]) / 2
+    return [float(value) if count else None for value, count in zip(middle, counts, strict=True)]
 
 
 def _counts_of_chunk(results, arrays, weights):
@@ -119,13 +137,16 @@ def _counts_of_chunk(results, arrays, weights):
     )
     share = np.stack([r.coverage_share for r in results])
     counts = rows.sum(axis=1)
-    local = (rows & (np.nan_to_num(share, nan=0.0) >= FULL_COVERAGE)).sum(axis=1)
-    kinds = np.rint(rows.astype(np.float64) @ groups.kind_onehot).astype(int)
+    local = (rows & (share >= FULL_COVERAGE)).sum(axis=1)  # an unknown (NaN) share is not local
+    kinds = np.zeros((rows.shape[0], len(groups.kind_masks)), dtype=int)
+    for code, mask in enumerate(groups.kind_masks):
+        kinds[:, code] = (rows & mask).sum(axis=1)
     known = (rows & groups.turnover_known).sum(axis=1)
     total_active = int(arrays.active.sum())
+    turnovers = _row_medians(rows, arrays.turnover, groups.turnover_known)
+    ftes = _row_medians(rows, arrays.fte, groups.fte_known)
     out = []
     for position, result in enumerate(results):
-        chosen = rows[position]
         out.append(
             AbleCounts(
                 count=int(counts[position]),
@@ -136,8 +157,8 @@ def _counts_of_chunk(results, arrays, weights):
                 },
                 local_count=int(local[position]),
                 partial_count=int(counts[position] - local[position]),
-                median_turnover=_median(arrays.turnover[chosen & groups.turnover_known]),
-                median_fte=_median(arrays.fte[chosen & groups.fte_known]),
+                median_turnover=turnovers[position],
+                median_fte=ftes[position],
                 with_known_capacity=int(known[position]),
                 top_score=float(result.score.max()) if arrays.n else 0.0,
                 min_score=weights.able_min_score,

@@ -265,6 +265,12 @@ def _cached(cache, key, compute):
     return cache[key]
 
 
+def _competence_and_log(query, arrays, weights, cpv, similarities):
+    competence, text_part = combine_competence(query, arrays, weights, cpv, similarities)
+    log = weights.criteria["competence"] * np.log(np.maximum(competence, weights.floor))
+    return competence, text_part, log
+
+
 def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
     """Score every structure of `arrays` for `query`. Returns a ScoreResult.
 
@@ -277,10 +283,16 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
     cpv, row_value = _cached(
         cache, ("cpv", query.cpv_codes, evidence), lambda: cpv_scores(query, arrays, weights, evidence)
     )
-    similarities = _cached(
-        cache, ("text", query.text, place_stems(query.place)), lambda: text_similarities(query, arrays)
+    # Without text the similarities are zeros whatever the place: no stems to compute, one entry.
+    stems = place_stems(query.place) if query.text else frozenset()
+    similarities = _cached(cache, ("text", query.text, stems), lambda: text_similarities(query, arrays))
+    # The competence part and its weighted log depend on the codes and the text only: an able count
+    # (no text) computes them once per distinct CPV codes, not once per (codes, place) query.
+    competence, text_part, competence_log = _cached(
+        cache,
+        ("competence", query.cpv_codes, evidence, query.text, stems),
+        lambda: _competence_and_log(query, arrays, weights, cpv, similarities),
     )
-    competence, text_part = combine_competence(query, arrays, weights, cpv, similarities)
     territory, share, distance = _cached(
         cache,
         ("territory", query.place),
@@ -309,13 +321,18 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
     parts = {"competence": competence, "territory": territory, "capacity": capacity, "kind": kind}
     # The weighted logs of criteria that depend on one input only are shared across a batch too (the
     # cached arrays stay alive in the cache, so their id is a safe key).
-    log_sum = weights.criteria["competence"] * np.log(np.maximum(competence, weights.floor))
+    log_sum = None
     for name in ("territory", "capacity", "kind"):
-        log_sum += _cached(
+        log_part = _cached(
             cache,
             ("log", name, id(parts[name])),
             lambda name=name: weights.criteria[name] * np.log(np.maximum(parts[name], weights.floor)),
         )
+        # Same additions in the same order as before the cache: competence + territory + capacity + kind.
+        if log_sum is None:
+            log_sum = competence_log + log_part
+        else:
+            log_sum += log_part
     eligible = arrays.active & admitted
     score = np.where(eligible, np.exp(log_sum), 0.0)
     return ScoreResult(

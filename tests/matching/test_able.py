@@ -2,6 +2,7 @@
 
 import itertools
 
+import numpy as np
 import pytest
 
 from dentelle.matching import able
@@ -94,3 +95,35 @@ def test_the_able_query_ignores_title_and_amount(arrays):
         )
     )
     assert count_able([plain], arrays, weights) == count_able([dressed], arrays, weights)
+
+
+def test_row_medians_are_numpy_s_medians():
+    """The batched medians of the counts are `np.median` of each row's known values, to the bit."""
+
+    rng = np.random.default_rng(9)
+    for trial in range(200):
+        n = int(rng.integers(0, 40))
+        pool = [np.nan, 0.1, 0.2, 0.3, 1.0, 2.5, 7.25, 1e6]
+        values = rng.choice(pool, size=n) if trial % 2 else rng.random(n) * 1e5
+        known = ~np.isnan(values)
+        rows = rng.random((int(rng.integers(0, 5)), n)) < rng.random()
+        for row, median in zip(rows, able._row_medians(rows, values, known), strict=True):
+            chosen = values[row & known]
+            assert median == (float(np.median(chosen)) if chosen.size else None)
+
+
+def test_cached_scores_are_the_uncached_ones_to_the_bit(arrays):
+    """The batch cache (competence part and its log per codes and text) changes no score."""
+
+    weights = load_weights()
+    cache = {}
+    queries = [query_of(facts) for facts in varied_queries()]
+    queries += [able_query(query) for query in queries]
+    for query in queries + queries[::-1]:
+        cached = score_all(query, arrays, weights, cache=cache)
+        fresh = score_all(query, arrays, weights)
+        assert np.array_equal(cached.score, fresh.score)
+        assert np.array_equal(cached.eligible, fresh.eligible)
+        for name, part in fresh.parts.items():
+            assert np.array_equal(cached.parts[name], part)
+        assert np.array_equal(cached.text_part, fresh.text_part)
