@@ -28,7 +28,7 @@ from dentelle.accounts.roles import Role
 from dentelle.insertion.enums import AgeBand, ClauseCategory, FulfilmentMode
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
-from tests.matching.conftest import directory, geo  # noqa: F401 (fixtures)
+from tests.matching.conftest import directory  # noqa: F401 (fixture)
 
 # SCHEMATHESIS_EXAMPLES=50 for a deeper run by hand.
 SCALE = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "0")) or 6
@@ -41,6 +41,13 @@ KIND = {
     "positive_data_acceptance": "valid request rejected",
     "status_code_conformance": "undocumented status code",
 }
+
+
+@pytest.fixture
+def geo(referentials_loaded):
+    """The real referentials (loaded once per session) hold the tiny geography of the matching tests:
+    creating it again would clash with them when another test loaded them first."""
+    return referentials_loaded
 
 
 @pytest.fixture
