@@ -23,11 +23,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dentelle.matching.scoring import score_all
+from dentelle.matching.scoring import score_all, trim_cache
 
 FULL_COVERAGE = 0.999  # share of the lot's territory from which a structure counts as "local"
 CHUNK = 256  # queries whose scores are stacked at once (256 × 10,000 float64 = 20 MB)
-CACHE_ENTRIES = 1024  # scoring cache emptied past this many entries: 100,000 lots peak 572 MB (4,096: 1.4 GB)
 
 
 @dataclass(frozen=True)
@@ -174,8 +173,7 @@ def count_able(queries, arrays, weights, cache=None):
     """AbleCounts of each query (LotQuery, counted as `able_query(query)`), in the order given.
 
     Distinct queries are scored once, grouped by place then codes so that the shared `score_all`
-    cache keeps serving the same territory; the cache is emptied (never pruned: its entries refer to
-    each other) when it grows past CACHE_ENTRIES."""
+    cache keeps serving the same territory; `trim_cache` bounds the cache's memory."""
     wanted = [able_query(query) for query in queries]
     distinct = sorted(set(wanted), key=_group_key)
     cache = {} if cache is None else cache
@@ -184,8 +182,7 @@ def count_able(queries, arrays, weights, cache=None):
         chunk = distinct[start : start + CHUNK]
         results = []
         for query in chunk:
-            if len(cache) > CACHE_ENTRIES:
-                cache.clear()
+            trim_cache(cache)
             results.append(score_all(query, arrays, weights, cache=cache))
         answers.update(zip(chunk, _counts_of_chunk(results, arrays, weights), strict=True))
     return [answers[query] for query in wanted]

@@ -129,16 +129,14 @@ def company_rank(score, eligible, siren, winners):
     rows = [r for r in winners if eligible[r]]
     if not rows:
         return None
-    best = {}
-    for row in np.flatnonzero(eligible):
-        key = siren[row]
-        if score[row] > best.get(key, -np.inf):
-            best[key] = score[row]
-    own = {siren[r] for r in rows}
+    candidates = np.flatnonzero(eligible)
+    others = candidates[~np.isin(siren[candidates], [siren[r] for r in rows])]
+    _, company = np.unique(siren[others], return_inverse=True)
+    best = np.full(company.max() + 1 if others.size else 0, -np.inf)
+    np.maximum.at(best, company, score[others])
     target = max(score[r] for r in rows)
-    others = np.asarray([v for k, v in best.items() if k not in own])
-    better = int((others > target).sum())
-    tied = int((others == target).sum())
+    better = int((best > target).sum())
+    tied = int((best == target).sum())
     return 1.0 + better + tied / 2.0
 
 

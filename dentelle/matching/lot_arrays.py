@@ -232,7 +232,6 @@ def territory_part(lots, arrays, row, params):
     site = int(arrays.dept_idx[row])
     site_inside = lots.dept_mask[:, site] if site >= 0 else np.zeros(lots.size, dtype=bool)
     distance = np.where(lots.is_wide & site_inside, 0.0, distance)
-    distance = np.where(lots.is_national & ~lots.is_wide, 0.0, distance)
     share = np.zeros(lots.size)
     for r in range(*_segment(arrays.area_struct, row).indices(arrays.area_struct.size)):
         kind, frac = arrays.area_kind[r], np.zeros(lots.size)

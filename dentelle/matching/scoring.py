@@ -201,17 +201,16 @@ def lot_purpose(text, weights):
 
 def kind_factor(kind, mode, purpose, weights, declared=False):
     """Kind part: fit to the execution mode (lifted to 0.9 when the structure declares a service of that
-    mode), then the lot's purpose (the kinds it calls for suit it fully, the others less), × the kind's
-    prior. Shared by score_all and lot_arrays."""
+    mode), then the lot's purpose (the kinds it calls for suit it fully, the others less). Shared by
+    score_all and lot_arrays."""
     fit = weights.kind_fit[mode].get(kind, 0.5)
     if declared:
         fit = max(fit, 0.9)
-    prior = weights.kind_prior.get(kind, weights.kind_prior["default"])
     if purpose:
         # The lot names its public: the kinds it calls for suit it whatever the execution mode.
         _words, kinds, other = weights.purpose[purpose]
         fit = 1.0 if kind in kinds else fit * other
-    return fit * prior
+    return fit
 
 
 def network_factor(establishments, params):
@@ -255,6 +254,18 @@ def kind_scores(query, arrays, weights, mode):
     )
     fit = fit_of_kind[declared.astype(np.int64), arrays.kind_codes]
     return fit, admitted
+
+
+BATCH_CACHE_ENTRIES = (
+    1024  # a batch cache past this many entries is emptied (100,000-lot scan: 572 MB; 4,096: 1.4 GB)
+)
+
+
+def trim_cache(cache, limit=None):
+    """Empty a batch cache (`score_all(..., cache=)`) grown past `limit`. Never pruned entry by entry:
+    the log entries are keyed by the id of cached arrays, which must stay alive while they are listed."""
+    if cache is not None and len(cache) > (limit or BATCH_CACHE_ENTRIES):
+        cache.clear()
 
 
 def _cached(cache, key, compute):

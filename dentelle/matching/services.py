@@ -22,7 +22,7 @@ from dentelle.matching.lot_arrays import best_lots, build_lot_arrays, score_stru
 from dentelle.matching.lot_index import get_open_lot_arrays
 from dentelle.matching.places import cpv_label
 from dentelle.matching.reasons import MODE_LABELS, explain
-from dentelle.matching.scoring import LotQuery, score_all
+from dentelle.matching.scoring import LotQuery, score_all, trim_cache
 from dentelle.matching.structures import structure_subset
 from dentelle.matching.weights import load_weights
 from dentelle.purchases.models import Lot
@@ -199,6 +199,7 @@ def match_plan(lots, top=5, arrays=None):
     queries = [query_of(facts) for facts in facts_list]
     able = count_able(queries, arrays, weights)
     for lot, facts, query, able_counts in zip(lots, facts_list, queries, able, strict=True):
+        trim_cache(cache)
         result = score_all(query, arrays, weights, cache=cache)
         rows = result.top(top, distinct=arrays.siren)
         out.append(

@@ -159,8 +159,6 @@ def territory_scores(arrays, place, params, wide_kinds=("region", "national")):
         dept_mask = lot_department_mask(arrays, place)
         inside = (arrays.dept_idx >= 0) & dept_mask[np.maximum(arrays.dept_idx, 0)]
         distance = np.where(inside, 0.0, distance)
-    elif place.is_national:
-        distance = np.zeros(n)
 
     frac_rows = area_fractions(arrays, place, distance[arrays.area_struct])
     share = np.minimum(1.0, np.bincount(arrays.area_struct, frac_rows, minlength=n))

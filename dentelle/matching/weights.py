@@ -34,7 +34,6 @@ class MatchingWeights:
     kind_typical_turnover: dict  # kind → typical annual turnover (€), for the lot-level size warning
     wide_place_kinds: tuple = ("region", "national")
     network: dict = field(default_factory=lambda: {"cap": 10.0, "exponent": 0.0})
-    kind_prior: dict = field(default_factory=lambda: {"default": 1.0})
     size: dict = field(default_factory=lambda: {"cap": 60.0, "exponent": 0.0, "unknown_share": 0.5})
     purpose: dict = field(default_factory=dict)  # insertion / disability keywords, kinds and factors
     raw: dict = field(repr=False, default_factory=dict)
@@ -90,9 +89,6 @@ def parse_weights(data):
             _number(data["territory"], key, "territory")
         network = {k: _number(data["network"], k, "network") for k in ("cap", "exponent")}
         size = {k: _number(data["size"], k, "size") for k in ("cap", "exponent", "unknown_share")}
-        kind_prior = {k: _number(data["kind_prior"], k, "kind_prior", 0.001, 1) for k in data["kind_prior"]}
-        if "default" not in kind_prior:
-            raise WeightsError("kind_prior.default manquant.")
         purpose = _purpose(data["purpose"])
         capacity = {k: _number(data["capacity"], k, "capacity") for k in data["capacity"]}
         typical = data["kind_typical_turnover"]
@@ -119,7 +115,6 @@ def parse_weights(data):
             wide_place_kinds=tuple(wide),
             network=network,
             size=size,
-            kind_prior=kind_prior,
             purpose=purpose,
             raw=data,
         )

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from dentelle.matching import able
+from dentelle.matching import able, scoring
 from dentelle.matching.able import able_query, count_able
 from dentelle.matching.facts import LotFacts, query_of
 from dentelle.matching.index import get_structure_index
@@ -60,7 +60,7 @@ def varied_queries():
 
 def test_batch_equals_one_by_one(arrays, monkeypatch):
     monkeypatch.setattr(able, "CHUNK", 7)  # several chunks, and a cache emptied on the way
-    monkeypatch.setattr(able, "CACHE_ENTRIES", 10)
+    monkeypatch.setattr(scoring, "BATCH_CACHE_ENTRIES", 10)
     weights = load_weights()
     queries = [query_of(facts) for facts in varied_queries()]
     queries += queries[:5]  # repeated queries are answered once, in place
