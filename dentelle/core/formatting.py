@@ -1,0 +1,57 @@
+"""One French number format for everything users read: pages, exports' labels, messages.
+
+Pure module (no Django): "110 000 000 €", "64 533 h", "12,5 %", thousands grouped with a narrow
+no-break space (U+202F, French typography) and a decimal comma.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+THIN_SPACE = "\u202f"
+MISSING = "—"
+
+
+def _as_decimal(value):
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
+def format_number(value, decimals=0):
+    """12345.678 → "12 346" (decimals=0) or "12 345,68" (decimals=2); unreadable → "—"."""
+    number = _as_decimal(value)
+    if number is None:
+        return MISSING
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)  # 0.5 → 1, as users count
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0"
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def format_amount(value, decimals=0):
+    """Amount in euros: 110000000 → "110 000 000 €"."""
+    text = format_number(value, decimals)
+    return text if text == MISSING else f"{text}{THIN_SPACE}€"
+
+
+def format_hours(value):
+    """Insertion hours, whole: 64533.4 → "64 533 h"."""
+    text = format_number(value, 0)
+    return text if text == MISSING else f"{text}{THIN_SPACE}h"
+
+
+def format_percent(value, decimals=1):
+    """A percentage already in percent: 12.54 → "12,5 %"."""
+    text = format_number(value, decimals)
+    return text if text == MISSING else f"{text}{THIN_SPACE}%"
+
+
+def format_share(value, decimals=1):
+    """A share between 0 and 1: 0.125 → "12,5 %"."""
+    number = _as_decimal(value)
+    return MISSING if number is None else format_percent(number * 100, decimals)
