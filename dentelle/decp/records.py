@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from dentelle.decp import repair
+
 SOCIAL_VALUES = ("Clause sociale", "Critère social", "Marché réservé", "Pas de considération sociale")
 NO_SOCIAL = "Pas de considération sociale"
 ENVIRONMENTAL_VALUES = (
@@ -63,6 +65,11 @@ class DecpRecord:
     social_considerations: tuple[str, ...] = ()  # v2 only; empty for v1
     environmental_considerations: tuple[str, ...] = ()
     subcontracting_acts: tuple[SubcontractingAct, ...] = ()
+    text_flag: str = ""  # « texte réparé » / « texte altéré à la source » (dentelle.decp.repair)
+
+    def __post_init__(self):
+        # Every reader builds its records here: the publisher's broken accents are repaired once, on read.
+        repair.repair_record(self)
 
     @property
     def has_social_consideration(self):
