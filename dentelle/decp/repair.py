@@ -30,10 +30,12 @@ ALTERED = "texte altéré à la source"
 # A candidate must be this many times as frequent as the next one, and seen at least MIN_COUNT times.
 RATIO = 5.0
 MIN_COUNT = 1
+# A word the lexicon capitalises mid-sentence this share of the time (« église », « École ») is left alone.
+CASE_DOUBT = (0.2, 0.8)
 # Tokens: letters, digits, « � » and the Latin-1 signs the damage also hits (n°, m², 1er…).
 TOKEN_RE = re.compile(r"[\w\ufffd°ºª²³]+")
 C1_RE = re.compile(r"[\x80-\x9f]")
-SENTENCE_END_RE = re.compile(r"(^|[.!?:;(\"«]\s*|\s-\s*)$")
+SENTENCE_END_RE = re.compile(r"[.!?]\s+$")
 
 CLEAN_FEEDS = (
     "decp/decp_2019_v1_data.gouv.fr_pes.json.gz",
@@ -101,10 +103,12 @@ class Lexicon:
         for text in texts:
             if not text:
                 continue
-            for word in TOKEN_RE.findall(text):
+            for match in TOKEN_RE.finditer(text):
+                word = match.group()
                 if any(_damaged_char(char) for char in word) and DAMAGE not in word:
-                    forms[word] += 1
                     by_skeleton[skeleton(word)][word.lower()] += 1
+                    if not _sentence_start(text, match.start()):  # (a capital there says nothing)
+                        forms[word] += 1
         return self
 
     def __len__(self):
@@ -142,6 +146,17 @@ class Repair:
         return REPAIRED if self.repaired_words == self.damaged_words else ALTERED
 
 
+def _sentence_start(text, start):
+    return start == 0 or bool(SENTENCE_END_RE.search(text[max(0, start - 3) : start]))
+
+
+def _case_unsure(damaged, word, lexicon, sentence_start):
+    """A « � » opening a lower-case word mid-sentence, where the lexicon writes it both ways."""
+    if damaged[0] != DAMAGE or sentence_start or not any(char.islower() for char in damaged):
+        return False
+    return CASE_DOUBT[0] < lexicon.capitalised_share(word) < CASE_DOUBT[1]
+
+
 def _recase(damaged, word, lexicon, sentence_start, upper_context):
     """Give the repaired lower-case ``word`` the case of ``damaged`` (unknown at each « � »)."""
     known = [char for char in damaged if char != DAMAGE and char.isalpha()]
@@ -177,13 +192,12 @@ def repair_text(text, lexicon=None):
             continue
         damaged_words += 1
         word = lexicon.best(token)
-        if word is None:
+        if word is None or _case_unsure(token, word, lexicon, _sentence_start(text, match.start())):
             continue
         repaired_words += 1
         start = match.start()
         pieces.append(text[end:start])
-        sentence_start = bool(SENTENCE_END_RE.search(text[max(0, start - 3) : start])) or start == 0
-        pieces.append(_recase(token, word, lexicon, sentence_start, upper_context))
+        pieces.append(_recase(token, word, lexicon, _sentence_start(text, start), upper_context))
         end = match.end()
     pieces.append(text[end:])
     return Repair("".join(pieces), damaged_words, repaired_words)
