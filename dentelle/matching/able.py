@@ -14,16 +14,17 @@ scanner's rules R3 and R4 (through `purchases.supply`), the lot page and the pla
 through `count_able` below, so they cannot disagree on the same trade and territory.
 
 `count_able(queries, arrays, weights)` answers many queries in one batch: distinct queries only,
-scored by `score_all` with one shared cache (a plan repeats places and codes), then the counts of a
-chunk of queries are taken together on a (queries × structures) matrix. A single query is a batch of
-one, so the batch and the one-by-one answers are the same computation.
+scored a chunk at a time by `scoring.able_scores` (each row `score_all`'s score to the bit, parts
+shared across the batch: a plan repeats places and codes), then the counts of the chunk are taken
+together on its (queries × structures) matrix. A single query is a batch of one, so the batch and the
+one-by-one answers are the same computation.
 """
 
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dentelle.matching.scoring import score_all, trim_cache
+from dentelle.matching.scoring import able_scores
 
 FULL_COVERAGE = 0.999  # share of the lot's territory from which a structure counts as "local"
 CHUNK = 256  # queries whose scores are stacked at once (256 × 10,000 float64 = 20 MB)
@@ -129,12 +130,10 @@ def _row_medians(rows, values, known):
     return [float(value) if count else None for value, count in zip(middle, counts, strict=True)]
 
 
-def _counts_of_chunk(results, arrays, weights):
+def _counts_of_chunk(scores, arrays, weights):
     groups = _groups(arrays)
-    rows = able_rows(
-        np.stack([r.score for r in results]), np.stack([r.eligible for r in results]), arrays, weights
-    )
-    share = np.stack([r.coverage_share for r in results])
+    rows = able_rows(scores.score, scores.eligible, arrays, weights)
+    share = scores.coverage_share
     counts = rows.sum(axis=1)
     local = (rows & (share >= FULL_COVERAGE)).sum(axis=1)  # an unknown (NaN) share is not local
     kinds = np.zeros((rows.shape[0], len(groups.kind_masks)), dtype=int)
@@ -144,8 +143,9 @@ def _counts_of_chunk(results, arrays, weights):
     total_active = int(arrays.active.sum())
     turnovers = _row_medians(rows, arrays.turnover, groups.turnover_known)
     ftes = _row_medians(rows, arrays.fte, groups.fte_known)
+    top = scores.score.max(axis=1) if arrays.n else np.zeros(len(scores.modes))
     out = []
-    for position, result in enumerate(results):
+    for position, mode in enumerate(scores.modes):
         out.append(
             AbleCounts(
                 count=int(counts[position]),
@@ -159,10 +159,10 @@ def _counts_of_chunk(results, arrays, weights):
                 median_turnover=turnovers[position],
                 median_fte=ftes[position],
                 with_known_capacity=int(known[position]),
-                top_score=float(result.score.max()) if arrays.n else 0.0,
+                top_score=float(top[position]),
                 min_score=weights.able_min_score,
                 total_active=total_active,
-                mode=result.mode,
+                mode=mode,
                 weights_version=weights.version,
             )
         )
@@ -172,19 +172,22 @@ def _counts_of_chunk(results, arrays, weights):
 def count_able(queries, arrays, weights, cache=None):
     """AbleCounts of each query (LotQuery, counted as `able_query(query)`), in the order given.
 
-    Distinct queries are scored once, grouped by place then codes so that the shared `score_all`
-    cache keeps serving the same territory; `trim_cache` bounds the cache's memory."""
+    Distinct queries are scored once (`scoring.able_scores`, a chunk at a time), grouped by place then
+    codes so that each place's territory is computed once and each CPV codes' competence once per
+    batch (`cache`, bounded by `scoring.ABLE_CACHE_ENTRIES`)."""
     wanted = [able_query(query) for query in queries]
     distinct = sorted(set(wanted), key=_group_key)
     cache = {} if cache is None else cache
     answers = {}
     for start in range(0, len(distinct), CHUNK):
         chunk = distinct[start : start + CHUNK]
-        results = []
-        for query in chunk:
-            trim_cache(cache)
-            results.append(score_all(query, arrays, weights, cache=cache))
-        answers.update(zip(chunk, _counts_of_chunk(results, arrays, weights), strict=True))
+        answers.update(
+            zip(
+                chunk,
+                _counts_of_chunk(able_scores(chunk, arrays, weights, cache), arrays, weights),
+                strict=True,
+            )
+        )
     return [answers[query] for query in wanted]
 
 

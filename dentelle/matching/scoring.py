@@ -276,10 +276,22 @@ def _cached(cache, key, compute):
     return cache[key]
 
 
+def _weighted_log(weights, name, part):
+    """A criterion's term of the score's log: its exponent × log(part), the part floored."""
+    return weights.criteria[name] * np.log(np.maximum(part, weights.floor))
+
+
 def _competence_and_log(query, arrays, weights, cpv, similarities):
     competence, text_part = combine_competence(query, arrays, weights, cpv, similarities)
-    log = weights.criteria["competence"] * np.log(np.maximum(competence, weights.floor))
-    return competence, text_part, log
+    return competence, text_part, _weighted_log(weights, "competence", competence)
+
+
+def _capacity_part(arrays, measured, weights):
+    return (
+        measured
+        * network_factor(arrays.establishments, weights.network)
+        * size_factor(arrays.fte, weights.size)
+    )
 
 
 def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
@@ -314,15 +326,7 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
         ("capacity", query.annual_amount),
         lambda: capacity_scores(arrays, query.annual_amount, weights.capacity),
     )
-    capacity = _cached(
-        cache,
-        ("network", id(measured)),
-        lambda: (
-            measured
-            * network_factor(arrays.establishments, weights.network)
-            * size_factor(arrays.fte, weights.size)
-        ),
-    )
+    capacity = _cached(cache, ("network", id(measured)), lambda: _capacity_part(arrays, measured, weights))
     purpose = lot_purpose(query.text, weights)
     kind, admitted = _cached(
         cache,
@@ -337,7 +341,7 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
         log_part = _cached(
             cache,
             ("log", name, id(parts[name])),
-            lambda name=name: weights.criteria[name] * np.log(np.maximum(parts[name], weights.floor)),
+            lambda name=name: _weighted_log(weights, name, parts[name]),
         )
         # Same additions in the same order as before the cache: competence + territory + capacity + kind.
         if log_sum is None:
@@ -359,3 +363,89 @@ def score_all(query, arrays, weights, exclude_evidence=None, cache=None):
         mode=mode,
         extra={"capacity_measure": measured, "purpose": purpose},
     )
+
+
+ABLE_CACHE_ENTRIES = 2048  # competence logs kept across a batch (n floats each: 86 MB for 5,228 structures)
+
+
+@dataclass
+class AbleScores:
+    """Scores of a chunk of able queries (`able.able_query`: no text, no amount), one row per query."""
+
+    score: np.ndarray  # (k × n), each row `score_all(query).score`
+    eligible: np.ndarray  # (k × n)
+    coverage_share: np.ndarray  # (k × n)
+    modes: list
+
+
+def able_scores(queries, arrays, weights, cache):
+    """`score_all` of able queries stacked (k × n), bit for bit: the same parts, the same additions in
+    the same order (competence + territory + capacity + kind), without a full result per query (the
+    scanner counts thousands of (codes, place) queries per plan). `cache` keeps each CPV codes'
+    competence log across the chunks of a batch; queries come grouped by place, so only the last
+    place's territory is kept."""
+    k, n = len(queries), arrays.n
+    log = np.empty((k, n))
+    eligible = np.empty((k, n), dtype=bool)
+    share = np.empty((k, n))
+    modes = []
+    capacity_log = _able_entry(
+        cache,
+        ("able-capacity",),
+        lambda: _weighted_log(
+            weights,
+            "capacity",
+            _capacity_part(arrays, capacity_scores(arrays, None, weights.capacity)[0], weights),
+        ),
+    )
+    for position, query in enumerate(queries):
+        if query.text or query.annual_amount is not None:
+            raise ValueError("able_scores attend des requêtes d'aptitude (able_query) : ni texte ni montant")
+        mode = execution_mode(query, weights)
+        competence_log = _able_entry(
+            cache,
+            ("able-competence", query.cpv_codes),
+            lambda query=query: _able_competence_log(query, arrays, weights),
+        )
+        territory_log, territory_share = _able_territory(query.place, arrays, weights, cache)
+        kind_log, admitted = _able_entry(
+            cache,
+            ("able-kind", mode, query.reservation_kind),
+            lambda query=query, mode=mode: _able_kind(query, arrays, weights, mode),
+        )
+        row = log[position]
+        np.add(competence_log, territory_log, out=row)
+        row += capacity_log
+        row += kind_log
+        np.logical_and(arrays.active, admitted, out=eligible[position])
+        share[position] = territory_share
+        modes.append(mode)
+    return AbleScores(np.where(eligible, np.exp(log), 0.0), eligible, share, modes)
+
+
+def _able_entry(cache, key, compute):
+    if key not in cache:
+        if len(cache) >= ABLE_CACHE_ENTRIES:
+            cache.clear()
+        cache[key] = compute()
+    return cache[key]
+
+
+def _able_competence_log(query, arrays, weights):
+    cpv, _rows = cpv_scores(query, arrays, weights, frozenset())
+    return _competence_and_log(query, arrays, weights, cpv, text_similarities(query, arrays))[2]
+
+
+def _able_territory(place, arrays, weights, cache):
+    last = cache.get(("able-territory",))
+    if last is None or last[0] != place:
+        territory, share, _distance = territory_scores(
+            arrays, place, weights.territory, weights.wide_place_kinds
+        )
+        last = cache[("able-territory",)] = (place, _weighted_log(weights, "territory", territory), share)
+    return last[1], last[2]
+
+
+def _able_kind(query, arrays, weights, mode):
+    kind, admitted = kind_scores(query, arrays, weights, mode)
+    return _weighted_log(weights, "kind", kind), admitted

@@ -60,7 +60,7 @@ def varied_queries():
 
 def test_batch_equals_one_by_one(arrays, monkeypatch):
     monkeypatch.setattr(able, "CHUNK", 7)  # several chunks, and a cache emptied on the way
-    monkeypatch.setattr(scoring, "BATCH_CACHE_ENTRIES", 10)
+    monkeypatch.setattr(scoring, "ABLE_CACHE_ENTRIES", 10)
     weights = load_weights()
     queries = [query_of(facts) for facts in varied_queries()]
     queries += queries[:5]  # repeated queries are answered once, in place
@@ -69,6 +69,30 @@ def test_batch_equals_one_by_one(arrays, monkeypatch):
     one_by_one = [count_able([query], arrays, weights)[0] for query in queries]
     assert batch == one_by_one
     assert any(counts.count for counts in batch) and any(not counts.count for counts in batch)
+
+
+def test_able_scores_are_score_all_s_scores_to_the_bit(arrays, monkeypatch):
+    monkeypatch.setattr(scoring, "ABLE_CACHE_ENTRIES", 4)  # the cache emptied on the way
+    weights = load_weights()
+    queries = sorted({able_query(query_of(facts)) for facts in varied_queries()}, key=able._group_key)
+    cache = {}
+    for start in range(0, len(queries), 5):
+        chunk = queries[start : start + 5]
+        batch = scoring.able_scores(chunk, arrays, weights, cache)
+        for position, query in enumerate(chunk):
+            one = score_all(query, arrays, weights)
+            assert np.array_equal(batch.score[position], one.score)
+            assert np.array_equal(batch.eligible[position], one.eligible)
+            assert np.array_equal(batch.coverage_share[position], one.coverage_share, equal_nan=True)
+            assert batch.modes[position] == one.mode
+
+
+def test_able_scores_refuse_a_query_with_text_or_amount(arrays):
+    query = query_of(
+        LotFacts(cpv_codes=["77310000"], place_kind="department", place_code="93", amount=50_000)
+    )
+    with pytest.raises(ValueError):
+        scoring.able_scores([query], arrays, load_weights(), {})
 
 
 def test_the_count_is_the_lot_page_s_distinct_top_above_the_threshold(arrays):
