@@ -123,35 +123,46 @@ def operation_facts(operation, supply=None):
 
 
 def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
-    """[(operation, lot, LotFacts)] for a parsed plan file (``planfile.PlanData``), without the DB."""
+    """[(operation, lot, LotFacts, index)] for a parsed plan file (``planfile.PlanData``), without the DB.
+
+    A plan repeats (place, trade) pairs lot after lot: each distinct one is resolved, counted and turned
+    into supply facts once (``known``), then every lot reads its entry."""
     place_cache = {} if place_cache is None else place_cache
-    places, requests = {}, {}
+    known = {}  # (place text, code, hint, cpv, nature, reservation) → [place, request, supply facts]
+    lots = []
     for operation in plan.operations:
+        nature = operation.nature
         for lot in operation.lots:
-            key = (lot.place, lot.place_code, lot.place_kind_hint)
-            place = place_cache.get(key)
-            if place is None:
-                place = place_cache[key] = resolve_lot_place(lot.place, lot.place_code, lot.place_kind_hint)
-            places[id(lot)] = place
-            requests[id(lot)] = supply_request(
-                lot.cpv,
-                place.department_codes,
-                place.kind,
-                place.code,
-                operation.nature,
-                lot.reservation_kind,
-            )
-    prepare_supply(supply, requests.values())  # every able count of the plan in one batch
-    out = []
+            key = (lot.place, lot.place_code, lot.place_kind_hint, lot.cpv, nature, lot.reservation_kind)
+            entry = known.get(key)
+            if entry is None:
+                place_key = key[:3]
+                place = place_cache.get(place_key)
+                if place is None:
+                    place = place_cache[place_key] = resolve_lot_place(*place_key)
+                request = supply_request(
+                    lot.cpv, place.department_codes, place.kind, place.code, nature, lot.reservation_kind
+                )
+                entry = known[key] = [place, request, None]
+            lots.append(entry)
+    entries = list(known.values())
+    prepare_supply(supply, [entry[1] for entry in entries])  # every able count of the plan in one batch
+    for entry in entries:
+        entry[2] = supply_facts(supply, entry[1])
+    out, position = [], 0
     for operation in plan.operations:
+        operation_lots = operation.lots
+        if not operation_lots:
+            continue
         market = operation.market_amount
-        main = max(operation.lots, key=lambda lot: lot.amount or 0) if operation.lots else None
+        main = operation_lots[0] if len(operation_lots) == 1 else max(operation_lots, key=_lot_amount)
         items = tuple(
             LineItemFacts(i.reference, i.description, i.cpv, i.amount) for i in operation.line_items
         )
-        for index, lot in enumerate(operation.lots):
-            place = places[id(lot)]
-            able, capacity, disability, units = supply_facts(supply, requests[id(lot)])
+        launch = operation.launch_date or default_launch_date
+        for index, lot in enumerate(operation_lots):
+            place, _request, (able, capacity, disability, units) = lots[position]
+            position += 1
             facts = LotFacts(
                 key=f"{operation.reference}/{lot.number}",
                 title=lot.title,
@@ -161,7 +172,7 @@ def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
                 market_amount=market,
                 annual_amount=lot.annual_amount,
                 duration_months=lot.duration_months or operation.duration_months,
-                launch_date=operation.launch_date or default_launch_date,
+                launch_date=launch,
                 department_codes=tuple(place.department_codes),
                 place_kind=place.kind,
                 sites_count=lot.sites_count,
@@ -179,3 +190,7 @@ def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
             )
             out.append((operation, lot, facts, index))
     return out
+
+
+def _lot_amount(lot):
+    return lot.amount or 0
