@@ -1,11 +1,14 @@
 """Insertion-hours estimator (pure: stdlib and ``dentelle.rules`` only).
 
-Two methods (domain.md §4):
+Three methods:
 
 - standard chain: ``hours = amount × labour_share × insertion_rate ÷ loaded_hourly_cost``
   (MEF Sud 77: €1,000,000 × 50 % × 5 % ÷ €30 = 833.33 → 833 h);
 - cleaning variant (PACT Propreté / Inserpropre): ``P = 1 − (S × C) ÷ (A ÷ N)``, ``I = P × A ÷ C × T``
-  with C = 25, a 150 h floor, and no clause when P ≤ 0 or I ≤ 0.
+  with C = 25, a 150 h floor, and no clause when P ≤ 0 or I ≤ 0;
+- billed hours: ``hours = amount ÷ C × rate`` where C is the published price of one hour of labour (green
+  spaces: €38–45 in maintenance, €50–60 in creation); the cleaning variant with no staff take-over is the
+  same algebra. An organisation that sets its own labour share and cost gets the standard chain instead.
 
 Arithmetic is in ``Decimal``; only the final hours are rounded, with one explicit rule
 (default ``half_up`` to the whole hour: 833.33 → 833, 833.5 → 834; configurable in
@@ -21,6 +24,7 @@ from dentelle.rules.loader import PARAM_LABELS, Param
 
 STANDARD = "standard"
 CLEANING = "cleaning"
+BILLED = "billed_hours"  # labour hours = amount ÷ price billed per labour hour (green spaces)
 USER_INPUT = "Saisie de l'utilisateur"
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}
 ROUNDING_LABELS = {
@@ -99,8 +103,17 @@ def round_hours(raw, rule="half_up"):
     return int(raw.quantize(ONE, rounding=ROUNDING_MODES[rule]))
 
 
+OVERRIDE_TAG = "à confirmer"
+
+
 def _figure(name, param, label=None):
-    return Figure(name, label or PARAM_LABELS.get(name, name), param.value, param.source, param.tag)
+    """A figure, saying so in its label when the value is the organisation's own (who, when, why)."""
+    label = label or PARAM_LABELS.get(name, name)
+    tag = param.tag
+    if getattr(param, "overridden_by", ""):
+        label = f"{label} — valeur propre à l'organisation ({param.overridden_by})"
+        tag = OVERRIDE_TAG if param.tag == "Verify" else param.tag
+    return Figure(name, label, param.value, param.source, tag)
 
 
 def _missing(method, figures, rounding, names):
@@ -213,7 +226,7 @@ def _conclude(method, hours, raw, floor, figures, rounding):
         return HoursEstimate(
             method, 0, raw, False, "Pas de clause conseillée : aucune heure estimée.", rounding, figures
         )
-    warnings = [] if floor.value is not None else ["Aucun plancher publié pour ce métier (domain.md §9.6)."]
+    warnings = [] if floor.value is not None else ["Aucun plancher publié pour ce métier."]
     reason = f"{hours} h d'insertion estimées (arrondi {label})."
     return HoursEstimate(method, hours, raw, True, reason, rounding, figures, warnings)
 
@@ -250,12 +263,46 @@ def _standard_for_family(amount, family, rounding):
     return _conclude(STANDARD, round_hours(raw, rounding), raw, floor, figures, rounding)
 
 
+def estimate_billed(amount, insertion_rate, price_per_labour_hour, floor_hours=None, rounding="half_up"):
+    """Billed-hours method: labour hours = amount ÷ price per labour hour; insertion hours = that × rate."""
+    a = as_param(amount, "Montant estimé HT du lot")
+    t = as_param(insertion_rate)
+    c = as_param(price_per_labour_hour)
+    floor = as_param(floor_hours) if floor_hours is not None else NO_FLOOR
+    figures = [
+        _figure("amount", a, "montant HT (€)"),
+        _figure("insertion_rate", t),
+        _figure("turnover_per_labour_hour", c, "prix facturé par heure de main-d'œuvre (C, €)"),
+    ]
+    missing = [
+        name
+        for name, p in (("amount", a), ("insertion_rate", t), ("turnover_per_labour_hour", c))
+        if p.missing
+    ]
+    if not missing and c.value == 0:
+        missing = ["turnover_per_labour_hour"]
+    if missing:
+        return _missing(BILLED, figures, rounding, missing)
+    labour_hours = CTX.divide(a.value, c.value)
+    raw = CTX.multiply(labour_hours, t.value)
+    figures.append(Figure("labour_hours", "heures de main-d'œuvre du lot", labour_hours, "montant ÷ C"))
+    figures.append(Figure("raw_hours", "heures avant arrondi", raw, "heures de main-d'œuvre × taux"))
+    return _conclude(BILLED, round_hours(raw, rounding), raw, floor, figures, rounding)
+
+
 def estimate_for_family(
     amount, family, duration_months=None, transferred_staff_monthly_hours=None, rounding=None
 ):
     """Estimate with a trade family's parameters (its ``method`` picks the formula)."""
     rounding = rounding or "half_up"
     params = family.params
+    if family.method == BILLED and (params["labour_share"].missing or params["loaded_hourly_cost"].missing):
+        floor = params["floor_hours"] if not params["floor_hours"].missing else None
+        result = estimate_billed(
+            amount, params["insertion_rate"], params["turnover_per_labour_hour"], floor, rounding
+        )
+        result.figures.insert(0, _family_figures(family)[0])
+        return result
     if family.method == CLEANING and duration_months:
         result = estimate_cleaning(
             amount,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
 TAGS = {"Law", "Practice", "Verify"}
-METHODS = {"standard", "cleaning"}
+METHODS = {"standard", "cleaning", "billed_hours"}
 FULFILMENT_MODES = {"direct_hire", "staff_provision", "subcontracting", "co_contracting", "training"}
 FAMILY_PARAMS = ("labour_share", "insertion_rate", "loaded_hourly_cost", "floor_hours")
 ROUNDINGS = {"half_up", "down", "up"}
@@ -173,7 +173,9 @@ def _family(path, index, raw):
         if required not in raw:
             _fail(path, f"{key}.{required}", "clé obligatoire absente")
     if raw["method"] not in METHODS:
-        _fail(path, f"{key}.method", f"méthode {raw['method']!r} inconnue (standard ou cleaning)")
+        _fail(
+            path, f"{key}.method", f"méthode {raw['method']!r} inconnue (standard, cleaning ou billed_hours)"
+        )
     prefixes = raw["cpv_prefixes"]
     if not prefixes or any(not (isinstance(p, str) and p.isdigit() and len(p) <= 8) for p in prefixes):
         _fail(path, f"{key}.cpv_prefixes", "liste de préfixes CPV numériques (1 à 8 chiffres) attendue")
@@ -190,8 +192,8 @@ def _family(path, index, raw):
         params["turnover_per_labour_hour"] = _param(
             path, f"{key}.turnover_per_labour_hour", raw["turnover_per_labour_hour"]
         )
-    if raw["method"] == "cleaning" and "turnover_per_labour_hour" not in params:
-        _fail(path, f"{key}.turnover_per_labour_hour", "obligatoire pour la méthode cleaning")
+    if raw["method"] in ("cleaning", "billed_hours") and "turnover_per_labour_hour" not in params:
+        _fail(path, f"{key}.turnover_per_labour_hour", f"obligatoire pour la méthode {raw['method']}")
     share = params["labour_share"].value
     if share is not None and share > 1:
         _fail(path, f"{key}.labour_share", "part comprise entre 0 et 1 attendue")
@@ -358,16 +360,18 @@ def families_for_text(text, rules=None):
 def apply_overrides(rules, overrides):
     """Return a copy of ``rules`` with organisation overrides applied.
 
-    ``overrides``: iterable of ``(path, value, source, label)`` where path is
+    ``overrides``: iterable of ``(path, value, source, label[, tag])`` where path is
     ``family.<id>.<param>`` or ``screening.<param>``; ``value`` a number as text or None to unset.
     """
     families = {f.id: f for f in rules.families}
     screening = dict(rules.screening)
     plausibility = dict(rules.plausibility)
-    for path, value, source, label in overrides:
+    for path, value, source, label, *tag in overrides:
         parts = path.split(".")
         decimal_value = None if value in (None, "") else Decimal(str(value))
-        param = Param(value=decimal_value, source=source, tag="Practice", overridden_by=label)
+        param = Param(
+            value=decimal_value, source=source, tag=tag[0] if tag else "Practice", overridden_by=label
+        )
         if len(parts) == 3 and parts[0] == "family" and parts[1] in families:
             family = families[parts[1]]
             families[parts[1]] = replace(family, params={**family.params, parts[2]: param})

@@ -77,8 +77,8 @@ def test_cleaning_staff_exceeding_potential_gives_no_clause():
 
 
 def test_unknown_parameter_is_never_borrowed():
-    green = default_rules().family("green_spaces")
-    result = estimate_for_family(200_000, green)
+    waste = default_rules().family("waste_collection")
+    result = estimate_for_family(200_000, waste)
     assert result.hours is None
     assert not result.clause_advised
     assert any("part de main-d'œuvre" in w for w in result.warnings)
@@ -96,3 +96,42 @@ def test_family_building_reproduces_mef_example():
     result = estimate_for_family(1_000_000, building)
     assert result.hours == 833
     assert "mefsud77" in next(f.source for f in result.figures if f.name == "labour_share")
+
+
+@pytest.mark.parametrize(
+    ("family_id", "amount", "hours"),
+    [
+        ("green_spaces", 900_000, 1000),  # 900,000 ÷ 45 €/h × 5 %
+        ("landscaping_works", 650_000, 542),  # Aubervilliers plantations: 650,000 ÷ 60 €/h × 5 % = 541.67
+    ],
+    ids=["espaces-verts-entretien", "plantations-creation"],
+)
+def test_green_spaces_estimate_from_the_published_price_per_labour_hour(family_id, amount, hours):
+    result = estimate_for_family(amount, default_rules().family(family_id))
+    assert result.method == "billed_hours"
+    assert result.hours == hours and result.clause_advised
+    price = next(f for f in result.figures if f.name == "turnover_per_labour_hour")
+    assert "decision-achats.fr" in price.source
+
+
+def test_an_organisation_value_replaces_the_published_method_and_says_whose_it_is():
+    from dentelle.rules import apply_overrides
+
+    rules = apply_overrides(
+        default_rules(),
+        [
+            (
+                "family.green_spaces.labour_share",
+                "0.60",
+                "Étude interne",
+                "Région — acheteuse, 01/12/2026 : test",
+            ),
+            ("family.green_spaces.loaded_hourly_cost", "24", "Étude interne", "Région — acheteuse", "Verify"),
+        ],
+    )
+    result = estimate_for_family(400_000, rules.family("green_spaces"))
+    assert result.method == "standard" and result.hours == 500  # 400,000 × 60 % × 5 % ÷ 24
+    cost = next(f for f in result.figures if f.name == "loaded_hourly_cost")
+    assert "valeur propre à l'organisation (Région — acheteuse)" in cost.label
+    assert cost.source == "Étude interne"
+    assert cost.tag == "à confirmer"

@@ -31,9 +31,27 @@ def test_every_family_parameter_has_a_source():
 
 
 def test_unknown_values_stay_missing_with_warning():
-    green = default_rules().family("green_spaces")
-    assert green.params["labour_share"].missing
-    assert any("part de main-d'œuvre" in w for w in green.missing_warnings())
+    waste = default_rules().family("waste_collection")
+    assert waste.params["labour_share"].missing
+    assert any("part de main-d'œuvre" in w for w in waste.missing_warnings())
+
+
+def test_no_user_visible_text_cites_internal_notes():
+    """Sources are public references (article, guide and URL), never the team's own notes."""
+    rules = default_rules()
+    texts = [p.source for f in rules.families for p in f.params.values()] + [
+        f.fit_source for f in rules.families
+    ]
+    texts += [str(row.get("article", "")) + str(row.get("source", "")) for row in rules.obligations]
+    texts += [p.source for p in rules.screening.values()]
+    texts += [c.hours.source + c.rationale for c in rules.plausibility.values()]
+    texts.append(rules.rounding_source)
+    offenders = [
+        t
+        for t in texts
+        if "domain.md" in t or "à vérifier, domain" in t or "numéro à vérifier" in t or "Issue 4" in t
+    ]
+    assert offenders == []
 
 
 @pytest.mark.parametrize(
@@ -45,7 +63,7 @@ def test_unknown_values_stay_missing_with_warning():
         ("90919200", "cleaning"),
         ("90911000", "cleaning"),
         ("77310000", "green_spaces"),
-        ("45112710", "green_spaces"),
+        ("45112710", "landscaping_works"),
         ("80530000", "vocational_training"),
     ],
 )
@@ -119,14 +137,14 @@ def test_unknown_method_is_refused(rules_dir):
 def test_override_applies_on_top_with_its_source():
     rules = apply_overrides(
         default_rules(),
-        [("family.green_spaces.labour_share", "0.60", "Étude interne 2026", "Région — x : motif")],
+        [("family.waste_collection.labour_share", "0.60", "Étude interne 2026", "Région — x : motif")],
     )
-    param = rules.family("green_spaces").params["labour_share"]
+    param = rules.family("waste_collection").params["labour_share"]
     assert param.value == Decimal("0.60")
     assert param.source == "Étude interne 2026"
-    assert family_for_cpv("77310000", rules).params["labour_share"].value == Decimal("0.60")
+    assert family_for_cpv("90511000", rules).params["labour_share"].value == Decimal("0.60")
     # The file values are untouched.
-    assert default_rules().family("green_spaces").params["labour_share"].missing
+    assert default_rules().family("waste_collection").params["labour_share"].missing
 
 
 def test_override_with_unknown_path_is_refused():

@@ -16,12 +16,12 @@ def test_rules_for_organisation_applies_latest_active_override():
     common = {
         "why": "Étude",
         "source": "Rapport interne",
-        "parameter_path": "family.green_spaces.labour_share",
+        "parameter_path": "family.waste_collection.labour_share",
     }
     RuleOverride.objects.create(organisation=org, value="0.50", date=date(2026, 1, 1), **common)
     RuleOverride.objects.create(organisation=org, value="0.65", date=date(2026, 6, 1), **common)
-    assert rules_for(org).family("green_spaces").params["labour_share"].value == Decimal("0.65")
-    assert rules_for(other).family("green_spaces").params["labour_share"].missing
+    assert rules_for(org).family("waste_collection").params["labour_share"].value == Decimal("0.65")
+    assert rules_for(other).family("waste_collection").params["labour_share"].missing
 
 
 @pytest.mark.django_db
