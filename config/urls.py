@@ -23,6 +23,7 @@ urlpatterns = [
     path("mise-en-relation/", include("dentelle.matching.urls")),
     path("insertion/", include("dentelle.insertion.urls")),
     path("decp/", include("dentelle.decp.urls")),
+    path("parametres/", include("dentelle.rules.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -8,6 +8,7 @@ DEMO_STEPS = [
     "dentelle.accounts.demo.load_demo_organisation",
     "dentelle.siaes.demo.load_demo_siaes",
     "dentelle.accounts.demo.link_demo_siae_member",
+    "dentelle.rules.demo.load_demo_overrides",
     "dentelle.purchases.demo.load_demo_plan",
     "dentelle.insertion.demo.load_insertion_demo",
 ]

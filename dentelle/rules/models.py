@@ -46,6 +46,11 @@ class RuleOverride(TimeStampedModel):
     source = models.CharField("source", max_length=500)
     date = models.DateField("date d'effet")
     is_active = models.BooleanField("active", default=True)
+    to_confirm = models.BooleanField(
+        "à confirmer",
+        default=False,
+        help_text="Valeur de travail de l'organisation, sans source publiée : elle est signalée « à confirmer »",
+    )
 
     class Meta:
         verbose_name = "surcharge de règle"

@@ -18,5 +18,7 @@ def rules_for(organisation):
         seen.add(row.parameter_path)
         who = row.who.get_username() if row.who else "?"
         label = f"{organisation} — {who}, {row.date:%d/%m/%Y} : {row.why}"
-        overrides.append((row.parameter_path, row.value, row.source, label))
+        overrides.append(
+            (row.parameter_path, row.value, row.source, label, "Verify" if row.to_confirm else "Practice")
+        )
     return apply_overrides(rules, overrides) if overrides else rules

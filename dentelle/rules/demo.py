@@ -1,0 +1,62 @@
+"""Demo step: the Region's own working values for the trades no public guide quantifies, tagged « à confirmer ».
+
+Run before the demo plan's scan, so its findings use them and say whose values they are.
+"""
+
+from datetime import date
+
+from django.db import transaction
+
+# (family, parameter, value, why): working values, not sourced figures; each is shown « à confirmer ».
+REGION_VALUES = [
+    (
+        "vocational_training",
+        "labour_share",
+        "0.60",
+        "Formation : la masse salariale des formateurs et des fonctions support domine le prix",
+    ),
+    (
+        "vocational_training",
+        "loaded_hourly_cost",
+        "45",
+        "Formation : coût chargé moyen d'une heure de formateur ou de fonction support",
+    ),
+    ("removals", "labour_share", "0.60", "Déménagement : prestation de manutention, peu de fournitures"),
+    ("removals", "loaded_hourly_cost", "30", "Déménagement : coût chargé d'un manutentionnaire"),
+    (
+        "building_maintenance",
+        "labour_share",
+        "0.50",
+        "Maintenance : moitié main-d'œuvre, moitié pièces et sous-traitance technique",
+    ),
+    ("building_maintenance", "loaded_hourly_cost", "35", "Maintenance : coût chargé d'un technicien"),
+]
+SOURCE = "Valeur de travail de la Région Île-de-France (démonstration) — aucune source publiée ; à confirmer avec les facilitateurs"
+
+
+def load_demo_overrides(stdout):
+    from dentelle.accounts.demo import demo_organisation
+    from dentelle.accounts.models import User
+    from dentelle.rules.models import RuleOverride
+
+    organisation = demo_organisation()
+    officer = User.objects.filter(username="acheteuse-responsable").first()
+    created = 0
+    with transaction.atomic():
+        for family, name, value, why in REGION_VALUES:
+            _, was_created = RuleOverride.objects.get_or_create(
+                organisation=organisation,
+                parameter_path=f"family.{family}.{name}",
+                defaults={
+                    "value": value,
+                    "why": why,
+                    "source": SOURCE,
+                    "who": officer,
+                    "date": date(2026, 11, 1),
+                    "to_confirm": True,
+                },
+            )
+            created += was_created
+    stdout.write(
+        f"  Paramètres de la Région : {created} valeur(s) de travail « à confirmer » ({len(REGION_VALUES)} au total)."
+    )
