@@ -144,4 +144,6 @@ def dimension_labels(organisation):
     labels["department"] = {d.code: f"{d.code} — {d.name}" for d in Department.objects.all()}
     for mapping in labels.values():
         mapping[MISSING] = "Non renseigné"
+    # Families come from the lot's CPV code: what is left has no trade family, it is not « unknown data ».
+    labels["trade_family"][MISSING] = "Hors familles de métiers (CPV sans famille)"
     return labels

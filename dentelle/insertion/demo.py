@@ -1,9 +1,19 @@
-"""Demo step: a year of contracts and hour declarations, generated deterministically (seeded).
+"""Demo step: contracts with a clause and their hour declarations, generated deterministically (seeded).
 
-Contracts come from the demo plan's lots (the purchases demo step runs before this one); without a
-plan, a few lots are created here. Required hours come from the plan (clause hours) or the
-estimator, then are scaled so the year's commitments sit near the Region's objective (170,000 h):
-the demo shows an organisation at the Region's scale, not a real one.
+What makes it true to life:
+
+- a contract exists only where the scanner proposed a clause on a lot of the demo plan, with the
+  estimator's hours as the required volume (no scaling to reach the objective);
+- the demo plan is next year's: a lot planned for next year cannot be running yet, so the contract is
+  the **current** award of the same recurring need, ending the day before the planned launch (not
+  linked to the planned lot, which stays in the pipeline); a one-off works operation of the plan
+  announced for next year (Aubervilliers, the regional cleaning example) gets no contract;
+- the holder is a structure of the directory whose trade fits the lot, through the NAF → CPV table
+  (``rules/data/naf_cpv.csv``);
+- declarations start with the contract and follow its monthly volume (delivery between 80 and 105 %),
+  never exceeding 105 % of the required hours.
+
+Without a plan (tests), a few lots are created here and the estimator alone decides the clause.
 """
 
 import random
@@ -29,7 +39,6 @@ from dentelle.insertion.totals import refresh_realised
 
 SEED = 170_000
 OBJECTIVE = Decimal("170000")
-TARGET_COMMITTED = 158_000  # committed hours in the year, before delivery: a little short of the objective
 PREFIX = "DEMO-INS-"
 MIN_CLAUSE_HOURS = 300  # lots below this get no clause in the demo (the only sourced floor is 150 h)
 HOURS_PER_PERSON_MONTH = 110
@@ -65,16 +74,6 @@ DEFAULT_MODES = [
     FulfilmentMode.STAFF_PROVISION,
     FulfilmentMode.SUBCONTRACTING,
     FulfilmentMode.TRAINING,
-]
-HOLDERS = [
-    "Propreté Francilienne",
-    "Bâtir Ensemble",
-    "Jardins de l'Est",
-    "Peintures Modernes",
-    "Maintenance Services IDF",
-    "Routes et Réseaux",
-    "Restauration Collective Île-de-France",
-    "Déménageurs Solidaires",
 ]
 
 
@@ -128,14 +127,6 @@ def _create_fallback_lots(organisation):
     return lots
 
 
-def _lot_hours(lot):
-    from dentelle.insertion.views import lot_hours
-
-    hours, _ = lot_hours(lot)
-    # No estimate possible (unknown trade parameters): 1 h per €1,000, enough for a demo.
-    return hours or float(lot.estimated_amount) / 1000
-
-
 def _month_add(day, months):
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -150,8 +141,89 @@ def load_insertion_demo(stdout):
         _generate(organisation, stdout)
 
 
+CLAUSE_KINDS = ("social_clause", "mandatory_condition", "new_sector")
+NO_CONTRACT_REFERENCES = ("DESR-2027-AUB-CAMPUS", "DL-2027-NETTOYAGE-LYCEES")  # announced for next year
+
+
+def _scanner_hours(lots):
+    """{lot pk: hours} from the scanner's current findings that carry an estimate (clause proposed)."""
+    from dentelle.purchases.models import Finding
+
+    hours = {}
+    rows = Finding.objects.filter(
+        lot__in=lots, is_current=True, kind__in=CLAUSE_KINDS, estimated_hours__gt=0
+    ).values_list("lot_id", "estimated_hours")
+    for lot_id, value in rows:
+        hours[lot_id] = max(hours.get(lot_id, 0), value)
+    return hours
+
+
+def _estimator_hours(lot, rules):
+    """Fallback lots (no scan): the estimator's hours when it advises a clause, else None."""
+    from dentelle.insertion.hours import estimate_for_family
+    from dentelle.rules import family_for_cpv
+
+    family = family_for_cpv(lot.cpv_code, rules) if lot.cpv_code else None
+    if family is None or not lot.estimated_amount:
+        return None
+    estimate = estimate_for_family(lot.estimated_amount, family, lot.duration_months)
+    return estimate.hours if estimate.clause_advised and estimate.hours else None
+
+
+class Holders:
+    """Structures of the directory by trade: the NAF codes whose CPV prefix fits the lot's code."""
+
+    def __init__(self, rng):
+        import csv
+
+        from dentelle.rules.loader import DATA_DIR
+        from dentelle.siaes.models import Siae
+
+        self.rng = rng
+        self.by_naf = {}
+        for siret, name, naf, department in (
+            Siae.objects.filter(is_active=True)
+            .exclude(naf="")
+            .values_list("siret", "name", "naf", "department_code")
+        ):
+            self.by_naf.setdefault(naf, []).append((siret, name, department))
+        self.rows = []
+        with open(DATA_DIR / "naf_cpv.csv", encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                key = row["key"].replace(".", "")
+                self.rows.append((row["cpv_prefix"], row["scope"], key))
+        self._memo = {}
+
+    def candidates(self, cpv):
+        if cpv not in self._memo:
+            fitting = [
+                (len(prefix), scope, key) for prefix, scope, key in self.rows if cpv.startswith(prefix)
+            ]
+            found = []
+            for length in sorted({f[0] for f in fitting}, reverse=True):  # most specific trade first
+                for _, scope, key in (f for f in fitting if f[0] == length):
+                    if scope == "naf":
+                        found += self.by_naf.get(key, [])
+                    else:  # a NAF division: every subclass of it
+                        found += [s for naf, rows in self.by_naf.items() if naf.startswith(key) for s in rows]
+                if found:
+                    break
+            self._memo[cpv] = sorted(set(found))
+        return self._memo[cpv]
+
+    def pick(self, cpv, department):
+        if not self.by_naf:  # no directory loaded (tests): a labelled stand-in, never a real structure
+            return (siret_from(self.rng), "Titulaire de démonstration (annuaire non chargé)", department)
+        found = self.candidates(cpv or "")
+        if not found:
+            return None
+        local = [s for s in found if s[2] == department]
+        return self.rng.choice(local or found)
+
+
 def _generate(organisation, stdout, today=None):
     from dentelle.rules import family_for_cpv
+    from dentelle.rules.services import rules_for
 
     rng = random.Random(SEED)
     today = today or timezone.localdate()
@@ -160,56 +232,76 @@ def _generate(organisation, stdout, today=None):
         organisation=organisation, year=year, defaults={"hours": OBJECTIVE}
     )
     facilitator = User.objects.filter(username="facilitatrice").first()
+    rules = rules_for(organisation)
     lots = _lots(organisation)
-    plans = []
+    scanned = _scanner_hours(lots)
+    holders = Holders(rng)
+    this_month = today.replace(day=1)
+    plans, skipped = [], {"no_clause": 0, "next_year_operation": 0, "no_holder": 0}
     for n, lot in enumerate(lots):
         if n % 4 == 3:  # one lot in four is not awarded yet: it stays in the pipeline
             continue
-        duration = lot.duration_months or rng.choice([12, 24, 36, 48])
-        start = _month_add(date(year, 1, 1), rng.randint(-18, 5))
-        end = _month_add(start, duration) - timedelta(days=1)
-        if end < date(year, 1, 1):
-            end = _month_add(date(year, 1, 1), rng.randint(6, 30)) - timedelta(days=1)
-        hours = _lot_hours(lot)
-        if hours < MIN_CLAUSE_HOURS:  # nobody writes a clause for a few dozen hours
+        hours = scanned.get(lot.pk) if scanned else _estimator_hours(lot, rules)
+        family = family_for_cpv(lot.cpv_code, rules) if lot.cpv_code else None
+        if not hours or hours < MIN_CLAUSE_HOURS or family is None:
+            skipped["no_clause"] += 1
             continue
-        family = family_for_cpv(lot.cpv_code) if lot.cpv_code else None
-        plans.append((lot, start, end, hours, family.id if family else ""))
+        operation = lot.operation
+        if operation.reference in NO_CONTRACT_REFERENCES:
+            skipped["next_year_operation"] += 1
+            continue
+        department = (getattr(lot, "department_codes", None) or [""])[0][:3]
+        holder = holders.pick(lot.cpv_code, department)
+        if holder is None:
+            skipped["no_holder"] += 1
+            continue
+        duration = max(6, min(48, lot.duration_months or operation.duration_months or 24))
+        launch = getattr(operation, "planned_launch_date", None)
+        if launch and launch > today:
+            # The current award of the same need ends when the planned one starts.
+            end = launch - timedelta(days=1)
+            start = _month_add(launch.replace(day=1), -duration)
+        else:
+            start = _month_add(this_month, -rng.randint(1, duration - 1))
+            end = _month_add(start, duration) - timedelta(days=1)
+        if start > this_month:
+            start = _month_add(this_month, -1)
+        plans.append((lot, start, end, hours, family.id, department, holder))
     if not plans:
-        stdout.write("  Suivi des clauses : aucun lot, rien à générer.")
+        stdout.write("  Suivi des clauses : aucun lot avec une clause proposée, rien à générer.")
         return
-    in_year = sum(h * _overlap_share(s, e, year) for _, s, e, h, _ in plans)
-    scale = TARGET_COMMITTED / in_year if in_year else 1
     contracts = []
-    for n, (lot, start, end, hours, family_id) in enumerate(plans, start=1):
-        holder = HOLDERS[n % len(HOLDERS)]
+    for n, (lot, start, end, hours, family_id, department, holder) in enumerate(plans, start=1):
+        launch = getattr(lot.operation, "planned_launch_date", None)
         contracts.append(
             Contract.objects.create(
                 organisation=organisation,
                 buyer_service=lot.operation.buyer_service,
-                lot=lot,
+                lot=lot if launch is None or launch <= today else None,  # a planned lot is not awarded yet
                 reference=f"{PREFIX}{year}-{n:03d}",
                 title=lot.title,
                 project_name=lot.operation.title,
-                holder_siret=siret_from(rng),
-                holder_name=holder,
+                holder_siret=holder[0],
+                holder_name=holder[1],
                 signed_on=start - timedelta(days=rng.randint(20, 60)),
                 start_date=start,
                 end_date=end,
                 amount=lot.estimated_amount,
-                required_hours=Decimal(round(hours * scale)),
+                required_hours=Decimal(hours),
                 reservation_kind=lot.reservation_kind,
                 facilitator=facilitator,
-                department_code=(getattr(lot, "department_codes", None) or [""])[0][:3],
+                department_code=department,
                 trade_family=family_id,
             )
         )
     declarations, beneficiaries = _declarations(rng, organisation, contracts, today, facilitator)
     accepted = _accept_pipeline_findings(organisation, [lot for n, lot in enumerate(lots) if n % 4 == 3])
     stdout.write(
-        f"  Suivi des clauses : objectif {OBJECTIVE} h, {len(contracts)} marchés, {beneficiaries} bénéficiaires, "
-        f"{declarations} déclarations (heures exigées × {scale:.2f} pour l'échelle régionale), "
-        f"{accepted} recommandation(s) acceptée(s) en projet."
+        f"  Suivi des clauses : objectif {OBJECTIVE} h, {len(contracts)} marchés avec une clause proposée par le "
+        f"balayage (heures de l'estimateur), {beneficiaries} bénéficiaires, {declarations} déclarations, "
+        f"{accepted} recommandation(s) acceptée(s) en projet ; lots écartés : {skipped['no_clause']} sans "
+        f"clause proposée, {skipped['next_year_operation']} d'opérations annoncées pour l'an prochain, "
+        f"{skipped['no_holder']} sans structure du métier dans l'annuaire."
     )
 
 
@@ -279,35 +371,40 @@ def _beneficiary(rng, organisation, n, contract, today):
 
 
 def _declarations(rng, organisation, contracts, today, facilitator):
-    year = today.year
     last_month = _month_add(today.replace(day=1), -1)  # declarations arrive the month after
     now = timezone.now()
     rows, people, counter = [], [], 0
     for contract in contracts:
-        per_month = float(contract.required_hours) / contract.duration_months
-        delivery = rng.uniform(0.72, 1.08)
+        required = float(contract.required_hours)
+        per_month = required / contract.duration_months
+        delivery = rng.uniform(0.80, 1.05)
         modes = MODES_BY_FAMILY.get(contract.trade_family, DEFAULT_MODES)
         team = []
         for _ in range(max(1, min(15, round(per_month * delivery / HOURS_PER_PERSON_MONTH)))):
             counter += 1
             team.append((_beneficiary(rng, organisation, counter, contract, today), rng.choice(modes)))
         people += [b for b, _ in team]
-        month = max(contract.start_date.replace(day=1), date(year, 1, 1))
+        month = contract.start_date.replace(day=1)  # hours start with the contract, never before
+        delivered, ceiling = 0.0, required * 1.05
         while month <= min(last_month, contract.end_date):
-            share = per_month * delivery * rng.uniform(0.8, 1.2) / len(team)
+            share = min(per_month * delivery * rng.uniform(0.9, 1.1), ceiling - delivered) / len(team)
+            if share <= 0:
+                break
             for beneficiary, mode in team:
                 status = (
                     DeclarationStatus.DRAFT
                     if month == last_month and rng.random() < 0.4
                     else DeclarationStatus.VALIDATED
                 )
+                value = Decimal(str(round(share, 1)))
+                delivered += float(value)
                 rows.append(
                     HoursDeclaration(
                         contract=contract,
                         month=month,
                         fulfilment_mode=mode,
                         beneficiary=beneficiary,
-                        hours=Decimal(str(round(share, 1))),
+                        hours=value,
                         status=status,
                         validated_by=facilitator if status == DeclarationStatus.VALIDATED else None,
                         validated_at=now if status == DeclarationStatus.VALIDATED else None,

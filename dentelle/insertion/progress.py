@@ -5,14 +5,18 @@ Three streams, for a year seen from a date ``as_of``:
 - realised: validated hours declared for months up to ``as_of``'s month;
 - committed: hours required by contracts signed by ``as_of``, spread evenly over their execution
   months (month of start to month of end, both included) — only the months in the year count;
+  « échu » (due) means the months **closed** before ``as_of``'s month: the current month's hours are still
+  to be worked and declared (declarations arrive the month after), so they count as ahead;
 - pipeline: hours estimated on accepted scanner findings not yet awarded (no dates: a potential).
 
 Projection of the year end (documented rule, no source gives one):
-    delivery_rate = realised / committed over the elapsed months (1 when nothing was committed yet,
+    delivery_rate = realised / committed over the closed months (1 when nothing was committed yet,
                     capped at MAX_DELIVERY_RATE so a single early over-delivery does not run away)
-    projection    = realised + committed over the remaining months × delivery_rate
-    gap           = objective − projection
-    hours_to_find = max(0, gap − pipeline)
+    projection    = realised + Σ over the current and later months of
+                    max(0, committed × delivery_rate − already realised that month)
+    gap           = objective − projection          (« écart à l'objectif »)
+    hours_to_find = max(0, gap − pipeline)          (« heures à trouver » : the gap the accepted
+                    recommendations not yet awarded do not cover)
 Status: "on_track" when projection ≥ objective, "pipeline_covers" when the pipeline would close the
 gap, "at_risk" otherwise.
 """
@@ -95,6 +99,8 @@ class Progress:
     as_of: date
     objective: float
     elapsed_months: int
+    closed_months: int
+    committed_ahead: float  # committed hours of the current and later months of the year
     realised: float
     committed: float
     committed_to_date: float
@@ -153,6 +159,15 @@ def elapsed_months(year, as_of):
     return as_of.month
 
 
+def closed_months(year, as_of):
+    """Months of ``year`` that are over by ``as_of`` (0–12): the current month is not."""
+    if as_of.year < year:
+        return 0
+    if as_of.year > year:
+        return MONTHS
+    return as_of.month - 1
+
+
 def committed_matrix(contracts, year, as_of):
     """Hours per contract per month of ``year`` (contracts × 12), for contracts signed by ``as_of``."""
     signed = [c for c in contracts if c.signed_on <= as_of]
@@ -178,11 +193,12 @@ def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pip
     signed, matrix = committed_matrix(list(contracts), year, as_of)
     monthly_committed = matrix.sum(axis=0) if len(signed) else np.zeros(MONTHS)
 
+    closed = closed_months(year, as_of)
     total_realised = float(monthly_realised.sum())
-    committed_to_date = float(monthly_committed[:elapsed].sum())
-    committed_remaining = float(monthly_committed[elapsed:].sum())
-    rate = _delivery_rate(total_realised, committed_to_date)
-    projection = total_realised + committed_remaining * rate
+    committed_to_date = float(monthly_committed[:closed].sum())
+    rate = _delivery_rate(float(monthly_realised[:closed].sum()), committed_to_date)
+    ahead = np.maximum(monthly_committed[closed:] * rate - monthly_realised[closed:], 0)
+    projection = total_realised + float(ahead.sum())
     pipeline = list(pipeline)
     pipeline_hours = float(sum(float(p.estimated_hours) for p in pipeline))
     objective = float(objective)
@@ -196,9 +212,9 @@ def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pip
         status = "at_risk"
 
     projected_months = monthly_realised.copy()
-    projected_months[elapsed:] = monthly_committed[elapsed:] * rate
+    projected_months[closed:] = np.maximum(monthly_committed[closed:] * rate, monthly_realised[closed:])
     breakdowns = {
-        name: _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline)
+        name: _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline)
         for name in DIMENSIONS
     }
     return Progress(
@@ -206,6 +222,8 @@ def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pip
         as_of=as_of,
         objective=objective,
         elapsed_months=elapsed,
+        closed_months=closed,
+        committed_ahead=float(monthly_committed[closed:].sum()),
         realised=total_realised,
         committed=float(monthly_committed.sum()),
         committed_to_date=committed_to_date,
@@ -229,7 +247,7 @@ def _delivery_rate(realised, committed_to_date):
     return min(realised / committed_to_date, MAX_DELIVERY_RATE)
 
 
-def _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline):
+def _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline):
     rows = {}
 
     def row(key):
@@ -248,8 +266,8 @@ def _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline)
         keys = Coded.encode(getattr(c, name) for c in signed)
         size = len(keys.labels)
         committed = np.bincount(keys.codes, weights=matrix.sum(axis=1), minlength=size)
-        to_date = np.bincount(keys.codes, weights=matrix[:, :elapsed].sum(axis=1), minlength=size)
-        remaining = np.bincount(keys.codes, weights=matrix[:, elapsed:].sum(axis=1), minlength=size)
+        to_date = np.bincount(keys.codes, weights=matrix[:, :closed].sum(axis=1), minlength=size)
+        remaining = np.bincount(keys.codes, weights=matrix[:, closed:].sum(axis=1), minlength=size)
         for i, label in enumerate(keys.labels):
             r = row(label)
             r.committed += float(committed[i])
@@ -260,4 +278,7 @@ def _breakdown(name, realised, in_time, signed, matrix, elapsed, rate, pipeline)
             row(getattr(item, name)).pipeline += float(item.estimated_hours)
     for r in rows.values():
         r.projection += r.realised
-    return sorted(rows.values(), key=lambda r: (-(r.realised + r.committed + r.pipeline), r.key))
+    # The row of records without this dimension comes last: it is a gap in the data, not a category.
+    return sorted(
+        rows.values(), key=lambda r: (r.key == MISSING, -(r.realised + r.committed + r.pipeline), r.key)
+    )

@@ -101,8 +101,19 @@ def _declaration_saved(sender, instance, **kwargs):
         refresh_realised([key_of(instance.contract)])
 
 
+def family_of_lot(lot):
+    """The trade family of a lot's CPV code ("" when it has none): what the dashboard groups by."""
+    from dentelle.rules import family_for_cpv
+
+    cpv = getattr(lot, "cpv_code", "") if lot is not None else ""
+    family = family_for_cpv(cpv) if cpv else None
+    return family.id if family else ""
+
+
 @receiver(pre_save, sender=Contract, dispatch_uid="insertion_contract_old_key")
 def _contract_before(sender, instance, **kwargs):
+    if not instance.trade_family and instance.lot_id:
+        instance.trade_family = family_of_lot(instance.lot)  # derived from the lot's CPV, once
     old = Contract.objects.filter(pk=instance.pk).values_list(*KEY_FIELDS).first() if instance.pk else None
     instance._old_totals_key = old
 

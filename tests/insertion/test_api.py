@@ -20,7 +20,8 @@ def test_progress_matches_the_page_figures(client, facilitator, declaration, obj
     declaration.save()
     data = client.get("/api/insertion/progress?year=2026&as_of=2026-06-30", headers=auth(facilitator)).json()
     assert data["objective"] == 2000 and data["realised"] == 100
-    assert data["committed"] == pytest.approx(1200) and data["committed_to_date"] == pytest.approx(600)
+    # 30 June: five months closed (June is still being declared): 500 h due of 1,200.
+    assert data["committed"] == pytest.approx(1200) and data["committed_to_date"] == pytest.approx(500)
     assert data["status"] == "at_risk" and data["message"].startswith("À risque")
     assert {r["key"] for r in data["breakdowns"]["service"]} == {"DL"}
 

@@ -67,10 +67,11 @@ def test_realised_counts_only_months_up_to_the_date():
 @pytest.mark.parametrize(
     ("realised_hours", "pipeline", "status", "to_find"),
     [
-        (600, 0, "on_track", 0),  # delivered fully: projection = 600 + 600 = 1200 ≥ 1000
-        (300, 0, "at_risk", 400),  # half delivered: projection 300 + 600 × 0.5 = 600
-        (300, 500, "pipeline_covers", 0),  # pipeline closes the 400 h gap
-        (300, 100, "at_risk", 300),  # pipeline too small
+        # 15 June: five months closed (500 h due); June and later (700 h) still ahead.
+        (600, 0, "on_track", 0),  # rate 1.2: projection = 600 + 700 × 1.2 = 1440 ≥ 1000
+        (300, 0, "at_risk", 280),  # rate 0.6: projection 300 + 700 × 0.6 = 720
+        (300, 500, "pipeline_covers", 0),  # pipeline closes the 280 h gap
+        (300, 100, "at_risk", 180),  # pipeline too small
     ],
     ids=["on-track", "at-risk", "pipeline-covers", "pipeline-short"],
 )
@@ -93,7 +94,7 @@ def test_delivery_rate_is_capped():
     realised = Realised.from_records([{"month": 1, "hours": 10_000}])
     progress = compute_progress(
         year=2026,
-        as_of=date(2026, 1, 31),
+        as_of=date(2026, 2, 1),
         objective=1,
         realised=realised,
         contracts=[contract(date(2026, 1, 1), date(2026, 12, 31), 1200)],
@@ -178,3 +179,45 @@ def test_as_dict_is_json_ready():
     assert (
         data["as_of"] == "2026-02-01" and data["status"] == "at_risk" and len(data["monthly_committed"]) == 12
     )
+
+
+def test_the_current_month_is_still_ahead():
+    """1 December: December's committed hours are not « échues » and still count in the projection."""
+    realised = Realised.from_records([{"month": m, "hours": 100} for m in range(1, 12)])
+    progress = compute_progress(
+        year=2026,
+        as_of=date(2026, 12, 1),
+        objective=1300,
+        realised=realised,
+        contracts=[contract(date(2026, 1, 1), date(2026, 12, 31), 1200)],
+    )
+    assert progress.committed_to_date == pytest.approx(1100) and progress.committed_ahead == pytest.approx(
+        100
+    )
+    assert progress.delivery_rate == pytest.approx(1.0)
+    assert progress.projection == pytest.approx(1200)  # December still to come
+    assert progress.gap == pytest.approx(100) and progress.hours_to_find == pytest.approx(100)
+
+
+def test_hours_already_declared_for_the_current_month_are_not_counted_twice():
+    realised = Realised.from_records([{"month": 5, "hours": 100}, {"month": 6, "hours": 40}])
+    progress = compute_progress(
+        year=2026,
+        as_of=date(2026, 6, 20),
+        objective=1000,
+        realised=realised,
+        contracts=[contract(date(2026, 5, 1), date(2026, 6, 30), 200)],
+    )
+    assert progress.delivery_rate == pytest.approx(1.0)
+    assert progress.projection == pytest.approx(200)  # 100 + 40 + (100 − 40)
+
+
+def test_records_without_a_family_are_listed_last():
+    realised = Realised.from_records(
+        [
+            {"month": 1, "hours": 500, "trade_family": ""},
+            {"month": 1, "hours": 10, "trade_family": "cleaning"},
+        ]
+    )
+    progress = compute_progress(year=2026, as_of=date(2026, 3, 1), objective=1, realised=realised)
+    assert [r.key for r in progress.breakdowns["trade_family"]] == ["cleaning", "—"]
