@@ -66,6 +66,32 @@ class IaeCriterion(models.TextChoices):
 
 IAE_LEVEL_1 = {IaeCriterion.RSA, IaeCriterion.ASS, IaeCriterion.AAH, IaeCriterion.DETLD}
 
+# The one vocabulary of the yearly report is the clause's public (ClauseCategory). An IAE criterion that
+# describes one of those publics counts there, once; the others (lone parent, ASE, mobility…) say who an
+# SIAE may hire, not who a clause counts, and stay out of that table (two notions, not merged).
+IAE_CRITERION_PUBLIC = {
+    IaeCriterion.RSA: ClauseCategory.MINIMA_SOCIAUX,
+    IaeCriterion.ASS: ClauseCategory.MINIMA_SOCIAUX,
+    IaeCriterion.AAH: ClauseCategory.MINIMA_SOCIAUX,
+    IaeCriterion.DETLD: ClauseCategory.LONG_TERM_JOBSEEKER,
+    IaeCriterion.DELD: ClauseCategory.LONG_TERM_JOBSEEKER,
+    IaeCriterion.TH: ClauseCategory.DISABLED_WORKER,
+    IaeCriterion.SENIOR: ClauseCategory.SENIOR_JOBSEEKER,
+    IaeCriterion.QPV: ClauseCategory.QPV_RESIDENT,
+}
+# Young and at most CAP/BEP: both criteria together make the « young without qualification » public.
+YOUTH_CRITERIA = frozenset({IaeCriterion.JEUNE, IaeCriterion.CAP_BEP})
+
+
+def clause_publics(categories, criteria):
+    """The clause publics of a beneficiary: declared categories plus those its IAE criteria imply."""
+    publics = {ClauseCategory(c) for c in categories if c in ClauseCategory.values}
+    criteria = set(criteria or ())
+    publics |= {IAE_CRITERION_PUBLIC[c] for c in criteria if c in IAE_CRITERION_PUBLIC}
+    if YOUTH_CRITERIA <= criteria:
+        publics.add(ClauseCategory.YOUTH_LOW_QUALIFICATION)
+    return publics
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", "Femme"

@@ -1,8 +1,9 @@
 """Yearly report of the social clauses (domain §7.2). Aggregates only: no pseudonym, no personal field.
 
 Scope: validated hours of the year on the organisation's contracts, and the beneficiaries who worked
-them. Shares are of beneficiaries. "Young people without qualification": under-26 with the clause
-category YOUTH_LOW_QUALIFICATION, or with the IAE criteria JEUNE and CAP_BEP.
+them. Shares are of beneficiaries. Publics are one vocabulary, the clause's (``ClauseCategory``, French
+labels): IAE criteria count under the public they describe (``enums.clause_publics``), each beneficiary
+once per public — « young without qualification » is the category, or the criteria JEUNE and CAP_BEP.
 """
 
 from collections import Counter, defaultdict
@@ -17,7 +18,7 @@ from dentelle.insertion.enums import (
     ClauseCategory,
     ExitOutcome,
     FulfilmentMode,
-    IaeCriterion,
+    clause_publics,
 )
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 
@@ -43,9 +44,7 @@ def _h(value):
 
 
 def is_young_without_qualification(b):
-    return ClauseCategory.YOUTH_LOW_QUALIFICATION in b["clause_categories"] or (
-        IaeCriterion.JEUNE in b["iae_criteria"] and IaeCriterion.CAP_BEP in b["iae_criteria"]
-    )
+    return ClauseCategory.YOUTH_LOW_QUALIFICATION in clause_publics(b["clause_categories"], b["iae_criteria"])
 
 
 def build_report(organisation, year):
@@ -101,20 +100,19 @@ def build_report(organisation, year):
         ("Sorties : part en emploi (%)", _pct(employed, exited)),
     ]
 
-    by_criterion = Counter()
-    hours_by_criterion = defaultdict(float)
+    by_public = Counter()
+    hours_by_public = defaultdict(float)
     for b in beneficiaries:
-        for code in set(b["clause_categories"]) | set(b["iae_criteria"]):
-            by_criterion[code] += 1
-            hours_by_criterion[code] += beneficiary_hours[b["pk"]]
-    labels = {**dict(ClauseCategory.choices), **{k: f"Critère IAE : {v}" for k, v in IaeCriterion.choices}}
+        for public in clause_publics(b["clause_categories"], b["iae_criteria"]):
+            by_public[public] += 1
+            hours_by_public[public] += beneficiary_hours[b["pk"]]
     report.tables.append(
         (
-            "Par public éligible",
-            ["Code", "Public ou critère", "Bénéficiaires", "Heures"],
+            "Par public éligible (un bénéficiaire peut relever de plusieurs publics)",
+            ["Public éligible", "Bénéficiaires", "Part des bénéficiaires (%)", "Heures"],
             [
-                [c, labels.get(c, c), by_criterion[c], _h(hours_by_criterion[c])]
-                for c, _ in by_criterion.most_common()
+                [public.label, count, _pct(count, n), _h(hours_by_public[public])]
+                for public, count in sorted(by_public.items(), key=lambda kv: (-kv[1], kv[0].label))
             ],
         )
     )
