@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Sum
 
 from dentelle.core.exports import xlsx_bytes
+from dentelle.core.formatting import format_number
 from dentelle.insertion.enums import (
     EMPLOYMENT_OUTCOMES,
     ClauseCategory,
@@ -33,6 +34,24 @@ class YearReport:
     def xlsx(self):
         sheets = [("Synthèse", ["Indicateur", "Valeur"], self.summary)]
         return xlsx_bytes(sheets + self.tables)
+
+    # The page shows French numbers (« 24 028,1 »); the XLSX keeps numbers a spreadsheet can sum.
+    @property
+    def display_summary(self):
+        return [(label, _display(value, year=label == "Année")) for label, value in self.summary]
+
+    @property
+    def display_tables(self):
+        return [
+            (title, header, [[_display(cell) for cell in row] for row in rows])
+            for title, header, rows in self.tables
+        ]
+
+
+def _display(value, year=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or year:
+        return value
+    return format_number(value, 0 if isinstance(value, int) else 1)
 
 
 def _pct(part, total):

@@ -48,3 +48,20 @@ def test_report_rows_are_french_and_not_duplicated(contract, make_beneficiary, f
     assert by_label[ClauseCategory.DISABLED_WORKER.label][1] == 1
     assert by_label[ClauseCategory.QPV_RESIDENT.label][1] == 1
     assert dict(report.summary)["Part de jeunes de moins de 26 ans sans qualification (%)"] == 50.0
+
+
+def test_the_page_shows_french_numbers_and_the_xlsx_keeps_numbers(contract, make_beneficiary, facilitator):
+    beneficiary = make_beneficiary()
+    HoursDeclaration.objects.create(
+        contract=contract,
+        month=date(2026, 3, 1),
+        fulfilment_mode="DIRECT_HIRE",
+        beneficiary=beneficiary,
+        hours=Decimal("12345.6"),
+        status="validated",
+        created_by=facilitator,
+    )
+    report = build_report(contract.organisation, 2026)
+    assert dict(report.summary)["Heures d'insertion réalisées (validées)"] == 12345.6
+    shown = dict(report.display_summary)
+    assert shown["Heures d'insertion réalisées (validées)"] == "12\u202f345,6" and shown["Année"] == 2026
