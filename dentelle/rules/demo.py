@@ -29,6 +29,12 @@ REGION_VALUES = [
         "0.50",
         "Maintenance : moitié main-d'œuvre, moitié pièces et sous-traitance technique",
     ),
+    (
+        "catering",
+        "loaded_hourly_cost",
+        "28",
+        "Restauration : coût chargé d'un agent de restauration collective",
+    ),
     ("building_maintenance", "loaded_hourly_cost", "35", "Maintenance : coût chargé d'un technicien"),
 ]
 SOURCE = "Valeur de travail de la Région Île-de-France (démonstration) — aucune source publiée ; à confirmer avec les facilitateurs"
