@@ -32,6 +32,8 @@ RATIO = 5.0
 MIN_COUNT = 1
 # A word the lexicon capitalises mid-sentence this share of the time (« église », « École ») is left alone.
 CASE_DOUBT = (0.2, 0.8)
+# Endings tried, longest first, when a damaged word is unknown but its stem is (« d�sign�s » → « désigné » + s).
+INFLECTIONS = ("es", "s", "e", "x")
 # Tokens: letters, digits, « � » and the Latin-1 signs the damage also hits (n°, m², 1er…).
 TOKEN_RE = re.compile(r"[\w\ufffd°ºª²³]+")
 C1_RE = re.compile(r"[\x80-\x9f]")
@@ -115,8 +117,24 @@ class Lexicon:
         return len(self.forms)
 
     def best(self, damaged_word):
-        """The lower-case repair of a damaged word, or None when no candidate is clearly the best."""
-        ranked = self.by_skeleton.get(damaged_word.lower(), Counter()).most_common(2)
+        """The lower-case repair of a damaged word, or None when no candidate is clearly the best.
+
+        A word the lexicon never saw in this form gets a second chance through its inflection: the
+        stem (without a plural or feminine ending) must be known and clearly the best on its own.
+        """
+        key = damaged_word.lower()
+        found = self._best(key)
+        if found is not None or key in self.by_skeleton:
+            return found
+        for ending in INFLECTIONS:
+            stem = key[: -len(ending)]
+            if key.endswith(ending) and len(stem) >= 4 and DAMAGE in stem and stem in self.by_skeleton:
+                found = self._best(stem)
+                return None if found is None else found + ending
+        return None
+
+    def _best(self, key):
+        ranked = self.by_skeleton.get(key, Counter()).most_common(2)
         if not ranked:
             return None
         word, count = ranked[0]
