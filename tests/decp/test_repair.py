@@ -82,3 +82,8 @@ def test_the_damaged_aife_feed_reads_repaired(settings):
         record.text_flag == repair.ALTERED and "\ufffd" in record.object for record in records
     )
     assert flagged[repair.REPAIRED] > 2000
+
+
+def test_an_unknown_inflection_is_repaired_through_its_stem():
+    lexicon = repair.Lexicon(["prestations associées", "service désigné", "service désigné"])
+    assert repair.repair_text("pi\ufffdces d\ufffdsign\ufffdes", lexicon).text == "pi\ufffdces désignées"
