@@ -21,6 +21,25 @@ REGION_VALUES = [
         "45",
         "Formation : coût chargé moyen d'une heure de formateur ou de fonction support",
     ),
+    (
+        "site_clearing",
+        "labour_share",
+        "0.60",
+        "Curage et dégagement : travail manuel, peu de matériaux fournis",
+    ),
+    (
+        "site_clearing",
+        "loaded_hourly_cost",
+        "30",
+        "Curage et dégagement : coût chargé d'un ouvrier du bâtiment",
+    ),
+    ("waste_collection", "labour_share", "0.50", "Collecte : équipages et véhicules à parts voisines"),
+    (
+        "waste_collection",
+        "loaded_hourly_cost",
+        "30",
+        "Collecte : coût chargé d'un ripeur ou d'un agent de tri",
+    ),
     ("removals", "labour_share", "0.60", "Déménagement : prestation de manutention, peu de fournitures"),
     ("removals", "loaded_hourly_cost", "30", "Déménagement : coût chargé d'un manutentionnaire"),
     (
