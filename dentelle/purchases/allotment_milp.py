@@ -1,0 +1,415 @@
+"""Fine territorial allotment of a multi-site contract, on the HiGHS MILP solver (pure, no Django).
+
+Sites (point, amount, territories) are assigned to lots opened at candidate centres. The model
+maximises the amount that lies in « served » lots: lots whose centre has at least ``min_able``
+able structures within ``radius_km`` and whose amount fits the yearly capacity of those
+structures. The able structures are given by the caller, already filtered with the matching
+engine's one definition (dentelle/matching/able.py); this module only counts them around points.
+Formulation and choices: docs/adr/0008-allotissement-optimise.md.
+
+The baseline (:func:`department_split`) is today's R4: one lot per department, same figures.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+EARTH_KM = 6371.0
+RESERVED = "Réservé SIAE (L2113-13)"
+CLAUSE = "Clause sociale d'insertion"
+NOTHING = "Aucune mesure"
+
+
+@dataclass(frozen=True)
+class Site:
+    key: str
+    name: str
+    lat: float
+    lon: float
+    amount: float
+    department: str = ""
+    ept: str = ""
+    epci: str = ""
+    group: str = ""  # sites sharing a non-empty group must stay in the same lot
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One able structure (already filtered by the matching engine) and its yearly capacity in €."""
+
+    key: str
+    lat: float
+    lon: float
+    capacity: float
+
+
+@dataclass(frozen=True)
+class Params:
+    min_lots: int = 1
+    max_lots: int = 8
+    min_lot_amount: float = 0.0
+    max_lot_amount: float = math.inf
+    max_km: float = math.inf  # site → lot centre
+    same_unit: str = ""  # "" | "department" | "ept" | "epci"
+    radius_km: float = 30.0  # able structures counted within this distance of the lot centre
+    min_able: int = 3
+    hours_per_euro: float = 0.0  # insertion hours of a social clause per € of lot amount
+    time_limit: float = 10.0
+    candidates: int = 50
+
+
+@dataclass
+class Lot:
+    label: str
+    centre: tuple
+    sites: list
+    amount: float
+    able: int
+    capacity: float
+    max_km: float
+    measure: str = NOTHING
+    hours: float = 0.0
+    reason: str = ""
+
+    @property
+    def served(self):
+        return self.measure == RESERVED
+
+    def as_dict(self):
+        return {
+            "label": self.label,
+            "centre": list(self.centre),
+            "sites": [s.key for s in self.sites],
+            "amount": round(self.amount, 2),
+            "able_structures": self.able,
+            "capacity": round(self.capacity, 2),
+            "max_km": round(self.max_km, 1),
+            "measure": self.measure,
+            "hours": self.hours,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Proposal:
+    method: str
+    lots: list = field(default_factory=list)
+    status: str = ""
+    gap: float | None = None
+    seconds: float = 0.0
+    error: str = ""
+
+    @property
+    def ok(self):
+        return not self.error
+
+    def figures(self, params):
+        total = sum(lot.amount for lot in self.lots) or 0.0
+        able = sum(lot.amount for lot in self.lots if lot.able >= params.min_able)
+        reserved = sum(lot.amount for lot in self.lots if lot.measure == RESERVED)
+        return {
+            "lots": len(self.lots),
+            # amount in lots with ≥ min_able able structures near the centre (capacity aside)
+            "able_share": able / total if total else 0.0,
+            # amount in lots reservable to SIAE (enough able structures and capacity): the objective
+            "reserved_share": reserved / total if total else 0.0,
+            "reserved_lots": sum(1 for lot in self.lots if lot.measure == RESERVED),
+            "hours": sum(lot.hours for lot in self.lots),
+            "max_km": max((lot.max_km for lot in self.lots), default=0.0),
+        }
+
+    def as_dict(self, params):
+        return {
+            "method": self.method,
+            "status": self.status,
+            "gap": self.gap,
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+            "figures": self.figures(params),
+            "lots": [lot.as_dict() for lot in self.lots],
+        }
+
+
+def distances_km(lat1, lon1, lat2, lon2):
+    """Great-circle distances between every point of set 1 (rows) and set 2 (columns)."""
+    p1, p2 = np.radians(np.asarray(lat1, float))[:, None], np.radians(np.asarray(lat2, float))[None, :]
+    dl = np.radians(np.asarray(lon2, float))[None, :] - np.radians(np.asarray(lon1, float))[:, None]
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def candidate_centres(sites, count):
+    """Deterministic candidates: farthest-point sampling over the sites, from the heaviest one."""
+    lat = np.array([s.lat for s in sites])
+    lon = np.array([s.lon for s in sites])
+    count = min(count, len(sites))
+    first = max(range(len(sites)), key=lambda i: (sites[i].amount, -i))
+    chosen = [first]
+    nearest = distances_km(lat, lon, lat[[first]], lon[[first]])[:, 0]
+    while len(chosen) < count:
+        nxt = int(np.argmax(nearest))  # argmax returns the first maximum: deterministic
+        if nearest[nxt] <= 0:
+            break
+        chosen.append(nxt)
+        nearest = np.minimum(nearest, distances_km(lat, lon, lat[[nxt]], lon[[nxt]])[:, 0])
+    return chosen
+
+
+def _able_around(points_lat, points_lon, structures, radius_km):
+    if not structures:
+        zeros = np.zeros(len(points_lat))
+        return zeros.astype(int), zeros
+    d = distances_km(points_lat, points_lon, [s.lat for s in structures], [s.lon for s in structures])
+    near = d <= radius_km
+    caps = np.array([s.capacity for s in structures])
+    return near.sum(axis=1), near.astype(float) @ caps
+
+
+def _measure(lot, params):
+    if lot.able >= params.min_able and lot.amount <= lot.capacity:
+        lot.measure = RESERVED
+        lot.reason = (
+            f"{lot.able} structures aptes à moins de {params.radius_km:g} km du centre du lot, "
+            f"capacité suffisante pour le montant."
+        )
+    else:
+        if lot.able < params.min_able:
+            why = f"Seulement {lot.able} structure(s) apte(s) à proximité (il en faut {params.min_able})."
+        else:
+            why = "Capacité des structures aptes proches inférieure au montant du lot."
+        if params.hours_per_euro > 0:
+            lot.measure = CLAUSE
+            lot.hours = float(round(lot.amount * params.hours_per_euro))
+            lot.reason = why
+        else:
+            lot.measure = NOTHING
+            lot.reason = f"{why} Pas de volume d'heures estimable pour une clause."
+    return lot
+
+
+def _unit(site, kind):
+    return getattr(site, kind) if kind else ""
+
+
+def _allowed(sites, c_sites, dist, params):
+    """Site × candidate compatibility: distance limit and same territorial unit."""
+    allowed = dist <= params.max_km
+    if params.same_unit:
+        units = np.array([_unit(s, params.same_unit) for s in sites])
+        allowed &= units[:, None] == units[c_sites][None, :]
+    return allowed
+
+
+def _explain(sites, allowed, params):
+    """French explanation of an infeasible model: which constraint to relax."""
+    lonely = [sites[i].name for i in np.flatnonzero(~allowed.any(axis=1))]
+    if lonely:
+        limit = (
+            f"à moins de {params.max_km:g} km"
+            if params.same_unit == ""
+            else f"dans le même territoire ({params.same_unit}) et à moins de {params.max_km:g} km"
+        )
+        return (
+            f"{len(lonely)} site(s) n'ont aucun centre de lot possible {limit} (ex. : {lonely[0]}) : "
+            "augmentez la distance maximale ou retirez la contrainte de territoire."
+        )
+    total = sum(s.amount for s in sites)
+    if params.min_lots * params.min_lot_amount > total:
+        return (
+            f"{params.min_lots} lots d'au moins {params.min_lot_amount:,.0f} € dépassent le montant total "
+            f"({total:,.0f} €) : baissez le nombre minimal de lots ou le montant minimal d'un lot."
+        ).replace(",", " ")
+    if params.max_lots * params.max_lot_amount < total:
+        return (
+            f"{params.max_lots} lots d'au plus {params.max_lot_amount:,.0f} € ne couvrent pas le montant total "
+            f"({total:,.0f} €) : augmentez le nombre maximal de lots ou le montant maximal d'un lot."
+        ).replace(",", " ")
+    big = [s for s in sites if s.amount > params.max_lot_amount]
+    if big:
+        return f"Le site « {big[0].name} » dépasse à lui seul le montant maximal d'un lot : augmentez ce montant."
+    return (
+        "Aucun découpage ne respecte ensemble le nombre de lots, les montants minimal et maximal, "
+        "la distance et les sites à garder ensemble : relâchez d'abord les montants minimal et maximal, "
+        "puis la distance maximale."
+    )
+
+
+def optimise(sites, structures, params=Params()):
+    """Assign ``sites`` to lots; returns a :class:`Proposal` (``error`` set, in French, when infeasible)."""
+    proposal = Proposal(method="optimiseur")
+    if not sites:
+        proposal.error = "Aucun site : rien à répartir."
+        return proposal
+    if params.min_lots > params.max_lots:
+        proposal.error = "Le nombre minimal de lots dépasse le nombre maximal : corrigez l'un des deux."
+        return proposal
+    cand = candidate_centres(sites, params.candidates)
+    lat = np.array([s.lat for s in sites])
+    lon = np.array([s.lon for s in sites])
+    amount = np.array([s.amount for s in sites], float)
+    dist = distances_km(lat, lon, lat[cand], lon[cand])
+    allowed = _allowed(sites, cand, dist, params)
+    able, caps = _able_around(lat[cand], lon[cand], structures, params.radius_km)
+    n, m = len(sites), len(cand)
+    total = float(amount.sum()) or 1.0
+    max_d = float(dist[allowed].max()) if allowed.any() else 1.0
+
+    pairs = np.argwhere(allowed)  # (site, candidate), row-major: deterministic column order
+    nx = len(pairs)
+    # Columns: x_ij for allowed pairs | y_j open | v_j served | s_j served amount (continuous, ≥ 0).
+    y0, v0, s0 = nx, nx + m, nx + 2 * m
+    ncol = nx + 3 * m
+    cost = np.zeros(ncol)
+    # Tie-break (far below one cent of the main objective): prefer close sites, then fewer lots.
+    cost[:nx] = -1e-6 * amount[pairs[:, 0]] / total * dist[pairs[:, 0], pairs[:, 1]] / max(max_d, 1e-9)
+    cost[y0:v0] = -1e-7
+    cost[s0:] = 1.0 / total
+    lower = np.zeros(ncol)
+    upper = np.ones(ncol)
+    upper[s0:] = total
+    upper[v0:s0] = (able >= params.min_able).astype(float)  # a centre without enough able: never served
+    integrality = [highspy.HighsVarType.kInteger] * (nx + 2 * m) + [highspy.HighsVarType.kContinuous] * m
+
+    rows, rlo, rhi = [], [], []
+
+    def row(cols, vals, lo, hi):
+        rows.append((cols, vals))
+        rlo.append(lo)
+        rhi.append(hi)
+
+    by_site = [[] for _ in range(n)]
+    by_cand = [[] for _ in range(m)]
+    for k, (i, j) in enumerate(pairs):
+        by_site[i].append(k)
+        by_cand[j].append(k)
+    for i in range(n):  # every site in exactly one lot
+        row(by_site[i], [1.0] * len(by_site[i]), 1.0, 1.0)
+    for k, (_i, j) in enumerate(pairs):  # x_ij ≤ y_j
+        row([k, y0 + j], [1.0, -1.0], -highspy.kHighsInf, 0.0)
+    big = total
+    for j in range(m):
+        ks = by_cand[j]
+        a = [float(amount[pairs[k, 0]]) for k in ks]
+        # min_amount·y_j ≤ Σ a_i x_ij ≤ max_amount·y_j
+        row(ks + [y0 + j], a + [-params.min_lot_amount], 0.0, highspy.kHighsInf)
+        row(ks + [y0 + j], [1.0] * len(ks) + [-1.0], 0.0, highspy.kHighsInf)  # an open lot has a site
+        if math.isfinite(params.max_lot_amount):
+            row(ks + [y0 + j], a + [-params.max_lot_amount], -highspy.kHighsInf, 0.0)
+        row([v0 + j, y0 + j], [1.0, -1.0], -highspy.kHighsInf, 0.0)  # v_j ≤ y_j
+        # served lot within capacity: Σ a_i x_ij ≤ cap_j + big·(1 − v_j)
+        row(ks + [v0 + j], a + [big], -highspy.kHighsInf, float(caps[j]) + big)
+        row([s0 + j] + ks, [1.0] + [-x for x in a], -highspy.kHighsInf, 0.0)  # s_j ≤ amount_j
+        row([s0 + j, v0 + j], [1.0, -big], -highspy.kHighsInf, 0.0)  # s_j ≤ big·v_j
+    row(list(range(y0, v0)), [1.0] * m, float(params.min_lots), float(params.max_lots))
+    # Sites that must stay together: x_ij = x_kj for every candidate (forbidden pairs stay at 0).
+    index = {(int(i), int(j)): k for k, (i, j) in enumerate(pairs)}
+    groups = {}
+    for i, s in enumerate(sites):
+        if s.group:
+            groups.setdefault(s.group, []).append(i)
+    for members in groups.values():
+        head = members[0]
+        for other in members[1:]:
+            for j in range(m):
+                a, b = index.get((head, j)), index.get((other, j))
+                if a is None and b is None:
+                    continue
+                cols, vals = [], []
+                if a is not None:
+                    cols.append(a)
+                    vals.append(1.0)
+                if b is not None:
+                    cols.append(b)
+                    vals.append(-1.0)
+                row(cols, vals, 0.0, 0.0)
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = ncol, len(rows)
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+    lp.row_lower_, lp.row_upper_ = np.array(rlo), np.array(rhi)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    starts, index_, values = [0], [], []
+    for cols, vals in rows:
+        index_.extend(cols)
+        values.extend(vals)
+        starts.append(len(index_))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index_, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(values, dtype=float)
+    lp.integrality_ = integrality
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("time_limit", float(params.time_limit))
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.passModel(lp)
+    h.run()
+    status = h.getModelStatus()
+    proposal.seconds = h.getRunTime()
+    info = h.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == highspy.HighsModelStatus.kInfeasible or not has_solution:
+        if status == highspy.HighsModelStatus.kTimeLimit:
+            proposal.error = (
+                f"Aucune solution trouvée dans la limite de {params.time_limit:g} s : "
+                "augmentez la limite de temps ou relâchez les contraintes."
+            )
+        else:
+            proposal.error = _explain(sites, allowed, params)
+        proposal.status = h.modelStatusToString(status)
+        return proposal
+    proposal.status = "optimal" if status == highspy.HighsModelStatus.kOptimal else "limite de temps atteinte"
+    proposal.gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
+    x = np.asarray(h.getSolution().col_value)[:nx] > 0.5
+    members = {}
+    for k in np.flatnonzero(x):
+        i, j = pairs[k]
+        members.setdefault(int(j), []).append(int(i))
+    for number, j in enumerate(sorted(members, key=lambda j: min(members[j])), start=1):
+        ids = sorted(members[j])
+        lot = Lot(
+            label=f"Lot {number}",
+            centre=(float(lat[cand[j]]), float(lon[cand[j]])),
+            sites=[sites[i] for i in ids],
+            amount=float(amount[ids].sum()),
+            able=int(able[j]),
+            capacity=float(caps[j]),
+            max_km=float(dist[ids, j].max()),
+        )
+        proposal.lots.append(_measure(lot, params))
+    return proposal
+
+
+def department_split(sites, structures, params=Params(), unit="department"):
+    """Baseline (today's R4): one lot per department, centred on its sites' amount-weighted centroid."""
+    proposal = Proposal(method="découpage par département", status="—")
+    units = {}
+    for s in sites:
+        units.setdefault(_unit(s, unit) or "?", []).append(s)
+    keys = sorted(units)
+    lats, lons = [], []
+    for key in keys:
+        members = units[key]
+        w = np.array([max(s.amount, 1e-9) for s in members])
+        lats.append(float(np.average([s.lat for s in members], weights=w)))
+        lons.append(float(np.average([s.lon for s in members], weights=w)))
+    able, caps = _able_around(lats, lons, structures, params.radius_km)
+    for k, key in enumerate(keys):
+        members = units[key]
+        d = distances_km([s.lat for s in members], [s.lon for s in members], [lats[k]], [lons[k]])[:, 0]
+        lot = Lot(
+            label=f"Département {key}",
+            centre=(lats[k], lons[k]),
+            sites=members,
+            amount=float(sum(s.amount for s in members)),
+            able=int(able[k]),
+            capacity=float(caps[k]),
+            max_km=float(d.max()),
+        )
+        proposal.lots.append(_measure(lot, params))
+    return proposal
