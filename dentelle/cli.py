@@ -16,6 +16,8 @@ COMMANDS = {
     "match": "Mise en relation lots ↔ SIAE",
     "decp": "Données essentielles de la commande publique",
     "demo": "Charger les données de démonstration",
+    "allot": "Allotissement fin d'un marché multi-sites (optimiseur HiGHS)",
+    "serve": "Servir l'application comme en production (gunicorn, fichiers statiques)",
 }
 
 

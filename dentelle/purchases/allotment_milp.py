@@ -193,12 +193,13 @@ def _unit(site, kind):
     return getattr(site, kind) if kind else ""
 
 
-def _allowed(sites, c_sites, dist, params):
-    """Site × candidate compatibility: distance limit and same territorial unit."""
+def _allowed(sites, dist, params):
+    """Site × candidate compatibility: distance limit and same territorial unit (a centre belongs
+    to the unit of its nearest site)."""
     allowed = dist <= params.max_km
     if params.same_unit:
         units = np.array([_unit(s, params.same_unit) for s in sites])
-        allowed &= units[:, None] == units[c_sites][None, :]
+        allowed &= units[:, None] == units[np.argmin(dist, axis=0)][None, :]
     return allowed
 
 
@@ -245,32 +246,47 @@ def optimise(sites, structures, params=Params()):
     if params.min_lots > params.max_lots:
         proposal.error = "Le nombre minimal de lots dépasse le nombre maximal : corrigez l'un des deux."
         return proposal
-    cand = candidate_centres(sites, params.candidates)
     lat = np.array([s.lat for s in sites])
     lon = np.array([s.lon for s in sites])
     amount = np.array([s.amount for s in sites], float)
-    dist = distances_km(lat, lon, lat[cand], lon[cand])
-    allowed = _allowed(sites, cand, dist, params)
-    able, caps = _able_around(lat[cand], lon[cand], structures, params.radius_km)
-    n, m = len(sites), len(cand)
+    cand = candidate_centres(sites, params.candidates)
+    # The department split's centres are candidates too: the baseline is then one feasible
+    # solution whenever the officer's limits allow it, so the optimum is never worse than it.
+    base = [lot.centre for lot in department_split(sites, [], params).lots]
+    c_lat = np.concatenate([lat[cand], [c[0] for c in base]])
+    c_lon = np.concatenate([lon[cand], [c[1] for c in base]])
+    dist = distances_km(lat, lon, c_lat, c_lon)
+    allowed = _allowed(sites, dist, params)
+    able, caps = _able_around(c_lat, c_lon, structures, params.radius_km)
+    # A centre with enough able structures comes twice: a « served » copy whose lot must fit the
+    # capacity and counts in the objective, and a plain copy (no capacity, counts for nothing).
+    # This avoids a big-M between « served » and the lot amount, whose LP bound is useless.
+    # When the capacity cannot bind (it covers every possible lot) the plain copy is dominated by the
+    # served one and is left out: fewer symmetric columns, much faster proofs.
+    good = able >= params.min_able
+    ample = caps >= min(params.max_lot_amount, float(amount.sum()))
+    plain = np.flatnonzero(~(good & ample))
+    good = np.flatnonzero(good)
+    copy_of = np.concatenate([good, plain])
+    served = np.concatenate([np.ones(len(good), bool), np.zeros(len(plain), bool)])
+    dist, allowed = dist[:, copy_of], allowed[:, copy_of]
+    n, m = len(sites), len(copy_of)
     total = float(amount.sum()) or 1.0
     max_d = float(dist[allowed].max()) if allowed.any() else 1.0
 
-    pairs = np.argwhere(allowed)  # (site, candidate), row-major: deterministic column order
+    pairs = np.argwhere(allowed)  # (site, copy), row-major: deterministic column order
     nx = len(pairs)
-    # Columns: x_ij for allowed pairs | y_j open | v_j served | s_j served amount (continuous, ≥ 0).
-    y0, v0, s0 = nx, nx + m, nx + 2 * m
-    ncol = nx + 3 * m
+    y0 = nx  # columns: x_ij for allowed pairs, then y_j open
+    ncol = nx + m
     cost = np.zeros(ncol)
-    # Tie-break (far below one cent of the main objective): prefer close sites, then fewer lots.
-    cost[:nx] = -1e-6 * amount[pairs[:, 0]] / total * dist[pairs[:, 0], pairs[:, 1]] / max(max_d, 1e-9)
-    cost[y0:v0] = -1e-7
-    cost[s0:] = 1.0 / total
+    # Objective in euros (amount in served lots); tie-breaks worth less than 0.1 € in all:
+    # closer sites, then fewer lots.
+    cost[:nx] = amount[pairs[:, 0]] * served[pairs[:, 1]]
+    cost[:nx] -= 0.05 * amount[pairs[:, 0]] / total * dist[pairs[:, 0], pairs[:, 1]] / max(max_d, 1e-9)
+    cost[y0:] = -0.05 / m
     lower = np.zeros(ncol)
     upper = np.ones(ncol)
-    upper[s0:] = total
-    upper[v0:s0] = (able >= params.min_able).astype(float)  # a centre without enough able: never served
-    integrality = [highspy.HighsVarType.kInteger] * (nx + 2 * m) + [highspy.HighsVarType.kContinuous] * m
+    integrality = [highspy.HighsVarType.kInteger] * ncol
 
     rows, rlo, rhi = [], [], []
 
@@ -288,21 +304,16 @@ def optimise(sites, structures, params=Params()):
         row(by_site[i], [1.0] * len(by_site[i]), 1.0, 1.0)
     for k, (_i, j) in enumerate(pairs):  # x_ij ≤ y_j
         row([k, y0 + j], [1.0, -1.0], -highspy.kHighsInf, 0.0)
-    big = total
     for j in range(m):
         ks = by_cand[j]
         a = [float(amount[pairs[k, 0]]) for k in ks]
-        # min_amount·y_j ≤ Σ a_i x_ij ≤ max_amount·y_j
+        # min_amount·y_j ≤ Σ a_i x_ij ≤ max_amount·y_j (and capacity·y_j on a served copy)
         row(ks + [y0 + j], a + [-params.min_lot_amount], 0.0, highspy.kHighsInf)
         row(ks + [y0 + j], [1.0] * len(ks) + [-1.0], 0.0, highspy.kHighsInf)  # an open lot has a site
-        if math.isfinite(params.max_lot_amount):
-            row(ks + [y0 + j], a + [-params.max_lot_amount], -highspy.kHighsInf, 0.0)
-        row([v0 + j, y0 + j], [1.0, -1.0], -highspy.kHighsInf, 0.0)  # v_j ≤ y_j
-        # served lot within capacity: Σ a_i x_ij ≤ cap_j + big·(1 − v_j)
-        row(ks + [v0 + j], a + [big], -highspy.kHighsInf, float(caps[j]) + big)
-        row([s0 + j] + ks, [1.0] + [-x for x in a], -highspy.kHighsInf, 0.0)  # s_j ≤ amount_j
-        row([s0 + j, v0 + j], [1.0, -big], -highspy.kHighsInf, 0.0)  # s_j ≤ big·v_j
-    row(list(range(y0, v0)), [1.0] * m, float(params.min_lots), float(params.max_lots))
+        upper_amount = min(params.max_lot_amount, float(caps[copy_of[j]]) if served[j] else math.inf)
+        if math.isfinite(upper_amount):
+            row(ks + [y0 + j], a + [-upper_amount], -highspy.kHighsInf, 0.0)
+    row(list(range(y0, ncol)), [1.0] * m, float(params.min_lots), float(params.max_lots))
     # Sites that must stay together: x_ij = x_kj for every candidate (forbidden pairs stay at 0).
     index = {(int(i), int(j)): k for k, (i, j) in enumerate(pairs)}
     groups = {}
@@ -346,7 +357,7 @@ def optimise(sites, structures, params=Params()):
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("time_limit", float(params.time_limit))
-    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.setOptionValue("mip_rel_gap", 1e-3)
     h.passModel(lp)
     h.run()
     status = h.getModelStatus()
@@ -374,11 +385,11 @@ def optimise(sites, structures, params=Params()):
         ids = sorted(members[j])
         lot = Lot(
             label=f"Lot {number}",
-            centre=(float(lat[cand[j]]), float(lon[cand[j]])),
+            centre=(float(c_lat[copy_of[j]]), float(c_lon[copy_of[j]])),
             sites=[sites[i] for i in ids],
             amount=float(amount[ids].sum()),
-            able=int(able[j]),
-            capacity=float(caps[j]),
+            able=int(able[copy_of[j]]),
+            capacity=float(caps[copy_of[j]]),
             max_km=float(dist[ids, j].max()),
         )
         proposal.lots.append(_measure(lot, params))

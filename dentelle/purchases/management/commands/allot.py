@@ -1,0 +1,130 @@
+"""`dentelle allot FILE [--cpv C] [--lots N] [--max-km K] [--json]`: fine territorial allotment of a
+multi-site contract on HiGHS, beside today's split by department (docs/adr/0008)."""
+
+import json
+import math
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from dentelle.core.commands import DentelleCommand
+from dentelle.core.formatting import format_amount as euros
+from dentelle.core.formatting import format_hours, format_number, format_share
+from dentelle.purchases.allotment_milp import Params, department_split, optimise
+from dentelle.purchases.allotment_supply import able_structures, hours_per_euro, solver_sites
+from dentelle.purchases.sitefile import read_site_file
+from dentelle.rules.loader import default_rules
+
+ILE_DE_FRANCE = "11"
+
+
+def _commune(code):
+    """A commune by its INSEE code, straight from the referentials (a code that is also a postcode
+    elsewhere must not be read as one)."""
+    from types import SimpleNamespace
+
+    from dentelle.referentials.models import Commune
+
+    c = Commune.objects.filter(insee_code=code).first()
+    if c is None:
+        return None
+    return SimpleNamespace(
+        kind="commune",
+        code=c.insee_code,
+        name=c.name,
+        department_code=c.department_id,
+        latitude=c.latitude,
+        longitude=c.longitude,
+    )
+
+
+def _resolver():
+    from dentelle.referentials.places import resolve_place
+
+    def resolve(text):
+        try:
+            if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
+                return _commune(text) or resolve_place("", code=text, code_kind_text="Code commune")
+            return resolve_place(text)
+        except Exception:  # an unknown or ambiguous place is a row error, not a traceback
+            return None
+
+    return resolve
+
+
+class Command(DentelleCommand):
+    help = "Allotir finement un marché multi-sites (optimiseur HiGHS) et le comparer au découpage par département."
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Fichier de sites (CSV ou JSON, voir docs/plan-format.md)")
+        parser.add_argument(
+            "--cpv", default="77310000", help="Code CPV du marché (par défaut : espaces verts)"
+        )
+        parser.add_argument("--amount", type=float, help="Montant annuel HT du marché (sites sans montant)")
+        parser.add_argument("--lots", type=int, default=8, help="Nombre maximal de lots")
+        parser.add_argument("--min-lots", type=int, default=1, help="Nombre minimal de lots")
+        parser.add_argument("--max-km", type=float, help="Distance maximale site → centre du lot (km)")
+        parser.add_argument("--radius-km", type=float, default=30.0, help="Rayon des structures aptes (km)")
+        parser.add_argument("--min-lot-amount", type=float, default=0.0)
+        parser.add_argument("--max-lot-amount", type=float)
+        parser.add_argument(
+            "--same", choices=["department", "ept", "epci"], help="Lots dans un même territoire"
+        )
+        parser.add_argument("--time-limit", type=float, default=10.0, help="Limite de temps du solveur (s)")
+        parser.add_argument("--json", action="store_true", help="Sortie JSON")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        rows, report = read_site_file(path.read_bytes(), path.name, _resolver())
+        if not report.ok:
+            raise CommandError("Fichier de sites refusé :\n" + "\n".join(str(p) for p in report.errors))
+        rules = default_rules()
+        capacity = float(rules.screening["default_capacity_per_structure"].value)
+        params = Params(
+            min_lots=options["min_lots"],
+            max_lots=options["lots"],
+            min_lot_amount=options["min_lot_amount"],
+            max_lot_amount=options["max_lot_amount"] or math.inf,
+            max_km=options["max_km"] or math.inf,
+            same_unit=options["same"] or "",
+            radius_km=options["radius_km"],
+            min_able=int(rules.screening["min_able_structures"].value),
+            hours_per_euro=hours_per_euro(options["cpv"], rules),
+            time_limit=options["time_limit"],
+        )
+        sites = solver_sites(rows, options["amount"])
+        structures = able_structures(options["cpv"], ILE_DE_FRANCE, capacity)
+        best, base = optimise(sites, structures, params), department_split(sites, structures, params)
+        if options["json"]:
+            out = {"sites": len(sites), "able_structures": len(structures)}
+            out["optimiser"], out["baseline"] = best.as_dict(params), base.as_dict(params)
+            self.stdout.write(json.dumps(out, ensure_ascii=False, indent=1))
+            return
+        self.stdout.write(
+            f"{format_number(len(sites))} sites, {format_number(len(structures))} SIAE aptes géolocalisées"
+        )
+        for proposal in (best, base):
+            self.stdout.write(f"\n== {proposal.method} ==")
+            if not proposal.ok:
+                self.stdout.write(f"Impossible : {proposal.error}")
+                continue
+            if proposal.gap is not None:
+                self.stdout.write(
+                    f"Statut : {proposal.status}, écart d'optimalité {format_share(proposal.gap, 2)}"
+                )
+            for lot in proposal.lots:
+                self.stdout.write(
+                    f"{lot.label} : {len(lot.sites)} sites, {euros(lot.amount)}, {lot.able} structures aptes, "
+                    f"{lot.measure}{f' ({format_hours(lot.hours)})' if lot.hours else ''}, "
+                    f"site le plus loin à {format_number(lot.max_km, 1)} km — {lot.reason}"
+                )
+            fig = proposal.figures(params)
+            self.stdout.write(
+                f"Part du montant dans des lots avec ≥ {params.min_able} structures aptes : "
+                f"{format_share(fig['able_share'])} ; réservables : {fig['reserved_lots']} lots "
+                f"({format_share(fig['reserved_share'])}) ; heures d'insertion : {format_hours(fig['hours'])} ; "
+                f"distance maximale : {format_number(fig['max_km'], 1)} km"
+            )

@@ -1,0 +1,146 @@
+"""Sites of a multi-site contract from a CSV or JSON file, or the "sites" sheet of a plan workbook.
+
+Columns (French headers, case and accents ignored): « site » (name, required), « commune » (name or
+INSEE code, resolved with the referentials' place resolver), « adresse » (kept as text),
+« latitude » / « longitude » (optional, else the commune's), « montant » (€ HT per year) or
+« poids » (surface, pupils, hours: the lot's amount is then shared in proportion), « groupe » (sites
+sharing a group stay in the same lot), « opération » (the plan reference the site belongs to).
+Every bad row is reported with its line, column and reason; nothing is kept from a file with errors.
+"""
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass
+
+from dentelle.core.importing import ImportReport
+
+COLUMNS = {
+    "site": "name",
+    "nom": "name",
+    "commune": "commune",
+    "adresse": "address",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "montant": "amount",
+    "montant annuel": "amount",
+    "poids": "weight",
+    "groupe": "group",
+    "operation": "operation",
+    "reference": "operation",
+}
+
+
+@dataclass
+class SiteRow:
+    line: int
+    name: str
+    commune_code: str = ""
+    commune_name: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    amount: float | None = None
+    weight: float | None = None
+    group: str = ""
+    operation: str = ""
+    department: str = ""
+    ept: str = ""
+    epci: str = ""
+
+
+def _key(text):
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
+    return " ".join(text.replace("_", " ").split())
+
+
+def _number(report, line, column, value, low, high):
+    text = str(value if value is not None else "").strip().replace("\u202f", "").replace(" ", "")
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        report.error(line, column, f"« {value} » n'est pas un nombre")
+        return None
+    if not low <= number <= high:
+        report.error(line, column, f"{number:g} hors des bornes [{low:g} ; {high:g}]")
+        return None
+    return number
+
+
+def _records(content, name):
+    """(line, {header: value}) of a CSV (; or ,) or JSON list file."""
+    if name.lower().endswith(".json"):
+        data = json.loads(content)
+        if isinstance(data, dict):
+            data = data.get("sites", [])
+        if not isinstance(data, list):
+            raise ValueError('le JSON doit être une liste de sites ou {"sites": [...]}')
+        return [(k + 1, row) for k, row in enumerate(data) if isinstance(row, dict)]
+    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    return [(k + 2, row) for k, row in enumerate(reader)]
+
+
+def rows_from_records(records, report, resolve=None):
+    """SiteRow list from (line, mapping) records; ``resolve(text) -> Place | None`` locates communes."""
+    out = []
+    for line, raw in records:
+        row = {COLUMNS[_key(k)]: v for k, v in raw.items() if _key(k) in COLUMNS}
+        name = str(row.get("name") or "").strip()
+        if not name:
+            report.error(line, "site", "nom du site manquant")
+            continue
+        site = SiteRow(line, name, address=str(row.get("address") or "").strip())
+        site.group = str(row.get("group") or "").strip()
+        site.operation = str(row.get("operation") or "").strip()
+        site.latitude = _number(report, line, "latitude", row.get("latitude"), 41.0, 51.5)
+        site.longitude = _number(report, line, "longitude", row.get("longitude"), -5.5, 10.0)
+        site.amount = _number(report, line, "montant", row.get("amount"), 0, 1e9)
+        site.weight = _number(report, line, "poids", row.get("weight"), 0, 1e9)
+        commune = str(row.get("commune") or "").strip()
+        if commune and resolve is not None:
+            place = resolve(commune)
+            if place is None or place.kind not in ("commune", "arrondissement"):
+                report.error(line, "commune", f"commune « {commune} » introuvable dans le référentiel")
+                continue
+            site.commune_code, site.commune_name = place.code, place.name
+            site.department = place.department_code or ""
+            if site.latitude is None or site.longitude is None:
+                site.latitude, site.longitude = place.latitude, place.longitude
+        if site.latitude is None or site.longitude is None:
+            report.error(line, "commune", "ni coordonnées ni commune localisable : position du site inconnue")
+            continue
+        out.append(site)
+    report.count("sites", len(out))
+    return out
+
+
+def read_site_file(content, name, resolve=None):
+    """(rows, report) of a CSV or JSON site file; a malformed file is one error, never a traceback."""
+    report = ImportReport(source=name)
+    try:
+        records = _records(content, name)
+    except (ValueError, UnicodeDecodeError, csv.Error) as exc:
+        report.error(None, "", f"fichier de sites illisible : {exc}")
+        return [], report
+    return rows_from_records(records, report, resolve), report
+
+
+def read_sites_sheet(workbook, resolve=None):
+    """(rows, report) of the « sites » sheet of an openpyxl workbook, or ([], None) without one."""
+    sheet = next((ws for ws in workbook.worksheets if _key(ws.title) == "sites"), None)
+    if sheet is None:
+        return [], None
+    values = sheet.iter_rows(values_only=True)
+    header = [str(h or "") for h in next(values, [])]
+    records = [
+        (k + 2, dict(zip(header, row, strict=False)))
+        for k, row in enumerate(values)
+        if any(v not in (None, "") for v in row)
+    ]
+    report = ImportReport(source="feuille « sites »")
+    return rows_from_records(records, report, resolve), report

@@ -1,0 +1,41 @@
+"""Site files (CSV / JSON): every bad row reported with its line, column and reason."""
+
+from types import SimpleNamespace
+
+from dentelle.purchases.sitefile import read_site_file
+
+PLACES = {
+    "94028": SimpleNamespace(
+        kind="commune", code="94028", name="Créteil", department_code="94", latitude=48.7904, longitude=2.4556
+    ),
+}
+
+
+def resolve(text):
+    return PLACES.get(text)
+
+
+def test_csv_sites_resolved_and_bad_rows_reported():
+    content = (
+        "Site;Commune;Montant;Latitude;Longitude\n"
+        "Lycée A;94028;12000;;\n"
+        "Lycée B;99999;5000;;\n"
+        ";94028;1;;\n"
+        "Lycée C;;abc;48.8;2.3\n"
+        "Lycée D;;7000;48.8;2.3\n"
+    ).encode()
+    rows, report = read_site_file(content, "sites.csv", resolve)
+    assert [r.name for r in rows] == ["Lycée A", "Lycée C", "Lycée D"]
+    assert rows[0].department == "94" and rows[0].latitude == 48.7904
+    problems = {(p.line, p.column) for p in report.errors}
+    assert problems == {(3, "commune"), (4, "site"), (5, "montant")}
+    assert "introuvable" in next(str(p) for p in report.errors if p.line == 3)
+
+
+def test_json_sites_and_unreadable_file():
+    rows, report = read_site_file(
+        b'{"sites": [{"site": "Gare", "latitude": 48.9, "longitude": 2.4}]}', "s.json"
+    )
+    assert report.ok and rows[0].name == "Gare"
+    rows, report = read_site_file(b"{not json", "s.json")
+    assert not report.ok and rows == [] and "illisible" in str(report.errors[0])
