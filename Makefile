@@ -18,10 +18,22 @@ $(BIN)/dentelle: pyproject.toml requirements.lock
 
 venv: $(BIN)/dentelle
 
+# The trial serves as production does (gunicorn, whitenoise, DEBUG off: the French 403/404/500 pages), on
+# plain http://127.0.0.1:8000 (DENTELLE_HTTPS=0) with a throwaway key unless SECRET_KEY is set.
+DEMO_ENV = DEBUG= DENTELLE_HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost DENTELLE_SITE_URL=http://127.0.0.1:8000 \
+  SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')}
+
 demo: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/dentelle demo --wet-run
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/dentelle serve --bind 127.0.0.1:8000 --workers $${DENTELLE_WORKERS:-2}
+
+# Production: DEBUG off; SECRET_KEY, ALLOWED_HOSTS, DENTELLE_SITE_URL, CSRF_TRUSTED_ORIGINS and DATABASE_URL
+# from the environment (docs/deploiement.md). DENTELLE_WORKERS / DENTELLE_THREADS size gunicorn.
+serve: venv
+	DEBUG= $(BIN)/python manage.py migrate --noinput
+	DEBUG= $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DEBUG= $(BIN)/dentelle serve
 
 quality: venv
 	$(BIN)/ruff check .

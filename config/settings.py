@@ -41,6 +41,13 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEV_DEFAULTS else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Public address of the site, used in links sent by e-mail (digest); checked by dentelle.core.health.
+# Unset: https:// + the first named ALLOWED_HOSTS entry (a wildcard or no host leaves it empty: error).
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h and "*" not in h), "")
+DENTELLE_SITE_URL = env(
+    "DENTELLE_SITE_URL",
+    "http://127.0.0.1:8000" if DEV_DEFAULTS else (f"https://{_first_host}" if _first_host else ""),
+)
 
 # Folder holding the public reference data (CPV, COG, NAF, SIAE lists, DECP), read in place.
 DENTELLE_DATA_DIR = Path(env("DENTELLE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))).resolve()
@@ -85,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Hashed, compressed static files served by the app itself (no separate static server needed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,20 +167,34 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "dentelle" / "static"]
+# Served with DEBUG off (make serve, make demo): hashed + compressed files from collectstatic. Tests and
+# DEBUG keep the plain storage so that no collectstatic is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEV_DEFAULTS
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "dentelle@localhost")
 
 # Production hardening, on whenever DEBUG is off outside the tests (check --deploy passes).
-if not DEV_DEFAULTS:
+# DENTELLE_HTTPS=0 is only for the local trial (make demo: DEBUG off on http://127.0.0.1:8000).
+if not DEV_DEFAULTS and env_bool("DENTELLE_HTTPS", True):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # The reverse proxy terminates TLS and says so in this header (set it, and strip it from clients).
+    SECURE_PROXY_SSL_HEADER = (env("SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO"), "https")
+# /healthz answers plain HTTP from the proxy or the orchestrator, without the HTTPS redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -185,11 +208,25 @@ DENTELLE_LOGIN_LOCKOUT_SECONDS = int(env("DENTELLE_LOGIN_LOCKOUT_SECONDS", str(1
 DENTELLE_API_BAD_KEYS_MAX = int(env("DENTELLE_API_BAD_KEYS_MAX", "20"))
 DENTELLE_API_USER_RATE = env("DENTELLE_API_USER_RATE", "" if TESTING else "1200/m")
 
+# One key=value line per event on stderr (gunicorn and the worker pass it to the journal).
+DENTELLE_LOG_LEVEL = env("DENTELLE_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "kv": {"format": 'time=%(asctime)s level=%(levelname)s logger=%(name)s msg="%(message)s"'},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "dentelle.audit": {"handlers": ["console"], "level": env("AUDIT_LOG_LEVEL", "INFO")},
+        "dentelle": {"handlers": ["console"], "level": DENTELLE_LOG_LEVEL, "propagate": False},
+        "dentelle.audit": {
+            "handlers": ["console"],
+            "level": env("AUDIT_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Failed requests (4xx warnings, 5xx errors with traceback) from Django's request handler.
+        "django.request": {"handlers": ["console"], "level": DENTELLE_LOG_LEVEL, "propagate": False},
+        "django.security": {"handlers": ["console"], "level": DENTELLE_LOG_LEVEL, "propagate": False},
     },
 }

@@ -3,11 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.api import api
+from dentelle.core import health
 from dentelle.core import views as core_views
 from dentelle.core.throttling import ThrottledAuthenticationForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "dentelle.core"
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from dentelle.core import health  # noqa: F401  (registers the DENTELLE_SITE_URL system check)

@@ -1,0 +1,84 @@
+"""Is this instance able to serve? `/healthz` for the reverse proxy and the monitoring, and the system
+check on DENTELLE_SITE_URL (the address written into e-mailed links)."""
+
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import checks
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger("dentelle.health")
+
+
+@checks.register(checks.Tags.compatibility, deploy=False)
+def check_site_url(app_configs=None, **kwargs):
+    value = getattr(settings, "DENTELLE_SITE_URL", "")
+    parts = urlsplit(value or "")
+    if not value:
+        return [
+            checks.Error(
+                "DENTELLE_SITE_URL est vide : les liens des courriels (lettre hebdomadaire) seraient faux.",
+                hint="Renseignez l'adresse publique du site, par exemple https://dentelle.exemple.fr.",
+                id="dentelle.E001",
+            )
+        ]
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+        return [
+            checks.Error(
+                f"DENTELLE_SITE_URL « {value} » n'est pas une adresse de site (https://hôte, sans chemin).",
+                id="dentelle.E002",
+            )
+        ]
+    if not settings.DEBUG and parts.scheme != "https" and parts.hostname not in {"127.0.0.1", "localhost"}:
+        return [
+            checks.Warning(
+                f"DENTELLE_SITE_URL « {value} » n'est pas en https.",
+                id="dentelle.W001",
+            )
+        ]
+    return []
+
+
+def database_status():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return False, f"injoignable : {first_line}"
+    return True, "joignable"
+
+
+def referentials_status():
+    from dentelle.referentials.models import ReferentialLoad
+
+    try:
+        names = sorted(ReferentialLoad.objects.values_list("name", flat=True))
+    except DatabaseError:
+        return False, "illisible"
+    if not names:
+        return False, "aucun référentiel chargé (dentelle referentials load --wet-run)"
+    return True, ", ".join(names)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database answers; 503 otherwise. Reference data missing is reported, and makes the
+    answer red too: the app cannot scan a plan without them."""
+    db_ok, db_detail = database_status()
+    ref_ok, ref_detail = referentials_status() if db_ok else (False, "non vérifié")
+    ok = db_ok and ref_ok
+    body = {
+        "status": "ok" if ok else "erreur",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "referentials": {"ok": ref_ok, "detail": ref_detail},
+    }
+    if not ok:
+        logger.warning("event=healthz status=erreur database=%s referentials=%s", db_ok, ref_ok)
+    return JsonResponse(body, status=200 if ok else 503, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,60 @@
+"""`dentelle serve`: the app as in production — gunicorn (gthread), static files by whitenoise."""
+
+import os
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+def gunicorn_argv(bind, workers, threads, timeout):
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        str(timeout),
+        # Access log on stdout, errors on stderr: the journal or the container keeps both.
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+
+
+class Command(BaseCommand):
+    help = "Servir Dentelle avec gunicorn (DENTELLE_WORKERS processus × DENTELLE_THREADS fils)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=os.environ.get("DENTELLE_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("DENTELLE_WORKERS", "3")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("DENTELLE_THREADS", "4")))
+        parser.add_argument("--timeout", type=int, default=int(os.environ.get("DENTELLE_TIMEOUT", "60")))
+        parser.add_argument(
+            "--no-collectstatic", action="store_true", help="ne pas rassembler les fichiers statiques"
+        )
+
+    def handle(self, *args, **options):
+        from django.conf import settings
+        from django.core.management import call_command
+
+        if settings.DEBUG:
+            self.stderr.write("Attention : DEBUG est activé ; en production, ne le définissez pas.")
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = gunicorn_argv(options["bind"], options["workers"], options["threads"], options["timeout"])
+        self.stdout.write(
+            f"Dentelle sur http://{options['bind']}/ ({options['workers']} × {options['threads']})"
+        )
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)
