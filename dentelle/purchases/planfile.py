@@ -54,7 +54,18 @@ ALIASES = {
     "family": ["famille d achat", "famille", "categorie d achat", "segment"],
     "cpv": ["code cpv", "cpv", "code cpv principal", "code cpv8"],
     "additional_cpv": ["codes cpv complementaires", "cpv complementaires"],
-    "amount": ["montant estime ht", "montant ht", "montant estime", "montant", "montant total ht"],
+    "amount": [
+        "montant estime ht",
+        "montant ht",
+        "montant estime",
+        "montant",
+        "montant total ht",
+        "montant previsionnel ht",
+        "montant previsionnel",
+        "estimation ht",
+        "estimation",
+        "budget previsionnel",
+    ],
     "annual_amount": ["montant annuel", "montant annuel ht", "montant annuel estime"],
     "duration_months": ["duree", "duree mois", "duree en mois", "duree du marche"],
     "renewals": ["reconduction", "reconductions", "nombre de reconductions"],
@@ -63,6 +74,9 @@ ALIASES = {
         "date de lancement",
         "lancement",
         "date previsionnelle",
+        "date de lancement previsionnelle",
+        "date previsionnelle de publication",
+        "date de publication",
     ],
     "place": ["lieu d execution", "lieu", "lieux d execution", "lieu execution nom"],
     "place_code": ["code lieu", "code insee", "code du lieu", "lieu execution code"],
@@ -209,10 +223,59 @@ class PlanFileError(ValueError):
     """The file cannot be read at all (French message naming the file)."""
 
 
+# Abbreviations and variants buyers write in headers (« Date prév. de lancement », « Mt estimé »).
+HEADER_WORDS = {
+    "prev": "previsionnelle",
+    "previ": "previsionnelle",
+    "previs": "previsionnelle",
+    "previsionnel": "previsionnelle",
+    "previsionnels": "previsionnelle",
+    "estim": "estime",
+    "estimee": "estime",
+    "estimes": "estime",
+    "estimatif": "estime",
+    "mt": "montant",
+    "mnt": "montant",
+    "mont": "montant",
+    "montants": "montant",
+    "dt": "date",
+    "lanc": "lancement",
+    "exec": "execution",
+    "num": "n",
+    "no": "n",
+    "numero": "n",
+    "desc": "description",
+    "ref": "reference",
+    "lots": "lot",
+    "lieux": "lieu",
+}
+# Little words and units that do not tell columns apart (« Montant estimé HT (en €) »).
+HEADER_STOPWORDS = frozenset({"de", "du", "d", "des", "l", "la", "le", "les", "en", "eur", "euros", "euro"})
+HEADER_SCAN_ROWS = 15  # a title, a date or notes may sit above the headers
+
+
+def header_key(text):
+    """A header reduced for matching: accents, case, punctuation, abbreviations and little words ignored."""
+    words = [HEADER_WORDS.get(w, w) for w in normalise_header(text).split()]
+    return " ".join(w for w in words if w not in HEADER_STOPWORDS)
+
+
+def find_header_row(rows, aliases=ALIASES, scan=HEADER_SCAN_ROWS):
+    """Index of the header row among the first rows: the one where most columns are recognised and the
+    object is found (0 when none has it: the caller then reports the missing column)."""
+    best, best_count = 0, 0
+    for index, row in enumerate(rows[:scan]):
+        mapping = map_headers(row, aliases)
+        if "title" in mapping and len(mapping) > best_count:
+            best, best_count = index, len(mapping)
+    return best
+
+
 def map_headers(headers, aliases=ALIASES):
     """{canonical: index} for the headers recognised; exact alias first, then prefix match."""
     found = {}
-    normalised = [normalise_header(h) for h in headers]
+    normalised = [header_key(h) for h in headers]
+    aliases = {key: [header_key(name) for name in names] for key, names in aliases.items()}
     for key, names in aliases.items():
         for name in names:
             if name in normalised and normalised.index(name) not in found.values():
@@ -344,8 +407,17 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
     by_index = {i: k for k, i in mapping.items()}
     plan.columns = [(i, str(h if h is not None else ""), by_index.get(i, "")) for i, h in enumerate(header)]
     if "title" not in mapping:
-        report.error(None, "objet", "colonne obligatoire introuvable (alias : objet, intitulé, libellé).")
+        read = ", ".join(f"« {h} »" for h in header if str(h or "").strip())[:300] or "aucun"
+        report.error(
+            None,
+            "objet",
+            "colonne obligatoire introuvable (alias : objet, intitulé, libellé). En-têtes lus ligne "
+            f"{start_line - 1} : {read}. Les en-têtes sont cherchés dans les {HEADER_SCAN_ROWS} premières "
+            "lignes : nommez la colonne de l'objet « Objet » ou choisissez-la dans la correspondance des colonnes.",
+        )
         return plan
+    # Messages name the user's own columns (« Montant prév. (€) »), not the normalised alias.
+    report = _UserColumns(report, {LABELS[k]: str(header[i]).strip() for k, i in mapping.items()})
     operations = {}
     items = list(mapping.items())
     if suggest_cpv is not None:
@@ -384,6 +456,25 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
         operation.lots.append(lot)
     plan.operations = list(operations.values())
     return plan
+
+
+class _UserColumns:
+    """The import report, with each column named as the user's file names it."""
+
+    def __init__(self, report, names):
+        self._report, self._names = report, {k: v for k, v in names.items() if v}
+
+    def __getattr__(self, name):
+        return getattr(self._report, name)
+
+    def error(self, line, column, message, *args, **kwargs):
+        return self._report.error(line, self._names.get(column, column), message, *args, **kwargs)
+
+    def warning(self, line, column, message, *args, **kwargs):
+        return self._report.warning(line, self._names.get(column, column), message, *args, **kwargs)
+
+    def number(self, line, column, *args, **kwargs):
+        return self._report.number(line, self._names.get(column, column), *args, **kwargs)
 
 
 class _BudgetedSuggestion:
@@ -546,8 +637,12 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping, limits):
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = next(reader)
-        rows = list(itertools.islice(reader, limits.max_rows))
+        top = list(itertools.islice(reader, HEADER_SCAN_ROWS))
+        if not top:
+            raise StopIteration
+        start = find_header_row(top)  # the same row on preview and import: the user's mapping indexes it
+        header = top[start]
+        rows = top[start + 1 :] + list(itertools.islice(reader, limits.max_rows - len(top) + start + 1))
         if next(reader, None) is not None:
             raise PlanFileError(too_many_rows_message(name, limits.max_rows))
     except StopIteration:
@@ -555,7 +650,7 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping, limits):
     except csv.Error:
         raise PlanFileError(csv_error_message(name, reader.line_num)) from None
     body = _filtered(header, rows, where)
-    return rows_to_plan(header, body, report, suggest_cpv=suggest_cpv, mapping=mapping)
+    return rows_to_plan(header, body, report, start_line=start + 2, suggest_cpv=suggest_cpv, mapping=mapping)
 
 
 def _read_xlsx(data, name, report, suggest_cpv, where, mapping, limits):
@@ -568,8 +663,10 @@ def _read_xlsx(data, name, report, suggest_cpv, where, mapping, limits):
         raise PlanFileError(
             f"{name} : la première feuille est vide : les lots y sont attendus, une ligne par lot."
         )
-    body = _filtered(list(rows[0]), [list(r) for r in rows[1:]], where)
-    plan = rows_to_plan(list(rows[0]), body, report, suggest_cpv=suggest_cpv, mapping=mapping)
+    start = find_header_row([list(r) for r in rows[:HEADER_SCAN_ROWS]])
+    header = list(rows[start])
+    body = _filtered(header, [list(r) for r in rows[start + 1 :]], where)
+    plan = rows_to_plan(header, body, report, start_line=start + 2, suggest_cpv=suggest_cpv, mapping=mapping)
     if len(sheets) > 1:
         _read_line_items(plan, sheets[1][1], sheets[1][0], report)
     return plan

@@ -79,7 +79,7 @@ def test_out_of_range_amounts_are_row_errors_and_nothing_is_stored(organisation,
     (problem,) = report.errors
     assert "montant" in problem.reason
     if fmt != "json":
-        assert (problem.line, problem.column) == (2, "montant estime ht")
+        assert (problem.line, problem.column) == (2, "Montant estimé HT")  # the file's own header
     assert not Operation.objects.exists() and not Lot.objects.exists()
     readable()
 
@@ -105,7 +105,7 @@ def test_bad_durations_are_row_errors(organisation, duration, words):
     assert time.perf_counter() - start < 5
     assert not committed
     (problem,) = report.errors
-    assert (problem.line, problem.column) == (2, "duree") and words in problem.reason
+    assert (problem.line, problem.column) == (2, "Durée (mois)") and words in problem.reason
     assert not Lot.objects.exists()
 
 
