@@ -6,12 +6,14 @@ trade's able query over the whole region), one per company. Capacity: the struct
 known, else the rules' sourced default per structure (R3's « default_capacity_per_structure »).
 """
 
+import math
+
 from dentelle.matching.able import able_mask, able_query
 from dentelle.matching.facts import LotFacts, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.scoring import score_all
 from dentelle.matching.weights import load_weights
-from dentelle.purchases.allotment_milp import Site, Structure
+from dentelle.purchases.allotment_milp import Params, Site, Structure, department_split, optimise
 from dentelle.purchases.supply import SIAE_KINDS
 
 
@@ -72,3 +74,67 @@ def hours_per_euro(cpv, rules=None):
         return 0.0
     estimate = estimate_for_family(1_000_000, family, 12)
     return (estimate.hours or 0) / 1_000_000
+
+
+def _commune(code):
+    """A commune by its INSEE code, straight from the referentials (a code that is also a postcode
+    elsewhere must not be read as one)."""
+    from types import SimpleNamespace
+
+    from dentelle.referentials.models import Commune
+
+    c = Commune.objects.filter(insee_code=code).first()
+    if c is None:
+        return None
+    return SimpleNamespace(
+        kind="commune",
+        code=c.insee_code,
+        name=c.name,
+        department_code=c.department_id,
+        latitude=c.latitude,
+        longitude=c.longitude,
+    )
+
+
+def resolver():
+    from dentelle.referentials.places import resolve_place
+
+    def resolve(text):
+        try:
+            if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
+                return _commune(text) or resolve_place("", code=text, code_kind_text="Code commune")
+            return resolve_place(text)
+        except Exception:  # an unknown or ambiguous place is a row error, not a traceback
+            return None
+
+    return resolve
+
+
+ILE_DE_FRANCE = "11"
+
+
+def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, **limits):
+    """(params, sites, structures, optimiser proposal, department split) for site rows: the one path of
+    the CLI, the API and the lot page. ``limits``: Params fields (None = no limit)."""
+    from dentelle.rules.loader import default_rules
+
+    rules = rules or default_rules()
+    capacity = float(rules.screening["default_capacity_per_structure"].value)
+    values = {k: v for k, v in limits.items() if v is not None}
+    for key in ("max_km", "max_lot_amount"):
+        if not values.get(key):
+            values[key] = math.inf
+    params = Params(
+        min_able=int(rules.screening["min_able_structures"].value),
+        hours_per_euro=hours_per_euro(cpv, rules),
+        **values,
+    )
+    sites = solver_sites(rows, amount)
+    structures = able_structures(cpv, region_code, capacity)
+    return (
+        params,
+        sites,
+        structures,
+        optimise(sites, structures, params),
+        department_split(sites, structures, params),
+    )

@@ -256,3 +256,50 @@ def decide_finding(request, finding_id: int, payload: DecisionIn):
     else:
         raise HttpError(400, "Décision attendue : « accept » ou « reject ».")
     return _finding_out(finding)
+
+
+class AllotmentIn(Schema):
+    """Sites (same fields as a site file: site, commune, adresse, latitude, longitude, montant, poids,
+    groupe) and the officer's limits; see docs/plan-format.md §4 and docs/adr/0008."""
+
+    sites: list[dict]
+    cpv: str = "77310000"
+    amount: float | None = None
+    min_lots: int = 1
+    max_lots: int = 8
+    min_lot_amount: float = 0.0
+    max_lot_amount: float | None = None
+    max_km: float | None = None
+    same_unit: Literal["", "department", "ept", "epci"] = ""
+    radius_km: float = 30.0
+    time_limit: float = 10.0
+
+
+@router.post(
+    "/allotment",
+    response={200: dict, **errors(400, 403)},
+    summary="Allotissement fin d'un marché multi-sites (optimiseur HiGHS et découpage par département)",
+)
+def allotment_api(request, payload: AllotmentIn):
+    from dentelle.core.importing import ImportReport
+    from dentelle.core.permissions import CAN_EDIT_PLANS
+    from dentelle.purchases.allotment_supply import propose, resolver
+    from dentelle.purchases.sitefile import rows_from_records
+
+    _require(request, CAN_EDIT_PLANS)
+    if not 1 <= len(payload.sites) <= 5000:
+        raise HttpError(400, "Entre 1 et 5 000 sites attendus.")
+    if not 0 < payload.time_limit <= 60:
+        raise HttpError(400, "Limite de temps attendue entre 0 et 60 s.")
+    report = ImportReport(source="API")
+    rows = rows_from_records(list(enumerate(payload.sites, start=1)), report, resolver())
+    if not report.ok:
+        raise HttpError(400, "Sites refusés : " + " ; ".join(str(p) for p in report.errors[:20]))
+    limits = payload.model_dump(exclude={"sites", "cpv", "amount"})
+    params, sites, structures, best, base = propose(rows, payload.cpv, amount=payload.amount, **limits)
+    return {
+        "sites": len(sites),
+        "able_structures": len(structures),
+        "optimiser": best.as_dict(params),
+        "baseline": base.as_dict(params),
+    }

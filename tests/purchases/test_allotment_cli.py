@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from dentelle.accounts.roles import Role
 from tests.siaes.conftest import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,27 @@ def test_allot_infeasible_is_explained(gardeners, tmp_path):
     out = StringIO()
     call_command("allot", str(sites), "--lots", "1", "--max-km", "5", stdout=out)
     assert "Impossible :" in out.getvalue() and "relâchez" in out.getvalue()
+
+
+def test_allotment_api(client, make_user, gardeners):
+    payload = {
+        "sites": [
+            {"site": "Lycée A", "commune": "94028", "montant": 20000},
+            {"site": "Lycée B", "commune": "94081", "montant": 15000},
+        ],
+        "max_lots": 2,
+        "max_km": 20,
+    }
+    client.force_login(make_user(Role.READER))
+    assert (
+        client.post("/api/purchases/allotment", payload, content_type="application/json").status_code == 403
+    )
+    client.force_login(make_user(Role.PURCHASING_OFFICER))
+    data = client.post("/api/purchases/allotment", payload, content_type="application/json").json()
+    assert data["sites"] == 2 and data["optimiser"]["error"] == "" and data["baseline"]["lots"]
+    bad = client.post(
+        "/api/purchases/allotment",
+        {"sites": [{"site": "X", "commune": "Nulle-Part-sur-Mer"}]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "ligne 1" in bad.json()["detail"]

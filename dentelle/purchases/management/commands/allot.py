@@ -2,7 +2,6 @@
 multi-site contract on HiGHS, beside today's split by department (docs/adr/0008)."""
 
 import json
-import math
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -10,46 +9,8 @@ from django.core.management.base import CommandError
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.formatting import format_amount as euros
 from dentelle.core.formatting import format_hours, format_number, format_share
-from dentelle.purchases.allotment_milp import Params, department_split, optimise
-from dentelle.purchases.allotment_supply import able_structures, hours_per_euro, solver_sites
+from dentelle.purchases.allotment_supply import propose, resolver
 from dentelle.purchases.sitefile import read_site_file
-from dentelle.rules.loader import default_rules
-
-ILE_DE_FRANCE = "11"
-
-
-def _commune(code):
-    """A commune by its INSEE code, straight from the referentials (a code that is also a postcode
-    elsewhere must not be read as one)."""
-    from types import SimpleNamespace
-
-    from dentelle.referentials.models import Commune
-
-    c = Commune.objects.filter(insee_code=code).first()
-    if c is None:
-        return None
-    return SimpleNamespace(
-        kind="commune",
-        code=c.insee_code,
-        name=c.name,
-        department_code=c.department_id,
-        latitude=c.latitude,
-        longitude=c.longitude,
-    )
-
-
-def _resolver():
-    from dentelle.referentials.places import resolve_place
-
-    def resolve(text):
-        try:
-            if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
-                return _commune(text) or resolve_place("", code=text, code_kind_text="Code commune")
-            return resolve_place(text)
-        except Exception:  # an unknown or ambiguous place is a row error, not a traceback
-            return None
-
-    return resolve
 
 
 class Command(DentelleCommand):
@@ -78,26 +39,22 @@ class Command(DentelleCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        rows, report = read_site_file(path.read_bytes(), path.name, _resolver())
+        rows, report = read_site_file(path.read_bytes(), path.name, resolver())
         if not report.ok:
             raise CommandError("Fichier de sites refusé :\n" + "\n".join(str(p) for p in report.errors))
-        rules = default_rules()
-        capacity = float(rules.screening["default_capacity_per_structure"].value)
-        params = Params(
+        params, sites, structures, best, base = propose(
+            rows,
+            options["cpv"],
+            amount=options["amount"],
             min_lots=options["min_lots"],
             max_lots=options["lots"],
             min_lot_amount=options["min_lot_amount"],
-            max_lot_amount=options["max_lot_amount"] or math.inf,
-            max_km=options["max_km"] or math.inf,
+            max_lot_amount=options["max_lot_amount"],
+            max_km=options["max_km"],
             same_unit=options["same"] or "",
             radius_km=options["radius_km"],
-            min_able=int(rules.screening["min_able_structures"].value),
-            hours_per_euro=hours_per_euro(options["cpv"], rules),
             time_limit=options["time_limit"],
         )
-        sites = solver_sites(rows, options["amount"])
-        structures = able_structures(options["cpv"], ILE_DE_FRANCE, capacity)
-        best, base = optimise(sites, structures, params), department_split(sites, structures, params)
         if options["json"]:
             out = {"sites": len(sites), "able_structures": len(structures)}
             out["optimiser"], out["baseline"] = best.as_dict(params), base.as_dict(params)
