@@ -1,0 +1,227 @@
+"""Load test against a running server (`make serve`, or the same gunicorn command): N concurrent readers for
+D seconds as four roles (pages and API), then W concurrent writers declaring insertion hours through the
+API; prints requests/s, p50/p95/p99, errors, and checks every write is stored exactly once (read back
+through the API's own database, DATABASE_URL). Threads + http.client only.
+
+    DATABASE_URL=... python bench/bench_load.py --url http://127.0.0.1:8000 --clients 50 --duration 120 --writers 20
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import resource
+import statistics
+import sys
+import threading
+import time
+import uuid
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+ROLES = ["direction", "acheteuse-responsable", "acheteur-lycees", "facilitatrice"]
+PASSWORD = os.environ.get("BENCH_PASSWORD", "dentelle-demo")
+PATHS = [
+    "/",
+    "/achats/",
+    "/siae/",
+    "/insertion/",
+    "/api/purchases/plans",
+    "/api/siaes/?q=nettoyage",
+    "/api/referentials/status",
+    "/api/accounts/me",
+]
+
+
+class Client:
+    def __init__(self, base):
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.cookies = {}
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                if attempt:
+                    raise
+        for header in response.msg.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return response.status, data
+
+    def login(self, username):
+        status, page = self.request("GET", "/connexion/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD})
+        status, _ = self.request(
+            "POST",
+            "/connexion/",
+            body,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{self.host}:{self.port}/connexion/",
+            },
+        )
+        if status != 302:
+            raise SystemExit(f"Connexion refusée pour {username} (HTTP {status}).")
+
+
+def run_phase(count, duration, work):
+    timings, errors, lock = [], [], threading.Lock()
+    stop = time.monotonic() + duration
+
+    def loop(index):
+        local_t, local_e = [], []
+        try:
+            for item in work(index, stop):
+                status, elapsed, label = item
+                local_t.append(elapsed)
+                if status >= 400:
+                    local_e.append(f"{status} {label}")
+        except Exception as exc:  # a dead client is an error, not a silent gap
+            local_e.append(f"exception {exc!r}")
+        with lock:
+            timings.extend(local_t)
+            errors.extend(local_e)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, errors, time.monotonic() - started
+
+
+def report(name, timings, errors, wall):
+    if not timings:
+        print(f"{name}: aucune requête")
+        return
+    q = statistics.quantiles(timings, n=100)
+    print(
+        f"{name}: {len(timings)} requêtes en {wall:.1f} s = {len(timings) / wall:.1f} req/s ; "
+        f"p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms ; erreurs {len(errors)}"
+    )
+    for line in sorted(set(errors))[:10]:
+        print(f"  {line}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=120)
+    parser.add_argument("--writers", type=int, default=20)
+    parser.add_argument("--writes", type=int, default=10, help="déclarations par écrivain")
+    args = parser.parse_args()
+
+    def reader(index, stop):
+        client = Client(args.url)
+        client.login(ROLES[index % len(ROLES)])
+        n = index
+        while time.monotonic() < stop:
+            path = PATHS[n % len(PATHS)]
+            n += 1
+            t0 = time.perf_counter()
+            status, _ = client.request("GET", path)
+            yield status, time.perf_counter() - t0, path
+
+    timings, errors, wall = run_phase(args.clients, args.duration, reader)
+    report(f"Lecture ({args.clients} clients, 4 rôles, pages et API)", timings, errors, wall)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import django
+
+    django.setup()
+    # One declaration per (contract, month, beneficiary, mode) is allowed: hand each write a free slot.
+    import datetime
+
+    from dentelle.insertion.enums import FulfilmentMode
+    from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
+
+    taken = set(
+        HoursDeclaration.objects.values_list("contract_id", "month", "beneficiary_id", "fulfilment_mode")
+    )
+    needed = args.writers * args.writes
+    slots = []
+    for contract in Contract.objects.order_by("pk"):
+        beneficiaries = list(
+            Beneficiary.objects.filter(organisation=contract.organisation).order_by("pk")[:50]
+        )
+        month = contract.start_date.replace(day=1)
+        while month <= contract.end_date and len(slots) < needed:
+            for beneficiary in beneficiaries:
+                for mode in FulfilmentMode.values:
+                    if (contract.pk, month, beneficiary.pk, mode) not in taken and len(slots) < needed:
+                        slots.append((contract.pk, month.isoformat(), beneficiary.pseudonym, mode))
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        if len(slots) >= needed:
+            break
+    if len(slots) < needed:
+        raise SystemExit(f"Pas assez de créneaux libres pour {needed} déclarations ({len(slots)}).")
+    run_id = uuid.uuid4().hex[:8]
+
+    def writer(index, stop):
+        client = Client(args.url)
+        client.login("facilitatrice")
+        client.request("GET", "/api/accounts/me")
+        for k in range(args.writes):
+            contract_id, month, pseudonym, mode = slots[index * args.writes + k]
+            payload = json.dumps(
+                {
+                    "contract_id": contract_id,
+                    "month": month,
+                    "fulfilment_mode": mode,
+                    "beneficiary": pseudonym,
+                    "hours": "0.01",
+                    "comment": f"bench-{run_id}-{index}-{k}",
+                }
+            )
+            t0 = time.perf_counter()
+            status, body = client.request(
+                "POST",
+                "/api/insertion/declarations",
+                payload,
+                {
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": client.cookies.get("csrftoken", ""),
+                    "Referer": f"{args.url}/",
+                },
+            )
+            yield status, time.perf_counter() - t0, body[:120].decode(errors="replace")
+
+    timings, errors, wall = run_phase(args.writers, 0, writer)
+    report(f"Écriture ({args.writers} écrivains × {args.writes})", timings, errors, wall)
+    stored = list(
+        HoursDeclaration.objects.filter(comment__startswith=f"bench-{run_id}-").values_list(
+            "comment", flat=True
+        )
+    )
+    expected = {f"bench-{run_id}-{i}-{k}" for i in range(args.writers) for k in range(args.writes)}
+    duplicates = len(stored) - len(set(stored))
+    missing = len(expected - set(stored))
+    print(
+        f"Écritures attendues {len(expected)}, enregistrées {len(stored)}, manquantes {missing}, "
+        f"en double {duplicates}"
+    )
+    print(f"Mémoire de pointe du banc : {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} Mo")
+    return 0 if not errors and not missing and not duplicates else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
