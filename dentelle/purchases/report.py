@@ -48,10 +48,43 @@ def lot_entry(*, operation, lot, title, service, cpv, amount, departments, findi
     return entry
 
 
+def _add_to_departments(by_department, entry):
+    """A lot over several departments counts in each, with an equal share of its hours and amount
+    (the plan gives no split; an even one keeps the department totals equal to the plan's)."""
+    departments = list(dict.fromkeys(entry["departments"])) or ["—"]
+    share = Decimal(1) / len(departments)
+    amount = Decimal(entry["amount"]) if entry.get("amount") not in (None, "") else None
+    for department in departments:
+        row = by_department[department]
+        row["lots"] += 1
+        row["findings"] += len(entry["findings"])
+        row["potential_hours"] += entry["potential_hours"] * share
+        if amount is not None:
+            row["amount"] += amount * share
+        if len(departments) > 1:
+            row["shared_lots"] += 1
+
+
+def _rounded(row):
+    """Shares summed exactly, rounded once: hours to the hour, amounts to the euro."""
+    row = dict(row)
+    row["potential_hours"] = int(row["potential_hours"].to_integral_value())
+    row["amount"] = str(row["amount"].quantize(Decimal(1)))
+    return row
+
+
 def summarise(entries, objective_hours=None, versions=None):
     lots_by_kind, findings_by_kind = Counter(), Counter()
     by_service = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
-    by_department = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
+    by_department = defaultdict(
+        lambda: {
+            "lots": 0,
+            "shared_lots": 0,
+            "potential_hours": Decimal(0),
+            "amount": Decimal(0),
+            "findings": 0,
+        }
+    )
     total_hours = 0
     for entry in entries:
         kinds = {f["kind"] for f in entry["findings"]}
@@ -60,23 +93,23 @@ def summarise(entries, objective_hours=None, versions=None):
         for kind in kinds:
             lots_by_kind[kind] += 1
         total_hours += entry["potential_hours"]
-        groups = [by_service[entry["service"] or "—"]]
-        groups += [by_department[d] for d in (entry["departments"] or ["—"])[:1]]
-        for group in groups:
-            group["lots"] += 1
-            group["potential_hours"] += entry["potential_hours"]
-            group["findings"] += len(entry["findings"])
+        service = by_service[entry["service"] or "—"]
+        service["lots"] += 1
+        service["potential_hours"] += entry["potential_hours"]
+        service["findings"] += len(entry["findings"])
+        _add_to_departments(by_department, entry)
     summary = {
         "lots": len(entries),
         "lots_with_findings": sum(1 for e in entries if e["findings"]),
-        "lots_by_kind": dict(lots_by_kind),
-        "findings_by_kind": dict(findings_by_kind),
+        # Sorted keys: the same plan gives the same report bytes whatever the hash seed.
+        "lots_by_kind": dict(sorted(lots_by_kind.items())),
+        "findings_by_kind": dict(sorted(findings_by_kind.items())),
         "potential_hours": total_hours,
         "reservable_lots": lots_by_kind.get("reservation", 0),
         "carve_outs": findings_by_kind.get("carve_out", 0),
         "compliance_gaps": lots_by_kind.get("mandatory_condition", 0),
         "by_service": dict(sorted(by_service.items())),
-        "by_department": dict(sorted(by_department.items())),
+        "by_department": {d: _rounded(row) for d, row in sorted(by_department.items())},
     }
     if objective_hours is not None:
         summary["annual_objective_hours"] = int(objective_hours)
