@@ -211,6 +211,28 @@ def drop_unknown_cpv(plan_data, report):
     return cleared
 
 
+def preview_warnings(plan_data, report):
+    """The row checks the import makes while saving, made before it (upload preview, dry runs):
+    unknown CPV codes are cleared with a warning, operations without a nature and unrecognised
+    places are reported, so the preview shows what the import will say. Nothing is written."""
+    drop_unknown_cpv(plan_data, report)
+    place_cache = {}
+    for operation_data in plan_data.operations:
+        if not operation_data.nature:
+            first_line = operation_data.lots[0].line if operation_data.lots else None
+            report.error(
+                first_line, "nature", "nature inconnue (travaux, services, fournitures) et CPV absent."
+            )
+        for lot_data in operation_data.lots:
+            key = (lot_data.place, lot_data.place_code, lot_data.place_kind_hint)
+            if not lot_data.place:
+                continue
+            if key not in place_cache:
+                place_cache[key] = resolve_lot_place(*key)
+            if not place_cache[key].kind:
+                report.warning(lot_data.line, "lieu d'exécution", f"lieu « {lot_data.place} » non reconnu.")
+
+
 def _save_lot(operation, lot_data, place_cache, report):
     if lot_data.cpv and not _known_cpv(lot_data.cpv):
         report.warning(

@@ -14,7 +14,7 @@ from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
 from dentelle.core.spreadsheet import UPLOAD
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import check_services, import_plan
+from dentelle.purchases.importer import check_services, import_plan, preview_warnings
 from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, read_table_file, user_mapping
 from dentelle.purchases.queries import services_of, visible_plans
 from dentelle.purchases.services import scan_plan
@@ -45,6 +45,7 @@ def _preview_context(plan_data, report, name, user, organisation):
     check_services(
         report, plan_data=plan_data, organisation=organisation, **_service_scope(user, organisation)
     )
+    preview_warnings(plan_data, report)  # the same warnings as the CLI (unknown CPV, places, nature)
     return {
         "preview": True,
         "plan_data": plan_data,
