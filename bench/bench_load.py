@@ -125,6 +125,7 @@ def main():
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=120)
     parser.add_argument("--writers", type=int, default=20)
+    parser.add_argument("--warmup", type=float, default=15, help="secondes de chauffe non mesurées")
     parser.add_argument("--writes", type=int, default=10, help="déclarations par écrivain")
     args = parser.parse_args()
 
@@ -139,6 +140,8 @@ def main():
             status, _ = client.request("GET", path)
             yield status, time.perf_counter() - t0, path
 
+    if args.warmup:  # each gunicorn process builds its in-memory indexes on first use: not timed
+        run_phase(args.clients, args.warmup, reader)
     timings, errors, wall = run_phase(args.clients, args.duration, reader)
     report(f"Lecture ({args.clients} clients, 4 rôles, pages et API)", timings, errors, wall)
 
