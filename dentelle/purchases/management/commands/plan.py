@@ -1,14 +1,19 @@
-"""`dentelle plan import FILE`: import a purchase plan (dry run by default)."""
+"""`dentelle plan import FILE`: import a purchase plan (dry run by default; --scan scans it in the same
+transaction, so a dry run shows the findings too). `dentelle plan list`: the stored plans and their ids."""
 
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.db.models import Count
 
 from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import find_organisation, import_plan
+from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
+from dentelle.purchases.services import scan_plan
+from dentelle.purchases.stored_scan import stored_plan_report
 
 
 class Command(ImportCommand):
@@ -30,8 +35,18 @@ class Command(ImportCommand):
         imp.add_argument(
             "--wet-run", action="store_true", help="Écrire réellement en base (par défaut : simulation)"
         )
+        imp.add_argument(
+            "--scan",
+            action="store_true",
+            help="Balayer la programmation importée (en simulation aussi : rien n'est enregistré)",
+        )
+        sub.add_parser(
+            "list", help="Lister les programmations enregistrées (numéro pour `dentelle scan --plan`)"
+        )
 
     def handle(self, *args, **options):
+        if options["action"] == "list":
+            return self._list()
         path = options["file"]
         where = dict(item.split("=", 1) for item in options["where"] if "=" in item)
         try:
@@ -66,7 +81,7 @@ class Command(ImportCommand):
         if plan_data.unmapped:
             self.stdout.write(f"Colonnes ignorées : {', '.join(plan_data.unmapped)}")
         report, committed = run_import(
-            import_plan,
+            _import_and_scan if options["scan"] else import_plan,
             wet_run=options["wet_run"],
             report=report,
             plan_data=plan_data,
@@ -77,3 +92,26 @@ class Command(ImportCommand):
             source_file=Path(path).name,
         )
         self.print_report(report, committed, options["wet_run"])
+
+    def _list(self):
+        plans = PurchasePlan.objects.select_related("organisation").annotate(lots=Count("operations__lots"))
+        rows = list(plans.order_by("organisation__name", "-year", "name"))
+        if not rows:
+            self.stdout.write("Aucune programmation enregistrée.")
+        for plan in rows:
+            self.stdout.write(f"{plan.pk}\t{plan.organisation}\t{plan.year}\t{plan.name}\t{plan.lots} lots")
+
+
+def _import_and_scan(report, **options):
+    """Import then scan in the same transaction: a dry run rolls both back, a wet run keeps both."""
+    plan = import_plan(report, **options)
+    if not report.ok:
+        return plan
+    counts = scan_plan(plan)
+    report.count("lots balayés", counts["lots"])
+    report.count("propositions du balayage", counts["findings"])
+    if counts["kept_decisions"]:
+        report.count("décisions conservées", counts["kept_decisions"])
+    summary = stored_plan_report(plan)["summary"]
+    report.count("heures d'insertion potentielles", summary["potential_hours"])
+    return plan

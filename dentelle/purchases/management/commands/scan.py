@@ -1,4 +1,5 @@
-"""`dentelle scan FILE`: screen a plan file end to end and write the report (no web app needed)."""
+"""`dentelle scan FILE`: screen a plan file end to end and write the report (no web app needed).
+`dentelle scan --plan ID`: scan a plan stored in the database (findings stored, decisions kept)."""
 
 import sys
 from datetime import date
@@ -13,6 +14,8 @@ from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
 from dentelle.purchases.report import json_bytes, write_json, xlsx_report
 from dentelle.purchases.scanfile import scan_plan_data
+from dentelle.purchases.services import scan_plan
+from dentelle.purchases.stored_scan import find_plan, stored_plan_report
 from dentelle.purchases.supply import make_supply
 from dentelle.rules.loader import RulesError
 from dentelle.rules.services import rules_for
@@ -25,7 +28,13 @@ class Command(DentelleCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Fichier de programmation (CSV, XLSX ou JSON Dentelle)")
+        parser.add_argument("file", nargs="?", help="Fichier de programmation (CSV, XLSX ou JSON Dentelle)")
+        parser.add_argument(
+            "--plan",
+            metavar="ID",
+            help="Balayer une programmation déjà importée (numéro ou nom exact) au lieu d'un fichier ; "
+            "les propositions sont enregistrées, les décisions déjà prises conservées",
+        )
         parser.add_argument("--organisation", help="Organisation dont les surcharges de règles s'appliquent")
         parser.add_argument(
             "--out", help="Rapport à écrire : .json ou .xlsx (par défaut : JSON sur la sortie)"
@@ -51,6 +60,14 @@ class Command(DentelleCommand):
         )
 
     def handle(self, *args, **options):
+        if options["plan"]:
+            if options["file"]:
+                raise CommandError("Donner un fichier ou --plan, pas les deux.")
+            return self._scan_stored(options)
+        if not options["file"]:
+            raise CommandError(
+                "Fichier de programmation attendu (ou --plan ID pour une programmation importée)."
+            )
         organisation = None
         if options["organisation"]:
             organisation = find_organisation(options["organisation"])
@@ -85,6 +102,35 @@ class Command(DentelleCommand):
         supply = None if options["no_directory"] else make_supply()
         stream = None if options["quiet"] else sys.stderr
         result = scan_plan_data(plan, rules, supply, launch, stream, with_figures=options["figures"])
+        self._write(result, out)
+
+    def _scan_stored(self, options):
+        # --no-directory too: the stored scan (services.scan_operations) always counts the directory.
+        for option in ("where", "launch_date", "organisation", "figures", "no_directory"):
+            if options[option]:
+                raise CommandError(
+                    f"--{option.replace('_', '-')} ne s'applique qu'à un fichier, pas à --plan."
+                )
+        out = options["out"]
+        if out and Path(out).suffix.lower() not in (".json", ".xlsx"):
+            raise CommandError("--out : extension .json ou .xlsx attendue.")
+        plan = find_plan(options["plan"])
+        if plan is None:
+            raise CommandError(
+                f"Programmation « {options['plan']} » introuvable ou ambiguë : donner son numéro "
+                "(`dentelle plan list`) ou son nom exact."
+            )
+        try:
+            counts = scan_plan(plan)
+        except RulesError as exc:
+            raise CommandError(str(exc)) from None
+        sys.stderr.write(
+            f"Programmation « {plan.name} » ({plan.organisation}) : {counts['lots']} lots balayés, "
+            f"{counts['findings']} propositions, {counts['kept_decisions']} décisions conservées.\n"
+        )
+        self._write(stored_plan_report(plan), out)
+
+    def _write(self, result, out):
         if not out:
             self.stdout.write(json_bytes(result).decode("utf-8"))
             return
