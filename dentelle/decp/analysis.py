@@ -227,7 +227,7 @@ def _count_market(result, record):
     result.over_threshold += 1
     figures.over_threshold += 1
     result.labour_intensive += labour
-    if record.format_version == "2" and record.social_considerations:
+    if record.format_version in ("2", "consolidé") and record.social_considerations:
         result.v2_over_threshold += 1
         if record.has_social_consideration:
             result.with_social += 1

@@ -46,13 +46,25 @@ class ConsolidatedFileError(Exception):
     """The file as a whole cannot be read; the message is French and names the file."""
 
 
-def is_parquet(path):
-    with open(path, "rb") as handle:
+def is_parquet(source):
+    if not isinstance(source, (str, Path)):
+        source.seek(0)
+        magic = source.read(4)
+        source.seek(0)
+        return magic == PARQUET_MAGIC
+    with open(source, "rb") as handle:
         return handle.read(4) == PARQUET_MAGIC
 
 
+def _name(source):
+    if isinstance(source, (str, Path)):
+        return Path(source).name
+    return Path(str(getattr(source, "name", "") or "fichier envoyé")).name
+
+
 def _scan(path):
-    name = Path(path).name
+    """A lazy frame of the used columns as text; ``path`` may also be a seekable binary file object."""
+    name = _name(path)
     try:
         if is_parquet(path):
             frame = pl.scan_parquet(path)
@@ -81,7 +93,7 @@ def _scan(path):
 
 def iter_rows(path):
     """Yield (row number, dict of text values) in file order; row 1 is the first data row."""
-    name = Path(path).name
+    name = _name(path)
     frame = _scan(path)
     number = 0
     try:

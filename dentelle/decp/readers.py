@@ -19,6 +19,7 @@ import re
 import zlib
 from pathlib import Path
 
+from dentelle.decp.consolidated import PARQUET_MAGIC, ConsolidatedFileError, iter_consolidated
 from dentelle.decp.jsonstream import JsonStream, JsonSyntaxError
 from dentelle.decp.parsing import record_from_csv, record_from_json
 from dentelle.decp.records import (  # noqa: F401 - re-exported: the readers' public API
@@ -58,6 +59,7 @@ FORMAT_LABELS = {
     "v2-json": "DECP v2 (JSON, format 2024)",
     "v1-csv": "DECP v1 aplati (CSV)",
     "json": "JSON DECP",
+    "consolidated": "DECP consolidé national (CSV ou Parquet)",
 }
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -100,10 +102,12 @@ def _open_binary(source):
 
 
 def detect_format(source):
-    """'v1-json', 'v2-json', 'v1-csv' or 'json' (a JSON whose 'marches' key is far away)."""
+    """'v1-json', 'v2-json', 'v1-csv', 'consolidated' or 'json' (a JSON whose 'marches' key is far away)."""
     stream, must_close, raw = _open_binary(source)
     try:
         head = stream.read(65536)
+        if head.startswith(PARQUET_MAGIC):
+            return "consolidated"
     except (OSError, EOFError, zlib.error):
         # (the library's reason is in English: the user gets ours)
         raise DecpFileError(f"Fichier DECP « {_display_name(source)} » : archive gzip abîmée.") from None
@@ -114,7 +118,8 @@ def detect_format(source):
             raw.seek(0)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text.startswith("{"):
-        return "v1-csv"
+        header = text.split("\n", 1)[0]
+        return "consolidated" if "codeCPV" in header and "dateNotification" in header else "v1-csv"
     match = re.search(r'"marches"\s*:\s*([\[{])', text)
     if not match:
         return "json"
@@ -128,7 +133,10 @@ def iter_decp(source, problems=None):
     Raises ``DecpFileError`` (French message naming the file) when the file itself is malformed.
     """
     problems = problems if problems is not None else []
-    if detect_format(source) == "v1-csv":
+    fmt = detect_format(source)
+    if fmt == "consolidated":
+        yield from _iter_consolidated(source, problems)
+    elif fmt == "v1-csv":
         yield from iter_decp_csv(source, problems)
     else:
         yield from iter_decp_json(source, problems)
@@ -182,6 +190,14 @@ def iter_decp_json(source, problems=None):
             raw.close()
         else:
             text.detach()
+
+
+def _iter_consolidated(source, problems):
+    """The consolidated national file (``dentelle.decp.consolidated``), its file errors made ours."""
+    try:
+        yield from iter_consolidated(source, problems)
+    except ConsolidatedFileError as exc:
+        raise DecpFileError(str(exc)) from None
 
 
 def _csv_reason(exc):

@@ -42,3 +42,31 @@ def test_consolidated_reader_groups_holders_and_reports_bad_rows(name):
 def test_consolidated_reader_refuses_bad_files_in_french(name, message):
     with pytest.raises(ConsolidatedFileError, match=message):
         list(iter_consolidated(DATA + name))
+
+
+@pytest.mark.parametrize("name", ["consolidated_bad_rows.csv", "consolidated_bad_rows.parquet"])
+def test_iter_decp_detects_the_consolidated_file_from_a_path_or_an_upload(name):
+    import io
+
+    from dentelle.decp.readers import detect_format, iter_decp
+
+    upload = io.BytesIO(open(DATA + name, "rb").read())
+    assert detect_format(DATA + name) == detect_format(upload) == "consolidated"
+    assert [r.id for r in iter_decp(upload)] == ["2019M01", "2019M02", "2019M03", "2019M05"]
+    assert detect_format("../shared/data/decp/decp_2019_v1_marches.csv") == "v1-csv"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["consolidated_bad_rows.csv", "consolidated_bad_rows.parquet"])
+def test_cli_analyse_reads_the_consolidated_file_and_its_social_field(name):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("decp", "analyse", DATA + name, stdout=out)
+    text = out.getvalue()
+    assert "DECP consolidé national (CSV ou Parquet)" in text
+    assert "Enregistrements lus : 4" in text
+    assert "Avec au moins une considération sociale (v2) : 2 / 2 = 100,0 %" in text
+    assert "Anomalies d'enregistrement signalées : 7" in text

@@ -64,8 +64,13 @@ class Command(DentelleCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        analyse = sub.add_parser("analyse", help="Analyser un fichier DECP (v1 JSON, v2 JSON, CSV v1 aplati)")
-        analyse.add_argument("file", metavar="FICHIER", help="Fichier DECP (.json, .json.gz ou .csv)")
+        analyse = sub.add_parser(
+            "analyse",
+            help="Analyser un fichier DECP (v1 JSON, v2 JSON, CSV v1 aplati, consolidé national CSV ou Parquet)",
+        )
+        analyse.add_argument(
+            "file", metavar="FICHIER", help="Fichier DECP (.json, .json.gz, .csv ou .parquet)"
+        )
         analyse.add_argument(
             "--region", help="Ne garder que les marchés exécutés dans cette région (code INSEE, ex. 11)"
         )
