@@ -11,6 +11,8 @@ The baseline (:func:`department_split`) is today's R4: one lot per department, s
 """
 
 import math
+import os
+import sys
 from dataclasses import dataclass, field
 
 import highspy
@@ -237,6 +239,46 @@ def _explain(sites, allowed, params):
     )
 
 
+def _baseline_start(sites, base_lots, first, copy_of, served, caps, pairs, ncol, y0, params):
+    """Column values of the department split in the model, or None when the officer's limits exclude it."""
+    if not params.min_lots <= len(base_lots) <= params.max_lots:
+        return None
+    index = {(int(i), int(j)): k for k, (i, j) in enumerate(pairs)}
+    position = {s.key: i for i, s in enumerate(sites)}
+    values = np.zeros(ncol)
+    for b, lot in enumerate(base_lots):
+        if not params.min_lot_amount <= lot.amount <= params.max_lot_amount:
+            return None
+        copies = np.flatnonzero(copy_of == first + b)
+        fits = [j for j in copies if not served[j] or lot.amount <= caps[copy_of[j]]]
+        if not fits:
+            return None
+        j = int(min(fits, key=lambda c: not served[c]))  # the served copy when the lot fits it
+        for site in lot.sites:
+            k = index.get((position[site.key], j))
+            if k is None:  # beyond the distance or territory limit
+                return None
+            values[k] = 1.0
+        values[y0 + j] = 1.0
+    return list(values)
+
+
+def _quiet_highs():
+    """A silent solver: HiGHS prints its banner on the process's own stdout (file descriptor 1) when
+    it is created, which would corrupt `dentelle allot --json`; the descriptor is muted meanwhile."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
 def optimise(sites, structures, params=Params()):
     """Assign ``sites`` to lots; returns a :class:`Proposal` (``error`` set, in French, when infeasible)."""
     proposal = Proposal(method="optimiseur")
@@ -252,7 +294,8 @@ def optimise(sites, structures, params=Params()):
     cand = candidate_centres(sites, params.candidates)
     # The department split's centres are candidates too: the baseline is then one feasible
     # solution whenever the officer's limits allow it, so the optimum is never worse than it.
-    base = [lot.centre for lot in department_split(sites, [], params).lots]
+    base_lots = department_split(sites, [], params).lots
+    base = [lot.centre for lot in base_lots]
     c_lat = np.concatenate([lat[cand], [c[0] for c in base]])
     c_lon = np.concatenate([lon[cand], [c[1] for c in base]])
     dist = distances_km(lat, lon, c_lat, c_lon)
@@ -352,13 +395,17 @@ def optimise(sites, structures, params=Params()):
     lp.a_matrix_.value_ = np.array(values, dtype=float)
     lp.integrality_ = integrality
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = _quiet_highs()
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("time_limit", float(params.time_limit))
     h.setOptionValue("mip_rel_gap", 1e-3)
     h.passModel(lp)
+    start = _baseline_start(sites, base_lots, len(cand), copy_of, served, caps, pairs, ncol, y0, params)
+    if start is not None:  # the department split as first incumbent: never worse than it
+        solution = highspy.HighsSolution()
+        solution.col_value = start
+        h.setSolution(solution)
     h.run()
     status = h.getModelStatus()
     proposal.seconds = h.getRunTime()
