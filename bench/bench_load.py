@@ -80,15 +80,16 @@ class Client:
 
 
 def run_phase(count, duration, work):
-    timings, errors, lock = [], [], threading.Lock()
+    timings, errors, by_label, lock = [], [], {}, threading.Lock()
     stop = time.monotonic() + duration
 
     def loop(index):
-        local_t, local_e = [], []
+        local_t, local_e, local_l = [], [], []
         try:
             for item in work(index, stop):
                 status, elapsed, label = item
                 local_t.append(elapsed)
+                local_l.append((label, elapsed))
                 if status >= 400:
                     local_e.append(f"{status} {label}")
         except Exception as exc:  # a dead client is an error, not a silent gap
@@ -96,6 +97,8 @@ def run_phase(count, duration, work):
         with lock:
             timings.extend(local_t)
             errors.extend(local_e)
+            for label, elapsed in local_l:
+                by_label.setdefault(label, []).append(elapsed)
 
     started = time.monotonic()
     threads = [threading.Thread(target=loop, args=(i,)) for i in range(count)]
@@ -103,6 +106,7 @@ def run_phase(count, duration, work):
         thread.start()
     for thread in threads:
         thread.join()
+    run_phase.by_label = by_label
     return timings, errors, time.monotonic() - started
 
 
@@ -144,6 +148,12 @@ def main():
         run_phase(args.clients, args.warmup, reader)
     timings, errors, wall = run_phase(args.clients, args.duration, reader)
     report(f"Lecture ({args.clients} clients, 4 rôles, pages et API)", timings, errors, wall)
+    for path, values in sorted(run_phase.by_label.items()):
+        if len(values) >= 2:
+            q = statistics.quantiles(values, n=20)
+            print(
+                f"  {path:<28} {len(values):>6} req  p50 {q[9] * 1000:>6.0f} ms  p95 {q[18] * 1000:>6.0f} ms"
+            )
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "1")
