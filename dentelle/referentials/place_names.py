@@ -42,6 +42,9 @@ LEADING_PHRASES = [
     "sur le territoire de",
     "territoire de la commune de",
     "territoire de la ville de",
+    "territoire de l ept",
+    "territoire de l epci",
+    "territoire de",
     "conseil departemental de",
     "conseil departemental du",
     "conseil departemental des",
@@ -185,3 +188,28 @@ GENERIC_WORDS = {
     "lot",
     "ecole",
 }
+
+# Places known by usage rather than as communes (key → department code): new towns, business
+# districts, airports. The department is the one holding most of the place (Marne-la-Vallée: sectors
+# 2 to 4 in Seine-et-Marne, sector 1 in Seine-Saint-Denis; Roissy-CDG: mostly Val-d'Oise).
+USAGE_PLACES = {
+    "marne la vallee": "77",
+    "cergy pontoise": "95",
+    "saint quentin en yvelines": "78",
+    "senart": "77",
+    "evry": "91",  # Évry-Courcouronnes since 2019; the Évry of the Yonne is a village
+    "la defense": "92",
+    "quartier d affaires de la defense": "92",
+    "paris la defense": "92",
+    "roissy": "95",
+    "roissy cdg": "95",
+    "roissy charles de gaulle": "95",
+    "aeroport charles de gaulle": "95",
+    "charles de gaulle": "95",
+    "cdg": "95",
+    "aeroport d orly": "94",
+    "aeroport orly": "94",
+    "orly": "94",
+}
+# Words after which buyers name the commune of a site (« Lycée Jean Jaurès de Montreuil »).
+SITE_CONNECTORS = {"de", "d", "a", "au", "sur"}

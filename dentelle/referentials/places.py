@@ -105,6 +105,23 @@ def _strip_leading(key):
     return key
 
 
+ROMAN_ORDINAL = re.compile(r"\b([ivxl]+)(e|er|eme|ieme)\b")
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def _roman_ordinals(key):
+    """« paris xviiie arrondissement » → « paris 18e arrondissement »."""
+
+    def arabic(match):
+        total, previous = 0, 0
+        for letter in reversed(match.group(1)):
+            value = _ROMAN[letter]
+            total, previous = (total - value, previous) if value < previous else (total + value, value)
+        return f"{total}e" if 0 < total <= 20 else match.group(0)
+
+    return ROMAN_ORDINAL.sub(arabic, key) if "e" in key else key
+
+
 def _core(key):
     """The words that can be a name: codes, 'cedex' and leading phrases removed."""
     words = [w for w in key.split() if not w.isdigit() and w != "cedex"]
@@ -232,7 +249,7 @@ class PlaceResolver:
     def _resolve(self, text, code=None, kind=None):
         raw = (text or "").strip()
         mode = "lossy" if REPLACEMENT_CHAR in raw else "exact"
-        key = lossy(raw) if mode == "lossy" else normalise(raw)
+        key = _roman_ordinals(lossy(raw) if mode == "lossy" else normalise(raw))
         code = re.sub(r"\s", "", code or "").upper()
         if not code and CODE_ONLY.match(key.replace(" ", "")):
             code, key = key.replace(" ", "").upper(), ""
@@ -374,14 +391,36 @@ class PlaceResolver:
         siren = self.grouping_names[mode].get(core)
         if siren:
             return self.grouping_place(siren)
-        codes = self.commune_names[mode].get(core, ())
-        main = [c for c in codes if self.communes[c].kind in ("COM", "ARM")] or list(codes)
-        if len(main) == 1 or (len(main) > 1 and self._dominant(main)):
-            return self.commune_place(main[0])
+        usage = names.USAGE_PLACES.get(core)
+        if usage in self.departments:
+            return self.department_place(usage)
+        found = self._commune_named(core, mode)
+        if found:
+            return self.commune_place(found)
+        for gram in self._ngrams(core):  # « Aéroport Roissy Charles de Gaulle », « Tour First, La Défense »
+            usage = names.USAGE_PLACES.get(gram)
+            if usage in self.departments:
+                return self.department_place(usage)
+        words = core.split()
+        for start in range(1, len(words)):  # « Lycée Jean Jaurès de Montreuil »: the commune ends the text
+            if words[start - 1] in names.SITE_CONNECTORS:
+                found = self._commune_named(" ".join(words[start:]), mode)
+                if found:
+                    return self.commune_place(found)
         if cue:  # "Conseil départemental de la Loire, service des routes"
             for gram in self._ngrams(core):
                 if gram in self.dept_names[mode]:
                     return self.department_place(self.dept_names[mode][gram])
+        return None
+
+    def _commune_named(self, key, mode):
+        """The commune a whole phrase names: unique, or far more populous than its homonyms."""
+        if key in names.GENERIC_WORDS:
+            return None
+        codes = self.commune_names[mode].get(key, ())
+        main = [c for c in codes if self.communes[c].kind in ("COM", "ARM")] or list(codes)
+        if len(main) == 1 or (len(main) > 1 and self._dominant(main)):
+            return main[0]
         return None
 
     def _dominant(self, codes):

@@ -20,6 +20,11 @@ _TOKEN_ALIASES = {
     "ste": "sainte",
     "sts": "saints",
     "stes": "saintes",
+    "s": "sur",  # « Ivry s/ Seine »
+    "bld": "boulevard",
+    "bd": "boulevard",
+    "boul": "boulevard",
+    "av": "avenue",
 }
 # Multi-word forms contracted to the abbreviations used in the EPCI file ("CA du Grand Dole").
 _PHRASE_ALIASES = [
