@@ -6,6 +6,8 @@ command wraps it in a transaction that is rolled back unless ``--wet-run`` is gi
 report holds no blocking error, so a bad file never leaves half its rows behind.
 """
 
+import logging
+import time
 from dataclasses import dataclass, field
 
 from django.core.management.base import CommandError
@@ -13,6 +15,8 @@ from django.db import transaction
 
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.numbers import NumberError, parse_integer, parse_number
+
+logger = logging.getLogger("dentelle.import")
 
 
 @dataclass
@@ -90,6 +94,8 @@ def run_import(importer, *, wet_run, report=None, strict=True, **options):
     """
     report = report or ImportReport()
     committed = False
+    started = time.monotonic()
+    name = getattr(importer, "__module__", "?") + "." + getattr(importer, "__qualname__", "?")
     try:
         with transaction.atomic():
             importer(report, **options)
@@ -98,6 +104,18 @@ def run_import(importer, *, wet_run, report=None, strict=True, **options):
             committed = True
     except DryRun:
         pass
+    except Exception:
+        logger.exception("event=import importer=%s wet_run=%s status=failed", name, wet_run)
+        raise
+    logger.info(
+        "event=import importer=%s wet_run=%s committed=%s errors=%d warnings=%d seconds=%.2f",
+        name,
+        wet_run,
+        committed,
+        len(report.errors),
+        len(report.warnings),
+        time.monotonic() - started,
+    )
     return report, committed
 
 

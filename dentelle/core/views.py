@@ -27,6 +27,13 @@ def bad_request(request, exception=None):
 def permission_denied(request, exception=None):
     # Our PermissionDenied messages are French and say why ("Votre rôle ne permet pas cette action.").
     reason = str(exception) if exception is not None and str(exception) else ""
+    user = getattr(request, "user", None)
+    logger.warning(
+        'event=access_refused path=%s user=%s reason="%s"',
+        request.path,
+        getattr(user, "pk", None) if user is not None and user.is_authenticated else "anonyme",
+        reason,
+    )
     return _error(request, 403, "Accès refusé", reason)
 
 
