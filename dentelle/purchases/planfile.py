@@ -334,14 +334,21 @@ def _parse_date_text(text):
 
 
 def nature_of(text, cpv):
-    lowered = normalise_header(text)
-    for word, nature in NATURE_WORDS.items():
-        if word in lowered.split():
-            return nature
+    if text:
+        words = _nature_words(text)
+        for word, nature in NATURE_WORDS.items():
+            if word in words:
+                return nature
     if cpv[:2].isdigit():
         division = int(cpv[:2])
         return "works" if division == 45 else ("supplies" if division < 45 else "services")
     return ""
+
+
+@lru_cache(maxsize=1024)
+def _nature_words(text):
+    """Words of a nature cell ("Travaux", "Fournitures courantes"): plans repeat a handful of them."""
+    return frozenset(normalise_header(text).split())
 
 
 def _cells(row, items):

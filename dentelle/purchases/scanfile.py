@@ -2,6 +2,7 @@
 
 import gc
 import time
+from datetime import date
 
 from dentelle.purchases.facts import plan_facts
 from dentelle.purchases.report import lot_entry, report_dict
@@ -34,8 +35,9 @@ def _scan(plan, rules, supply, default_launch_date, stream, with_figures):
     items = plan_facts(plan, supply, default_launch_date)
     entries, started = [], time.perf_counter()
     step = max(1, len(items) // 50)
+    today = date.today()  # once per scan: lots without a launch date are judged at today's rules
     for count, (operation, lot, facts, _index) in enumerate(items, 1):
-        findings = [draft.as_dict(with_figures, compact=True) for draft in screen_lot(facts, rules)]
+        findings = [draft.as_dict(with_figures, compact=True) for draft in screen_lot(facts, rules, today)]
         entries.append(
             lot_entry(
                 operation=operation.reference,
