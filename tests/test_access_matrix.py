@@ -108,6 +108,9 @@ ROUTES = {
     "api/insertion/declarations/<declaration_id>/validate": {"declaration_id": "declaration"},
     "api/decp/analyse": {},
     "api/decp/export": {},
+    "api/purchases/allotment": {},
+    "healthz": {},
+    "parametres/": {},
 }
 # Kinds whose object is not foreign (fixed values, or the shared directory seen by staff).
 NEUTRAL = {"format": "csv", "year": "2026", "forged": "lien-forge", "cpv": "90911200", "insee": "75056"}
@@ -272,7 +275,7 @@ def test_no_role_reaches_another_services_or_organisations_objects(client, world
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             status = response.status_code
-            if status >= 500:
+            if status >= 500 and not (route == "healthz" and status == 503):  # red health is an answer
                 problems.append(f"{method.upper()} {url} → {status}")
             elif foreign and status not in REFUSALS and not _to_login(response):
                 problems.append(f"{method.upper()} {url} → {status} sur un objet étranger")

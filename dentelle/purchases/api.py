@@ -6,7 +6,7 @@ from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
@@ -262,7 +262,7 @@ class AllotmentIn(Schema):
     """Sites (same fields as a site file: site, commune, adresse, latitude, longitude, montant, poids,
     groupe) and the officer's limits; see docs/plan-format.md §4 and docs/adr/0008."""
 
-    sites: list[dict]
+    sites: list[dict] = Field(min_length=1, max_length=5000)
     cpv: str = "77310000"
     amount: float | None = None
     min_lots: int = 1
@@ -272,7 +272,7 @@ class AllotmentIn(Schema):
     max_km: float | None = None
     same_unit: Literal["", "department", "ept", "epci"] = ""
     radius_km: float = 30.0
-    time_limit: float = 10.0
+    time_limit: float = Field(10.0, gt=0, le=60)
 
 
 @router.post(
@@ -287,10 +287,6 @@ def allotment_api(request, payload: AllotmentIn):
     from dentelle.purchases.sitefile import rows_from_records
 
     _require(request, CAN_EDIT_PLANS)
-    if not 1 <= len(payload.sites) <= 5000:
-        raise HttpError(400, "Entre 1 et 5 000 sites attendus.")
-    if not 0 < payload.time_limit <= 60:
-        raise HttpError(400, "Limite de temps attendue entre 0 et 60 s.")
     report = ImportReport(source="API")
     rows = rows_from_records(list(enumerate(payload.sites, start=1)), report, resolver())
     if not report.ok:

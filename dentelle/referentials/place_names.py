@@ -212,4 +212,5 @@ USAGE_PLACES = {
     "orly": "94",
 }
 # Words after which buyers name the commune of a site (« Lycée Jean Jaurès de Montreuil »).
-SITE_CONNECTORS = {"de", "d", "a", "au", "sur"}
+# Not « sur »: it joins compound names (« Nulle-Part-sur-Mer » is not the commune of Mer).
+SITE_CONNECTORS = {"de", "d", "a", "au"}

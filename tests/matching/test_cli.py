@@ -54,7 +54,9 @@ def test_match_errors_are_french(directory, args, message):
 def test_read_simple_plan_csv(geo):
     lots = read_plan(DATA / "plan.csv")
     assert [line for line, _ in lots] == [2, 3, 4]
-    assert lots[0][1].cpv_codes == ["77310000"] and lots[0][1].amount == 120_000
+    # « Montant annuel » is read as the annual amount, not the whole contract's
+    assert lots[0][1].cpv_codes == ["77310000"] and lots[0][1].annual_amount == 120_000
+    assert lots[0][1].amount is None
     assert lots[1][1].place_text == "Saint-Denis (93)"
 
 

@@ -93,8 +93,8 @@ def test_cpv_suggestion_is_high_only_when_label_and_family_agree():
 def test_an_organisation_override_changes_the_scan():
     facts = LotFacts(
         key="1",
-        title="Entretien des espaces verts",
-        cpv="77310000",
+        title="Collecte des déchets",
+        cpv="90511000",
         nature="services",
         amount=Decimal("400000"),
         duration_months=24,
@@ -104,8 +104,8 @@ def test_an_organisation_override_changes_the_scan():
     rules = apply_overrides(
         default_rules(),
         [
-            ("family.green_spaces.labour_share", "0.60", "Étude interne", "Région — test"),
-            ("family.green_spaces.loaded_hourly_cost", "24", "Étude interne", "Région — test"),
+            ("family.waste_collection.labour_share", "0.60", "Étude interne", "Région — test"),
+            ("family.waste_collection.loaded_hourly_cost", "24", "Étude interne", "Région — test"),
         ],
     )
     clause = next(f for f in screen_lot(facts, rules) if f.rule_id == "R1-clause")

@@ -192,7 +192,8 @@ def test_r6_new_sector_training():
 
 
 def test_r7_criterion_when_the_clause_cannot_be_calibrated():
-    findings = rules_of(lot(cpv="77310000", title="Entretien des espaces verts"))
+    # waste collection: no public source gives its labour share or hourly cost
+    findings = rules_of(lot(cpv="90511000", title="Collecte des déchets"))
     assert "R1-clause" not in findings
     assert findings["R7-award-criterion"].legal_basis.startswith("CCP R2152-7")
 
