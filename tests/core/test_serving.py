@@ -84,7 +84,7 @@ def test_production_settings_serve_static_through_whitenoise_and_derive_the_site
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split("\n")
-    assert lines[0] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert lines[0] == "dentelle.core.staticstorage.DentelleStaticFilesStorage"
     assert lines[1] == "https://dentelle.exemple.fr"
     assert lines[2] == "True"
     assert lines[3] == "('HTTP_X_FORWARDED_PROTO', 'https')"
