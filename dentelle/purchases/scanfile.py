@@ -2,6 +2,7 @@
 
 import gc
 import time
+from contextlib import contextmanager
 from datetime import date
 
 from dentelle.purchases.facts import plan_facts
@@ -18,17 +19,24 @@ def progress(done, total, stream, started=None, width=30):
     stream.flush()
 
 
-def scan_plan_data(plan, rules, supply=None, default_launch_date=None, stream=None, with_figures=False):
-    """Screen a parsed plan (``planfile.PlanData``); returns the report dict (summary + lots[])."""
-    # The scan only allocates objects that live until the report is written: pausing the cyclic
-    # garbage collector avoids repeated full passes over them (about a third of the time at 100,000 lots).
-    gc_was_enabled = gc.isenabled()
+@contextmanager
+def paused_gc():
+    """Reading, scanning and writing a plan only allocate objects that live until the report is
+    written: pausing the cyclic garbage collector avoids repeated full passes over them (about a third
+    of the scan's time at 100,000 lots, and 0.3 s of the file reading)."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _scan(plan, rules, supply, default_launch_date, stream, with_figures)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
+
+
+def scan_plan_data(plan, rules, supply=None, default_launch_date=None, stream=None, with_figures=False):
+    """Screen a parsed plan (``planfile.PlanData``); returns the report dict (summary + lots[])."""
+    with paused_gc():
+        return _scan(plan, rules, supply, default_launch_date, stream, with_figures)
 
 
 def _scan(plan, rules, supply, default_launch_date, stream, with_figures):

@@ -13,7 +13,7 @@ from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
 from dentelle.purchases.planfile import PlanFileError, read_plan_file
 from dentelle.purchases.report import json_bytes, write_json, xlsx_report
-from dentelle.purchases.scanfile import scan_plan_data
+from dentelle.purchases.scanfile import paused_gc, scan_plan_data
 from dentelle.purchases.services import scan_plan
 from dentelle.purchases.stored_scan import find_plan, stored_plan_report
 from dentelle.purchases.supply import make_supply
@@ -60,6 +60,10 @@ class Command(DentelleCommand):
         )
 
     def handle(self, *args, **options):
+        with paused_gc():  # a one-shot process: its objects live until the report is written
+            return self._handle(options)
+
+    def _handle(self, options):
         if options["plan"]:
             if options["file"]:
                 raise CommandError("Donner un fichier ou --plan, pas les deux.")
