@@ -213,6 +213,7 @@ class PlanData:
     name: str = ""
     year: int | None = None
     organisation: str = ""
+    site_records: list = field(default_factory=list)  # (line, {header: value}) of the « sites » sheet
 
     @property
     def lot_count(self):
@@ -351,6 +352,14 @@ def _nature_words(text):
     return frozenset(normalise_header(text).split())
 
 
+def _blank(row):
+    """A row with no visible cell. CSV rows are all text: one join instead of a test per cell."""
+    try:
+        return not "".join(row).strip()
+    except TypeError:  # workbook rows hold numbers, dates and None
+        return not any(str(c).strip() for c in row if c is not None)
+
+
 def _cells(row, items):
     """One dict per row (canonical key → stripped text), built once: cheaper than a lookup per field."""
     size = len(row)
@@ -431,7 +440,7 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
         suggest_cpv = _BudgetedSuggestion(suggest_cpv, report)
     for offset, row in enumerate(rows):
         line = start_line + offset
-        if not any(str(c).strip() for c in row if c is not None):
+        if _blank(row):
             continue
         cells = _cells(row, items)
         title = str(cells.get("title", ""))
@@ -557,12 +566,19 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     extra = str(cells.get("additional_cpv", ""))
     if extra:
         lot.additional_cpv = [c for c in (_digits_cpv(p) for p in re.split(r"[;,| ]+", extra)) if c]
-    lot.amount = _money(cells, "amount", line, report)
-    lot.annual_amount = _money(cells, "annual_amount", line, report)
-    lot.duration_months = _int(cells, "duration_months", line, report)
-    lot.clause_hours = _int(cells, "clause_hours", line, report)
-    lot.sites_count = _int(cells, "sites_count", line, report)
-    lot.transferred_staff_monthly_hours = _money(cells, "transferred_staff_monthly_hours", line, report)
+    # ``cells`` holds the file's columns only: a column the file lacks costs no call.
+    if "amount" in cells:
+        lot.amount = _money(cells, "amount", line, report)
+    if "annual_amount" in cells:
+        lot.annual_amount = _money(cells, "annual_amount", line, report)
+    if "duration_months" in cells:
+        lot.duration_months = _int(cells, "duration_months", line, report)
+    if "clause_hours" in cells:
+        lot.clause_hours = _int(cells, "clause_hours", line, report)
+    if "sites_count" in cells:
+        lot.sites_count = _int(cells, "sites_count", line, report)
+    if "transferred_staff_monthly_hours" in cells:
+        lot.transferred_staff_monthly_hours = _money(cells, "transferred_staff_monthly_hours", line, report)
     lot.place = str(cells.get("place", ""))
     lot.place_code = str(cells.get("place_code", ""))
     lot.procedure = str(cells.get("procedure", ""))
@@ -662,9 +678,13 @@ def _read_table_file(data, name, report, suggest_cpv, where, mapping, limits):
 
 def _read_xlsx(data, name, report, suggest_cpv, where, mapping, limits):
     try:
-        sheets = read_sheets(data, name, max_sheets=2, limits=limits)
+        sheets = read_sheets(data, name, max_sheets=3, limits=limits)
     except SpreadsheetError as exc:
         raise PlanFileError(str(exc)) from None
+    # A sheet titled « sites » holds the sites of multi-site lots (sitefile.py); the other second
+    # sheet holds the line items.
+    site_sheets = [s for s in sheets[1:] if normalise_header(s[0]) == "sites"]
+    sheets = [s for s in sheets if s not in site_sheets][:2]
     rows = sheets[0][1] if sheets else []
     if not rows:
         raise PlanFileError(
@@ -676,6 +696,10 @@ def _read_xlsx(data, name, report, suggest_cpv, where, mapping, limits):
     plan = rows_to_plan(header, body, report, start_line=start + 2, suggest_cpv=suggest_cpv, mapping=mapping)
     if len(sheets) > 1:
         _read_line_items(plan, sheets[1][1], sheets[1][0], report)
+    if site_sheets:
+        from dentelle.purchases.sitefile import sheet_records
+
+        plan.site_records = sheet_records(site_sheets[0][1])
     return plan
 
 

@@ -118,3 +118,18 @@ def test_header_aliases_ignore_accents_and_case():
         ["INTITULÉ", "Montant annuel", "Date prévisionnelle de lancement", "Lieu d'exécution"]
     )
     assert mapping == {"title": 0, "annual_amount": 1, "launch_date": 2, "place": 3}
+
+
+def test_blank_rows_are_skipped_in_csv_and_workbooks_with_true_line_numbers():
+    csv_data = b"Objet;Code CPV;Montant\n;;\n  ; \t;\nNettoyage;90910000;1000\n"
+    plan = read_table_file(csv_data, "plan.csv", ImportReport())
+    assert [lot.line for op in plan.operations for lot in op.lots] == [4]
+    book = Workbook()
+    sheet = book.active
+    for row in (["Objet", "Code CPV", "Montant"], [None, " ", None], ["Espaces verts", 77310000, 2000]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    plan = read_table_file(buffer.getvalue(), "plan.xlsx", ImportReport())
+    lots = [lot for op in plan.operations for lot in op.lots]
+    assert [(lot.line, lot.cpv, lot.amount) for lot in lots] == [(3, "77310000", Decimal("2000"))]
