@@ -28,11 +28,12 @@ from dentelle.purchases.screening_data import (  # noqa: F401  (re-exported: the
     pct,
 )
 from dentelle.purchases.screening_works import carve_outs, line_items_clause
+from dentelle.referentials.text import fold
 from dentelle.rules.loader import default_rules, family_for_cpv
 from dentelle.rules.thresholds import thresholds_at
 
 MAINTENANCE_FAMILIES = {"cleaning", "green_spaces", "building_maintenance", "waste_collection"}
-MAINTENANCE_WORDS = ("entretien", "maintenance", "nettoyage", "propreté", "gardiennage")
+MAINTENANCE_WORDS = ("entretien", "maintenance", "nettoyage", "proprete", "gardiennage")  # folded
 
 
 @lru_cache(maxsize=64)
@@ -281,10 +282,10 @@ def _yearly(facts):
 
 
 def _is_maintenance(facts, family):
-    lowered = facts.title.lower()
-    return (family is not None and family.id in MAINTENANCE_FAMILIES) or any(
-        w in lowered for w in MAINTENANCE_WORDS
-    )
+    if family is not None and family.id in MAINTENANCE_FAMILIES:
+        return True
+    folded = fold(facts.title)  # « PROPRETÉ », « Propreté » and « proprete » alike
+    return any(w in folded for w in MAINTENANCE_WORDS)
 
 
 def _r4_allotment(facts, family, estimate, thresholds, rules):

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from dentelle.referentials.text import fold
+
 DATA_DIR = Path(__file__).parent / "data"
 TAGS = {"Law", "Practice", "Verify"}
 METHODS = {"standard", "cleaning", "billed_hours"}
@@ -345,12 +347,13 @@ def family_for_cpv(cpv, rules=None):
 
 
 def families_for_text(text, rules=None):
-    """Families whose keywords appear in ``text`` (lower-cased), best (most keyword hits) first."""
+    """Families whose keywords appear in ``text``, best (most keyword hits) first. Both sides are folded
+    (case, accents, œ): « MACONNERIE » and « maçonnerie » meet."""
     rules = rules or default_rules()
-    lowered = (text or "").lower()
+    folded = fold(text or "")
     scored = []
     for family in rules.families:
-        hits = sum(1 for keyword in family.keywords if keyword in lowered)
+        hits = sum(1 for keyword in family.keywords if fold(keyword) in folded)
         if hits:
             scored.append((hits, family))
     scored.sort(key=lambda pair: -pair[0])

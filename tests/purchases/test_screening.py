@@ -1,5 +1,6 @@
 """Scanner rules on plain facts (pure: no database)."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -125,6 +126,13 @@ def test_r4_allotment_by_department_before_after():
     assert len(after) == 2  # 94 has a single able structure: grouped with the biggest lot
     assert sum(D(part["amount"]) for part in after) == D("900000")
     assert finding.proposal["before"]["amount"] == "900000"
+
+
+def test_r4_reads_maintenance_in_a_title_written_in_capitals():
+    # A trade outside the maintenance families (security: 79710000): only the title says « propreté ».
+    units = (("department", "75", "Paris", 4, 1), ("department", "93", "Seine-Saint-Denis", 3, 1))
+    facts = lot(cpv="79710000", title="PROPRETÉ ET GARDIENNAGE DES SITES", department_codes=("75", "93"))
+    assert "R4-allotment" in rules_of(replace(facts, able_by_unit=units, title="PROPRETE DES SITES"))
 
 
 def test_r4_not_for_a_single_department():

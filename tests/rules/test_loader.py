@@ -164,3 +164,10 @@ def test_plausibility_ceiling_needs_a_french_rationale(rules_dir):
 def test_plausibility_file_is_optional(rules_dir):
     (rules_dir / "plausibility.toml").unlink()
     assert load_rules(rules_dir).plausibility == {}
+
+
+def test_families_for_text_folds_case_accents_and_ligatures():
+    # Plans written in capitals lose their accents: « MACONNERIE » is « maçonnerie », « GROS OEUVRE » « gros œuvre ».
+    assert "masonry" in [f.id for f, _ in families_for_text("LOT 2 MACONNERIE - RAVALEMENT")]
+    assert "building_other" in [f.id for f, _ in families_for_text("TRAVAUX DE GROS OEUVRE")]
+    assert "technical_installations" in [f.id for f, _ in families_for_text("Electricite et plomberie")]
