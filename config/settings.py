@@ -66,6 +66,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DENTELLE_MAX_UPLOAD_BYTES
 # Warm the in-memory indexes in a background thread after the first request. None = automatic
 # (on when serving, off under tests); "0"/"1" forces it.
 DENTELLE_WARM_INDEX = env_bool("DENTELLE_WARM_INDEX") if "DENTELLE_WARM_INDEX" in os.environ else None
+# Background jobs (dentelle.jobs): django-tasks on its database backend (SQLite or PostgreSQL, no broker);
+# `dentelle worker` runs them, writes a heartbeat every DENTELLE_WORKER_HEARTBEAT_SECONDS and /healthz turns
+# red when none is newer than DENTELLE_WORKER_STALE_SECONDS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DENTELLE_WORKER_HEARTBEAT_SECONDS = int(env("DENTELLE_WORKER_HEARTBEAT_SECONDS", "10"))
+DENTELLE_WORKER_STALE_SECONDS = int(env("DENTELLE_WORKER_STALE_SECONDS", "120"))
+# Periodic tasks enqueued by the worker (empty: none, when cron runs them instead; docs/deploiement.md):
+# the digest weekly (day 0 = Monday, hour in TIME_ZONE), the beneficiary purge daily.
+DENTELLE_PERIODIC_TASKS = env_list("DENTELLE_PERIODIC_TASKS", "digest,purge")
+DENTELLE_DIGEST_WEEKDAY = int(env("DENTELLE_DIGEST_WEEKDAY", "0"))
+DENTELLE_DIGEST_HOUR = int(env("DENTELLE_DIGEST_HOUR", "7"))
+DENTELLE_PURGE_HOUR = int(env("DENTELLE_PURGE_HOUR", "3"))
+# A plan sent through the page is imported and scanned by the worker: larger than other uploads.
+DENTELLE_PLAN_MAX_UPLOAD_BYTES = int(env("DENTELLE_PLAN_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
+DENTELLE_PLAN_MAX_ROWS = int(env("DENTELLE_PLAN_MAX_ROWS", "200000"))
 # Beneficiary personal data retention (days after the end of the beneficiary's contract).
 DENTELLE_BENEFICIARY_RETENTION_DAYS = int(env("DENTELLE_BENEFICIARY_RETENTION_DAYS", str(3 * 365)))
 
@@ -88,6 +103,9 @@ INSTALLED_APPS = [
     "dentelle.matching",
     "dentelle.insertion",
     "dentelle.decp",
+    "django_tasks",
+    "django_tasks_db",
+    "dentelle.jobs",
 ]
 
 MIDDLEWARE = [

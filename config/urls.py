@@ -26,6 +26,7 @@ urlpatterns = [
     path("insertion/", include("dentelle.insertion.urls")),
     path("decp/", include("dentelle.decp.urls")),
     path("parametres/", include("dentelle.rules.urls")),
+    path("travaux/", include("dentelle.jobs.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -18,6 +18,7 @@ COMMANDS = {
     "demo": "Charger les données de démonstration",
     "allot": "Allotissement fin d'un marché multi-sites (optimiseur HiGHS)",
     "serve": "Servir l'application comme en production (gunicorn, fichiers statiques)",
+    "worker": "Exécuter les travaux de fond (imports, balayages, exports, lettre, purge)",
 }
 
 

@@ -14,6 +14,7 @@ from django.urls import URLResolver, get_resolver
 from dentelle.accounts.models import BuyerService, Organisation, User
 from dentelle.accounts.roles import Role
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
+from dentelle.jobs.models import Job, JobFile
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
 from dentelle.siaes.models import Competence, Contact, ServiceArea, Siae
 
@@ -111,6 +112,10 @@ ROUTES = {
     "api/purchases/allotment": {},
     "healthz": {},
     "parametres/": {},
+    "travaux/": {},
+    "travaux/<int:pk>/": {"pk": "job"},
+    "travaux/<int:pk>/etat.json": {"pk": "job"},
+    "travaux/<int:pk>/fichier": {"pk": "job"},
 }
 # Kinds whose object is not foreign (fixed values, or the shared directory seen by staff).
 NEUTRAL = {"format": "csv", "year": "2026", "forged": "lien-forge", "cpv": "90911200", "insee": "75056"}
@@ -183,6 +188,10 @@ def _objects(organisation, service, siae, owner, tag, prefix):
         comment=SECRET,
     )
     token = owner.api_tokens.create(name=SECRET, key_hash=f"hash-{tag}", key_prefix="dtl_x")
+    job = Job.objects.create(
+        kind="plan_export", label=f"Export {SECRET}", organisation=organisation, created_by=owner
+    )
+    JobFile.objects.create(job=job, role=JobFile.OUTPUT, name="export.json", data=SECRET.encode(), size=1)
     return {
         "plan": plan.pk,
         "lot": lot.pk,
@@ -191,6 +200,7 @@ def _objects(organisation, service, siae, owner, tag, prefix):
         "beneficiary": beneficiary.pk,
         "declaration": declaration.pk,
         "api_token": token.pk,
+        "job": job.pk,
         "siae": siae.pk,
         "siae_shared": siae.pk,
         "competence": Competence.objects.create(siae=siae, cpv_prefix=prefix, origin="declared").pk,

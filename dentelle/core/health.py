@@ -66,19 +66,50 @@ def referentials_status():
     return True, ", ".join(names)
 
 
+def worker_status():
+    """Is a `dentelle worker` alive (a heartbeat newer than DENTELLE_WORKER_STALE_SECONDS)? Also says how
+    many jobs wait: jobs queued with no worker alive would never run."""
+    from django.utils import timezone
+
+    from dentelle.jobs.models import Job, JobState, WorkerHeartbeat
+    from dentelle.jobs.worker import live_workers
+
+    try:
+        alive = live_workers().count()
+        queued = Job.objects.filter(state=JobState.QUEUED).count()
+        last = WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+    except DatabaseError:
+        return False, "illisible"
+    if alive:
+        return True, f"{alive} actif(s) ; {queued} travail(aux) en attente"
+    since = (
+        f"dernier signe de vie il y a {int((timezone.now() - last).total_seconds())} s"
+        if last
+        else "aucun n'a jamais démarré"
+    )
+    return (
+        False,
+        f"aucun travailleur actif ({since}) ; {queued} travail(aux) en attente — lancer « dentelle worker »",
+    )
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers; 503 otherwise. Reference data missing is reported, and makes the
-    answer red too: the app cannot scan a plan without them."""
+    """200 when the database answers, reference data are loaded and a worker is alive; 503 otherwise
+    (without reference data the app cannot scan a plan; without a worker no job runs)."""
     db_ok, db_detail = database_status()
     ref_ok, ref_detail = referentials_status() if db_ok else (False, "non vérifié")
-    ok = db_ok and ref_ok
+    worker_ok, worker_detail = worker_status() if db_ok else (False, "non vérifié")
+    ok = db_ok and ref_ok and worker_ok
     body = {
         "status": "ok" if ok else "erreur",
         "database": {"ok": db_ok, "detail": db_detail},
         "referentials": {"ok": ref_ok, "detail": ref_detail},
+        "worker": {"ok": worker_ok, "detail": worker_detail},
     }
     if not ok:
-        logger.warning("event=healthz status=erreur database=%s referentials=%s", db_ok, ref_ok)
+        logger.warning(
+            "event=healthz status=erreur database=%s referentials=%s worker=%s", db_ok, ref_ok, worker_ok
+        )
     return JsonResponse(body, status=200 if ok else 503, json_dumps_params={"ensure_ascii": False})

@@ -1,6 +1,13 @@
 """Plan upload page: read the file, show the column mapping (editable), the rows to check and the CPV
-suggestions, then import and scan on confirmation."""
+suggestions, then hand the import and the scan to a background job on confirmation (the page answers at
+once and shows the job's progress).
 
+A large CSV is previewed on its first ``PREVIEW_ROWS`` rows: the request stays short whatever the size of
+the plan; the job reads it all, with the same mapping, and reports every row's problem."""
+
+import csv
+import io
+import itertools
 from pathlib import Path
 
 from django.conf import settings
@@ -10,29 +17,67 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from dentelle.accounts.models import BuyerService
-from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.importing import ImportReport
 from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
 from dentelle.core.spreadsheet import UPLOAD
+from dentelle.jobs.models import JobKind
+from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import check_services, import_plan, preview_warnings
-from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, read_table_file, user_mapping
-from dentelle.purchases.queries import services_of, visible_plans
-from dentelle.purchases.services import scan_plan
+from dentelle.purchases.importer import check_services, preview_warnings
+from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, decode, read_table_file, user_mapping
+from dentelle.purchases.queries import services_of
 from dentelle.purchases.upload_store import discard, keep, path_of
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
 COLUMN_PREFIX = "col_"
+PREVIEW_ROWS = 2000  # rows of a CSV read in the request (header search included)
+
+
+def posted_choices(post):
+    """{column index: canonical} from the ``col_<index>`` selects ({} when the form had none)."""
+    return {
+        int(name[len(COLUMN_PREFIX) :]): value
+        for name, value in post.items()
+        if name.startswith(COLUMN_PREFIX) and name[len(COLUMN_PREFIX) :].isdigit()
+    }
 
 
 def posted_mapping(post):
     """{canonical: index} from the ``col_<index>`` selects, or None when the form had none (automatic)."""
-    choices = {}
-    for name, value in post.items():
-        if name.startswith(COLUMN_PREFIX) and name[len(COLUMN_PREFIX) :].isdigit():
-            choices[int(name[len(COLUMN_PREFIX) :])] = value
+    choices = posted_choices(post)
     if not choices:
         return None
     return user_mapping(choices, max(choices) + 1)
+
+
+def preview_part(data, name):
+    """(bytes to preview, rows left out): a CSV beyond ``PREVIEW_ROWS`` rows is cut to its first rows
+    (rewritten with the same delimiter, so quoted line breaks stay whole); other files are whole."""
+    if not name.lower().endswith(".csv") or data.count(b"\n") <= PREVIEW_ROWS:
+        return data, 0
+    try:
+        text = decode(data, name)
+    except PlanFileError:
+        return data, 0  # the full read says why
+    sample = text[:5000]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        head = list(itertools.islice(reader, PREVIEW_ROWS))
+        rest = sum(1 for _ in reader)
+    except csv.Error:
+        return data, 0
+    if not rest:
+        return data, 0
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(head)
+    return out.getvalue().encode("utf-8"), rest
+
+
+def read_preview(data, name, report, mapping=None):
+    part, left_out = preview_part(data, name)
+    plan_data = read_table_file(part, name, report, suggest_cpv, mapping=mapping, limits=UPLOAD)
+    return plan_data, left_out
 
 
 def _service_scope(user, organisation):
@@ -77,7 +122,7 @@ def plan_upload(request):
     context = {
         "title": "Importer une programmation",
         "services": services,
-        "max_mb": settings.DENTELLE_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_mb": settings.DENTELLE_PLAN_MAX_UPLOAD_BYTES // (1024 * 1024),
     }
     if request.method == "GET" and "annuler" in request.GET:
         _discard_pending(request)
@@ -89,7 +134,7 @@ def plan_upload(request):
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "Choisir un fichier.")
-        elif upload.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
+        elif upload.size > settings.DENTELLE_PLAN_MAX_UPLOAD_BYTES:
             messages.error(request, f"Fichier trop volumineux (maximum {context['max_mb']} Mo).")
         elif not upload.name.lower().endswith(ALLOWED_SUFFIXES):
             messages.error(request, "Format accepté : CSV, XLSX ou JSON.")
@@ -97,14 +142,15 @@ def plan_upload(request):
             data = upload.read()
             report = ImportReport(source=upload.name)
             try:
-                plan_data = read_table_file(data, upload.name, report, suggest_cpv, limits=UPLOAD)
+                plan_data, left_out = read_preview(data, upload.name, report)
             except PlanFileError as exc:
                 messages.error(request, str(exc))
                 return render(request, "purchases/upload.html", context)
             _discard_pending(request)
             request.session["plan_upload"] = {"token": keep(data), "name": upload.name}
             context.update(
-                _preview_context(plan_data, report, Path(upload.name).stem, request.user, organisation)
+                _preview_context(plan_data, report, Path(upload.name).stem, request.user, organisation),
+                left_out=left_out,
             )
     return render(request, "purchases/upload.html", context)
 
@@ -131,17 +177,15 @@ def _remap_upload(request, context, organisation):
         messages.error(request, "Fichier expiré : le déposer à nouveau.")
         return redirect("purchases:upload")
     report = ImportReport(source=pending["name"])
+    data = path.read_bytes()
     try:
-        mapping = posted_mapping(request.POST)
-        plan_data = read_table_file(
-            path.read_bytes(), pending["name"], report, suggest_cpv, mapping=mapping, limits=UPLOAD
-        )
+        plan_data, left_out = read_preview(data, pending["name"], report, posted_mapping(request.POST))
     except PlanFileError as exc:
         messages.error(request, str(exc))
         report = ImportReport(source=pending["name"])
-        plan_data = read_table_file(path.read_bytes(), pending["name"], report, suggest_cpv, limits=UPLOAD)
+        plan_data, left_out = read_preview(data, pending["name"], report)
     name = request.POST.get("name", "").strip() or Path(pending["name"]).stem
-    context.update(_preview_context(plan_data, report, name, request.user, organisation))
+    context.update(_preview_context(plan_data, report, name, request.user, organisation), left_out=left_out)
     return render(request, "purchases/upload.html", context)
 
 
@@ -151,40 +195,25 @@ def _confirm_upload(request, organisation, services):
         messages.error(request, "Fichier expiré : le déposer à nouveau.")
         return redirect("purchases:upload")
     try:
-        mapping = posted_mapping(request.POST)
+        posted_mapping(request.POST)  # checked here; the job reads the file with it
     except PlanFileError as exc:
         messages.error(request, f"{exc} Import non effectué.")
         return redirect("purchases:upload")
     service = services.filter(pk=request.POST.get("service") or 0).first()
     name = request.POST.get("name", "").strip()[:200] or Path(pending["name"]).stem
-    report = ImportReport(source=pending["name"])
     data = path.read_bytes()
-    _discard_pending(request)  # read once more below; kept no longer, whatever the outcome
-    plan_data = read_table_file(data, pending["name"], report, suggest_cpv, mapping=mapping, limits=UPLOAD)
-    scope = _service_scope(request.user, organisation)
-    report, committed = run_import(
-        import_plan,
-        wet_run=True,
-        report=report,
-        plan_data=plan_data,
+    _discard_pending(request)  # handed to the job; kept here no longer, whatever the outcome
+    job = start_job(
+        JobKind.PLAN_IMPORT,
+        f"Import et balayage de « {name} » ({pending['name']})",
         organisation=organisation,
-        service=service,
-        plan_name=name,
-        source_file=pending["name"],
-        writable=scope["writable"],
-        create_services=scope["create"],
+        user=request.user,
+        params={
+            "plan_name": name,
+            "service": service.pk if service else None,
+            "mapping": {str(index): value for index, value in posted_choices(request.POST).items()},
+        },
+        input_file=(pending["name"], data),
     )
-    if not committed:
-        for problem in report.errors[:20]:
-            messages.error(request, str(problem))
-        messages.error(request, "Import annulé : corriger le fichier et le déposer à nouveau.")
-        return redirect("purchases:upload")
-    plan = visible_plans(request.user).filter(organisation=organisation, name=name).first()
-    if plan is None:
-        messages.warning(request, "Import enregistré, mais aucune opération n'est visible avec votre rôle.")
-        return redirect("purchases:plans")
-    counts = scan_plan(plan)
-    messages.success(
-        request, f"Import enregistré et balayé : {counts['lots']} lots, {counts['findings']} propositions."
-    )
-    return redirect("purchases:plan", pk=plan.pk)
+    messages.info(request, "Import lancé : il se poursuit en arrière-plan, cette page montre son avancement.")
+    return redirect("jobs:detail", pk=job.pk)

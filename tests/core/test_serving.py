@@ -4,28 +4,48 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import DatabaseError
 from django.test import override_settings
+from django.utils import timezone
 
 from dentelle.core import health
 from dentelle.core.management.commands.serve import gunicorn_argv
+from dentelle.jobs.worker import beat
 from dentelle.referentials.models import ReferentialLoad
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_healthz_green_when_database_and_referentials_are_there(client):
+def test_healthz_green_when_database_referentials_and_worker_are_there(client):
     ReferentialLoad.objects.create(name="cpv", version="test", source_file="cpv.csv", row_count=1)
+    beat("test-worker")
     response = client.get("/healthz")
     assert response.status_code == 200
     body = json.loads(response.content)
     assert body["status"] == "ok"
-    assert body["database"]["ok"] and body["referentials"]["ok"]
+    assert body["database"]["ok"] and body["referentials"]["ok"] and body["worker"]["ok"]
     assert "cpv" in body["referentials"]["detail"]
+    assert body["worker"]["detail"].startswith("1 actif(s)")
+
+
+@pytest.mark.django_db
+def test_healthz_red_when_the_worker_is_down(client, settings):
+    """No heartbeat newer than DENTELLE_WORKER_STALE_SECONDS: red, and it says what to run."""
+    ReferentialLoad.objects.create(name="cpv", version="test", source_file="cpv.csv", row_count=1)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "aucun n'a jamais démarré" in json.loads(response.content)["worker"]["detail"]
+    beat("old-worker", now=timezone.now() - timedelta(seconds=settings.DENTELLE_WORKER_STALE_SECONDS + 5))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = json.loads(response.content)
+    assert body["worker"]["ok"] is False and "dentelle worker" in body["worker"]["detail"]
+    assert body["database"]["ok"] and body["referentials"]["ok"]
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from dentelle.accounts.roles import Role
+from dentelle.jobs.worker import run_pending
 from dentelle.purchases.models import Finding, FindingStatus, PurchasePlan
 from dentelle.purchases.services import scan_plan
 
@@ -97,13 +98,14 @@ def test_upload_preview_then_confirm(client, officer, organisation, tmp_path):
     assert preview.status_code == 200 and "Confirmer" in preview.content.decode()
     response = client.post("/achats/importer/", {"step": "confirm", "name": "Plan déposé"})
     assert response.status_code == 302
+    run_pending()
     plan = PurchasePlan.objects.get(name="Plan déposé")
     assert Finding.objects.filter(lot__operation__plan=plan).exists()
 
 
 @pytest.mark.django_db
 def test_upload_refuses_too_big_files(client, officer, settings):
-    settings.DENTELLE_MAX_UPLOAD_BYTES = 10
+    settings.DENTELLE_PLAN_MAX_UPLOAD_BYTES = 10
     client.force_login(officer)
     with open(DATA / "plan.json", "rb") as handle:
         response = client.post("/achats/importer/", {"file": handle}, follow=True)

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dentelle.accounts.models import BuyerService
 from dentelle.accounts.roles import Role
 from dentelle.core.importing import ImportReport, run_import
+from dentelle.jobs.worker import run_pending
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Lot, Operation, PurchasePlan
 from dentelle.purchases.planfile import read_table_file
@@ -21,7 +22,11 @@ def upload(client, rows, name="plan.csv"):
 
 
 def confirm(client, name="Plan déposé"):
-    return client.post("/achats/importer/", {"step": "confirm", "name": name}, follow=True)
+    """Confirm, let the worker run the job, and return the job's page (where its outcome is shown)."""
+    response = client.post("/achats/importer/", {"step": "confirm", "name": name})
+    assert response.status_code == 302 and response["Location"].startswith("/travaux/")
+    run_pending()
+    return client.get(response["Location"])
 
 
 @pytest.fixture

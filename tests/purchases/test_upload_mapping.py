@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from dentelle.jobs.worker import run_pending
 from dentelle.purchases.models import Lot, PurchasePlan
 from dentelle.purchases.planfile import PlanFileError, user_mapping
 
@@ -29,6 +30,8 @@ def test_unrecognised_headers_can_be_mapped_by_hand_then_imported(client, office
     assert '<option value="amount" selected>' in page  # the choice is kept in the form
     response = client.post("/achats/importer/", {"step": "confirm", "name": "Plan corrigé", **chosen})
     assert response.status_code == 302
+    assert not PurchasePlan.objects.exists()  # the worker imports it, with the chosen columns
+    assert run_pending() == 1
     plan = PurchasePlan.objects.get(name="Plan corrigé")
     amounts = sorted(Lot.objects.filter(operation__plan=plan).values_list("estimated_amount", flat=True))
     assert amounts == [Decimal("60000"), Decimal("250000")]
@@ -43,6 +46,7 @@ def test_a_recognised_column_can_be_ignored(client, officer, organisation):
     posted = {"step": "confirm", "name": "Sans montants", "col_0": "title", "col_1": "", "col_2": "cpv"}
     posted |= {"col_3": "service", "col_4": "place"}  # « Combien (euros) » ignored by the user
     assert client.post("/achats/importer/", posted).status_code == 302
+    run_pending()
     lots = Lot.objects.filter(operation__plan__name="Sans montants")
     assert lots.count() == 2 and not lots.exclude(estimated_amount=None).exists()
 

@@ -1,0 +1,71 @@
+"""Jobs pages: the list of the organisation's jobs, one job (state, progress, result; refreshed while it
+runs), its state as JSON (for a script), and the file an export job wrote."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from dentelle.core.permissions import CAN_SEE_PROGRESS, require_role
+from dentelle.jobs.models import JobFile
+from dentelle.jobs.services import visible_jobs
+
+PAGE_SIZE = 50
+
+
+@login_required
+def job_list(request):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    jobs = visible_jobs(request.user).select_related("created_by", "organisation")
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    refresh = any(not job.finished for job in page.object_list)
+    return render(
+        request, "jobs/job_list.html", {"page": page, "refresh": refresh, "title": "Travaux de fond"}
+    )
+
+
+@login_required
+def job_detail(request, pk):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    job = get_object_or_404(visible_jobs(request.user).select_related("created_by"), pk=pk)
+    output = JobFile.objects.filter(job=job, role=JobFile.OUTPUT).only("name", "size").first()
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {"job": job, "output": output, "refresh": not job.finished, "title": job.label},
+    )
+
+
+@login_required
+def job_state(request, pk):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    job = get_object_or_404(visible_jobs(request.user), pk=pk)
+    return JsonResponse(
+        {
+            "id": job.pk,
+            "type": job.kind,
+            "etat": job.state,
+            "etape": job.step,
+            "fait": job.done,
+            "total": job.total,
+            "pourcentage": job.percent,
+            "resultat": job.result,
+            "erreur": job.error,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@login_required
+def job_download(request, pk):
+    require_role(request.user, CAN_SEE_PROGRESS)
+    job = get_object_or_404(visible_jobs(request.user), pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+        raise PermissionDenied("Seule la personne qui a demandé cet export peut le télécharger.")
+    stored = get_object_or_404(JobFile, job=job, role=JobFile.OUTPUT)
+    response = HttpResponse(
+        bytes(stored.data), content_type=stored.content_type or "application/octet-stream"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
+    return response
