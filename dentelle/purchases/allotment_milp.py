@@ -120,6 +120,8 @@ class Proposal:
             "reserved_lots": sum(1 for lot in self.lots if lot.measure == RESERVED),
             "hours": sum(lot.hours for lot in self.lots),
             "max_km": max((lot.max_km for lot in self.lots), default=0.0),
+            # amount-weighted mean distance of a site to its lot's centre: how local the lots are
+            "mean_km": _mean_km(self.lots),
         }
 
     def as_dict(self, params):
@@ -132,6 +134,20 @@ class Proposal:
             "figures": self.figures(params),
             "lots": [lot.as_dict() for lot in self.lots],
         }
+
+
+def _mean_km(lots):
+    weighted = amount = 0.0
+    for lot in lots:
+        if not lot.sites:
+            continue
+        d = distances_km(
+            [s.lat for s in lot.sites], [s.lon for s in lot.sites], [lot.centre[0]], [lot.centre[1]]
+        )
+        a = np.array([s.amount for s in lot.sites])
+        weighted += float(a @ d[:, 0])
+        amount += float(a.sum())
+    return weighted / amount if amount else 0.0
 
 
 def distances_km(lat1, lon1, lat2, lon2):
@@ -176,6 +192,9 @@ def _measure(lot, params):
             f"{lot.able} structures aptes à moins de {params.radius_km:g} km du centre du lot, "
             f"capacité suffisante pour le montant."
         )
+        if params.hours_per_euro > 0:
+            # At least the clause's volume: in a reserved lot the holder's own staff is in insertion.
+            lot.hours = float(round(lot.amount * params.hours_per_euro))
     else:
         if lot.able < params.min_able:
             why = f"Seulement {lot.able} structure(s) apte(s) à proximité (il en faut {params.min_able})."
@@ -322,10 +341,14 @@ def optimise(sites, structures, params=Params()):
     y0 = nx  # columns: x_ij for allowed pairs, then y_j open
     ncol = nx + m
     cost = np.zeros(ncol)
-    # Objective in euros (amount in served lots); tie-breaks worth less than 0.1 € in all:
-    # closer sites, then fewer lots.
+    # Objective in euros (amount in served lots), then compact lots: the amount-weighted distance of
+    # the sites to their centre costs at most half the smallest site's amount in all, so it never
+    # outweighs serving one more site (lexicographic); then fewer lots (less than 0.05 € in all).
+    smallest = float(amount[amount > 0].min()) if (amount > 0).any() else 1.0
     cost[:nx] = amount[pairs[:, 0]] * served[pairs[:, 1]]
-    cost[:nx] -= 0.05 * amount[pairs[:, 0]] / total * dist[pairs[:, 0], pairs[:, 1]] / max(max_d, 1e-9)
+    cost[:nx] -= (
+        0.5 * smallest * amount[pairs[:, 0]] / total * dist[pairs[:, 0], pairs[:, 1]] / max(max_d, 1e-9)
+    )
     cost[y0:] = -0.05 / m
     lower = np.zeros(ncol)
     upper = np.ones(ncol)

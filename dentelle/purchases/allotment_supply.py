@@ -50,7 +50,7 @@ def solver_sites(rows, lot_amount=None):
     Amount: the site's own; missing ones share what is left of ``lot_amount`` by weight (equal
     weights when none is given)."""
     links = memberships([r.commune_code for r in rows if r.commune_code])
-    known = sum(r.amount or 0 for r in rows)
+    known = sum(float(r.amount or 0) for r in rows)
     rest = [r for r in rows if not r.amount]
     pool = max(float(lot_amount or 0) - known, 0.0)
     weights = sum((r.weight or 1.0) for r in rest) or 1.0
@@ -124,11 +124,8 @@ def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, **
     for key in ("max_km", "max_lot_amount"):
         if not values.get(key):
             values[key] = math.inf
-    params = Params(
-        min_able=int(rules.screening["min_able_structures"].value),
-        hours_per_euro=hours_per_euro(cpv, rules),
-        **values,
-    )
+    values.setdefault("min_able", int(rules.screening["min_able_structures"].value))
+    params = Params(hours_per_euro=hours_per_euro(cpv, rules), **values)
     sites = solver_sites(rows, amount)
     structures = able_structures(cpv, region_code, capacity)
     return (

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from dentelle.core.importing import ImportReport, run_import
+from dentelle.purchases.demo_sites import green_space_operation, load_demo_sites
 from dentelle.purchases.importer import import_plan, known_cpv_codes
 from dentelle.purchases.planfile import (
     LineItemData,
@@ -155,7 +156,8 @@ def aubervilliers_operation(year):
 
 
 def regional_cleaning_operation(year):
-    """Illustrative (not from the DECP): a region-wide maintenance contract, the allotment case of domain.md §1."""
+    """Illustrative (not from the DECP): a region-wide maintenance contract, the allotment case of domain.md
+    §1; its sites (demo_sites.py) are illustrative too."""
     return OperationData(
         reference="DL-2027-NETTOYAGE-LYCEES",
         title="Nettoyage des locaux des lycées franciliens (exemple de démonstration)",
@@ -172,11 +174,11 @@ def regional_cleaning_operation(year):
                 title="Nettoyage des locaux des lycées franciliens",
                 cpv="90919300",
                 amount=Decimal("4800000"),
+                annual_amount=Decimal("1200000"),
                 duration_months=48,
                 place="Île-de-France",
                 place_code="11",
                 place_kind_hint="Code région",
-                sites_count=120,
                 transferred_staff_monthly_hours=Decimal("1500"),
             )
         ],
@@ -197,11 +199,16 @@ def load_demo_plan(stdout):
         stdout.write(
             f"  Programmation démo déjà chargée ({Operation.objects.filter(plan=existing).count()} opérations)."
         )
+        load_demo_sites(existing, organisation, stdout)
         return
     year = date.today().year + 1
     path = settings.DENTELLE_DATA_DIR / "decp" / "decp_2019_v1_marches.csv"
     plan_data = decp_plan(path, year, known_cpv_codes())
-    plan_data.operations += [aubervilliers_operation(year), regional_cleaning_operation(year)]
+    plan_data.operations += [
+        aubervilliers_operation(year),
+        regional_cleaning_operation(year),
+        green_space_operation(year),
+    ]
     report, committed = run_import(
         import_plan,
         wet_run=True,
@@ -219,3 +226,4 @@ def load_demo_plan(stdout):
         f"  Programmation démo : {len(plan_data.operations)} opérations, {counts['lots']} lots balayés, "
         f"{counts['findings']} propositions ({plan_data.skipped_rows} lignes DECP écartées : code CPV inconnu)."
     )
+    load_demo_sites(plan, organisation, stdout)

@@ -118,6 +118,7 @@ def import_plan(
             setattr(plan, field, value)
         plan.save()
     place_cache = {}
+    imported = {}
     for operation_data in plan_data.operations:
         first_line = operation_data.lots[0].line if operation_data.lots else None
         named = (operation_data.service or "").strip()
@@ -166,6 +167,7 @@ def import_plan(
             },
         )
         report.count("opérations créées" if created else "opérations mises à jour")
+        imported[operation.reference] = operation
         for lot_data in operation_data.lots:
             _save_lot(operation, lot_data, place_cache, report)
         for item in operation_data.line_items:
@@ -175,7 +177,22 @@ def import_plan(
                 defaults={"description": item.description[:500], "cpv_code": item.cpv, "amount": item.amount},
             )
             report.count("lignes d'estimation")
+    if plan_data.site_records:
+        _import_sites(plan_data.site_records, imported, report)
     return plan
+
+
+def _import_sites(records, operations, report):
+    """The « sites » sheet: rows checked like a site file (line, column, reason), then saved."""
+    from dentelle.purchases.allotment_sites import import_site_rows
+    from dentelle.purchases.allotment_supply import resolver
+    from dentelle.purchases.sitefile import rows_from_records
+
+    errors = len(report.errors)
+    rows = rows_from_records(records, report, resolver())
+    for problem in report.errors[errors:]:
+        problem.column = f"sites : {problem.column}"
+    import_site_rows(rows, operations, report)
 
 
 def known_cpv_codes():

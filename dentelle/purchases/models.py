@@ -254,3 +254,34 @@ class Finding(TimeStampedModel):
 
     def __str__(self):
         return f"{self.rule_id} — {self.lot}"
+
+
+class Site(TimeStampedModel):
+    """One site of a multi-site contract (a lycée, an office, a station): what the fine territorial
+    allotment (docs/adr/0008) assigns to lots. Its amount is annual (€ HT per year); a site without
+    one shares the lot's annual amount by ``weight``."""
+
+    operation = models.ForeignKey(
+        Operation, on_delete=models.CASCADE, related_name="sites", verbose_name="opération"
+    )
+    lot = models.ForeignKey(
+        Lot, null=True, blank=True, on_delete=models.SET_NULL, related_name="sites", verbose_name="lot"
+    )
+    name = models.CharField("site", max_length=300)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    commune_code = models.CharField("code INSEE de la commune", max_length=5, blank=True)
+    commune_name = models.CharField("commune", max_length=100, blank=True)
+    department = models.CharField("département", max_length=3, blank=True)
+    latitude = models.FloatField("latitude")
+    longitude = models.FloatField("longitude")
+    amount = models.DecimalField("montant annuel HT (€)", null=True, blank=True, **MONEY)
+    weight = models.FloatField("poids (surface, élèves, heures…)", null=True, blank=True)
+    group = models.CharField("groupe (sites à garder ensemble)", max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = "site d'exécution"
+        verbose_name_plural = "sites d'exécution"
+        ordering = ["operation", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune_name or self.department})"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dentelle.purchases.allotment_scan import with_optimised_allotment
 from dentelle.purchases.facts import lot_request, operation_facts, prepare_supply
 from dentelle.purchases.models import (
     Finding,
@@ -58,7 +59,7 @@ def scan_operations(operations, supply=None, rules=None):
             op_rules = rules_cache[organisation_id]
         for lot, facts in operation_facts(operation, supply):
             counts["lots"] += 1
-            drafts = screen_lot(facts, op_rules)
+            drafts = with_optimised_allotment(lot, facts, screen_lot(facts, op_rules), op_rules)
             counts["findings"] += len(drafts)
             counts["kept_decisions"] += _store(lot, drafts, op_rules, batch)
     batch.flush()
@@ -137,6 +138,9 @@ def accept_finding(finding, user):
         lot.reservation_kind = finding.proposal.get("reservation_kind") or ReservationKind.SIAE
     elif kind == FindingKind.AWARD_CRITERION:
         lot.social_award_criterion = True
+    elif kind == FindingKind.ALLOTMENT and finding.proposal.get("method") == "optimiseur":
+        _allot(lot, finding)
+        lot.refresh_from_db()
     elif kind == FindingKind.ALLOTMENT:
         lot.territorial_split = finding.proposal.get("after", [])
     elif kind == FindingKind.CARVE_OUT:
@@ -148,6 +152,15 @@ def accept_finding(finding, user):
     finding.rejection_reason = ""
     finding.save()
     return finding
+
+
+def _allot(lot, finding):
+    """Create the territorial lots of the optimiser's proposal, with their sites and measures."""
+    from dentelle.purchases.allotment_sites import create_allotted_lots
+    from dentelle.purchases.allotment_supply import hours_per_euro
+
+    lots = create_allotted_lots(lot, finding.proposal["optimiser"], hours_per_euro(lot.cpv_code))
+    finding.proposal = {**finding.proposal, "created_lots": [created.pk for created in lots]}
 
 
 def _carve_out(lot, finding):

@@ -4,7 +4,8 @@ Columns (French headers, case and accents ignored): « site » (name, required),
 INSEE code, resolved with the referentials' place resolver), « adresse » (kept as text),
 « latitude » / « longitude » (optional, else the commune's), « montant » (€ HT per year) or
 « poids » (surface, pupils, hours: the lot's amount is then shared in proportion), « groupe » (sites
-sharing a group stay in the same lot), « opération » (the plan reference the site belongs to).
+sharing a group stay in the same lot), « opération » (the plan reference the site belongs to), « lot »
+(the lot number in that operation).
 Every bad row is reported with its line, column and reason; nothing is kept from a file with errors.
 """
 
@@ -29,6 +30,10 @@ COLUMNS = {
     "groupe": "group",
     "operation": "operation",
     "reference": "operation",
+    "reference operation": "operation",
+    "lot": "lot",
+    "n lot": "lot",
+    "numero de lot": "lot",
 }
 
 
@@ -45,6 +50,7 @@ class SiteRow:
     weight: float | None = None
     group: str = ""
     operation: str = ""
+    lot: str = ""
     department: str = ""
     ept: str = ""
     epci: str = ""
@@ -68,6 +74,13 @@ def _number(report, line, column, value, low, high):
         report.error(line, column, f"{number:g} hors des bornes [{low:g} ; {high:g}]")
         return None
     return number
+
+
+def _lot_number(value):
+    """A lot number as written (« 2 », or 2.0 read from a spreadsheet cell)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
 
 
 def _records(content, name):
@@ -97,6 +110,7 @@ def rows_from_records(records, report, resolve=None):
         site = SiteRow(line, name, address=str(row.get("address") or "").strip())
         site.group = str(row.get("group") or "").strip()
         site.operation = str(row.get("operation") or "").strip()
+        site.lot = _lot_number(row.get("lot"))
         site.latitude = _number(report, line, "latitude", row.get("latitude"), 41.0, 51.5)
         site.longitude = _number(report, line, "longitude", row.get("longitude"), -5.5, 10.0)
         site.amount = _number(report, line, "montant", row.get("amount"), 0, 1e9)
@@ -130,17 +144,22 @@ def read_site_file(content, name, resolve=None):
     return rows_from_records(records, report, resolve), report
 
 
+def sheet_records(rows):
+    """(line, {header: value}) records of a sheet's rows (header on the first row, blank rows skipped)."""
+    rows = iter(rows)
+    header = [str(h or "") for h in next(rows, [])]
+    return [
+        (k + 2, dict(zip(header, row, strict=False)))
+        for k, row in enumerate(rows)
+        if any(v not in (None, "") for v in row)
+    ]
+
+
 def read_sites_sheet(workbook, resolve=None):
     """(rows, report) of the « sites » sheet of an openpyxl workbook, or ([], None) without one."""
     sheet = next((ws for ws in workbook.worksheets if _key(ws.title) == "sites"), None)
     if sheet is None:
         return [], None
-    values = sheet.iter_rows(values_only=True)
-    header = [str(h or "") for h in next(values, [])]
-    records = [
-        (k + 2, dict(zip(header, row, strict=False)))
-        for k, row in enumerate(values)
-        if any(v not in (None, "") for v in row)
-    ]
+    records = sheet_records(sheet.iter_rows(values_only=True))
     report = ImportReport(source="feuille « sites »")
     return rows_from_records(records, report, resolve), report

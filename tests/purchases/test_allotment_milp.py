@@ -78,7 +78,11 @@ def test_baseline_department_split_same_figures():
     base = department_split(SIX, structures, params)
     assert [lot.label for lot in base.lots] == ["Département 75", "Département 95"]
     assert base.figures(params)["reserved_share"] == pytest.approx(0.5)
-    assert base.figures(params)["hours"] == 3
+    # 300 € reserved (3 h at least: the clause's volume) + 300 € under a clause (3 h)
+    assert base.figures(params)["hours"] == 6
+    assert [lot.hours for lot in base.lots] == [3, 3]
+    # every site lies within 0.3 km of its department's centroid
+    assert 0 < base.figures(params)["mean_km"] < 0.3
 
 
 @pytest.mark.parametrize(
