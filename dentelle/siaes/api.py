@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from config.api_errors import errors
 from dentelle.core.audit import log_access
+from dentelle.rules.services import rules_for
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes.access import can_see_siae_contacts
 from dentelle.siaes.models import Siae
@@ -174,11 +175,13 @@ def coverage(request, region: str = "11"):
     index = get_index()
     if region not in index.regions:
         raise Http404("Région inconnue")
-    data = coverage_rules.coverage(region, index)
+    data = coverage_rules.coverage(
+        region, index, rules=rules_for(getattr(request.user, "organisation", None))
+    )
     return {
         "region": data["region"],
         "region_name": data["region_name"],
-        "reservation_min": coverage_rules.RESERVATION_MIN,
+        "reservation_min": data["reservation_min"],
         "departments": [{"code": c, "name": n} for c, n in data["departments"]],
         "families": [
             {

@@ -69,10 +69,15 @@ def coverage_families(rules=None):
     return families + [f for f in EXTRA_FAMILIES if f.id not in known]
 
 
-# Reading of a count (Dentelle practice, to be confirmed with the facilitators): a reserved
-# contract needs real competition, so at least 3 able structures; 1 or 2 allow a clause or a
-# targeted consultation; none means sourcing comes first.
-RESERVATION_MIN = 3
+# Reading of a count: a reserved contract needs real competition, so at least the scanner's own
+# `screening.min_able_structures` (rule R3, overridable by the organisation: one threshold for the
+# coverage table and the reservation finding); fewer allow a clause or a targeted consultation; none
+# means sourcing comes first.
+def reservation_min(rules=None):
+    from dentelle.rules import default_rules
+
+    rules = rules or default_rules()
+    return int(rules.screening["min_able_structures"].value)
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,9 @@ CLAUSE = Level("clause", "Clause ou consultation ciblée", "fr-badge--warning")
 RESERVATION = Level("reservation", "Réservation envisageable", "fr-badge--success")
 
 
-def level_of(count, disability=0):
-    """Reading of a cell: a reservation needs RESERVATION_MIN SIAE (L2113-13) or EA/ESAT (L2113-12)."""
-    if max(count, disability) >= RESERVATION_MIN:
+def level_of(count, disability, minimum):
+    """Reading of a cell: a reservation needs ``minimum`` SIAE (L2113-13) or EA/ESAT (L2113-12)."""
+    if max(count, disability) >= minimum:
         return RESERVATION
     return CLAUSE if count or disability else SOURCING_FIRST
 
@@ -112,11 +117,12 @@ def family_request(family, department):
     return SupplyRequest(code, (department,), "department", department, cpv_nature(code), "")
 
 
-def coverage(region_code, index, families=None, supply=None):
-    """{"departments": [(code, name)], "rows": [{"id", "label", "prefixes", "cells": [{"department",
-    "count", "disability", "level"}]}]}"""
+def coverage(region_code, index, families=None, supply=None, rules=None):
+    """{"departments": [(code, name)], "reservation_min", "rows": [{"id", "label", "prefixes", "cells":
+    [{"department", "count", "disability", "level"}]}]}. ``rules``: the organisation's (overrides)."""
     departments = index.departments_of_region(region_code)
-    families = coverage_families() if families is None else families
+    families = coverage_families(rules) if families is None else families
+    minimum = reservation_min(rules)
     supply = supply if supply is not None else MatchingSupply()
     supply.prepare([family_request(f, d) for f in families for d in departments])
     rows = []
@@ -129,7 +135,7 @@ def coverage(region_code, index, families=None, supply=None):
                     "department": department,
                     "count": counted.siae,
                     "disability": counted.disability,
-                    "level": level_of(counted.siae, counted.disability),
+                    "level": level_of(counted.siae, counted.disability, minimum),
                 }
             )
         rows.append(
@@ -147,6 +153,7 @@ def coverage(region_code, index, families=None, supply=None):
         "region": region_code,
         "region_name": index.region_name(region_code) or region_code,
         "departments": [(d, index.department_name(d) or d) for d in departments],
+        "reservation_min": minimum,
         "rows": rows,
     }
 

@@ -16,6 +16,7 @@ from dentelle.core.audit import log_access
 from dentelle.core.exports import csv_bytes, xlsx_bytes
 from dentelle.core.permissions import CAN_EDIT_ANY_SIAE, can_edit_siae, can_see_contacts, has_role
 from dentelle.referentials.index import get_index
+from dentelle.rules.services import rules_for
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes import svgmap
 from dentelle.siaes.access import can_see_siae_contacts
@@ -323,7 +324,8 @@ def coverage_context(request):
     )
     if region not in index.regions:
         region = DEFAULT_REGION
-    return index, region, coverage_rules.coverage(region, index)
+    rules = rules_for(getattr(request.user, "organisation", None))  # its own R3 threshold, if set
+    return index, region, coverage_rules.coverage(region, index, rules=rules)
 
 
 @login_required
@@ -354,7 +356,7 @@ def coverage(request):
             "family": row,
             "map_svg": mark_safe(svgmap.bubble_map(bubbles, f"Structures capables : {row['label']}")),  # noqa: S308
             "levels": [coverage_rules.SOURCING_FIRST, coverage_rules.CLAUSE, coverage_rules.RESERVATION],
-            "reservation_min": coverage_rules.RESERVATION_MIN,
+            "reservation_min": data["reservation_min"],
         },
     )
 

@@ -5,11 +5,11 @@ import pytest
 from dentelle.rules import default_rules
 from dentelle.siaes.coverage import (
     EXTRA_FAMILIES,
-    RESERVATION_MIN,
     coverage,
     coverage_families,
     coverage_table,
     level_of,
+    reservation_min,
 )
 
 from .conftest import SiaeFactory, with_competences
@@ -67,13 +67,15 @@ def test_establishments_of_one_company_count_once(index):
         (0, 0, "sourcing"),
         (1, 0, "clause"),
         (0, 1, "clause"),
-        (RESERVATION_MIN - 1, RESERVATION_MIN - 1, "clause"),
-        (RESERVATION_MIN, 0, "reservation"),
-        (0, RESERVATION_MIN, "reservation"),
+        (1, 1, "clause"),
+        (2, 0, "reservation"),
+        (0, 2, "reservation"),
     ],
 )
 def test_levels(count, disability, key):
-    assert level_of(count, disability).key == key
+    # The scanner's R3 threshold (screening.min_able_structures = 2), not a number of the table's own
+    assert reservation_min() == 2
+    assert level_of(count, disability, reservation_min()).key == key
 
 
 @pytest.mark.django_db
@@ -83,3 +85,14 @@ def test_coverage_table_shape(index):
     assert header[:2] == ["Famille de métiers", "Préfixes CPV"]
     assert len(header) == 2 + 2 * len(data["departments"])  # SIAE, then EA and ESAT
     assert [r[0] for r in rows] == [f.label for f in coverage_families()]
+
+
+def test_an_organisation_threshold_moves_the_table_and_the_scanner_alike():
+    from dentelle.rules.loader import apply_overrides
+
+    rules = apply_overrides(
+        default_rules(), [("screening.min_able_structures", "4", "Note interne", "Région — test")]
+    )
+    assert reservation_min(rules) == 4
+    assert level_of(3, 0, reservation_min(rules)).key == "clause"
+    assert level_of(4, 0, reservation_min(rules)).key == "reservation"
