@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from dentelle.core.forms import french_empty_choice
 from dentelle.insertion.enums import ClauseCategory, FulfilmentMode, IaeCriterion
 from dentelle.insertion.models import Beneficiary, Contract
 
@@ -12,6 +13,7 @@ class MonthField(forms.DateField):
 
 def _dsfr(form):
     for field in form.fields.values():
+        french_empty_choice(field)
         widget = field.widget
         css = (
             "fr-select"
@@ -23,8 +25,19 @@ def _dsfr(form):
         widget.attrs.setdefault("class", css)
 
 
+class ContractChoiceField(forms.ModelChoiceField):
+    """Contracts by reference, each with its object and holder: the picker can be searched by any of them."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.reference} — {obj.title[:90]} — {obj.holder_name}"
+
+
 class DeclarationForm(forms.Form):
-    contract = forms.ModelChoiceField(label="Marché", queryset=Contract.objects.none())
+    contract = ContractChoiceField(
+        label="Marché",
+        queryset=Contract.objects.none(),
+        help_text="Tapez dans le filtre un n° de marché, un mot de l'objet ou le titulaire.",
+    )
     month = MonthField(label="Mois")
     fulfilment_mode = forms.ChoiceField(label="Modalité", choices=FulfilmentMode.choices)
     beneficiary = forms.ModelChoiceField(
@@ -35,7 +48,10 @@ class DeclarationForm(forms.Form):
 
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract"].queryset = Contract.objects.filter(organisation=organisation)
+        self.fields["contract"].queryset = Contract.objects.filter(organisation=organisation).order_by(
+            "reference", "pk"
+        )
+        self.fields["contract"].widget.attrs["data-filterable"] = "Filtrer les marchés"
         self.fields["beneficiary"].queryset = Beneficiary.objects.filter(organisation=organisation)
         _dsfr(self)
 

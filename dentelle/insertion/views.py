@@ -11,8 +11,10 @@ from django.utils.safestring import mark_safe
 from dentelle.accounts.models import Organisation
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import (
+    CAN_DECLARE_HOURS,
     CAN_SEE_PROGRESS,
     can_see_beneficiaries,
+    has_role,
     require_role,
     role_of,
     visible_services,
@@ -174,6 +176,7 @@ def contract_detail(request, pk):
             "realised": realised,
             "show_beneficiaries": show_beneficiaries,
             "can_validate": request.user.is_superuser or request.user.role == Role.FACILITATOR,
+            "can_declare": has_role(request.user, CAN_DECLARE_HOURS),
             "clause": clause_wording(contract_facts(contract)),
         },
     )

@@ -1,11 +1,12 @@
 from django import forms
 
+from dentelle.core.forms import DsfrForm
 from dentelle.core.validators import normalise_cpv
 from dentelle.matching.models import LotResponse, ResponseKind
 from dentelle.purchases.models import Nature, ReservationKind
 
 
-class SearchForm(forms.Form):
+class SearchForm(DsfrForm):
     cpv = forms.CharField(label="Code CPV", max_length=12, help_text="8 chiffres, ex. 77310000")
     place = forms.CharField(
         label="Lieu d'exécution",

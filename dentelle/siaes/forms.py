@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from dentelle.core.forms import DsfrModelForm
 from dentelle.siaes.enums import AreaKind, CapacityMetric, CompetenceOrigin, ServiceKind, SiaeKind
 from dentelle.siaes.models import Capacity, Competence, Contact, ServiceArea, Siae, SourcingNote
 from dentelle.siaes.naf_cpv import compact_naf
@@ -58,7 +59,7 @@ class SearchForm(forms.Form):
     inactive = forms.BooleanField(label="Inclure les structures inactives", required=False)
 
 
-class SiaeForm(forms.ModelForm):
+class SiaeForm(DsfrModelForm):
     naf = forms.CharField(label="Code NAF", max_length=8, required=False, help_text="81.30Z ou 8130Z")
     website = forms.URLField(label="Site internet", max_length=300, required=False, assume_scheme="https")
 
@@ -70,6 +71,11 @@ class SiaeForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        edited = set(getattr(self.instance, "edited_fields", None) or [])
+        for name, field in self.fields.items():
+            if name in edited:
+                hint = "Modifié à la main : les imports ne l'écraseront plus."
+                field.help_text = f"{field.help_text} — {hint}" if field.help_text else hint
 
     def clean_naf(self):
         value = self.cleaned_data.get("naf", "")
@@ -104,7 +110,7 @@ class SiaeForm(forms.ModelForm):
         return siae
 
 
-class CompetenceForm(forms.ModelForm):
+class CompetenceForm(DsfrModelForm):
     cpv_prefix = forms.CharField(label="Code CPV ou préfixe (2 à 8 chiffres)", max_length=10)
 
     class Meta:
@@ -126,7 +132,7 @@ def competence_origin(user, siae):
     )
 
 
-class CapacityForm(forms.ModelForm):
+class CapacityForm(DsfrModelForm):
     class Meta:
         model = Capacity
         fields = ["metric", "value", "source", "as_of"]
@@ -137,7 +143,7 @@ class CapacityForm(forms.ModelForm):
         """One value per metric: saving replaces the previous value (see views.add_capacity)."""
 
 
-class ServiceAreaForm(forms.ModelForm):
+class ServiceAreaForm(DsfrModelForm):
     class Meta:
         model = ServiceArea
         fields = ["kind", "code", "radius_km"]
@@ -165,7 +171,7 @@ class ServiceAreaForm(forms.ModelForm):
         """Duplicates are ignored by the view."""
 
 
-class SourcingNoteForm(forms.ModelForm):
+class SourcingNoteForm(DsfrModelForm):
     class Meta:
         model = SourcingNote
         fields = ["date", "who_met", "learned", "next_steps"]
@@ -176,7 +182,7 @@ class SourcingNoteForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(DsfrModelForm):
     class Meta:
         model = Contact
         fields = ["name", "role", "email", "phone"]
