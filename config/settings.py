@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "widget_tweaks",
     "dsfr",
+    "ninja",  # /api/docs: Swagger UI from the installed package (no CDN: offline, within the CSP)
     "dentelle.core",
     "dentelle.accounts",
     "dentelle.referentials",
