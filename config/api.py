@@ -1,7 +1,11 @@
 """The REST API: one django-ninja router per app, token or session authentication."""
 
+import math
+from decimal import Decimal
+
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from dentelle.accounts.models import ApiToken
@@ -37,6 +41,33 @@ class HeaderToken(APIKeyHeader):
         return _user_of_key(request, key)
 
 
+# Numbers in API answers carry at most this many decimals: no binary noise (49000.899999999994 → 49000.9,
+# 53721.99999999999 → 53722.0) and no 28-digit Decimal quotients; coordinates (6 decimals) are kept.
+API_DECIMALS = 6
+_DECIMAL_STEP = Decimal(1).scaleb(-API_DECIMALS)
+
+
+def tidy_numbers(value):
+    """The same data with every float and Decimal rounded to API_DECIMALS (Decimals stay Decimals, written
+    without exponent); NaN and infinities are left to the encoder."""
+    if isinstance(value, float):
+        return round(value, API_DECIMALS) if math.isfinite(value) else value
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value.as_tuple().exponent >= -API_DECIMALS:
+            return value
+        return Decimal(format(value.quantize(_DECIMAL_STEP).normalize(), "f"))
+    if isinstance(value, dict):
+        return {key: tidy_numbers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [tidy_numbers(item) for item in value]
+    return value
+
+
+class TidyJSONRenderer(JSONRenderer):
+    def render(self, request, data, *, response_status):
+        return super().render(request, tidy_numbers(data), response_status=response_status)
+
+
 class DentelleAPI(NinjaAPI):
     """The OpenAPI document also states what the common machinery answers (config.api_errors)."""
 
@@ -58,6 +89,7 @@ api = DentelleAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     throttle=[ApiUserThrottle()],
     urls_namespace="api",
+    renderer=TidyJSONRenderer(),
 )
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programmation/<int:pk>/", views.plan_detail, name="plan"),
     path("programmation/<int:pk>/balayer/", views.plan_rescan, name="rescan"),
     path("programmation/<int:pk>/export.<str:fmt>", views.plan_export, name="export"),
+    path("programmation/<int:pk>/exporter/", views.plan_export_job, name="export_job"),
     path("lot/<int:pk>/", views.lot_detail, name="lot"),
     path("lot/<int:pk>/exception/", views.lot_exception, name="lot_exception"),
     path("proposition/<int:pk>/decision/", views.finding_decide, name="decide"),

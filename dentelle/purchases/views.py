@@ -2,10 +2,12 @@
 
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -17,10 +19,13 @@ from dentelle.core.permissions import (
     has_role,
     require_role,
 )
+from dentelle.jobs.models import JobKind
+from dentelle.jobs.services import start_job
 from dentelle.purchases.models import FindingKind, ObligationException
+from dentelle.purchases.plan_page import filtered_lots, plan_summary
 from dentelle.purchases.queries import plan_report, visible_findings, visible_lots, visible_plans
 from dentelle.purchases.report import KIND_LABELS, json_bytes, xlsx_report
-from dentelle.purchases.services import accept_finding, reject_finding, scan_plan
+from dentelle.purchases.services import accept_finding, reject_finding
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "dentelle_plan_uploads"
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -54,21 +59,22 @@ def _bar(value, objective, width=600):
     }
 
 
+PLAN_PAGE_SIZE = 100
+# Above this many lots, the exports are written by the worker (a job) instead of inside the request.
+EXPORT_INLINE_MAX_LOTS = 5000
+
+
 @login_required
 def plan_detail(request, pk):
+    """Summary aggregated by the database, lots paginated: a fixed number of queries whatever the plan."""
     require_role(request.user, CAN_SEE_PROGRESS)
     plan = _plan_or_404(request.user, pk)
-    report = plan_report(plan, request.user)
-    summary = report["summary"]
+    summary = plan_summary(plan, request.user)
     kind = request.GET.get("type", "")
     service = request.GET.get("service", "")
-    lots = [
-        entry
-        for entry in report["lots"]
-        if (not kind or any(f["kind"] == kind for f in entry["findings"]))
-        and (not service or entry["service"] == service)
-    ]
-    lots.sort(key=lambda e: (-e["potential_hours"], -len(e["findings"])))
+    page = Paginator(filtered_lots(plan, request.user, kind, service), PLAN_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     objective = summary.get("annual_objective_hours") or 0
     return render(
         request,
@@ -78,14 +84,34 @@ def plan_detail(request, pk):
             "summary": summary,
             "bar": _bar(summary["potential_hours"], objective),
             "kinds": [(k, KIND_LABELS[k], summary["lots_by_kind"].get(k, 0)) for k in KIND_LABELS],
-            "lots": lots[:300],
-            "hidden": max(0, len(lots) - 300),
+            "page": page,
+            "filter_query": urlencode({k: v for k, v in (("type", kind), ("service", service)) if v}),
             "kind": kind,
             "service": service,
             "can_decide": has_role(request.user, CAN_DECIDE_FINDINGS),
+            "export_by_job": summary["lots"] > EXPORT_INLINE_MAX_LOTS,
             "title": plan.name,
         },
     )
+
+
+@login_required
+@require_POST
+def plan_export_job(request, pk):
+    """A large plan's export, written by the worker; the job's page gives the file when it is ready."""
+    require_role(request.user, CAN_SEE_PROGRESS)
+    plan = _plan_or_404(request.user, pk)
+    fmt = request.POST.get("format", "")
+    if fmt not in ("json", "xlsx"):
+        raise Http404("Format inconnu.")
+    job = start_job(
+        JobKind.PLAN_EXPORT,
+        f"Export {fmt.upper()} de « {plan.name} »",
+        organisation=plan.organisation,
+        user=request.user,
+        params={"plan": plan.pk, "format": fmt},
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
@@ -111,15 +137,18 @@ def plan_export(request, pk, fmt):
 @login_required
 @require_POST
 def plan_rescan(request, pk):
+    """Scanning again runs in the background (decisions kept); the job's page shows its progress."""
     require_role(request.user, CAN_DECIDE_FINDINGS)
     plan = _plan_or_404(request.user, pk)
-    counts = scan_plan(plan)
-    messages.success(
-        request,
-        f"Balayage refait : {counts['lots']} lots, {counts['findings']} propositions, "
-        f"{counts['kept_decisions']} décisions conservées.",
+    job = start_job(
+        JobKind.PLAN_SCAN,
+        f"Nouveau balayage de « {plan.name} »",
+        organisation=plan.organisation,
+        user=request.user,
+        params={"plan": plan.pk},
     )
-    return redirect("purchases:plan", pk=plan.pk)
+    messages.info(request, "Balayage lancé en arrière-plan : les décisions déjà prises seront conservées.")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
