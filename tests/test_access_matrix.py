@@ -52,6 +52,7 @@ ROUTES = {
     "achats/programmation/<int:pk>/": {"pk": "plan"},
     "achats/programmation/<int:pk>/balayer/": {"pk": "plan"},
     "achats/programmation/<int:pk>/export.<str:fmt>": {"pk": "plan", "fmt": "format"},
+    "achats/programmation/<int:pk>/exporter/": {"pk": "plan"},
     "achats/lot/<int:pk>/": {"pk": "lot"},
     "achats/lot/<int:pk>/exception/": {"pk": "lot"},
     "achats/proposition/<int:pk>/decision/": {"pk": "finding"},
