@@ -20,7 +20,7 @@ from dentelle.matching.answers import (
 from dentelle.matching.digest import read_answer_token, unsubscribe_token_state
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.forms import ResponseForm, SearchForm
-from dentelle.matching.models import DigestOptOut, LotResponse
+from dentelle.matching.models import DigestOptOut, LotResponse, ResponseKind
 from dentelle.matching.services import explain_structure, open_opportunities, ranked_structures
 from dentelle.purchases.models import Lot
 from dentelle.siaes.models import Siae
@@ -106,8 +106,9 @@ def opportunities(request, siae_pk):
     if not can_see_opportunities(request.user, siae):
         raise PermissionDenied("Ces opportunités ne sont visibles que de la structure et des agents.")
     entries = open_opportunities(siae, top=OPPORTUNITIES_SHOWN)
+    labels = dict(ResponseKind.choices)
     answered = dict(LotResponse.objects.filter(siae=siae).values_list("lot_id", "kind"))
-    rows = [(lot, item, answered.get(lot.pk)) for lot, item in entries]
+    rows = [(lot, item, labels.get(answered.get(lot.pk), answered.get(lot.pk))) for lot, item in entries]
     can_answer = role_of(request.user) == Role.SIAE_MEMBER and request.user.siae_id == siae.pk
     return render(
         request,

@@ -1,6 +1,7 @@
 """Pages of the SIAE directory: search, map, profile, edits, supply coverage, exports."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,6 +41,12 @@ PAGE_SIZE = 50
 DEFAULT_REGION = "11"
 
 
+def organisation_region(user, index):
+    """The name of the user's organisation's region, or "" (no organisation, or a national one)."""
+    code = getattr(getattr(user, "organisation", None), "region_code", "") or ""
+    return index.region_name(code) or ""
+
+
 def competences_by_siae(ids):
     """{siae id: [CPV prefixes]} in one light query (no model instances)."""
     found = {}
@@ -71,6 +78,10 @@ def map_points(queryset, count, index=None):
 @login_required
 def directory(request):
     index = get_index()
+    home_region = organisation_region(request.user, index)
+    if not request.GET and home_region:
+        # First visit: the structures of the user's own region (the form shows it; emptying it searches all).
+        return redirect(f"{request.path}?{urlencode({'place': home_region})}")
     params = SearchParams.from_mapping(request.GET)
     result = search_siaes(params, index)
     page = Paginator(ResultPages(result.queryset), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -54,7 +54,7 @@ def test_every_navigation_link_opens_for_the_role(client, people, role):
     for label, href in links.items():
         if href.startswith("/api/"):
             continue
-        response = client.get(href)
+        response = client.get(href, follow=True)
         assert response.status_code == 200, (role, label, href, response.status_code)
 
 
