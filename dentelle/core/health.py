@@ -72,7 +72,7 @@ def worker_status():
     from django.utils import timezone
 
     from dentelle.jobs.models import Job, JobState, WorkerHeartbeat
-    from dentelle.jobs.worker import live_workers
+    from dentelle.jobs.worker import file_alive, live_workers
 
     try:
         alive = live_workers().count()
@@ -82,6 +82,8 @@ def worker_status():
         return False, "illisible"
     if alive:
         return True, f"{alive} actif(s) ; {queued} travail(aux) en attente"
+    if file_alive():  # SQLite: the worker is alive, busy with a long write (its row cannot be updated)
+        return True, f"actif (occupé par une longue écriture) ; {queued} travail(aux) en attente"
     since = (
         f"dernier signe de vie il y a {int((timezone.now() - last).total_seconds())} s"
         if last

@@ -10,6 +10,7 @@ import os
 import socket
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
@@ -25,8 +26,40 @@ def current_worker_id():
     return _worker_id
 
 
+def heartbeat_file():
+    """On a SQLite file (one machine by definition), the heartbeat is also the modification time of
+    ``<database>.worker``: a long import holds SQLite's only write lock for minutes, during which no row
+    can be written, but the worker is alive. None on PostgreSQL and in-memory databases."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or "mode=memory" in name or name.startswith("file:"):
+        return None
+    return Path(name + ".worker")
+
+
+def file_heartbeat_age(now=None):
+    """Seconds since the heartbeat file was touched, or None (no such file, or not SQLite)."""
+    path = heartbeat_file()
+    try:
+        return None if path is None else (now or timezone.now()).timestamp() - path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def file_alive(now=None):
+    age = file_heartbeat_age(now)
+    return age is not None and age <= settings.DENTELLE_WORKER_STALE_SECONDS
+
+
 def beat(worker_id, now=None):
     now = now or timezone.now()
+    path = heartbeat_file()
+    if path is not None:
+        try:
+            path.touch()
+        except OSError:
+            pass
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
     if not updated:
         WorkerHeartbeat.objects.create(
@@ -46,6 +79,8 @@ def live_workers(now=None):
 def fail_abandoned_jobs(now=None):
     """Jobs still « running » on a worker whose heartbeat stopped: failed, with the reason."""
     now = now or timezone.now()
+    if file_alive(now):  # SQLite: a worker may be alive behind a long write; leave its job alone
+        return 0
     alive = set(live_workers(now).values_list("worker_id", flat=True))
     abandoned = Job.objects.filter(state=JobState.RUNNING).exclude(worker_id__in=alive)
     return abandoned.update(
@@ -153,7 +188,10 @@ def start(worker_id, schedule=True):
 def stop(worker_id):
     try:
         WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
-    except DatabaseError:
+        path = heartbeat_file()
+        if path is not None and not live_workers().exists():
+            path.unlink(missing_ok=True)
+    except (DatabaseError, OSError):
         pass
 
 

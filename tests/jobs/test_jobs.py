@@ -2,6 +2,7 @@
 (``run_pending``), state, progress and result recorded; who sees which job; periodic tasks; the worker."""
 
 import json
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -268,3 +269,25 @@ def test_dentelle_worker_runs_the_queue_and_beats(organisation):
     assert job.state == JobState.SUCCEEDED and job.worker_id == "w-test"
     assert "w-test" in seen
     assert not WorkerHeartbeat.objects.filter(worker_id="w-test").exists()  # removed on a clean stop
+
+
+@pytest.mark.django_db
+def test_on_a_sqlite_file_a_worker_busy_in_a_long_write_stays_alive(client, settings, tmp_path, monkeypatch):
+    """SQLite has one write lock: during a long import the heartbeat row cannot be written, the file can."""
+    from dentelle.referentials.models import ReferentialLoad
+
+    ReferentialLoad.objects.create(name="cpv", version="test", source_file="cpv.csv", row_count=1)
+    path = tmp_path / "db.sqlite3.worker"
+    monkeypatch.setattr(worker, "heartbeat_file", lambda: path)
+    stale = worker.timezone.now() - timedelta(seconds=settings.DENTELLE_WORKER_STALE_SECONDS + 5)
+    worker.beat("occupe", now=stale)  # the row is old (as if its updates were locked out), the file fresh
+    assert path.exists()
+    response = client.get("/healthz")
+    assert response.status_code == 200 and "longue écriture" in response.json()["worker"]["detail"]
+    job = start_job(JobKind.PURGE, "Purge")
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, worker_id="occupe")
+    assert fail_abandoned_jobs() == 0
+    old = stale.timestamp()
+    os.utime(path, (old, old))
+    assert client.get("/healthz").status_code == 503
+    assert fail_abandoned_jobs() == 1
