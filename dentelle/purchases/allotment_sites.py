@@ -184,6 +184,10 @@ def create_allotted_lots(lot, optimiser, hours_per_euro=None):
 
     ``ValidationError`` (French) when the lot's sites changed since the proposal was made."""
     lot = Lot.objects.select_for_update().select_related("operation").get(pk=lot.pk)
+    if lot.territorial_split:
+        raise ValidationError(
+            "Ce lot est déjà issu d'un découpage accepté : modifiez ses sites ou ceux des lots voisins."
+        )
     parts = optimiser.get("lots") or []
     if optimiser.get("error") or len(parts) < 2:
         raise ValidationError("Cette proposition ne découpe pas le lot : rien à créer.")
@@ -279,3 +283,34 @@ def site_table(sites, lots=None):
             }
         )
     return rows
+
+
+def accept_allotment(lot, proposal, user):
+    """Accept ``proposal`` (a ``proposal_dict``) for ``lot`` through its R4 finding, as an officer
+    accepts any finding: the finding keeps the proposal accepted, the lots are created. Returns them."""
+    from dentelle.core.formatting import format_number, format_share
+    from dentelle.purchases.models import Finding, FindingKind
+    from dentelle.purchases.services import accept_finding
+
+    fig = proposal["optimiser"]["figures"]
+    limits = proposal["params"]
+    reasons = [
+        "Découpage calculé sur la page du lot avec les limites de l'acheteur : "
+        f"{limits['min_lots']} à {limits['max_lots']} lots, distance maximale "
+        + (f"{format_number(limits['max_km'], 1)} km" if limits["max_km"] else "libre")
+        + ".",
+        f"{fig['lots']} lots, {fig['reserved_lots']} réservables aux SIAE ({format_share(fig['reserved_share'])} "
+        f"du montant), site le plus loin à {format_number(fig['max_km'], 1)} km du centre de son lot.",
+    ]
+    with transaction.atomic():
+        finding = lot.findings.filter(rule_id="R4-allotment", subject="").first()
+        if finding is None:
+            finding = Finding(lot=lot, rule_id="R4-allotment", subject="")
+        finding.kind = FindingKind.ALLOTMENT
+        finding.legal_basis = "CCP L2113-10 (allotissement) ; L2113-11 ; L2113-13 (réservation des lots)"
+        finding.reasons = reasons
+        finding.proposal = proposal
+        finding.is_current = True
+        finding.save()
+        accept_finding(finding, user)
+        return list(Lot.objects.filter(pk__in=finding.proposal["created_lots"]).order_by("pk"))

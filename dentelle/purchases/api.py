@@ -206,6 +206,35 @@ def get_lot(request, lot_id: int):
     return get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
 
 
+class SiteOut(Schema):
+    id: int
+    lot_id: int | None
+    operation_id: int
+    name: str
+    address: str
+    commune_code: str
+    commune_name: str
+    department: str
+    latitude: float
+    longitude: float
+    amount: Decimal | None = Field(None, description="€ HT par an")
+    weight: float | None
+    group: str
+
+
+@router.get(
+    "/lots/{lot_id}/sites",
+    response={200: list[SiteOut], **errors(403, 404)},
+    summary="Sites d'un lot multi-sites (allotissement fin)",
+    description=PAGING_HELP,
+)
+def lot_sites(request, lot_id: int, limit: int = LIMIT, offset: int = OFFSET):
+    _require(request, CAN_SEE_PROGRESS)
+    start, stop = page_bounds(limit, offset)
+    lot = get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
+    return list(lot.sites.order_by("id")[start:stop])
+
+
 @router.get(
     "/findings",
     response={200: list[FindingOut], **errors(403)},

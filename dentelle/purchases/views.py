@@ -26,6 +26,7 @@ from dentelle.purchases.plan_page import filtered_lots, plan_summary
 from dentelle.purchases.queries import plan_report, visible_findings, visible_lots, visible_plans
 from dentelle.purchases.report import KIND_LABELS, json_bytes, xlsx_report
 from dentelle.purchases.services import accept_finding, reject_finding
+from dentelle.purchases.views_allotment import allotment_context
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "dentelle_plan_uploads"
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -173,6 +174,7 @@ def lot_detail(request, pk):
             "findings": lot.findings.order_by("rule_id", "subject"),
             "line_items": lot.operation.line_items.all(),
             "ranking": ranking,
+            "allotment": allotment_context(request, lot),
             "can_decide": has_role(request.user, CAN_DECIDE_FINDINGS),
             "kind_labels": dict(FindingKind.choices),
             "exceptions": ObligationException.choices[1:],
@@ -188,8 +190,11 @@ def finding_decide(request, pk):
     finding = get_object_or_404(visible_findings(request.user).select_related("lot"), pk=pk)
     decision = request.POST.get("decision")
     if decision == "accept":
-        accept_finding(finding, request.user)
-        messages.success(request, "Proposition acceptée : mesures prévues du lot mises à jour.")
+        try:
+            accept_finding(finding, request.user)
+            messages.success(request, "Proposition acceptée : mesures prévues du lot mises à jour.")
+        except ValidationError as exc:  # an allotment whose sites changed since it was proposed
+            messages.error(request, " ".join(exc.messages))
     elif decision == "reject":
         try:
             reject_finding(finding, request.user, request.POST.get("reason", ""))
