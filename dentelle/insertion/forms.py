@@ -52,6 +52,7 @@ class DeclarationForm(forms.Form):
             "reference", "pk"
         )
         self.fields["contract"].widget.attrs["data-filterable"] = "Filtrer les marchés"
+        self.fields["beneficiary"].widget.attrs["data-filterable"] = "Filtrer les bénéficiaires"
         self.fields["beneficiary"].queryset = Beneficiary.objects.filter(organisation=organisation)
         _dsfr(self)
 

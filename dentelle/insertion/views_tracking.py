@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from dentelle.core.audit import log_access
+from dentelle.core.formatting import format_number
 from dentelle.core.importing import ImportReport, run_import
-from dentelle.core.permissions import CAN_DECLARE_HOURS, CAN_VALIDATE_DECLARATIONS, require_role
+from dentelle.core.permissions import CAN_DECLARE_HOURS, CAN_VALIDATE_DECLARATIONS, has_role, require_role
 from dentelle.core.redirects import redirect_next
 from dentelle.core.spreadsheet import UPLOAD
 from dentelle.insertion import declarations as service
@@ -101,26 +103,90 @@ def declaration_correct(request, pk):
     )
 
 
-@login_required
-def pending(request):
-    require_role(request.user, CAN_VALIDATE_DECLARATIONS | CAN_DECLARE_HOURS)
-    organisation = organisation_of(request.user)
-    drafts = (
+BULK_LIMIT = 500  # declarations shown, selected and validated at once
+
+
+def _drafts(organisation):
+    return (
         HoursDeclaration.objects.current()
         .filter(status="draft", contract__organisation=organisation)
         .select_related("contract", "beneficiary", "supersedes")
-        .order_by("contract__reference", "month")[:500]
+        .order_by("contract__reference", "month", "pk")
     )
+
+
+@login_required
+def pending(request):
+    """Declarations waiting for validation. A facilitator selects some (or all), sees how many and how many
+    hours before confirming, then validates them in one step; each is validated as on its own."""
+    require_role(request.user, CAN_VALIDATE_DECLARATIONS | CAN_DECLARE_HOURS)
+    organisation = organisation_of(request.user)
+    drafts = _drafts(organisation)
+    contracts = sorted(
+        set(drafts.order_by().values_list("contract_id", "contract__reference")), key=lambda c: c[1]
+    )
+    contract_filter = request.GET.get("marche", "")
+    if contract_filter.isdigit():
+        drafts = drafts.filter(contract_id=int(contract_filter))
+    can_validate = has_role(request.user, CAN_VALIDATE_DECLARATIONS)
+    if request.method == "POST":
+        require_role(request.user, CAN_VALIDATE_DECLARATIONS)
+        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()][:BULK_LIMIT]
+        selected = list(_drafts(organisation).filter(pk__in=ids))
+        if not selected:
+            messages.error(request, "Aucune déclaration sélectionnée : cochez celles à valider.")
+            return redirect(request.get_full_path())
+        if request.POST.get("confirm") != "1":
+            log_access(request.user, "validation_groupee", object_type="insertion.Beneficiary", object_id="*")
+            return render(
+                request,
+                "insertion/pending_confirm.html",
+                {
+                    "title": "Confirmer la validation",
+                    "selected": selected,
+                    "total_hours": sum(d.hours for d in selected),
+                    "contract_count": len({d.contract_id for d in selected}),
+                },
+            )
+        validated, refused = _validate_all(selected, request.user)
+        hours = sum(d.hours for d in validated)
+        if validated:
+            messages.success(
+                request,
+                f"{format_number(len(validated))} déclaration{'s' if len(validated) > 1 else ''} "
+                f"validée{'s' if len(validated) > 1 else ''} ({format_number(hours, 2)} h).",
+            )
+        for declaration, reason in refused:
+            messages.error(request, f"{declaration.contract.reference} {declaration.month:%m/%Y} : {reason}")
+        return redirect("insertion:pending")
     log_access(request.user, "declarations_a_valider", object_type="insertion.Beneficiary", object_id="*")
+    shown = list(drafts[:BULK_LIMIT])
     return render(
         request,
         "insertion/pending.html",
         {
             "title": "Déclarations à valider",
-            "drafts": drafts,
-            "can_validate": request.user.is_superuser or request.user.role == "facilitator",
+            "drafts": shown,
+            "total": drafts.count(),
+            "limit": BULK_LIMIT,
+            "contracts": contracts,
+            "contract_filter": contract_filter,
+            "can_validate": can_validate,
         },
     )
+
+
+def _validate_all(declarations, user):
+    """Validate each declaration (one transaction each, as the single button does); a refusal does not stop
+    the others. Returns (validated, [(declaration, French reason)])."""
+    validated, refused = [], []
+    for declaration in declarations:
+        try:
+            with transaction.atomic():
+                validated.append(service.validate(declaration, user=user))
+        except ValidationError as exc:
+            refused.append((declaration, " ".join(exc.messages)))
+    return validated, refused
 
 
 @login_required

@@ -13,6 +13,15 @@ document.addEventListener("DOMContentLoaded", function () {
       navigator.clipboard.writeText(source.innerText).then(function () { button.textContent = "Copié"; });
     });
   });
+  // A « select all » checkbox (data-select-all="name") ticks every checkbox of that name in its form.
+  document.querySelectorAll("[data-select-all]").forEach(function (master) {
+    master.addEventListener("change", function () {
+      var name = master.getAttribute("data-select-all");
+      master.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+        box.checked = master.checked;
+      });
+    });
+  });
   // A long select (data-filterable="label") gets a text box above it: typing keeps only the options whose
   // text contains every word typed (accents and case ignored); the select stays the submitted field.
   document.querySelectorAll("select[data-filterable]").forEach(function (select) {
