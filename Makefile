@@ -26,14 +26,18 @@ DEMO_ENV = DEBUG= DENTELLE_HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost DENTELLE_SI
 demo: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/dentelle demo --wet-run
-	$(DEMO_ENV) $(BIN)/dentelle serve --bind 127.0.0.1:8000 --workers $${DENTELLE_WORKERS:-2}
+	@# The worker (background jobs: plan imports and scans, exports) runs beside the server, with the same
+	@# environment (one SECRET_KEY: the links it e-mails are signed), and stops with it.
+	$(DEMO_ENV) bash -c '$(BIN)/dentelle worker & trap "kill $$! 2>/dev/null" EXIT; \
+	  $(BIN)/dentelle serve --bind 127.0.0.1:8000 --workers $${DENTELLE_WORKERS:-2}'
 
-# Production: DEBUG off; SECRET_KEY, ALLOWED_HOSTS, DENTELLE_SITE_URL, CSRF_TRUSTED_ORIGINS and DATABASE_URL
+# Production: DEBUG off; one background worker beside gunicorn (stopped with it; several workers and
+# servers: docs/deploiement.md); SECRET_KEY, ALLOWED_HOSTS, DENTELLE_SITE_URL, CSRF_TRUSTED_ORIGINS and DATABASE_URL
 # from the environment (docs/deploiement.md). DENTELLE_WORKERS / DENTELLE_THREADS size gunicorn.
 serve: venv
 	DEBUG= $(BIN)/python manage.py migrate --noinput
 	DEBUG= $(BIN)/python manage.py check --deploy --fail-level WARNING
-	DEBUG= $(BIN)/dentelle serve
+	DEBUG= bash -c '$(BIN)/dentelle worker & trap "kill $$! 2>/dev/null" EXIT; $(BIN)/dentelle serve'
 
 quality: venv
 	$(BIN)/ruff check .

@@ -64,11 +64,13 @@ def preview_part(data, name):
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         head = list(itertools.islice(reader, PREVIEW_ROWS))
-        rest = sum(1 for _ in reader)
+        more = next(reader, None) is not None
     except csv.Error:
         return data, 0
-    if not rest:
+    if not more:
         return data, 0
+    # Lines left out, counted as line breaks (not parsed: the request stays short; the job parses them).
+    rest = max(1, data.count(b"\n") - reader.line_num + 1)
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(head)
     return out.getvalue().encode("utf-8"), rest

@@ -1,0 +1,149 @@
+"""A large plan sent through the upload page of a running server (`make serve` / `make demo`: gunicorn and
+`dentelle worker`): times the two requests (file → preview, confirmation → job), then follows the job
+through /travaux/<id>/etat.json until it ends; prints the steps seen, lots/s of the job, and the worker's
+peak memory when its pid is given (Linux /proc VmHWM). Plan rows resampled from real DECP 2019 rows as in
+bench_scan.py. The user must be able to import plans (demo: acheteuse-responsable).
+
+    python bench/bench_plan_job.py --url http://127.0.0.1:8123 --lots 100000 [--worker-pid PID]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+PASSWORD = os.environ.get("BENCH_PASSWORD", "dentelle-demo")
+
+
+class Session:
+    def __init__(self, base):
+        parts = urlsplit(base)
+        self.conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=600)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        started = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - started
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), data, elapsed
+
+    def csrf(self, path):
+        _, _, page, _ = self.request("GET", path)
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+    def post_form(self, path, fields):
+        body = urlencode({"csrfmiddlewaretoken": self.csrf(path), **fields})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Referer": path}
+        return self.request("POST", path, body, headers)
+
+    def post_file(self, path, name, data):
+        token = self.csrf(path)
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": path}
+        return self.request("POST", path, body, headers)
+
+
+def peak_memory_mb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--lots", type=int, default=100_000)
+    parser.add_argument("--user", default="acheteuse-responsable")
+    parser.add_argument("--worker-pid", type=int)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")
+    from bench_scan import decp_rows, write_plan
+
+    from config import settings
+
+    path = Path(tempfile.mkdtemp(prefix="dentelle_bench_job_")) / f"plan_{args.lots}.csv"
+    write_plan(path, decp_rows(settings.DENTELLE_DATA_DIR), args.lots, 42)
+    data = path.read_bytes()
+
+    session = Session(args.url)
+    status, headers, _, _ = session.post_form("/connexion/", {"username": args.user, "password": PASSWORD})
+    if status != 302:
+        sys.exit(f"Connexion refusée ({status}) pour {args.user}.")
+    status, _, page, upload_s = session.post_file("/achats/importer/", path.name, data)
+    if status != 200 or b"Confirmer" not in page:
+        sys.exit(f"Aperçu refusé ({status}) : {page[:500]!r}")
+    name = f"Banc {args.lots} lots {uuid.uuid4().hex[:6]}"
+    service = re.search(rb'<select[^>]*name="service"[^>]*>.*?<option value="(\d+)"', page, re.S)
+    fields = {"step": "confirm", "name": name, "service": service.group(1).decode() if service else ""}
+    status, headers, _, confirm_s = session.post_form("/achats/importer/", fields)
+    location = headers.get("Location", "")
+    job_id = re.search(r"/travaux/(\d+)/", location)
+    if status != 302 or not job_id:
+        sys.exit(f"Confirmation refusée ({status}, {location}).")
+    started, steps, state = time.perf_counter(), [], {}
+    poll_times = []
+    while True:
+        _, _, body, poll_s = session.request("GET", f"/travaux/{job_id.group(1)}/etat.json")
+        poll_times.append(poll_s)
+        state = json.loads(body)
+        if not steps or steps[-1][1] != state["etape"]:
+            steps.append((time.perf_counter() - started, state["etape"], set()))
+        steps[-1][2].add(state["fait"])
+        if state["etat"] in ("succeeded", "failed"):
+            break
+        time.sleep(1)
+    job_s = time.perf_counter() - started
+    print(f"bench_plan_job — {args.lots:,} lots ({len(data) / 1e6:.1f} Mo) via {args.url}".replace(",", " "))
+    print(f"  dépôt du fichier → aperçu : {upload_s:.2f} s (objectif < 1 s)")
+    print(f"  confirmation → travail en file : {confirm_s:.2f} s (objectif < 1 s)")
+    print(f"  suivi (etat.json) : {len(poll_times)} appels, le plus lent {max(poll_times) * 1000:.0f} ms")
+    for at, step, counts in steps:
+        shown = f" (avancement affiché {len(counts)} fois, jusqu'à {max(counts)})" if max(counts) else ""
+        print(f"    +{at:6.1f} s  {step}{shown}")
+    print(f"  travail : {state['etat']} en {job_s:.1f} s ({args.lots / job_s:,.0f} lots/s)".replace(",", " "))
+    print(f"  résultat : {state['resultat'].get('message') or state['erreur']}")
+    plan_url = state["resultat"].get("url")
+    if plan_url:
+        for query in ("", "?page=500", "?type=reservation"):
+            status, _, _, seconds = session.request("GET", plan_url + query)
+            print(f"  page de la programmation {query or '(page 1)'} : {status}, {seconds:.2f} s")
+    if args.worker_pid:
+        peak = peak_memory_mb(args.worker_pid)
+        print(f"  mémoire maximale du travailleur (VmHWM) : {peak:,.0f} Mo".replace(",", " ") if peak else "")
+
+
+if __name__ == "__main__":
+    main()
