@@ -3,9 +3,11 @@
 Not a test. Builds a file in the consolidated flat schema (``decp-processing``'s ``decp.csv`` /
 ``decp.parquet``, the 58 columns of ../shared/data/decp/decp_consolidated_columns.csv) by resampling
 with replacement the real rows of ../shared/data/decp/decp_2019_v1_marches.csv (their CPV codes, buyers,
-places, amounts, dates, holders; each resampled row gets its own uid), then times
-``dentelle.decp.services.analyse_file`` — the code path of ``dentelle decp analyse`` and of the DECP
-page — on the CSV and on the Parquet. Prints rows/s and peak memory (getrusage maxrss).
+places, amounts, dates, holders; each resampled contract gets its own uid, one row per holder), then
+times ``dentelle.decp.services.retrospective_file`` — the code path of ``dentelle decp analyse FILE
+--buyer SIRET``: read, DECP figures, scanner, national aggregates, peer card — on the CSV and on the
+Parquet, each in a fresh process. Prints wall and CPU time, the load average (the machine is shared),
+contracts/s and peak memory (VmHWM of that process).
 
 Run: `DEBUG=1 DATABASE_URL=sqlite:////tmp/h3.sqlite3 .venv/bin/python bench/bench_decp_national.py
 [--rows 1600000] [--format csv|parquet|both]` (the database must be migrated: the analysis reads the
@@ -13,9 +15,9 @@ directory's SIRETs).
 """
 
 import argparse
-import csv
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,52 +30,15 @@ import django  # noqa: E402
 
 django.setup()
 
-import polars as pl  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from dentelle.decp.services import analyse_file  # noqa: E402
-
-SOURCE = "decp/decp_2019_v1_marches.csv"
-COLUMNS = "decp/decp_consolidated_columns.csv"
-
-
-def consolidated_columns():
-    with open(Path(settings.DENTELLE_DATA_DIR) / COLUMNS, encoding="utf-8") as handle:
-        return [row["name"] for row in csv.DictReader(handle)]
+from dentelle.decp.sample import consolidated_rows  # noqa: E402
 
 
 def build(rows, directory, seed=2019):
-    """Write decp.csv and decp.parquet of ``rows`` rows resampled from the real 2019 rows."""
-    real = pl.read_csv(Path(settings.DENTELLE_DATA_DIR) / SOURCE, infer_schema=False)
-    sample = real.sample(n=rows, with_replacement=True, seed=seed).with_row_index("n")
-    first = lambda column: pl.col(column).fill_null("").str.split("|").list.first()  # noqa: E731
-    mapped = sample.select(
-        (pl.col("id").fill_null("") + "-" + pl.col("n").cast(pl.String)).alias("uid"),
-        pl.col("id"),
-        pl.col("nature"),
-        pl.col("acheteur_id"),
-        pl.col("acheteur_nom"),
-        first("titulaires_ids").alias("titulaire_id"),
-        first("titulaires_types_id").alias("titulaire_typeIdentifiant"),
-        first("titulaires_noms").alias("titulaire_nom"),
-        pl.col("objet"),
-        pl.col("montant"),
-        pl.col("type"),
-        pl.col("code_cpv").alias("codeCPV"),
-        pl.col("procedure"),
-        pl.col("duree_mois").alias("dureeMois"),
-        pl.col("date_notification").alias("dateNotification"),
-        pl.col("date_publication").alias("datePublicationDonnees"),
-        pl.col("lieu_execution_code").alias("lieuExecution_code"),
-        pl.col("lieu_execution_type").alias("lieuExecution_typeCode"),
-        pl.col("source").alias("sourceDataset"),
-    )
-    frame = mapped.select(
-        [
-            pl.col(c) if c in mapped.columns else pl.lit(None, pl.String).alias(c)
-            for c in consolidated_columns()
-        ]
-    )
+    """Write decp.csv and decp.parquet: ``rows`` rows (one per contract and holder) resampled from the
+    real 2019 contracts (``dentelle.decp.sample``: each draw is a new contract with its own uid)."""
+    frame = consolidated_rows(settings.DENTELLE_DATA_DIR, sample=rows, seed=seed).head(rows)
     csv_path, parquet_path = Path(directory) / "decp.csv", Path(directory) / "decp.parquet"
     frame.write_csv(csv_path)
     frame.write_parquet(parquet_path)
@@ -81,24 +46,51 @@ def build(rows, directory, seed=2019):
 
 
 def peak_mb():
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss, not inherited through exec
+    from the parent that built the file)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(path):
-    start = time.perf_counter()
-    fmt, result, problems = analyse_file(path)
-    elapsed = time.perf_counter() - start
+def measure(path, buyer):
+    """In the child process: ``dentelle decp analyse FILE --buyer SIRET``'s work, timed."""
+    from dentelle.decp.services import retrospective_file
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = retrospective_file(path, buyer=buyer)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    steps = ", ".join(f"{name} {value:.1f} s" for name, value in result.seconds.items())
     print(
-        f"{path.name}: {result.records} contrats, {problems.total} anomalies, {elapsed:.1f} s, "
-        f"{result.records / elapsed:,.0f} contrats/s, pic mémoire {peak_mb():,.0f} Mo (format {fmt})"
+        f"{result.analysis.records:,} contrats ({result.table.height:,} marchés), {result.problems.total:,} anomalies, "
+        f"{result.scanner_calls:,} appels du scanner, {result.table['hours'].sum():,} h proposées ; "
+        f"mur {wall:.1f} s, CPU {cpu:.1f} s, {result.analysis.records / wall:,.0f} contrats/s, "
+        f"pic mémoire {peak_mb():,.0f} Mo ({steps})"
     )
+
+
+def run(path, buyer):
+    """One fresh process per format, so that each peak memory is its own."""
+    load = os.getloadavg()
+    print(f"{path.name} (charge {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}) : ", end="", flush=True)
+    subprocess.run([sys.executable, __file__, "--child", str(path), "--buyer", buyer], check=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_600_000)
     parser.add_argument("--format", choices=("csv", "parquet", "both"), default="both")
+    parser.add_argument("--buyer", default="20005340300057", help="SIRET de la fiche de comparaison")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.child:
+        measure(options.child, options.buyer)
+        return
     with tempfile.TemporaryDirectory() as directory:
         start = time.perf_counter()
         csv_path, parquet_path = build(options.rows, directory)
@@ -107,9 +99,9 @@ def main():
             f"(CSV {csv_path.stat().st_size / 1e6:.0f} Mo, Parquet {parquet_path.stat().st_size / 1e6:.0f} Mo)"
         )
         if options.format in ("parquet", "both"):
-            run(parquet_path)
+            run(parquet_path, options.buyer)
         if options.format in ("csv", "both"):
-            run(csv_path)
+            run(csv_path, options.buyer)
 
 
 if __name__ == "__main__":

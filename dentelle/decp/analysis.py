@@ -111,7 +111,7 @@ class DecpAnalysis:
                     "division": d.division,
                     "marches": d.markets,
                     "au_dessus_du_seuil": d.over_threshold,
-                    "montant": str(d.amount),
+                    "montant": money(d.amount),
                     "avec_consideration_sociale": d.with_social,
                 }
                 for d in self.sorted_divisions()
@@ -124,7 +124,7 @@ class DecpAnalysis:
                     "type": h.siae_kind,
                     "role": h.role,
                     "marches": h.markets,
-                    "montant": str(h.amount),
+                    "montant": money(h.amount),
                 }
                 for h in self.sorted_siae_holders()
             ],
@@ -135,6 +135,11 @@ class DecpAnalysis:
 
     def sorted_siae_holders(self):
         return sorted(self.siae_holders.values(), key=lambda h: (-h.markets, h.siret))
+
+
+def money(value):
+    """An amount as text, to the cent (the same text whatever path summed it)."""
+    return str(Decimal(value).quantize(Decimal("0.01")))
 
 
 def department_of_place(place_type, place_code):
@@ -249,3 +254,104 @@ def _count_siae(result, record, siae_by_siret, siae_by_siren):
         )
         holder.markets += 1
         holder.amount += record.amount or 0
+
+
+# ---------------------------------------------------------------- the same figures, in columns
+
+
+def place_regions(contracts, department_region):
+    """Region code (or None) of every contract's place, resolved once per distinct (type, code)."""
+    import polars as pl
+
+    keys = contracts.select("place_type", "place_code")
+    places = keys.unique()
+    regions = [region_of_place(kind, code, department_region) for kind, code in places.iter_rows()]
+    table = places.with_columns(pl.Series("_region", regions, dtype=pl.String))
+    joined = keys.join(
+        table, on=["place_type", "place_code"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    return joined["_region"]
+
+
+def analyse_frame(frame, *, region=None, department_region=None, siae_by_siret=None, siae_by_siren=None):
+    """``analyse`` of a ``frame.Contracts``: the same ``DecpAnalysis``, computed in columns."""
+    import polars as pl
+
+    contracts, parties = frame.contracts, frame.parties
+    result = DecpAnalysis(region=region or "", records=contracts.height)
+    if region:
+        regions = place_regions(contracts, department_region or {})  # (in the contracts' order)
+        result.unknown_place = regions.null_count()
+        result.outside_region = int(((regions != region) & regions.is_not_null()).sum())
+        contracts = contracts.filter(regions == region)
+    for version, count in contracts.group_by("format_version").len().iter_rows():
+        result.versions[version] = count
+    used = contracts.select("index", "kind", "format_version", "amount", "cpv", "social")
+    markets = used.filter(pl.col("kind") == "marche")  # (the narrow columns only: no copy of the texts)
+    result.concessions = contracts.height - markets.height
+    result.markets = markets.height
+    over = pl.col("amount").is_not_null() & (pl.col("amount") >= DECP_V2_THRESHOLD)
+    social_counted = (
+        over & pl.col("format_version").is_in(["2", "consolidé"]) & (pl.col("social").list.len() > 0)
+    )
+    has_social = pl.col("social").list.eval(pl.element() != "Pas de considération sociale").list.any()
+    markets = markets.with_columns(
+        pl.when(pl.col("cpv").str.len_chars() >= 2)
+        .then(pl.col("cpv").str.slice(0, 2))
+        .otherwise(pl.lit("??"))
+        .alias("_division"),
+        over.alias("_over"),
+        social_counted.alias("_v2"),
+        (social_counted & has_social).alias("_with_social"),
+    ).with_columns(pl.col("_division").is_in(LABOUR_INTENSIVE_DIVISIONS).alias("_labour"))
+    totals = markets.select(
+        pl.col("amount").is_null().sum().alias("without"),
+        pl.col("_over").sum().alias("over"),
+        pl.col("_labour").sum().alias("labour_all"),
+        (pl.col("_labour") & pl.col("_over")).sum().alias("labour"),
+        pl.col("_v2").sum().alias("v2"),
+        pl.col("_with_social").sum().alias("with_social"),
+    ).row(0, named=True)
+    result.without_amount = int(totals["without"] or 0)
+    result.over_threshold = int(totals["over"] or 0)
+    result.labour_intensive_all = int(totals["labour_all"] or 0)
+    result.labour_intensive = int(totals["labour"] or 0)
+    result.v2_over_threshold = int(totals["v2"] or 0)
+    result.with_social = int(totals["with_social"] or 0)
+    values = markets.filter(pl.col("_v2")).select(pl.col("social").explode()).get_column("social")
+    for value, count in values.value_counts().iter_rows():
+        result.social_values[value] = count
+    divisions = markets.group_by("_division").agg(
+        pl.len().alias("markets"),
+        pl.col("_over").sum().alias("over"),
+        pl.col("amount").fill_null(0).sum().alias("amount"),
+        pl.col("_with_social").sum().alias("with_social"),
+    )
+    for division, count, over_count, amount, with_social in divisions.iter_rows():
+        result.divisions[division] = DivisionFigures(
+            division, count, int(over_count), Decimal(amount or 0), int(with_social)
+        )
+    _siae_frame(result, markets.select("index", "amount"), parties, siae_by_siret or {}, siae_by_siren or {})
+    return result
+
+
+def _siae_frame(result, markets, parties, siae_by_siret, siae_by_siren):
+    import polars as pl
+
+    if parties.is_empty() or not (siae_by_siret or siae_by_siren):
+        return
+    sirets = parties.get_column("siret").unique().to_list()
+    known = {s: siae_by_siret.get(s) or siae_by_siren.get(s[:9]) for s in sirets}
+    known = {s: k for s, k in known.items() if k}
+    if not known:
+        return
+    kept = parties.filter(pl.col("siret").is_in(list(known))).join(markets, on="index", how="inner")
+    kept = kept.sort("index", maintain_order=True)
+    per_contract = kept.unique(subset=["index", "siret", "role"], keep="first", maintain_order=True)
+    grouped = per_contract.group_by(["siret", "role"], maintain_order=True).agg(
+        pl.col("name").first(), pl.len().alias("markets"), pl.col("amount").fill_null(0).sum().alias("amount")
+    )
+    for siret, role, name, count, amount in grouped.iter_rows():
+        name_kind = known[siret]
+        holder = SiaeHolder(siret, name, name_kind[0], name_kind[1], role, count, Decimal(amount or 0))
+        result.siae_holders[(siret, role)] = holder

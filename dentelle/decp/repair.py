@@ -22,6 +22,7 @@ import re
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 DAMAGE = "\ufffd"
@@ -194,13 +195,26 @@ def _recase(damaged, word, lexicon, sentence_start, upper_context):
 
 
 def repair_text(text, lexicon=None):
-    """Return a ``Repair`` of ``text``: C1 signs decoded, damaged words repaired when safe."""
+    """Return a ``Repair`` of ``text``: C1 signs decoded, damaged words repaired when safe.
+
+    With the default lexicon the answer is cached per distinct text: a national file repeats the same
+    damaged buyer names and objects many times."""
     if not text or (DAMAGE not in text and not C1_RE.search(text)):
         return Repair(text or "")
+    if lexicon is None:
+        return _repair_default(text, _default_key())
+    return _repair(text, lexicon)
+
+
+@lru_cache(maxsize=65_536)  # bounded (a few hundred bytes per text): the web process lives long
+def _repair_default(text, data_dir):
+    return _repair(text, default_lexicon())
+
+
+def _repair(text, lexicon):
     text = C1_RE.sub(_fix_c1, text)
     if DAMAGE not in text:
         return Repair(text, 1, 1)
-    lexicon = lexicon if lexicon is not None else default_lexicon()
     letters = [char for char in text if char.isalpha()]
     upper_context = bool(letters) and sum(char.isupper() for char in letters) > 0.8 * len(letters)
     pieces, end, damaged_words, repaired_words = [], 0, 0, 0
@@ -224,9 +238,16 @@ def repair_text(text, lexicon=None):
 # ---------------------------------------------------------------- the lexicon of the shared data
 
 
+_HERE = Path(__file__).resolve().parents[2]  # resolved once: no filesystem call per repaired text
+
+
 def default_data_dir():
-    here = Path(__file__).resolve().parents[2]
-    return Path(os.environ.get("DENTELLE_DATA_DIR") or here.parent / "shared" / "data")
+    return Path(os.environ.get("DENTELLE_DATA_DIR") or _HERE.parent / "shared" / "data")
+
+
+def _default_key():
+    """The cache key of the default lexicon (the data folder, as text: no Path built per call)."""
+    return os.environ.get("DENTELLE_DATA_DIR") or ""
 
 
 def clean_decp_texts(data_dir, exclude=frozenset()):

@@ -1,12 +1,17 @@
 """Glue between the pure DECP modules and the database: territories, known SIAE, file analysis."""
 
 import csv
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
 
-from dentelle.decp.analysis import analyse
-from dentelle.decp.readers import ProblemLog, detect_format, iter_decp
+from dentelle.decp.analysis import analyse_frame, place_regions
+from dentelle.decp.consolidated import ConsolidatedFileError
+from dentelle.decp.frame import Contracts, frame_from_consolidated, frame_from_records, objects_of
+from dentelle.decp.readers import DecpFileError, ProblemLog, detect_format, iter_decp
 
 
 def department_region_mapping():
@@ -35,19 +40,98 @@ def known_siae():
     return by_siret, by_siren
 
 
+def read_contracts(source, problems, with_object=True):
+    """(format, ``frame.Contracts``) of a DECP file; the consolidated file is read in columns."""
+    fmt = detect_format(source)
+    if fmt != "consolidated":
+        return fmt, frame_from_records(iter_decp(source, problems))
+    try:
+        return fmt, frame_from_consolidated(source, problems, with_object=with_object)
+    except ConsolidatedFileError as exc:
+        raise DecpFileError(str(exc)) from None
+
+
 def analyse_file(source, *, region=None, problem_limit=200):
     """Read and analyse a DECP file (path or binary file object).
 
     Returns (format, ``DecpAnalysis``, ``ProblemLog``); raises ``DecpFileError`` on a malformed file.
     """
-    fmt = detect_format(source)
     problems = ProblemLog(limit=problem_limit)
+    fmt, frame = read_contracts(source, problems, with_object=False)
+    return fmt, _analysis(frame, region), problems
+
+
+def _analysis(frame, region):
     by_siret, by_siren = known_siae()
-    result = analyse(
-        iter_decp(source, problems),
+    return analyse_frame(
+        frame,
         region=region,
         department_region=department_region_mapping() if region else None,
         siae_by_siret=by_siret,
         siae_by_siren=by_siren,
     )
-    return fmt, result, problems
+
+
+@dataclass
+class Retrospective:
+    """Everything `dentelle decp analyse` reports (and writes to the XLSX)."""
+
+    fmt: str
+    analysis: object  # DecpAnalysis
+    problems: ProblemLog
+    table: object  # one row per market (retro.contract_table)
+    buyers: object
+    categories: object
+    departments: object
+    years: object
+    scanner_calls: int
+    card: object = None  # retro.PeerCard of --buyer
+    top: object = None  # its ten contracts to look at first
+    seconds: dict = field(default_factory=dict)
+
+
+def retrospective_file(source, *, region=None, buyer=None, problem_limit=200, supply=None, rules=None):
+    """Read, screen and aggregate a DECP file: the national retrospective (CLI and benchmark).
+
+    ``region``: only the contracts performed there; ``buyer`` (SIRET): its peer card and the ten
+    contracts to look at first. ``supply``: the able counts (default: the matching engine)."""
+    from dentelle.decp import retro
+    from dentelle.purchases.supply import make_supply
+    from dentelle.rules.loader import default_rules
+
+    seconds, started = {}, time.perf_counter()
+    problems = ProblemLog(limit=problem_limit)
+    fmt, frame = read_contracts(source, problems, with_object=False)
+    seconds["lecture"] = time.perf_counter() - started
+    analysis = _analysis(frame, region)
+    contracts = retro.with_places(frame.contracts)
+    if region:
+        contracts = contracts.filter(place_regions(contracts, department_region_mapping()) == region)
+    seconds["agrégats DECP"] = time.perf_counter() - started - sum(seconds.values())
+    context = retro.Context(rules or default_rules(), supply if supply is not None else make_supply())
+    scanned, calls = retro.scan(contracts, context)
+    seconds["scanner"] = time.perf_counter() - started - sum(seconds.values())
+    by_siret, by_siren = known_siae()
+    table = retro.contract_table(Contracts(contracts, frame.parties), scanned, by_siret, by_siren)
+    buyers = retro.by_buyer(table)
+    result = Retrospective(
+        fmt,
+        analysis,
+        problems,
+        table,
+        buyers,
+        retro.by_category(table),
+        retro.by_department(table),
+        retro.by_year(table),
+        calls,
+    )
+    if buyer:
+        result.card = retro.peer_card(buyers, buyer)
+        top = retro.top_contracts(table, buyer)
+        if fmt == "consolidated" and top.height:
+            objects = objects_of(source, top.get_column("index").to_list())
+            top = top.with_columns(pl.col("index").replace_strict(objects, default="").alias("object"))
+        result.top = top
+    seconds["agrégats nationaux"] = time.perf_counter() - started - sum(seconds.values())
+    result.seconds = seconds
+    return result

@@ -74,6 +74,12 @@ class Command(DentelleCommand):
         analyse.add_argument(
             "--region", help="Ne garder que les marchés exécutés dans cette région (code INSEE, ex. 11)"
         )
+        analyse.add_argument(
+            "--buyer",
+            metavar="SIRET",
+            help="Fiche de comparaison de cet acheteur et ses dix marchés à regarder en premier",
+        )
+        analyse.add_argument("--out", metavar="RAPPORT.xlsx", help="Écrire aussi la rétrospective en XLSX")
         analyse.add_argument("--json", action="store_true", help="Sortie JSON au lieu du rapport texte")
         analyse.add_argument("--anomalies", type=int, default=0, help="Lister les N premières anomalies")
         export = sub.add_parser(
@@ -91,25 +97,57 @@ class Command(DentelleCommand):
             self.export(options)
 
     def analyse(self, options):
-        from dentelle.decp.services import analyse_file
+        from dentelle.decp import retro_report
+        from dentelle.decp.services import retrospective_file
 
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier DECP « {path} » introuvable.")
+        buyer = (options["buyer"] or "").replace(" ", "")
+        if buyer and not (buyer.isdigit() and len(buyer) == 14):
+            raise CommandError(
+                f"--buyer attend le SIRET de l'acheteur (14 chiffres), pas « {options['buyer']} »."
+            )
+        out = Path(options["out"]) if options["out"] else None
+        if out is not None and out.suffix.lower() != ".xlsx":
+            raise CommandError(f"--out attend un fichier .xlsx (« {out} »).")
         try:
-            fmt, result, problems = analyse_file(
-                path, region=options["region"], problem_limit=max(200, options["anomalies"])
+            result = retrospective_file(
+                path,
+                region=options["region"],
+                buyer=buyer or None,
+                problem_limit=max(200, options["anomalies"]),
             )
         except DecpFileError as exc:
             raise CommandError(str(exc)) from None
+        if buyer and result.card is None:
+            self.stderr.write(f"Acheteur {buyer} absent des marchés retenus : pas de fiche de comparaison.")
+        if out is not None:
+            try:
+                out.write_bytes(retro_report.workbook(result))
+            except OSError as exc:
+                raise CommandError(f"Impossible d'écrire « {out} » : {exc.strerror}.") from None
+        fmt, analysis, problems = result.fmt, result.analysis, result.problems
         if options["json"]:
-            payload = {"fichier": path.name, "format": fmt, **result.as_dict(), "anomalies": problems.total}
-            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            payload = {
+                "fichier": path.name,
+                "format": fmt,
+                **analysis.as_dict(),
+                "anomalies": problems.total,
+                "retrospective": retro_report.as_dict(result),
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
             return
-        for line in report_lines(path.name, fmt, result, problems):
+        for line in report_lines(path.name, fmt, analysis, problems):
             self.stdout.write(line)
         for problem in list(problems)[: options["anomalies"]]:
             self.stdout.write(f"  - {problem}")
+        for line in retro_report.lines(result):
+            self.stdout.write(line)
+        timing = ", ".join(f"{name} {value:.1f} s" for name, value in result.seconds.items())
+        self.stdout.write(f"Durées : {timing}")
+        if out is not None:
+            self.stdout.write(f"Rétrospective écrite dans {out}.")
 
     def export(self, options):
         from dentelle.decp.adapters import ModelsUnavailable, export_organisation

@@ -1,0 +1,398 @@
+"""National retrospective of past contracts: what the scanner would have proposed, who did what.
+
+Each past contract is screened as a lot by the plan scanner (``dentelle.purchases.screening.screen_lot``,
+the same rules as for plans) with the thresholds in force at its notification date: its CPV code, its
+execution nature (works, supplies or services, from the CPV), its amount and duration, its place's
+department (able structures counted there by the matching engine, as for a plan), the buyer's EU
+threshold category, and what it already had (« Clause sociale », « Critère social », « Marché réservé »).
+
+The scanner is called once per distinct combination of what it reads (``screening_key``): the trade
+family (not the code itself: the code only chooses the family and the able count), the nature, the
+amount, the duration, the thresholds regime of the date, the buyer's threshold category, what the
+contract already had and the able counts. ``scan_per_record`` screens every contract on its own; the
+tests prove both give the same hours and reservations on the shared 2019 files.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from dentelle.decp.analysis import department_of_place
+from dentelle.decp.buyers import CATEGORIES, buyer_category, size_band, threshold_category
+from dentelle.decp.records import NO_SOCIAL
+
+CLAUSE = "Clause sociale"
+CRITERION = "Critère social"
+RESERVED = "Marché réservé"
+SCAN_SCHEMA = {"index": pl.Int64, "hours": pl.Int64, "reservation": pl.Boolean}
+
+
+def cpv_nature(cpv):
+    """Works, supplies or services by CPV division (45 works; 03–44 and 48 supplies; the rest services)."""
+    division = int(cpv[:2]) if cpv[:2].isdigit() else 99
+    if division == 45:
+        return "works"
+    return "supplies" if division < 45 or division == 48 else "services"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the screening needs besides the contract: rules, able counts, today's date."""
+
+    rules: object
+    supply: object = None  # ``purchases.supply.MatchingSupply`` or anything with prepare()/count()
+    today: date | None = None
+
+
+def _regime(when, rules):
+    """The thresholds regime in force at a date: the rows that apply, and whether the 2026 obligation does."""
+    from dentelle.rules.thresholds import _in_force, thresholds_at
+
+    if when is None:
+        return None
+    tables = (rules.eu_thresholds, rules.dispenses, rules.small_lots, rules.reservation_shares)
+    rows = tuple(tuple(i for i, row in enumerate(table) if _in_force(row, when)) for table in tables)
+    return rows, thresholds_at(when, rules).obligation_applies(when)
+
+
+def _request(cpv, department, nature, reservation_kind):
+    from dentelle.purchases.supply import SupplyRequest
+
+    return SupplyRequest(cpv, (department,), "department", department, nature, reservation_kind)
+
+
+def _wants_supply(family, reservation_kind, department):
+    # R3 is the only rule reading the able counts; it asks for a fit family and no reservation yet.
+    return family is not None and family.fit_for_siae and not reservation_kind and bool(department)
+
+
+def contract_facts(row, family, supply_counts, context):
+    """The scanner's ``LotFacts`` of one contract (a dict of the contract frame's columns + department)."""
+    from dentelle.purchases.screening import LotFacts
+
+    social = row["social"] or ()
+    department = row["department"]
+    siae, capacity, disability = supply_counts if supply_counts else (None, None, None)
+    return LotFacts(
+        key=str(row["index"]),
+        title="",  # R4 (allotment) needs several departments: never for one past contract
+        cpv=row["cpv"],
+        nature=cpv_nature(row["cpv"]),
+        amount=row["amount"],
+        duration_months=row["duration_months"],
+        launch_date=row["notification_date"],
+        buyer_category=threshold_category(row["category"]),
+        department_codes=(department,) if department else (),
+        place_kind="department" if department else "",
+        has_employment_condition=CLAUSE in social,
+        reservation_kind="siae" if RESERVED in social else "",
+        social_award_criterion=CRITERION in social,
+        able_structures=siae,
+        able_capacity=capacity,
+        disability_structures=disability,
+    )
+
+
+def _outcome(facts, context):
+    """(potential hours, reservation proposed) of one lot: the plan report's reading of the findings."""
+    from dentelle.purchases.screening import screen_lot
+
+    findings = screen_lot(facts, context.rules, context.today or date.today())
+    hours = [f.estimated_hours for f in findings if f.estimated_hours]
+    return (max(hours) if hours else 0), any(f.rule_id == "R3-reservation" for f in findings)
+
+
+def _supply_counts(context, request):
+    found = context.supply.count(request)
+    return found.siae, found.capacity, found.disability
+
+
+def _looked_up(contracts, keys, name, compute):
+    """Column ``name`` of the contracts: ``compute(*key)`` once per distinct key, in the contracts' order."""
+    narrow = contracts.select(keys)
+    distinct = narrow.unique()
+    values = [compute(*key) for key in distinct.iter_rows()]
+    table = distinct.with_columns(pl.Series(name, values, dtype=pl.String))
+    return narrow.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")[name]
+
+
+def with_places(contracts):
+    """The contracts with ``department`` (of the place of execution) and the buyer's ``category``.
+
+    (Narrow joins then new columns: the wide frame of 1.6 M contracts is never copied.)"""
+    return contracts.with_columns(
+        _looked_up(contracts, ["place_type", "place_code"], "department", department_of_place),
+        _looked_up(contracts, ["buyer_siret", "buyer_name"], "category", buyer_category),
+    )
+
+
+def scan_per_record(contracts, context):
+    """Reference path: every market screened on its own (``contracts`` from ``with_places``)."""
+    from dentelle.rules.loader import family_for_cpv
+
+    markets = contracts.filter(pl.col("kind") == "marche")
+    out = {"index": [], "hours": [], "reservation": []}
+    for row in markets.iter_rows(named=True):
+        family = family_for_cpv(row["cpv"], context.rules) if row["cpv"] else None
+        reservation_kind = "siae" if RESERVED in (row["social"] or ()) else ""
+        counts = None
+        nature = cpv_nature(row["cpv"])
+        if context.supply is not None and _wants_supply(family, reservation_kind, row["department"]):
+            counts = _supply_counts(
+                context, _request(row["cpv"], row["department"], nature, reservation_kind)
+            )
+        hours, reservation = _outcome(contract_facts(row, family, counts, context), context)
+        out["index"].append(row["index"])
+        out["hours"].append(hours)
+        out["reservation"].append(reservation)
+    return pl.DataFrame(out, schema=SCAN_SCHEMA)
+
+
+def scan(contracts, context):
+    """Hours and reservation the scanner would have proposed for every market, one call per combination.
+
+    Returns (frame index/hours/reservation, number of scanner calls)."""
+    from dentelle.rules.loader import family_for_cpv
+
+    rules = context.rules
+    markets = contracts.select(
+        "index",
+        "kind",
+        "cpv",
+        "amount",
+        "duration_months",
+        "notification_date",
+        "department",
+        "category",
+        "social",
+    ).filter(pl.col("kind") == "marche")
+    # Per distinct CPV code: its family (None: no rule but R2 can apply), nature, fitness for R3.
+    codes = markets.select("cpv").unique()
+    families = [family_for_cpv(code, rules) if code else None for code in codes["cpv"].to_list()]
+    codes = codes.with_columns(
+        pl.Series("family", [f.id if f else None for f in families], dtype=pl.String),
+        pl.Series("nature", [cpv_nature(code) for code in codes["cpv"].to_list()], dtype=pl.String),
+        pl.Series("fit", [bool(f and f.fit_for_siae) for f in families], dtype=pl.Boolean),
+    )
+    # Per distinct date: its thresholds regime, and the first date of that regime in the file.
+    days = markets.select("notification_date").unique().sort("notification_date", nulls_last=True)
+    regimes, first_day = [], {}
+    for day in days["notification_date"].to_list():
+        regime = _regime(day, rules)
+        regimes.append(first_day.setdefault(regime, day))
+    days = days.with_columns(pl.Series("regime_day", regimes, dtype=pl.Date))
+    social = pl.col("social").fill_null([])
+    markets = (
+        markets.join(codes, on="cpv", how="left", nulls_equal=True)
+        .join(days, on="notification_date", how="left", nulls_equal=True)
+        .with_columns(
+            social.list.contains(CLAUSE).alias("has_clause"),
+            social.list.contains(CRITERION).alias("has_criterion"),
+            social.list.contains(RESERVED).alias("reserved"),
+            pl.when(pl.col("category") == "etat")
+            .then(pl.lit(threshold_category("etat")))
+            .otherwise(pl.lit(threshold_category("autre")))
+            .alias("threshold_cat"),
+        )
+    )
+    # Able counts, for the contracts R3 could read them for: every distinct request in one batch.
+    wants = pl.col("fit") & ~pl.col("reserved") & pl.col("department").is_not_null()
+    counted = markets.filter(wants).select("cpv", "department", "nature").unique()
+    requests = [_request(cpv, dept, nature, "") for cpv, dept, nature in counted.iter_rows()]
+    supply_ids = {}  # distinct (siae, capacity, disability) → its number (the combination key)
+    if context.supply is not None and requests:
+        context.supply.prepare(requests)
+        ids = [supply_ids.setdefault(_supply_counts(context, r), len(supply_ids)) for r in requests]
+    else:
+        ids = [None] * len(requests)
+    counted = counted.with_columns(pl.Series("supply", ids, dtype=pl.Int64))
+    supply_of = {number: counts for counts, number in supply_ids.items()}
+    markets = markets.join(counted, on=["cpv", "department", "nature"], how="left", nulls_equal=True)
+    # Nothing can be proposed without a family unless the 2026 obligation applies (R2).
+    obligation = {day for regime, day in first_day.items() if regime and regime[1]}
+    useful = pl.col("family").is_not_null() | pl.col("regime_day").is_in(list(obligation))
+    key = [
+        "family", "nature", "amount", "duration_months", "regime_day", "threshold_cat",
+        "has_clause", "has_criterion", "reserved", "supply",
+    ]  # fmt: skip
+    combos = markets.filter(useful).select(*key, "cpv").unique(subset=key, keep="first")
+    hours, reservations = [], []
+    for row in combos.iter_rows(named=True):
+        family = family_for_cpv(row["cpv"], rules) if row["cpv"] else None
+        counts = None if row["supply"] is None else supply_of[row["supply"]]
+        social = [name for flag, name in ((row["has_clause"], CLAUSE), (row["has_criterion"], CRITERION), (row["reserved"], RESERVED)) if flag]  # fmt: skip
+        facts_row = {
+            "index": 0,
+            "cpv": row["cpv"],
+            "amount": row["amount"],
+            "duration_months": row["duration_months"],
+            "notification_date": row["regime_day"],
+            "department": None,
+            "category": "etat" if row["threshold_cat"] == "central" else "autre",
+            "social": social,
+        }
+        facts = contract_facts(facts_row, family, counts, context)
+        facts.department_codes = ()
+        found_hours, reservation = _outcome(facts, context)
+        hours.append(found_hours)
+        reservations.append(reservation)
+    combos = combos.drop("cpv").with_columns(
+        pl.Series("hours", hours, dtype=pl.Int64), pl.Series("reservation", reservations, dtype=pl.Boolean)
+    )
+    result = markets.join(combos, on=key, how="left", nulls_equal=True, maintain_order="left").select(
+        "index", pl.col("hours").fill_null(0), pl.col("reservation").fill_null(False)
+    )
+    return result.cast(SCAN_SCHEMA), combos.height
+
+
+# ---------------------------------------------------------------- figures per buyer, category, department, year
+
+
+def siae_contracts(parties, siae_by_siret, siae_by_siren):
+    """Indexes of the contracts with at least one party known in the directory (SIRET, then SIREN)."""
+    if parties.is_empty():
+        return pl.Series("index", [], dtype=pl.Int64)
+    sirets = parties.get_column("siret").unique().to_list()
+    known = [s for s in sirets if s in siae_by_siret or s[:9] in siae_by_siren]
+    return parties.filter(pl.col("siret").is_in(known)).get_column("index").unique()
+
+
+TABLE_COLUMNS = (
+    "index", "id", "buyer_siret", "buyer_name", "category", "department", "notification_date",
+    "cpv", "amount", "object", "social",
+)  # fmt: skip
+
+
+def contract_table(frame, scanned, siae_by_siret=None, siae_by_siren=None):
+    """One row per market: buyer, category, department, year, amount, social, hours, reservation, SIAE.
+
+    ``scanned`` comes from ``scan`` on the same contracts (same markets, same order)."""
+    contracts = frame.contracts.select(*TABLE_COLUMNS, "kind")
+    markets = (
+        contracts if (contracts["kind"] == "marche").all() else contracts.filter(pl.col("kind") == "marche")
+    )
+    if not markets["index"].equals(scanned["index"]):  # (the screening is joined by position)
+        scanned = markets.select("index").join(scanned, on="index", how="left", maintain_order="left")
+    won = siae_contracts(frame.parties, siae_by_siret or {}, siae_by_siren or {})
+    social = pl.col("social").fill_null([])
+    return markets.drop("kind").with_columns(
+        pl.col("notification_date").dt.year().alias("year"),
+        (social.list.len() > 0).alias("social_known"),
+        social.list.eval(pl.element() != NO_SOCIAL).list.any().fill_null(False).alias("with_social"),
+        pl.col("index").is_in(won.implode()).alias("siae_won"),
+        scanned["hours"].fill_null(0).alias("hours"),
+        scanned["reservation"].fill_null(False).alias("reservation"),
+    )
+
+
+def _figures(grouped):
+    return grouped.agg(
+        pl.len().alias("contracts"),
+        pl.col("amount").fill_null(0).sum().alias("amount"),
+        pl.col("social_known").sum().alias("social_known"),
+        pl.col("with_social").sum().alias("with_social"),
+        pl.col("hours").sum().alias("hours"),
+        pl.col("hours").filter(~pl.col("with_social")).sum().alias("missed_hours"),
+        pl.col("reservation").sum().alias("reservations"),
+        pl.col("siae_won").sum().alias("siae_won"),
+    ).with_columns(
+        pl.when(pl.col("social_known") > 0)
+        .then(pl.col("with_social") / pl.col("social_known"))
+        .otherwise(None)
+        .alias("social_share")
+    )
+
+
+def by_buyer(table):
+    buyers = _figures(table.group_by("buyer_siret")).join(
+        table.group_by("buyer_siret").agg(pl.col("buyer_name").first(), pl.col("category").first()),
+        on="buyer_siret",
+    )
+    return buyers.with_columns(
+        pl.col("contracts").map_elements(size_band, return_dtype=pl.String).alias("size")
+    ).sort(["contracts", "buyer_siret"], descending=[True, False])
+
+
+def by_category(table):
+    return _figures(table.group_by("category")).sort("contracts", descending=True)
+
+
+def by_department(table):
+    return _figures(table.group_by("department")).sort("missed_hours", descending=True, nulls_last=True)
+
+
+def by_year(table):
+    return _figures(table.group_by("year")).sort("year", nulls_last=True)
+
+
+def category_label(code):
+    return CATEGORIES.get(code, code or "—")
+
+
+PEER_MEASURES = (
+    ("contracts", "Marchés", True),
+    ("amount", "Montant total (€ HT)", True),
+    ("social_share", "Part avec considération sociale", True),
+    ("hours", "Heures d'insertion proposées par le scanner", True),
+    ("missed_hours", "dont sur des marchés sans considération sociale", True),
+    ("reservations", "Réservations proposées", True),
+    ("siae_won", "Marchés remportés par des structures de l'annuaire", True),
+)
+
+
+@dataclass
+class PeerCard:
+    siret: str
+    name: str
+    category: str
+    size: str
+    peers: int  # buyers of the same category (the buyer included)
+    same_size: int  # of which of the same size band
+    rows: list  # (label, value, rank in category, rank in category and size, category median)
+
+
+def peer_card(buyers, siret):
+    """A buyer's figures against the buyers of its category (and of its size band), with ranks.
+
+    Rank 1 = the largest value; a share unknown for the buyer has no rank. None when the buyer is absent."""
+    mine = buyers.filter(pl.col("buyer_siret") == siret)
+    if mine.is_empty():
+        return None
+    me = mine.row(0, named=True)
+    peers = buyers.filter(pl.col("category") == me["category"])
+    same_size = peers.filter(pl.col("size") == me["size"])
+    rows = []
+    for column, label, _larger_first in PEER_MEASURES:
+        value = me[column]
+        rows.append(
+            (
+                label,
+                value,
+                _rank(peers, column, value),
+                _rank(same_size, column, value),
+                peers.get_column(column).median(),
+            )
+        )
+    return PeerCard(siret, me["buyer_name"], me["category"], me["size"], peers.height, same_size.height, rows)
+
+
+def _rank(frame, column, value):
+    if value is None:
+        return None
+    values = frame.get_column(column).drop_nulls()
+    return int((values > value).sum()) + 1
+
+
+def top_contracts(table, siret, count=10):
+    """The past contracts of a buyer an officer would look at first: most hours the scanner would have
+    proposed on a contract without a social consideration, then a reservation proposed, then amount."""
+    return (
+        table.filter((pl.col("buyer_siret") == siret) & ((pl.col("hours") > 0) | pl.col("reservation")))
+        .sort(
+            ["with_social", "hours", "reservation", "amount", "index"],
+            descending=[False, True, True, True, False],
+            nulls_last=True,
+        )
+        .head(count)
+    )

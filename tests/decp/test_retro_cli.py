@@ -1,0 +1,71 @@
+"""`dentelle decp analyse FILE --buyer SIRET --out report.xlsx`: the national retrospective from the CLI."""
+
+import json
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from dentelle.siaes.models import Siae
+
+SHARED = Path(settings.DENTELLE_DATA_DIR) / "decp"
+V1_CSV = SHARED / "decp_2019_v1_marches.csv"
+V2_EXAMPLE = SHARED / "decp_v2_exemple_reel_megalis_2024-07-09.json"
+NORMANDIE = "20005340300057"
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("decp", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_cli_retrospective_with_peer_card_and_xlsx(tmp_path):
+    out = tmp_path / "retro.xlsx"
+    text, _err = run("analyse", str(V1_CSV), "--buyer", NORMANDIE, "--out", str(out))
+    assert "Rétrospective : ce que le scanner aurait proposé" in text
+    assert "Par catégorie d'acheteur :" in text and "  Région : 76 marchés" in text
+    assert "Fiche de comparaison : Région Normandie (20005340300057)" in text
+    assert "Marchés : 55 (rang 1/4" in text
+    assert "marchés passés à regarder en premier" in text
+    assert f"Rétrospective écrite dans {out}." in text
+    from openpyxl import load_workbook
+
+    book = load_workbook(out, read_only=True)
+    card = [row for row in book["Fiche de comparaison"].iter_rows(values_only=True)]
+    assert card[0][1] == "Région Normandie" and card[1][:3] == ("Marchés", 55, 1)
+
+
+@pytest.mark.django_db
+def test_cli_retrospective_json_counts_contracts_won_by_directory_structures():
+    Siae.objects.create(siret="32933888305269", siren="329338883", name="Charpente solidaire", kind="EI")
+    text, _err = run("analyse", str(V2_EXAMPLE), "--json")
+    retro = json.loads(text)["retrospective"]
+    assert sum(row["siae_won"] for row in retro["categories"]) >= 1
+    assert sum(row["contracts"] for row in retro["categories"]) == 5
+    assert retro["appels_scanner"] <= 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--buyer", "Région"], "--buyer attend le SIRET de l'acheteur (14 chiffres)"),
+        (["--out", "rapport.csv"], "--out attend un fichier .xlsx"),
+        (["--out", "/nonexistent-dir/r.xlsx"], "Impossible d'écrire"),
+    ],
+)
+def test_cli_retrospective_bad_options_are_french_errors(args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("analyse", str(V2_EXAMPLE), *args)
+
+
+@pytest.mark.django_db
+def test_cli_retrospective_unknown_buyer_is_said_not_a_crash():
+    text, err = run("analyse", str(V2_EXAMPLE), "--buyer", "12345678901234")
+    assert "pas de fiche de comparaison" in err
+    assert "Fiche de comparaison" not in text
