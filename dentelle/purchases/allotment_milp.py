@@ -282,6 +282,19 @@ def _baseline_start(sites, base_lots, first, copy_of, served, caps, pairs, ncol,
     return list(values)
 
 
+def _gap(info, total):
+    """Relative optimality gap. HiGHS's dual bound can stay above the plain bound of this objective
+    (every site served, no distance: the total amount) when the time limit stops it early; the smaller
+    of the two is a valid bound, and the gap is measured against it."""
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound)
+    if not math.isfinite(objective):
+        return None
+    bound = min(bound, total) if math.isfinite(bound) else total
+    gap = max(0.0, bound - objective) / max(abs(objective), 1e-9)
+    return min(gap, float(info.mip_gap)) if math.isfinite(info.mip_gap) else gap
+
+
 def _quiet_highs():
     """A silent solver: HiGHS prints its banner on the process's own stdout (file descriptor 1) when
     it is created, which would corrupt `dentelle allot --json`; the descriptor is muted meanwhile."""
@@ -445,7 +458,7 @@ def optimise(sites, structures, params=Params()):
         proposal.status = h.modelStatusToString(status)
         return proposal
     proposal.status = "optimal" if status == highspy.HighsModelStatus.kOptimal else "limite de temps atteinte"
-    proposal.gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
+    proposal.gap = _gap(info, float(amount.sum()))
     x = np.asarray(h.getSolution().col_value)[:nx] > 0.5
     members = {}
     for k in np.flatnonzero(x):
@@ -464,6 +477,15 @@ def optimise(sites, structures, params=Params()):
         )
         proposal.lots.append(_measure(lot, params))
     return proposal
+
+
+def baseline_limits(sites):
+    """The limits under which the department split is itself a solution: as many lots as it has (at
+    least 2), no site farther from its lot's centre than its farthest one (rounded up to 0.1 km). The
+    lot page and R4 start from them, so the optimiser's lots are never worse than the split."""
+    base = department_split(sites, []).lots
+    farthest = max((lot.max_km for lot in base), default=0.0)
+    return {"max_lots": max(2, len(base)), "max_km": math.ceil(farthest * 10 + 1e-9) / 10 or math.inf}
 
 
 def department_split(sites, structures, params=Params(), unit="department"):

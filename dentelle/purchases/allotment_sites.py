@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dentelle.purchases.allotment_milp import CLAUSE, RESERVED, department_split, distances_km
+from dentelle.purchases.allotment_milp import CLAUSE, RESERVED, baseline_limits, distances_km
 from dentelle.purchases.models import Lot, PlaceKind, ReservationKind, Site
 
 GREEN_SPACES = "77310000"
@@ -101,16 +101,10 @@ def lot_annual_amount(lot):
 
 
 def lot_limits(sites, **given):
-    """The officer's limits with the lot's defaults: the split by department's own figures — at most
-    as many lots as it has, no site farther from its lot's centre than its farthest one — so that the
-    split is one of the solutions and the optimiser's lots are never worse than it."""
-    base = department_split(sites, []).lots
-    farthest = max((lot.max_km for lot in base), default=0.0)
-    limits = {
-        "max_lots": max(2, len(base)),
-        "max_km": math.ceil(farthest * 10 + 1e-9) / 10 or None,
-        "time_limit": PAGE_TIME_LIMIT,
-    }
+    """The officer's limits with the lot's defaults: the split by department's own figures
+    (``baseline_limits``), so that the split is one of the solutions and the optimiser's lots are never
+    worse than it; the page's time limit."""
+    limits = {**baseline_limits(sites), "time_limit": PAGE_TIME_LIMIT}
     limits.update({k: v for k, v in given.items() if v is not None})
     return limits
 

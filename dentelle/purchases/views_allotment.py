@@ -160,7 +160,11 @@ def allotment_context(request, lot):
             initial.update({k: v for k, v in proposal["params"].items() if v is not None})
         initial.pop("time_limit", None)
         form = AllotmentForm(
-            initial={k: (round(v, 1) if isinstance(v, float) else v) for k, v in initial.items()}
+            initial={
+                k: (round(v, 1) if isinstance(v, float) else v)
+                for k, v in initial.items()
+                if not (isinstance(v, float) and math.isinf(v))
+            }
         )
     by_key = {str(s.pk): s for s in sites}
     context = {
