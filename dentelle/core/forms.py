@@ -32,7 +32,11 @@ def french_empty_choice(field):
         return
     choices = list(field.choices)
     if choices and tuple(choices[0]) == ("", DJANGO_EMPTY_LABEL):
-        field.choices = [("", EMPTY_CHOICE_LABEL), *choices[1:]]
+        # Radio buttons need no empty choice: nothing ticked already says « no answer ».
+        radio = isinstance(field.widget, forms.RadioSelect) and not isinstance(
+            field.widget, forms.CheckboxSelectMultiple
+        )
+        field.choices = choices[1:] if radio else [("", EMPTY_CHOICE_LABEL), *choices[1:]]
 
 
 class DsfrForm(DsfrFormMixin, DsfrBaseForm):

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from dentelle.core.forms import french_empty_choice
+from dentelle.core.forms import DsfrForm, DsfrModelForm
 from dentelle.insertion.enums import ClauseCategory, FulfilmentMode, IaeCriterion
 from dentelle.insertion.models import Beneficiary, Contract
 
@@ -11,20 +11,6 @@ class MonthField(forms.DateField):
     input_formats = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
 
 
-def _dsfr(form):
-    for field in form.fields.values():
-        french_empty_choice(field)
-        widget = field.widget
-        css = (
-            "fr-select"
-            if isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple)
-            else "fr-input"
-        )
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            continue
-        widget.attrs.setdefault("class", css)
-
-
 class ContractChoiceField(forms.ModelChoiceField):
     """Contracts by reference, each with its object and holder: the picker can be searched by any of them."""
 
@@ -32,7 +18,7 @@ class ContractChoiceField(forms.ModelChoiceField):
         return f"{obj.reference} — {obj.title[:90]} — {obj.holder_name}"
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(DsfrForm):
     contract = ContractChoiceField(
         label="Marché",
         queryset=Contract.objects.none(),
@@ -54,21 +40,16 @@ class DeclarationForm(forms.Form):
         self.fields["contract"].widget.attrs["data-filterable"] = "Filtrer les marchés"
         self.fields["beneficiary"].widget.attrs["data-filterable"] = "Filtrer les bénéficiaires"
         self.fields["beneficiary"].queryset = Beneficiary.objects.filter(organisation=organisation)
-        _dsfr(self)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(DsfrForm):
     month = MonthField(label="Mois")
     fulfilment_mode = forms.ChoiceField(label="Modalité", choices=FulfilmentMode.choices)
     hours = forms.DecimalField(label="Heures", min_value=0, max_digits=8, decimal_places=2)
     comment = forms.CharField(label="Motif de la correction", max_length=300)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _dsfr(self)
 
-
-class BeneficiaryForm(forms.ModelForm):
+class BeneficiaryForm(DsfrModelForm):
     clause_categories = forms.MultipleChoiceField(
         label="Publics éligibles (clause)",
         choices=ClauseCategory.choices,
@@ -105,10 +86,6 @@ class BeneficiaryForm(forms.ModelForm):
             "exited_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _dsfr(self)
-
     def clean_commune_insee_code(self):
         from dentelle.core.validators import validate_insee_commune
 
@@ -127,7 +104,7 @@ class BeneficiaryForm(forms.ModelForm):
         return cleaned
 
 
-class UploadForm(forms.Form):
+class UploadForm(DsfrForm):
     file = forms.FileField(
         label="Fichier CSV ou XLSX",
         widget=forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": ".csv,.xlsx"}),

@@ -1,6 +1,6 @@
 from django import forms
 
-from dentelle.core.forms import DsfrForm
+from dentelle.core.forms import DsfrForm, DsfrModelForm
 from dentelle.core.validators import normalise_cpv
 from dentelle.matching.models import LotResponse, ResponseKind
 from dentelle.purchases.models import Nature, ReservationKind
@@ -29,7 +29,7 @@ class SearchForm(DsfrForm):
             raise forms.ValidationError("Code CPV mal formé : 8 chiffres attendus.") from None
 
 
-class ResponseForm(forms.ModelForm):
+class ResponseForm(DsfrModelForm):
     class Meta:
         model = LotResponse
         fields = ["kind", "reason", "partners"]
