@@ -8,13 +8,13 @@ def human_size(size):
 
 # DECP files are sniffed by content, but a spreadsheet or an executable must be refused by name first:
 # otherwise the user gets a misleading "missing columns" or "not UTF-8" diagnosis.
-ACCEPTED_SUFFIXES = (".json", ".csv", ".json.gz", ".csv.gz", ".gz")
+ACCEPTED_SUFFIXES = (".json", ".csv", ".json.gz", ".csv.gz", ".gz", ".parquet")
 
 
 def upload_problem(name, size):
     """French reason why an uploaded DECP file is refused before reading it, or None."""
     if not str(name or "").lower().endswith(ACCEPTED_SUFFIXES):
-        return "Formats acceptés : .json, .csv ou leur version compressée .gz."
+        return "Formats acceptés : .json, .csv ou leur version compressée .gz, .parquet (fichier consolidé)."
     if not size:
         return "Le fichier envoyé est vide."
     limit = settings.DENTELLE_MAX_UPLOAD_BYTES
@@ -34,13 +34,23 @@ def region_choices():
 class DecpUploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier DECP",
-        help_text="JSON v1 ou v2 (éventuellement compressé .gz) ou CSV v1 aplati.",
+        help_text=(
+            "JSON v1 ou v2 (éventuellement compressé .gz), CSV v1 aplati, ou fichier consolidé national "
+            "(decp.csv ou decp.parquet)."
+        ),
     )
     region = forms.CharField(
         label="Région d'exécution",
         required=False,
         max_length=3,
         help_text="Code INSEE de la région (ex. 11 pour l'Île-de-France) ; vide = toutes.",
+    )
+
+    buyer = forms.CharField(
+        label="Acheteur à comparer (SIRET)",
+        required=False,
+        max_length=20,
+        help_text="Facultatif : sa fiche de comparaison avec les acheteurs de sa catégorie et ses dix marchés à regarder.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -57,6 +67,12 @@ class DecpUploadForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return uploaded
+
+    def clean_buyer(self):
+        buyer = (self.cleaned_data.get("buyer") or "").replace(" ", "")
+        if buyer and not (buyer.isdigit() and len(buyer) == 14):
+            raise forms.ValidationError("SIRET de l'acheteur attendu (14 chiffres).")
+        return buyer
 
     def clean_region(self):
         region = (self.cleaned_data.get("region") or "").strip()

@@ -25,18 +25,20 @@ def decp_page(request):
         "labour_divisions": ", ".join(LABOUR_INTENSIVE_DIVISIONS),
     }
     if request.method == "POST" and form.is_valid():
-        from dentelle.decp.services import analyse_file
+        from dentelle.decp.services import retrospective_file
 
         uploaded = form.cleaned_data["file"]
+        buyer = form.cleaned_data["buyer"] or None
         try:
             # The UploadedFile itself: seekable, and its name is the one the user chose.
-            fmt, result, problems = analyse_file(uploaded, region=form.cleaned_data["region"] or None)
+            retro = retrospective_file(uploaded, region=form.cleaned_data["region"] or None, buyer=buyer)
         except DecpFileError as exc:
             form.add_error("file", str(exc))
         else:
+            result, problems = retro.analysis, retro.problems
             context.update(
                 file_name=uploaded.name,
-                format_label=FORMAT_LABELS.get(fmt, fmt),
+                format_label=FORMAT_LABELS.get(retro.fmt, retro.fmt),
                 result=result,
                 problems=list(problems)[:50],
                 problem_total=problems.total,
@@ -48,8 +50,63 @@ def decp_page(request):
                 labour_percent=None
                 if result.labour_intensive_share is None
                 else result.labour_intensive_share * 100,
+                retro=_retro_context(retro, buyer),
             )
+            tables = context["retro"]
+            context["retro_tables"] = [
+                ("Par catégorie d'acheteur", "decp-retro-categories", tables["categories"]),
+                ("Par année de notification", "decp-retro-years", tables["years"]),
+                (
+                    "Départements où le potentiel manqué est le plus grand",
+                    "decp-retro-departments",
+                    tables["departments"],
+                ),
+            ]
     return render(request, "decp/page.html", context)
+
+
+def _retro_context(retro, buyer):
+    """The retrospective's tables as rows for the template (labels, percentages)."""
+    from dentelle.decp.retro import category_label
+    from dentelle.decp.retro_report import _measure, contract_line
+
+    def rows(frame, key, label=str):
+        out = []
+        for row in frame.iter_rows(named=True):
+            share = row["social_share"]
+            out.append(
+                {**row, "label": label(row[key]), "share_percent": None if share is None else share * 100}
+            )
+        return out
+
+    card = None
+    if retro.card is not None:
+        card = {
+            "card": retro.card,
+            "category": category_label(retro.card.category),
+            "rows": [
+                {
+                    "label": label,
+                    "value": _measure(label, value),
+                    "rank": rank,
+                    "rank_size": rank_size,
+                    "median": _measure(label, median),
+                }
+                for label, value, rank, rank_size, median in retro.card.rows
+            ],
+        }
+    return {
+        "calls": retro.scanner_calls,
+        "markets": retro.table.height,
+        "categories": rows(retro.categories, "category", category_label),
+        "years": rows(retro.years, "year", lambda year: str(year) if year else "date inconnue"),
+        "departments": rows(retro.departments.head(15), "department", lambda d: d or "lieu non rattachable"),
+        "buyer": buyer,
+        "card": card,
+        "top": [contract_line(row) for row in retro.top.iter_rows(named=True)]
+        if retro.top is not None
+        else None,
+    }
 
 
 def _with_labels(divisions):

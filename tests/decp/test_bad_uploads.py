@@ -15,10 +15,12 @@ OWN = Path(__file__).resolve().parent.parent / "data" / "decp"
 
 @pytest.mark.parametrize("name", ["programmation.xlsx", "outil.exe", "notes.txt", "sans-extension"])
 def test_upload_problem_refuses_other_extensions(name, settings):
-    assert upload_problem(name, 100) == "Formats acceptés : .json, .csv ou leur version compressée .gz."
+    assert upload_problem(name, 100) == (
+        "Formats acceptés : .json, .csv ou leur version compressée .gz, .parquet (fichier consolidé)."
+    )
 
 
-@pytest.mark.parametrize("name", ["a.json", "A.CSV", "a.json.gz", "a.csv.gz"])
+@pytest.mark.parametrize("name", ["a.json", "A.CSV", "a.json.gz", "a.csv.gz", "decp.parquet"])
 def test_upload_problem_accepts_decp_names(name):
     assert upload_problem(name, 100) is None
 

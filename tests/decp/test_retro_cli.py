@@ -69,3 +69,43 @@ def test_cli_retrospective_unknown_buyer_is_said_not_a_crash():
     text, err = run("analyse", str(V2_EXAMPLE), "--buyer", "12345678901234")
     assert "pas de fiche de comparaison" in err
     assert "Fiche de comparaison" not in text
+
+
+@pytest.fixture
+def officer(db):
+    from dentelle.accounts.models import Organisation, User
+    from dentelle.accounts.roles import Role
+
+    organisation = Organisation.objects.create(name="Région test rétrospective")
+    return User.objects.create_user(
+        "retro-reader", password="x-very-secret-1", role=Role.READER, organisation=organisation
+    )
+
+
+def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dentelle.decp.sample import consolidated_rows
+
+    path = tmp_path / "decp.parquet"
+    consolidated_rows(settings.DENTELLE_DATA_DIR).write_parquet(path)  # 2019 rows, consolidated schema
+    client.force_login(officer)
+    upload = SimpleUploadedFile("decp.parquet", path.read_bytes())
+    response = client.post("/decp/", {"file": upload, "buyer": "200 053 403 00057"})
+    assert response.status_code == 200
+    text = response.text
+    assert 'id="decp-retro-categories"' in text and 'id="decp-retro-departments"' in text
+    assert "Fiche de comparaison : Région Normandie (20005340300057)" in text
+    assert "4 acheteurs dans le fichier" in text
+    assert 'id="decp-top"' in text and "h d&#x27;insertion" in text
+
+
+def test_page_refuses_a_buyer_that_is_not_a_siret(client, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(officer)
+    upload = SimpleUploadedFile("megalis.json", V2_EXAMPLE.read_bytes())
+    response = client.post("/decp/", {"file": upload, "buyer": "Région Normandie"})
+    assert response.status_code == 200
+    assert "SIRET de l&#x27;acheteur attendu (14 chiffres)." in response.text
+    assert 'id="decp-result"' not in response.text
