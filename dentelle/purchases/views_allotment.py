@@ -37,21 +37,30 @@ MAX_SITE_FILE_BYTES = 5 * 1024 * 1024
 SAME_UNITS = [("", "Aucune"), ("department", "Même département"), ("ept", "Même EPT"), ("epci", "Même EPCI")]
 
 
+class NumberField(forms.FloatField):
+    """A number as people write it in French: « 53,5 », « 1 000 000 » (spaces, no-break spaces) or « 53.5 »."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
+        return super().to_python(value)
+
+
 class AllotmentForm(forms.Form):
     """The officer's limits (docs/adr/0008); blank = the lot's default."""
 
     min_lots = forms.IntegerField(label="Nombre minimal de lots", min_value=1, max_value=30, required=False)
     max_lots = forms.IntegerField(label="Nombre maximal de lots", min_value=1, max_value=30, required=False)
-    max_km = forms.FloatField(
+    max_km = NumberField(
         label="Distance maximale site → centre du lot (km)", min_value=1, max_value=300, required=False
     )
-    min_lot_amount = forms.FloatField(label="Montant minimal d'un lot (€/an)", min_value=0, required=False)
-    max_lot_amount = forms.FloatField(label="Montant maximal d'un lot (€/an)", min_value=1, required=False)
+    min_lot_amount = NumberField(label="Montant minimal d'un lot (€/an)", min_value=0, required=False)
+    max_lot_amount = NumberField(label="Montant maximal d'un lot (€/an)", min_value=1, required=False)
     same_unit = forms.ChoiceField(label="Lots dans un même territoire", choices=SAME_UNITS, required=False)
     min_able = forms.IntegerField(
         label="Structures aptes proches pour réserver un lot", min_value=1, max_value=20, required=False
     )
-    radius_km = forms.FloatField(
+    radius_km = NumberField(
         label="Rayon des structures aptes autour du centre (km)", min_value=1, max_value=100, required=False
     )
 

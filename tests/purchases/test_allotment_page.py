@@ -47,7 +47,9 @@ def test_sites_page_recompute_accept_export(client, officer, organisation, garde
     page = _upload(client, lot).content.decode()
     assert "6 sites enregistrés" in page and lot.sites.count() == 6
 
-    page = client.get(f"/achats/lot/{lot.pk}/?allot=1&max_lots=2&max_km=25").content.decode()
+    # Numbers as written in French: decimal comma, spaces between thousands.
+    limits = {"allot": 1, "max_lots": 2, "max_km": "25,0", "min_lot_amount": "1 000"}
+    page = client.get(f"/achats/lot/{lot.pk}/", limits).content.decode()
     assert "Proposition recalculée avec ces limites" in page
     assert "Lots proposés par l'optimiseur" in page and "Découpage par département" in page
     assert page.count("<circle") == 6 and "<svg" in page
