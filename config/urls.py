@@ -7,6 +7,10 @@ from dentelle.core import health
 from dentelle.core import views as core_views
 from dentelle.core.throttling import ThrottledAuthenticationForm
 
+admin.site.site_header = "Administration de Dentelle"
+admin.site.site_title = "Administration de Dentelle"
+admin.site.index_title = "Tables de l'application"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class InsertionConfig(AppConfig):
     name = "dentelle.insertion"
+    verbose_name = "Suivi des clauses d'insertion"
     label = "insertion"
     default_auto_field = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "dentelle.matching"
+    verbose_name = "Mise en relation"
     label = "matching"
     default_auto_field = "django.db.models.BigAutoField"
 

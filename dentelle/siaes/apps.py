@@ -3,5 +3,6 @@ from django.apps import AppConfig
 
 class SiaesConfig(AppConfig):
     name = "dentelle.siaes"
+    verbose_name = "Annuaire des SIAE"
     label = "siaes"
     default_auto_field = "django.db.models.BigAutoField"

@@ -43,3 +43,16 @@ def test_beneficiary_admin_access_is_logged(client):
     client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
     client.get("/admin/insertion/beneficiary/")
     assert AuditLog.objects.filter(object_type="insertion.Beneficiary", action="admin_list").exists()
+
+
+@pytest.mark.django_db
+def test_admin_index_is_in_french(client):
+    from tests.core.page_checks import english_words
+
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    html = client.get("/admin/").content.decode()
+    assert "Administration de Dentelle" in html
+    for app_label in OUR_APPS:
+        assert apps.get_app_config(app_label).verbose_name != app_label.title(), app_label
+    assert "Programmation des achats" in html and "Annuaire des SIAE" in html
+    assert english_words(html.split("<body", 1)[1]) == []
