@@ -291,3 +291,9 @@ def test_on_a_sqlite_file_a_worker_busy_in_a_long_write_stays_alive(client, sett
     os.utime(path, (old, old))
     assert client.get("/healthz").status_code == 503
     assert fail_abandoned_jobs() == 1
+
+
+@pytest.mark.django_db
+def test_the_plan_list_links_to_the_jobs(client, officer):
+    client.force_login(officer)
+    assert 'href="/travaux/"' in client.get("/achats/").content.decode()
