@@ -48,33 +48,31 @@ def plan_lots_with_figures(plan, user):
 
 
 def plan_summary(plan, user):
+    """Two grouped queries: findings by kind, and lots by (service, department list); the totals, the
+    service table and the department table are sums over those few groups."""
     lots = plan_lots_with_figures(plan, user)
     findings = counted_findings().filter(lot__in=visible_lots(user).filter(operation__plan=plan))
-    lots_by_kind = dict(
+    lots_by_kind, findings_by_kind = {}, {}
+    for kind, n_lots, n_findings in (
         findings.order_by("kind")
         .values("kind")
-        .annotate(n=Count("lot", distinct=True))
-        .values_list("kind", "n")
-    )
-    findings_by_kind = dict(
-        findings.order_by("kind").values("kind").annotate(n=Count("pk")).values_list("kind", "n")
-    )
-    totals = lots.aggregate(
-        lots=Count("pk"),
-        hours=Sum("potential_hours"),
-        with_findings=Count("pk", filter=Q(finding_count__gt=0)),
-    )
-    by_service = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
-    for row in (
-        lots.order_by()
-        .values("operation__buyer_service__code", "operation__buyer_service__name")
-        .annotate(n=Count("pk"), hours=Sum("potential_hours"), found=Sum("finding_count"))
+        .annotate(n_lots=Count("lot", distinct=True), n=Count("pk"))
+        .values_list("kind", "n_lots", "n")
     ):
-        name = row["operation__buyer_service__code"] or row["operation__buyer_service__name"] or "—"
-        service = by_service[name]
-        service["lots"] += row["n"]
-        service["potential_hours"] += row["hours"] or 0
-        service["findings"] += row["found"] or 0
+        lots_by_kind[kind], findings_by_kind[kind] = n_lots, n_findings
+    groups = (
+        lots.order_by()
+        .values("operation__buyer_service__code", "operation__buyer_service__name", "department_codes")
+        .annotate(
+            n=Count("pk"),
+            hours=Sum("potential_hours"),
+            amount=Sum("estimated_amount"),
+            found=Sum("finding_count"),
+            with_findings=Count("pk", filter=Q(finding_count__gt=0)),
+        )
+    )
+    totals = {"lots": 0, "hours": 0, "with_findings": 0}
+    by_service = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
     by_department = defaultdict(
         lambda: {
             "lots": 0,
@@ -84,24 +82,23 @@ def plan_summary(plan, user):
             "findings": 0,
         }
     )
-    groups = (
-        lots.order_by()
-        .values("department_codes")
-        .annotate(
-            n=Count("pk"),
-            hours=Sum("potential_hours"),
-            amount=Sum("estimated_amount"),
-            found=Sum("finding_count"),
-        )
-    )
     for row in groups:
+        hours, found = row["hours"] or 0, row["found"] or 0
+        totals["lots"] += row["n"]
+        totals["hours"] += hours
+        totals["with_findings"] += row["with_findings"]
+        name = row["operation__buyer_service__code"] or row["operation__buyer_service__name"] or "—"
+        service = by_service[name]
+        service["lots"] += row["n"]
+        service["potential_hours"] += hours
+        service["findings"] += found
         departments = list(dict.fromkeys(row["department_codes"] or [])) or ["—"]
         share = Decimal(1) / len(departments)
         for department in departments:
             target = by_department[department]
             target["lots"] += row["n"]
-            target["findings"] += row["found"] or 0
-            target["potential_hours"] += (row["hours"] or 0) * share
+            target["findings"] += found
+            target["potential_hours"] += hours * share
             if row["amount"] is not None:
                 target["amount"] += row["amount"] * share
             if len(departments) > 1:
