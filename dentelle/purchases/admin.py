@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dentelle.purchases.models import Finding, LineItem, Lot, Operation, PurchasePlan
+from dentelle.purchases.models import Finding, LineItem, Lot, Operation, PurchasePlan, Site
 
 
 class LotInline(admin.TabularInline):
@@ -57,3 +57,11 @@ class FindingAdmin(admin.ModelAdmin):
 class LineItemAdmin(admin.ModelAdmin):
     list_display = ["reference", "description", "operation", "cpv_code", "amount"]
     raw_id_fields = ["operation", "carved_out_lot"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "commune_name", "department", "operation", "lot", "amount"]
+    list_filter = ["department"]
+    search_fields = ["name", "commune_name", "operation__reference"]
+    raw_id_fields = ["operation", "lot"]
