@@ -60,6 +60,7 @@ class Params:
     hours_per_euro: float = 0.0  # insertion hours of a social clause per € of lot amount
     time_limit: float = 10.0
     candidates: int = 50
+    nearest: int = 20  # each site may join one of its 20 nearest allowed centres (0: any)
 
 
 @dataclass
@@ -224,6 +225,18 @@ def _allowed(sites, dist, params):
     return allowed
 
 
+def _nearest(sites, dist, allowed, count, base_lots, first_base):
+    """Each site × its ``count`` nearest allowed centres, and its department's centre (so that the
+    department split stays a solution). A site never goes to a far centre while near ones can take it:
+    the model shrinks (2,000 sites: 116,000 → 40,000 pairs) and solves within its time limit."""
+    d = np.where(allowed, dist, np.inf)
+    kth = np.partition(d, count - 1, axis=1)[:, count - 1 : count]
+    near = d <= kth
+    lot_of = {s.key: b for b, lot in enumerate(base_lots) for s in lot.sites}
+    near[np.arange(len(sites)), first_base + np.array([lot_of[s.key] for s in sites])] = True
+    return near
+
+
 def _explain(sites, allowed, params):
     """French explanation of an infeasible model: which constraint to relax."""
     lonely = [sites[i].name for i in np.flatnonzero(~allowed.any(axis=1))]
@@ -332,6 +345,8 @@ def optimise(sites, structures, params=Params()):
     c_lon = np.concatenate([lon[cand], [c[1] for c in base]])
     dist = distances_km(lat, lon, c_lat, c_lon)
     allowed = _allowed(sites, dist, params)
+    if params.nearest and allowed.shape[1] > params.nearest:
+        allowed &= _nearest(sites, dist, allowed, params.nearest, base_lots, len(cand))
     able, caps = _able_around(c_lat, c_lon, structures, params.radius_km)
     # A centre with enough able structures comes twice: a « served » copy whose lot must fit the
     # capacity and counts in the objective, and a plain copy (no capacity, counts for nothing).

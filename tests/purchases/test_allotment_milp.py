@@ -112,3 +112,17 @@ def test_sites_kept_together_or_explained():
     assert good.ok
     lot_of = {s.key: lot.label for lot in good.lots for s in lot.sites}
     assert lot_of["P0"] == lot_of["C0"]
+
+
+def test_nearest_centres_keep_the_optimum_and_the_split():
+    """Each site limited to its 2 nearest centres (+ its department's): a Paris site's 2 nearest
+    candidates are Paris sites, so the two-town optimum is still reachable, and found."""
+    structures = _structures(48.857, 2.352, 3, 1000.0) + _structures(49.036, 2.076, 2, 1000.0)
+    for nearest in (0, 2):
+        params = Params(min_lots=2, max_lots=2, max_km=20, radius_km=10, nearest=nearest)
+        proposal = optimise(SIX, structures, params)
+        assert proposal.ok and proposal.figures(params)["reserved_share"] == pytest.approx(0.5)
+        assert {tuple(s.key for s in lot.sites) for lot in proposal.lots} == {
+            ("P0", "P1", "P2"),
+            ("C0", "C1", "C2"),
+        }
