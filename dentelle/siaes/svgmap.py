@@ -7,6 +7,8 @@ of a region or of metropolitan France.
 import math
 from html import escape
 
+import numpy as np
+
 WIDTH, HEIGHT, MARGIN = 640, 520, 24
 MAX_POINTS = 3000
 MAX_TOOLTIPS = 400  # beyond, points carry no title: the page stays light
@@ -62,8 +64,112 @@ def department_centroids(index, departments=None):
     return dict(data) if departments is None else {code: data[code] for code in departments if code in data}
 
 
-def points_map(points, labels, title, max_points=MAX_POINTS):
-    """points: [(lat, lon, tooltip)]; labels: [(lat, lon, text)] (department centroids)."""
+_COMMUNES = {}  # id(index) → [(lat, lon, department)]
+
+
+def commune_points(index):
+    """(lat, lon, department) of every commune with a centroid (kind COM), for department_outlines."""
+    key = id(index)
+    if _COMMUNES.get("key") != key:
+        points = [
+            (c.latitude, c.longitude, c.department_code)
+            for c in index.communes.values()
+            if c.kind == "COM" and c.latitude is not None and c.department_code
+        ]
+        _COMMUNES.clear()
+        _COMMUNES.update(key=key, data=points)
+    return _COMMUNES["data"]
+
+
+OUTLINE_CELL = 2  # px: the raster step of the outlines
+OUTLINE_REACH_KM = 8.0  # a cell farther than this from every commune centroid is sea or abroad
+_NEIGHBOURS = ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+def department_outlines(projection, communes, cell=OUTLINE_CELL):
+    """SVG path data of the department borders and of the land's edge, drawn from our own data: the
+    communes' centroids (COG). Each cell of the map takes the department of its nearest commune (a raster
+    Voronoi tessellation of the communes, grown from each centroid one cell at a time, which follows the
+    real borders to within a commune's width); a border is drawn where two neighbouring cells differ.
+    Cells farther than OUTLINE_REACH_KM from every centroid stay empty (sea, abroad).
+    communes: [(lat, lon, department)]."""
+    reach = max(2, round(OUTLINE_REACH_KM / 111.0 * projection.scale / cell))
+    pad = reach + 2  # cells around the frame: communes just outside still shape the borders inside
+    cols = math.ceil(projection.width / cell) + 2 * pad
+    rows = math.ceil(projection.height / cell) + 2 * pad
+    if not communes:
+        return ""
+    lat = np.fromiter((c[0] for c in communes), dtype=np.float64, count=len(communes))
+    lon = np.fromiter((c[1] for c in communes), dtype=np.float64, count=len(communes))
+    x = projection.margin + (lon - projection.lon_min) * projection.kx * projection.scale
+    y = projection.height - projection.margin - (lat - projection.lat_min) * projection.scale
+    col = np.floor(x / cell).astype(np.int64) + pad
+    row = np.floor(y / cell).astype(np.int64) + pad
+    inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
+    if not inside.any():
+        return ""
+    codes = sorted({communes[k][2] for k in np.flatnonzero(inside)})
+    number = {code: n + 1 for n, code in enumerate(codes)}
+    labels = np.array([number.get(c[2], 0) for c in communes], dtype=np.int32)
+    owner = np.zeros((rows, cols), dtype=np.int32)
+    owner[row[inside], col[inside]] = labels[inside]
+    for _ in range(reach):
+        grown = owner.copy()
+        for dy, dx in _NEIGHBOURS:
+            shifted = _shift(owner, dy, dx)
+            take = (grown == 0) & (shifted != 0)
+            grown[take] = shifted[take]
+        if np.array_equal(grown, owner):
+            break
+        owner = grown
+    return _borders_path(owner[pad:-pad, pad:-pad], cell)
+
+
+def _outline_element(projection, communes):
+    outline = department_outlines(projection, communes) if communes else ""
+    if not outline:
+        return ""
+    return (
+        f'<path d="{outline}" fill="none" stroke="#929292" stroke-width="1" stroke-linecap="square" '
+        'class="dentelle-map-borders"/>'
+    )
+
+
+def _shift(grid, dy, dx):
+    """The grid moved by (dy, dx) cells, zeros where nothing comes in."""
+    moved = np.zeros_like(grid)
+    rows, cols = grid.shape
+    moved[max(dy, 0) : rows + min(dy, 0), max(dx, 0) : cols + min(dx, 0)] = grid[
+        max(-dy, 0) : rows + min(-dy, 0), max(-dx, 0) : cols + min(-dx, 0)
+    ]
+    return moved
+
+
+def _borders_path(owner, cell):
+    """Path data of the edges between cells of different owners, collinear edges joined."""
+    parts = []
+    rows, cols = owner.shape
+    vertical = owner[:, 1:] != owner[:, :-1]  # edge at x = (j + 1) * cell between rows i
+    for j in range(cols - 1):
+        parts += _runs(vertical[:, j], lambda a, b, j=j: f"M{(j + 1) * cell} {a * cell}V{b * cell}")
+    horizontal = owner[1:, :] != owner[:-1, :]  # edge at y = (i + 1) * cell between columns j
+    for i in range(rows - 1):
+        parts += _runs(horizontal[i, :], lambda a, b, i=i: f"M{a * cell} {(i + 1) * cell}H{b * cell}")
+    return "".join(parts)
+
+
+def _runs(mask, draw):
+    """One drawing per run of True in a 1-D mask: draw(start, end)."""
+    if not mask.any():
+        return []
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return [draw(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def points_map(points, labels, title, max_points=MAX_POINTS, communes=None):
+    """points: [(lat, lon, tooltip)]; labels: [(lat, lon, text)] (department centroids); communes:
+    [(lat, lon, department)] to draw the department outlines under the points (None: no outlines)."""
     shown = metropolitan_if_mixed(points)[:max_points]
     if shown and all(in_metropole(p[0], p[1]) for p in shown):
         labels = [label for label in labels if in_metropole(label[0], label[1])]
@@ -73,6 +179,7 @@ def points_map(points, labels, title, max_points=MAX_POINTS):
         f'aria-label="{escape(title)}" class="dentelle-map">',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#f6f6f6"/>',
     ]
+    parts.append(_outline_element(projection, communes))
     if len(shown) > MAX_TOOLTIPS:
         parts.append('<g fill="#000091" fill-opacity="0.5">')
     for lat, lon, text in labels:
@@ -94,14 +201,16 @@ def points_map(points, labels, title, max_points=MAX_POINTS):
     return "".join(parts)
 
 
-def bubble_map(bubbles, title):
-    """bubbles: [(lat, lon, label, count, colour)]: one circle per department, area ∝ count."""
+def bubble_map(bubbles, title, communes=None):
+    """bubbles: [(lat, lon, label, count, colour)]: one circle per department, area ∝ count; communes as
+    in points_map (department outlines under the circles)."""
     projection = Projection([(b[0], b[1]) for b in bubbles])
     biggest = max([b[3] for b in bubbles] + [1])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         f'aria-label="{escape(title)}" class="dentelle-map">',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#f6f6f6"/>',
+        _outline_element(projection, communes),
     ]
     for lat, lon, label, count, colour in bubbles:
         x, y = projection(lat, lon)

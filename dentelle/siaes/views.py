@@ -119,7 +119,12 @@ def directory_map(request):
     departments = {p[3] for p in points if p[3]}
     centroids = svgmap.department_centroids(index, departments) if len(departments) <= 30 else {}
     labels = [(lat, lon, code) for code, (lat, lon) in centroids.items()]
-    svg = svgmap.points_map([p[:3] for p in points], labels, f"Carte des {count} structures trouvées")
+    svg = svgmap.points_map(
+        [p[:3] for p in points],
+        labels,
+        f"Carte des {count} structures trouvées",
+        communes=svgmap.commune_points(index),
+    )
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
@@ -365,7 +370,11 @@ def coverage(request):
             "regions": sorted(index.regions.items()),
             "region": region,
             "family": row,
-            "map_svg": mark_safe(svgmap.bubble_map(bubbles, f"Structures capables : {row['label']}")),  # noqa: S308
+            "map_svg": mark_safe(
+                svgmap.bubble_map(
+                    bubbles, f"Structures capables : {row['label']}", svgmap.commune_points(index)
+                )
+            ),  # noqa: S308
             "levels": [coverage_rules.SOURCING_FIRST, coverage_rules.CLAUSE, coverage_rules.RESERVATION],
             "reservation_min": data["reservation_min"],
         },
