@@ -1,4 +1,4 @@
-"""Sites of a multi-site contract from a CSV or JSON file, or the "sites" sheet of a plan workbook.
+"""Sites of a multi-site contract from a CSV, JSON or XLSX file, or the "sites" sheet of a plan workbook.
 
 Columns (French headers, case and accents ignored): « site » (name, required), « commune » (name or
 INSEE code, resolved with the referentials' place resolver), « adresse » (kept as text),
@@ -12,6 +12,7 @@ Every bad row is reported with its line, column and reason; nothing is kept from
 import csv
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -57,8 +58,11 @@ class SiteRow:
 
 
 def _key(text):
+    """A header reduced for matching: accents, case, « (…) » and « HT » ignored (« Montant annuel HT (€) »
+    is « montant annuel », « Commune (code INSEE) » is « commune »: the lot page's export reads back)."""
     text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
-    return " ".join(text.replace("_", " ").split())
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return " ".join(w for w in text.replace("_", " ").split() if w != "ht")
 
 
 def _number(report, line, column, value, low, high):
@@ -136,6 +140,18 @@ def rows_from_records(records, report, resolve=None):
 def read_site_file(content, name, resolve=None):
     """(rows, report) of a CSV or JSON site file; a malformed file is one error, never a traceback."""
     report = ImportReport(source=name)
+    if name.lower().endswith((".xlsx", ".xlsm")):
+        from dentelle.core.spreadsheet import SpreadsheetError, iter_sheet_rows, open_workbook
+
+        try:  # the « sites » sheet, else the first one (the lot page's export has one named « Sites »)
+            workbook = open_workbook(content, name)
+            sheets = workbook.worksheets
+            sheet = next((ws for ws in sheets if _key(ws.title) == "sites"), sheets[0] if sheets else None)
+            records = sheet_records(iter_sheet_rows(sheet, content, name)) if sheet is not None else []
+        except SpreadsheetError as exc:
+            report.error(None, "", str(exc))
+            return [], report
+        return rows_from_records(records, report, resolve), report
     try:
         records = _records(content, name)
     except (ValueError, UnicodeDecodeError, csv.Error) as exc:

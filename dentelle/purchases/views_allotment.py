@@ -288,7 +288,20 @@ def lot_allot_export(request, pk):
         )
     ]
     site_rows = [
-        [r["name"], r["commune"], r["department"], r["amount"], r["weight"], r["group"], r["lot"], r["km"]]
+        [
+            r["name"],
+            r["commune_code"],
+            r["commune"],
+            r["address"],
+            r["latitude"],
+            r["longitude"],
+            r["amount"],
+            r["weight"],
+            r["group"],
+            r["department"],
+            r["lot"],
+            r["km"],
+        ]
         for r in site_table(sites, proposal["optimiser"].get("lots"))
     ]
     params = [[k, "" if v is None else v] for k, v in proposal["params"].items()]
@@ -298,14 +311,18 @@ def lot_allot_export(request, pk):
             ("Comparaison", ["Chiffre", "Optimiseur", "Découpage par département"], figures),
             (
                 "Sites",
-                [
+                [  # the first nine columns read back as a site file (« Remplacer les sites »)
                     "Site",
-                    "Commune",
-                    "Département",
+                    "Commune (code INSEE)",
+                    "Nom de la commune",
+                    "Adresse",
+                    "Latitude",
+                    "Longitude",
                     "Montant annuel HT (€)",
                     "Poids",
                     "Groupe",
-                    "Lot",
+                    "Département",
+                    "Lot proposé",
                     "Distance au centre (km)",
                 ],
                 site_rows,
@@ -334,9 +351,10 @@ def lot_sites_upload(request, pk):
     if upload is None:
         messages.error(request, "Choisissez un fichier de sites (CSV ou JSON).")
         return redirect("purchases:lot", pk=lot.pk)
-    if not upload.name.lower().endswith((".csv", ".json")):
+    if not upload.name.lower().endswith((".csv", ".json", ".xlsx")):
         messages.error(
-            request, f"{upload.name} : format attendu CSV ou JSON (voir le format des fichiers de sites)."
+            request,
+            f"{upload.name} : format attendu CSV, JSON ou XLSX (voir le format des fichiers de sites).",
         )
         return redirect("purchases:lot", pk=lot.pk)
     if upload.size > MAX_SITE_FILE_BYTES:

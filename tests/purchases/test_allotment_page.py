@@ -69,12 +69,25 @@ def test_sites_page_recompute_accept_export(client, officer, organisation, garde
     names = [row[0] for row in book["Sites"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://x")' in names  # never a formula
 
+    # The export's « Sites » sheet is edited in a spreadsheet and sent back: one site removed, two
+    # kept together.
+    sheet = book["Sites"]
+    sheet.delete_rows(2)
+    sheet["I4"], sheet["I5"] = "ensemble", "ensemble"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("export.xlsx", buffer.getvalue())
+    page = client.post(f"/achats/lot/{lot.pk}/sites/", {"sites": upload}, follow=True).content.decode()
+    assert "5 sites enregistrés" in page
+    assert [s.group for s in lot.sites.order_by("id")] == ["", "", "ensemble", "ensemble", ""]
+    assert lot.sites.order_by("id").first().name == "Lycée Créteil 2"
+
     done = client.post(
         f"/achats/lot/{lot.pk}/allotissement/accepter/", {"max_lots": 2, "max_km": 25}, follow=True
     ).content.decode()
     assert "Découpage accepté : 2 lots territoriaux" in done
     lots = Lot.objects.filter(operation=lot.operation).order_by("number")
-    assert [x.number for x in lots] == ["1", "1.2"] and [x.sites.count() for x in lots] == [3, 3]
+    assert [x.number for x in lots] == ["1", "1.2"] and sorted(x.sites.count() for x in lots) == [2, 3]
     finding = Finding.objects.get(lot=lot, rule_id="R4-allotment")
     assert finding.status == FindingStatus.ACCEPTED and finding.proposal["params"]["max_km"] == 25
     again = client.post(f"/achats/lot/{lot.pk}/allotissement/accepter/", {"max_lots": 2}, follow=True)

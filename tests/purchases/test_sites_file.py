@@ -39,3 +39,11 @@ def test_json_sites_and_unreadable_file():
     assert report.ok and rows[0].name == "Gare"
     rows, report = read_site_file(b"{not json", "s.json")
     assert not report.ok and rows == [] and "illisible" in str(report.errors[0])
+
+
+def test_headers_with_units_and_notes():
+    content = (
+        "Site;Commune (code INSEE);Montant annuel HT (€);Lot proposé\nLycée A;94028;12000;Lot 1\n".encode()
+    )
+    rows, report = read_site_file(content, "sites.csv", resolve)
+    assert report.ok and rows[0].amount == 12000 and rows[0].commune_code == "94028" and rows[0].lot == ""
