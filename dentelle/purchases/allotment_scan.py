@@ -63,7 +63,8 @@ def optimised_draft(lot, rules):
                 "source": rules.screening["default_capacity_per_structure"].source,
             },
         },
-        estimated_hours=round(best.figures(params)["hours"]) or None,
+        # No estimated_hours: the lots' hours are per year (site amounts are annual), the other findings'
+        # per contract; R1/R2 carry the lot's volume.
         proposal=proposal,
     )
 
