@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from dentelle.core.audit import log_access
 from dentelle.core.exports import csv_bytes, xlsx_bytes
 from dentelle.core.permissions import CAN_EDIT_ANY_SIAE, can_edit_siae, can_see_contacts, has_role
+from dentelle.core.security import policy_framable_by_this_site
 from dentelle.referentials.index import get_index
 from dentelle.rules.services import rules_for
 from dentelle.siaes import coverage as coverage_rules
@@ -125,7 +126,10 @@ def directory_map(request):
         f"Carte des {count} structures trouvées",
         communes=svgmap.commune_points(index),
     )
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    # The directory page embeds the map with <object>: framing by this site only (CSP and X-Frame-Options).
+    response["Content-Security-Policy"] = policy_framable_by_this_site()
+    return response
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

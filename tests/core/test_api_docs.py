@@ -19,3 +19,4 @@ def test_api_docs_use_local_swagger_files(client):
     for asset in assets:
         assert finders.find(asset), asset
     assert "<script>" not in html  # no inline script: the settings are JSON read by swagger-ui-init.js
+    assert "script-src 'self'" in response["Content-Security-Policy"]  # under the site's policy too

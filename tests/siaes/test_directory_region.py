@@ -26,3 +26,16 @@ def test_directory_without_organisation_region_opens_on_everything(client, index
     user = django_user_model.objects.create(username="lecteur", role=Role.READER)
     client.force_login(user)
     assert client.get("/siae/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_directory_map_may_be_embedded_by_this_site_only(client, index, django_user_model):
+    user = django_user_model.objects.create(username="lecteur", role=Role.READER)
+    client.force_login(user)
+    response = client.get("/siae/carte.svg?place=93")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "frame-ancestors 'none'" not in policy
+    assert "script-src 'self'" in policy
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'none'" in client.get("/siae/?place=93")["Content-Security-Policy"]
