@@ -9,9 +9,9 @@ times ``dentelle.decp.services.retrospective_file`` — the code path of ``dente
 Parquet, each in a fresh process. Prints wall and CPU time, the load average (the machine is shared),
 contracts/s and peak memory (VmHWM of that process).
 
-Run: `DEBUG=1 DATABASE_URL=sqlite:////tmp/h3.sqlite3 .venv/bin/python bench/bench_decp_national.py
-[--rows 1600000] [--format csv|parquet|both]` (the database must be migrated: the analysis reads the
-directory's SIRETs).
+Run: `cp db.sqlite3 /tmp/bench.sqlite3 && DEBUG=1 DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python
+bench/bench_decp_national.py [--rows 1600000] [--format csv|parquet|both] [--distinct-amounts]` (the demo
+database: the directory's SIRETs and the able counts of the matching engine).
 """
 
 import argparse
@@ -35,10 +35,23 @@ from django.conf import settings  # noqa: E402
 from dentelle.decp.sample import consolidated_rows  # noqa: E402
 
 
-def build(rows, directory, seed=2019):
+def build(rows, directory, seed=2019, distinct_amounts=False):
     """Write decp.csv and decp.parquet: ``rows`` rows (one per contract and holder) resampled from the
-    real 2019 contracts (``dentelle.decp.sample``: each draw is a new contract with its own uid)."""
+    real 2019 contracts (``dentelle.decp.sample``: each draw is a new contract with its own uid).
+
+    ``distinct_amounts``: each drawn contract's amount moved by up to ±10 % (to the euro), so that
+    almost every contract is a distinct input of the scanner — the worst case for its one call per
+    distinct combination (a real national file repeats amounts less than a resample of 10,500 rows)."""
+    import polars as pl
+
     frame = consolidated_rows(settings.DENTELLE_DATA_DIR, sample=rows, seed=seed).head(rows)
+    if distinct_amounts:
+        amount = pl.col("montant").cast(pl.Float64, strict=False)
+        factor = 0.9 + 0.2 * (pl.col("uid").hash(seed) % 1_000_003) / 1_000_003
+        moved = (amount * factor).round(0).cast(pl.Int64).cast(pl.String)
+        frame = frame.with_columns(
+            pl.when(amount.is_not_null()).then(moved).otherwise(pl.col("montant")).alias("montant")
+        )
     csv_path, parquet_path = Path(directory) / "decp.csv", Path(directory) / "decp.parquet"
     frame.write_csv(csv_path)
     frame.write_parquet(parquet_path)
@@ -86,6 +99,11 @@ def main():
     parser.add_argument("--rows", type=int, default=1_600_000)
     parser.add_argument("--format", choices=("csv", "parquet", "both"), default="both")
     parser.add_argument("--buyer", default="20005340300057", help="SIRET de la fiche de comparaison")
+    parser.add_argument(
+        "--distinct-amounts",
+        action="store_true",
+        help="Montants déplacés de ±10 % par marché : presque chaque marché est une combinaison distincte",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
@@ -93,7 +111,7 @@ def main():
         return
     with tempfile.TemporaryDirectory() as directory:
         start = time.perf_counter()
-        csv_path, parquet_path = build(options.rows, directory)
+        csv_path, parquet_path = build(options.rows, directory, distinct_amounts=options.distinct_amounts)
         print(
             f"Fichier de {options.rows:,} lignes construit en {time.perf_counter() - start:.1f} s "
             f"(CSV {csv_path.stat().st_size / 1e6:.0f} Mo, Parquet {parquet_path.stat().st_size / 1e6:.0f} Mo)"

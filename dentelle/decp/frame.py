@@ -249,41 +249,53 @@ def frame_from_consolidated(source, problems=None, with_object=True):
             .alias("kind"),
         )
     )
-    first = _collect(
-        source, query, streaming=True
-    ).rechunk()  # (one copy now, not one per column added below)
+    streamed = _collect(source, query, streaming=True)
     del first_rows
-    first = first.with_columns(
-        _repaired(first, "objet") if with_object else pl.lit(None, pl.String).alias("objet"),
-        _repaired(first, "acheteur_nom"),
-    )
-    for order, (target, column, parse, dtype) in enumerate(PARSERS):
-        values, reasons = _mapped(first, column, parse, dtype)
-        first = first.with_columns(values.alias(target) if target != column else values.alias(column))
-        bad = first.select("row", "_id", reasons.alias("_reasons")).filter(pl.col("_reasons").list.len() > 0)
+    # The streamed frame comes in chunks: each column is made contiguous then dropped from it, one at a
+    # time (a frame rechunked whole, or columns added to it, would hold two copies at once).
+    columns = {}
+    for name in streamed.columns:
+        columns[name] = streamed.get_column(name).rechunk()
+        streamed = streamed.drop(name)
+    first = pl.DataFrame(columns)
+    del streamed, columns
+    column = first.get_column
+    parsed = {}
+    for order, (target, name, parse, dtype) in enumerate(PARSERS):
+        values, reasons = _mapped(first, name, parse, dtype)
+        parsed[target] = values
+        bad = pl.DataFrame([column("row"), column("_id"), reasons.alias("_reasons")]).filter(
+            pl.col("_reasons").list.len() > 0
+        )
         for row, record_id, texts in bad.iter_rows():
-            found.extend((row, order, column, reason, record_id) for reason in texts)
-        if target != column:
-            first = first.drop(column)
-    contracts = first.select(
-        pl.col("row").alias("index"),
-        pl.col("_id").alias("id"),
-        pl.col("_uid").alias("uid"),
-        pl.col("kind"),
-        pl.lit("consolidé").alias("format_version"),
-        pl.col("acheteur_id").alias("buyer_siret"),
-        pl.col("acheteur_nom").alias("buyer_name"),
-        pl.col("nature"),
-        pl.col("objet").alias("object"),
-        pl.col("cpv"),
-        pl.col("procedure"),
-        pl.col("lieuExecution_code").alias("place_code"),
-        pl.col("lieuExecution_typeCode").alias("place_type"),
-        pl.col("duration_months"),
-        pl.col("notification_date"),
-        pl.col("amount"),
-        pl.col("social"),
+            found.extend((row, order, name, reason, record_id) for reason in texts)
+    objects = (
+        first.select(_repaired(first, "objet")).to_series()
+        if with_object
+        else pl.repeat(None, first.height, dtype=pl.String, eager=True)
+    )
+    contracts = pl.DataFrame(
+        {
+            "index": column("row"),
+            "id": column("_id"),
+            "uid": column("_uid"),
+            "kind": column("kind"),
+            "format_version": pl.repeat("consolidé", first.height, dtype=pl.String, eager=True),
+            "buyer_siret": column("acheteur_id"),
+            "buyer_name": first.select(_repaired(first, "acheteur_nom")).to_series(),
+            "nature": column("nature"),
+            "object": objects,
+            "cpv": parsed["cpv"],
+            "procedure": column("procedure"),
+            "place_code": column("lieuExecution_code"),
+            "place_type": column("lieuExecution_typeCode"),
+            "duration_months": parsed["duration_months"],
+            "notification_date": parsed["notification_date"],
+            "amount": parsed["amount"],
+            "social": parsed["social"],
+        }
     ).cast(CONTRACT_SCHEMA)
+    del first, parsed
     _report(found, problems)
     return Contracts(contracts, parties)
 

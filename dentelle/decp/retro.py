@@ -153,22 +153,21 @@ def scan(contracts, context):
     """Hours and reservation the scanner would have proposed for every market, one call per combination.
 
     Returns (frame index/hours/reservation, number of scanner calls)."""
+    from dentelle.purchases.screening import LotFacts, screen_lot
     from dentelle.rules.loader import family_for_cpv
 
     rules = context.rules
-    markets = contracts.select(
-        "index",
-        "kind",
-        "cpv",
-        "amount",
-        "duration_months",
-        "notification_date",
-        "department",
-        "category",
-        "social",
-    ).filter(pl.col("kind") == "marche")
+    # Lazy from here: only the narrow results below are materialised (1.6 M rows never copied whole).
+    markets = (
+        contracts.lazy()
+        .select(
+            "index", "kind", "cpv", "amount", "duration_months", "notification_date", "department",
+            "category", "social",
+        )
+        .filter(pl.col("kind") == "marche")
+    )  # fmt: skip
     # Per distinct CPV code: its family (None: no rule but R2 can apply), nature, fitness for R3.
-    codes = markets.select("cpv").unique()
+    codes = markets.select("cpv").unique().collect()
     families = [family_for_cpv(code, rules) if code else None for code in codes["cpv"].to_list()]
     codes = codes.with_columns(
         pl.Series("family", [f.id if f else None for f in families], dtype=pl.String),
@@ -176,7 +175,7 @@ def scan(contracts, context):
         pl.Series("fit", [bool(f and f.fit_for_siae) for f in families], dtype=pl.Boolean),
     )
     # Per distinct date: its thresholds regime, and the first date of that regime in the file.
-    days = markets.select("notification_date").unique().sort("notification_date", nulls_last=True)
+    days = markets.select("notification_date").unique().sort("notification_date", nulls_last=True).collect()
     regimes, first_day = [], {}
     for day in days["notification_date"].to_list():
         regime = _regime(day, rules)
@@ -184,8 +183,8 @@ def scan(contracts, context):
     days = days.with_columns(pl.Series("regime_day", regimes, dtype=pl.Date))
     social = pl.col("social").fill_null([])
     markets = (
-        markets.join(codes, on="cpv", how="left", nulls_equal=True)
-        .join(days, on="notification_date", how="left", nulls_equal=True)
+        markets.join(codes.lazy(), on="cpv", how="left", nulls_equal=True, maintain_order="left")
+        .join(days.lazy(), on="notification_date", how="left", nulls_equal=True, maintain_order="left")
         .with_columns(
             social.list.contains(CLAUSE).alias("has_clause"),
             social.list.contains(CRITERION).alias("has_criterion"),
@@ -195,10 +194,11 @@ def scan(contracts, context):
             .otherwise(pl.lit(threshold_category("autre")))
             .alias("threshold_cat"),
         )
+        .drop("social", "category", "notification_date", "kind")
     )
     # Able counts, for the contracts R3 could read them for: every distinct request in one batch.
     wants = pl.col("fit") & ~pl.col("reserved") & pl.col("department").is_not_null()
-    counted = markets.filter(wants).select("cpv", "department", "nature").unique()
+    counted = markets.filter(wants).select("cpv", "department", "nature").unique().collect()
     requests = [_request(cpv, dept, nature, "") for cpv, dept, nature in counted.iter_rows()]
     supply_ids = {}  # distinct (siae, capacity, disability) → its number (the combination key)
     if context.supply is not None and requests:
@@ -208,7 +208,13 @@ def scan(contracts, context):
         ids = [None] * len(requests)
     counted = counted.with_columns(pl.Series("supply", ids, dtype=pl.Int64))
     supply_of = {number: counts for counts, number in supply_ids.items()}
-    markets = markets.join(counted, on=["cpv", "department", "nature"], how="left", nulls_equal=True)
+    markets = markets.join(
+        counted.lazy(),
+        on=["cpv", "department", "nature"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
+    )
     # Nothing can be proposed without a family unless the 2026 obligation applies (R2).
     obligation = {day for regime, day in first_day.items() if regime and regime[1]}
     useful = pl.col("family").is_not_null() | pl.col("regime_day").is_in(list(obligation))
@@ -216,32 +222,53 @@ def scan(contracts, context):
         "family", "nature", "amount", "duration_months", "regime_day", "threshold_cat",
         "has_clause", "has_criterion", "reserved", "supply",
     ]  # fmt: skip
-    combos = markets.filter(useful).select(*key, "cpv").unique(subset=key, keep="first")
+    combos = markets.filter(useful).select(*key, "cpv").unique(subset=key, keep="first").collect()
     hours, reservations = [], []
-    for row in combos.iter_rows(named=True):
-        family = family_for_cpv(row["cpv"], rules) if row["cpv"] else None
-        counts = None if row["supply"] is None else supply_of[row["supply"]]
-        social = [name for flag, name in ((row["has_clause"], CLAUSE), (row["has_criterion"], CRITERION), (row["reserved"], RESERVED)) if flag]  # fmt: skip
-        facts_row = {
-            "index": 0,
-            "cpv": row["cpv"],
-            "amount": row["amount"],
-            "duration_months": row["duration_months"],
-            "notification_date": row["regime_day"],
-            "department": None,
-            "category": "etat" if row["threshold_cat"] == "central" else "autre",
-            "social": social,
-        }
-        facts = contract_facts(facts_row, family, counts, context)
-        facts.department_codes = ()
-        found_hours, reservation = _outcome(facts, context)
-        hours.append(found_hours)
-        reservations.append(reservation)
+    today = context.today or date.today()  # (once: judged at today's rules when the date is unknown)
+    for (
+        _family,
+        nature,
+        amount,
+        months,
+        day,
+        category,
+        clause,
+        criterion,
+        reserved,
+        supply,
+        cpv,
+    ) in combos.iter_rows():
+        siae, capacity, disability = (None, None, None) if supply is None else supply_of[supply]
+        facts = (
+            LotFacts(  # what ``contract_facts`` gives, without the department (only R3 reads it, as counts)
+                key="",
+                title="",
+                cpv=cpv,
+                nature=nature,
+                amount=amount,
+                duration_months=months,
+                launch_date=day,
+                buyer_category=category,
+                has_employment_condition=clause,
+                reservation_kind="siae" if reserved else "",
+                social_award_criterion=criterion,
+                able_structures=siae,
+                able_capacity=capacity,
+                disability_structures=disability,
+            )
+        )
+        findings = screen_lot(facts, rules, today)
+        found = [f.estimated_hours for f in findings if f.estimated_hours]
+        hours.append(max(found) if found else 0)
+        reservations.append(any(f.rule_id == "R3-reservation" for f in findings))
     combos = combos.drop("cpv").with_columns(
         pl.Series("hours", hours, dtype=pl.Int64), pl.Series("reservation", reservations, dtype=pl.Boolean)
     )
-    result = markets.join(combos, on=key, how="left", nulls_equal=True, maintain_order="left").select(
-        "index", pl.col("hours").fill_null(0), pl.col("reservation").fill_null(False)
+    result = (
+        markets.select("index", *key)
+        .join(combos.lazy(), on=key, how="left", nulls_equal=True, maintain_order="left")
+        .select("index", pl.col("hours").fill_null(0), pl.col("reservation").fill_null(False))
+        .collect()
     )
     return result.cast(SCAN_SCHEMA), combos.height
 
