@@ -1,7 +1,7 @@
 """Every role in headless Chromium: it visits the pages its navigation offers and the pages of its daily
 work, and each page must be free of Django's English defaults, of form fields without DSFR styling and of
-numbers of 5+ digits without thousands grouping (tests/core/page_checks.py). One screenshot per page
-under test-artifacts/roles/."""
+numbers of 5+ digits without thousands grouping (tests/core/page_checks.py), and of errors in the browser's
+console (scripts, Content-Security-Policy refusals). One screenshot per page under test-artifacts/roles/."""
 
 from datetime import date
 from decimal import Decimal
@@ -16,12 +16,40 @@ from dentelle.insertion.models import AnnualObjective, Beneficiary, Contract, Ho
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
 from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
 from tests.core.page_checks import PAGE_SCRIPT, problems
-from tests.core.test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 (fixture)
+from tests.core.test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Chromium et chromedriver absents"),
 ]
+
+
+@pytest.fixture
+def console_browser():
+    """Headless Chromium that also keeps the console: a script error or a refusal by the
+    Content-Security-Policy (a blocked map, a blocked style) fails the page."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
 
 
 def _siret(number):
@@ -157,7 +185,8 @@ def _links(driver):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
-def test_each_role_sees_french_styled_grouped_pages(live_server, browser, role):  # noqa: F811
+def test_each_role_sees_french_styled_grouped_pages(live_server, console_browser, role):
+    browser = console_browser
     users, objects = _world()
     _log_in(browser, live_server.url, users[role])
     browser.get(live_server.url + "/")
@@ -172,7 +201,13 @@ def test_each_role_sees_french_styled_grouped_pages(live_server, browser, role):
         read = browser.execute_script(PAGE_SCRIPT)
         name = page.strip("/").replace("/", "_").replace("?", "_").replace("&", "_") or "accueil"
         browser.save_screenshot(str(folder / f"{role.value}-{name[:80]}.png"))
-        if issues := problems(read):
+        issues = problems(read)
+        errors = [
+            entry["message"][:200] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
+        ]
+        if errors:
+            issues.append(f"erreurs dans la console : {errors}")
+        if issues:
             found[page] = issues
     assert len(pages) >= 4, pages
     assert not found, "\n".join(f"{page} : {issues}" for page, issues in found.items())
