@@ -54,7 +54,12 @@ def can_see_opportunities(user, siae):
 @login_required
 def search(request):
     require_role(request.user, STAFF_ROLES)
-    form = SearchForm(request.GET or None)
+    data = None
+    if request.GET:
+        data = request.GET.copy()  # a link may carry only the CPV and the place: the usual nature applies
+        if not data.get("nature"):
+            data["nature"] = SearchForm.base_fields["nature"].initial
+    form = SearchForm(data)
     ranking = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
