@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db
 def test_healthz_green_when_database_referentials_and_worker_are_there(client):
-    ReferentialLoad.objects.create(name="cpv", version="test", source_file="cpv.csv", row_count=1)
+    ReferentialLoad.objects.get_or_create(
+        name="cpv", defaults={"version": "test", "source_file": "cpv.csv", "row_count": 1}
+    )
     beat("test-worker")
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -36,7 +38,9 @@ def test_healthz_green_when_database_referentials_and_worker_are_there(client):
 @pytest.mark.django_db
 def test_healthz_red_when_the_worker_is_down(client, settings):
     """No heartbeat newer than DENTELLE_WORKER_STALE_SECONDS: red, and it says what to run."""
-    ReferentialLoad.objects.create(name="cpv", version="test", source_file="cpv.csv", row_count=1)
+    ReferentialLoad.objects.get_or_create(
+        name="cpv", defaults={"version": "test", "source_file": "cpv.csv", "row_count": 1}
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "aucun n'a jamais démarré" in json.loads(response.content)["worker"]["detail"]

@@ -276,7 +276,9 @@ def test_on_a_sqlite_file_a_worker_busy_in_a_long_write_stays_alive(client, sett
     """SQLite has one write lock: during a long import the heartbeat row cannot be written, the file can."""
     from dentelle.referentials.models import ReferentialLoad
 
-    ReferentialLoad.objects.create(name="cpv", version="test", source_file="cpv.csv", row_count=1)
+    ReferentialLoad.objects.get_or_create(
+        name="cpv", defaults={"version": "test", "source_file": "cpv.csv", "row_count": 1}
+    )
     path = tmp_path / "db.sqlite3.worker"
     monkeypatch.setattr(worker, "heartbeat_file", lambda: path)
     stale = worker.timezone.now() - timedelta(seconds=settings.DENTELLE_WORKER_STALE_SECONDS + 5)
