@@ -18,7 +18,7 @@ from datetime import date
 
 import polars as pl
 
-from dentelle.decp.analysis import department_of_place
+from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, department_of_place
 from dentelle.decp.buyers import CATEGORIES, buyer_category, size_band, threshold_category
 from dentelle.decp.records import NO_SOCIAL
 
@@ -412,13 +412,20 @@ def _rank(frame, column, value):
 
 
 def top_contracts(table, siret, count=10):
-    """The past contracts of a buyer an officer would look at first: most hours the scanner would have
-    proposed on a contract without a social consideration, then a reservation proposed, then amount."""
+    """The past contracts of a buyer an officer would look at first.
+
+    First those the scanner would have proposed something for, without a social consideration already:
+    most hours, then a reservation; then, to fill the list, its contracts in the labour-intensive CPV
+    divisions (where a clause usually fits, though the scanner proposed nothing: under the dispense
+    threshold, trade not calibrated…), largest amount first."""
+    proposed = (pl.col("hours") > 0) | pl.col("reservation")
+    labour = pl.col("cpv").str.slice(0, 2).is_in(LABOUR_INTENSIVE_DIVISIONS)
     return (
-        table.filter((pl.col("buyer_siret") == siret) & ((pl.col("hours") > 0) | pl.col("reservation")))
+        table.filter(pl.col("buyer_siret") == siret)
+        .with_columns(proposed.alias("proposed"), labour.fill_null(False).alias("labour_intensive"))
         .sort(
-            ["with_social", "hours", "reservation", "amount", "index"],
-            descending=[False, True, True, True, False],
+            ["proposed", "with_social", "hours", "reservation", "labour_intensive", "amount", "index"],
+            descending=[True, False, True, True, True, True, False],
             nulls_last=True,
         )
         .head(count)

@@ -65,7 +65,9 @@ def lines(result, top=10):
     if result.card is not None:
         out += card_lines(result.card)
     if result.top is not None:
-        out.append(f"Les {result.top.height} marchés passés à regarder en premier :")
+        out.append(
+            f"Les {result.top.height} marchés passés à regarder en premier (propositions du scanner d'abord) :"
+        )
         for row in result.top.iter_rows(named=True):
             out.append("  " + contract_line(row))
     return out
@@ -102,6 +104,12 @@ def contract_line(row):
         proposal.append(f"{number(row['hours'])} h d'insertion")
     if row["reservation"]:
         proposal.append("réservation")
+    if not proposal:
+        proposal.append(
+            "aucune proposition du scanner (division CPV intensive en main-d'œuvre : à revoir)"
+            if row.get("labour_intensive")
+            else "aucune proposition du scanner"
+        )
     return (
         f"{row['id']} du {day} — {row['object'] or '(objet non lu)'} — CPV {row['cpv'] or '?'}, "
         f"{euros(row['amount'])}, département {row['department'] or '?'} : {' + '.join(proposal)}"

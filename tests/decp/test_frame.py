@@ -177,8 +177,10 @@ def test_retrospective_of_the_region_normandie_against_the_other_regions(nationa
     assert card.category == "region" and card.peers == 4  # Normandie, Corse, Centre-Val de Loire, Bretagne
     contracts = card.rows[0]
     assert contracts[1] == 55 and contracts[2] == 1  # 55 contracts, first of the regions
-    assert 1 <= result.top.height <= 10
-    hours = result.top["hours"].to_list()
+    assert result.top.height == 10  # its contracts with a proposal first, then labour-intensive ones
+    proposed = result.top["proposed"].to_list()
+    assert proposed[0] and proposed == sorted(proposed, reverse=True)
+    hours = result.top.filter(pl.col("proposed"))["hours"].to_list()
     assert hours == sorted(hours, reverse=True) and hours[0] > 0
     assert all(result.top["buyer_siret"] == NORMANDIE)
     assert all(result.top["object"].str.len_chars() > 0)  # read back from the file
