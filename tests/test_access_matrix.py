@@ -100,6 +100,7 @@ ROUTES = {
     "api/purchases/lots": {},
     "api/purchases/lots/<lot_id>": {"lot_id": "lot"},
     "api/purchases/lots/<lot_id>/sites": {"lot_id": "lot"},
+    "api/purchases/lots/<lot_id>/allotment": {"lot_id": "lot"},
     "api/purchases/findings": {},
     "api/purchases/findings/<finding_id>/decision": {"finding_id": "finding"},
     "api/matching/lots/<lot_id>/structures": {"lot_id": "lot"},

@@ -328,3 +328,40 @@ def allotment_api(request, payload: AllotmentIn):
         "optimiser": best.as_dict(params),
         "baseline": base.as_dict(params),
     }
+
+
+class LotAllotmentIn(Schema):
+    """The officer's limits for a stored lot's sites (blank: the lot page's defaults, docs/adr/0008)."""
+
+    min_lots: int | None = Field(None, ge=1, le=30)
+    max_lots: int | None = Field(None, ge=1, le=30)
+    min_lot_amount: float | None = Field(None, ge=0)
+    max_lot_amount: float | None = Field(None, gt=0)
+    max_km: float | None = Field(None, ge=1, le=300)
+    same_unit: Literal["", "department", "ept", "epci"] = ""
+    radius_km: float | None = Field(None, ge=1, le=100)
+    min_able: int | None = Field(None, ge=1, le=20)
+    time_limit: float = Field(5.0, gt=0, le=30)
+
+
+@router.post(
+    "/lots/{lot_id}/allotment",
+    response={200: dict, **errors(400, 403, 404)},
+    summary="Allotissement fin d'un lot enregistré avec ses sites (optimiseur et découpage par département)",
+)
+def lot_allotment_api(request, lot_id: int, payload: LotAllotmentIn):
+    from dentelle.core.permissions import CAN_EDIT_PLANS
+    from dentelle.purchases.allotment_sites import allot_lot, proposal_dict
+
+    _require(request, CAN_EDIT_PLANS)
+    lot = get_object_or_404(
+        visible_lots(request.user).select_related("operation__buyer_service__organisation"),
+        pk=id_or_none(lot_id),
+    )
+    if not lot.sites.exists():
+        raise HttpError(
+            400, "Ce lot n'a aucun site : donnez-les sur la page du lot ou dans la programmation."
+        )
+    limits = {k: v for k, v in payload.model_dump().items() if v not in (None, "")}
+    params, sites, structures, best, base = allot_lot(lot, **limits)
+    return {"lot_id": lot.pk, "sites": len(sites), **proposal_dict(params, structures, best, base)}

@@ -115,6 +115,12 @@ def test_roles_on_the_allotment_section(client, make_user, organisation, gardene
         client.get(f"/api/purchases/lots/{lot.pk}/sites?limit=2&offset=4").json()[0]["name"]
         == "Lycée Pontoise"
     )
+    url = f"/api/purchases/lots/{lot.pk}/allotment"
+    assert client.post(url, {}, content_type="application/json").status_code == 403  # a reader
+    client.force_login(make_user(Role.PURCHASING_OFFICER, "DL"))
+    data = client.post(url, {"max_lots": 2, "max_km": 25}, content_type="application/json").json()
+    assert data["sites"] == 6 and data["optimiser"]["figures"]["lots"] == 2 and data["params"]["max_km"] == 25
+    assert client.post(url, {"max_km": 0}, content_type="application/json").status_code in (400, 422)
 
 
 def test_allot_command_on_a_stored_lot(client, officer, organisation, gardeners):  # noqa: F811
