@@ -33,6 +33,17 @@ def format_number(value, decimals=0):
     return text.replace(",", THIN_SPACE).replace(".", ",")
 
 
+def format_value(value, max_decimals=6):
+    """A parameter as written, grouped: 170000 → "170 000", 0.45 → "0,45", 28.5 → "28,5" (its own
+    decimals, at most max_decimals); text that is not a number is returned as is."""
+    number = _as_decimal(value)
+    if number is None:
+        return MISSING if value is None or value == "" else str(value)
+    exponent = number.normalize().as_tuple().exponent
+    decimals = min(max(-exponent, 0), max_decimals) if isinstance(exponent, int) else 0
+    return format_number(number, decimals)
+
+
 def format_amount(value, decimals=0):
     """Amount in euros: 110000000 → "110 000 000 €"."""
     text = format_number(value, decimals)

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from dentelle.core.formatting import format_value
 from dentelle.rules.loader import PARAM_LABELS, default_rules
 from dentelle.rules.models import RuleOverride, validate_override_value
 
@@ -16,15 +17,18 @@ def parameter_choices(rules=None):
     choices = []
     for family in rules.families:
         for name, param in family.params.items():
-            state = "inconnu" if param.missing else f"fichier : {param.value}"
+            state = "inconnu" if param.missing else f"fichier : {format_value(param.value)}"
             choices.append(
                 (f"family.{family.id}.{name}", f"{family.label} — {PARAM_LABELS.get(name, name)} ({state})")
             )
     for name, param in rules.screening.items():
-        choices.append((f"screening.{name}", f"Balayage — {name} (fichier : {param.value})"))
+        choices.append((f"screening.{name}", f"Balayage — {name} (fichier : {format_value(param.value)})"))
     for nature, ceiling in sorted(rules.plausibility.items()):
         choices.append(
-            (f"plausibility.{nature}", f"Plafond d'heures — {nature} (fichier : {ceiling.hours.value})")
+            (
+                f"plausibility.{nature}",
+                f"Plafond d'heures — {nature} (fichier : {format_value(ceiling.hours.value)})",
+            )
         )
     return choices
 

@@ -42,3 +42,15 @@ def test_template_filters_render_french_numbers():
         "{% load fr_format %}{{ a|euros }} · {{ h|heures }} · {{ n|nombre:2 }} · {{ s|part }}"
     ).render(Context({"a": 110000000, "h": 64533, "n": 120999.1, "s": 0.5}))
     assert text == f"110{NNBSP}000{NNBSP}000{NNBSP}€ · 64{NNBSP}533{NNBSP}h · 120{NNBSP}999,10 · 50,0{NNBSP}%"
+
+
+def test_parameter_values_keep_their_own_decimals_and_are_grouped():
+    from decimal import Decimal
+
+    from dentelle.core.formatting import format_value
+
+    assert format_value(170000) == "170\u202f000"
+    assert format_value(Decimal("0.45")) == "0,45"
+    assert format_value("28.50") == "28,5"
+    assert format_value(Decimal("1E+3")) == "1\u202f000"
+    assert format_value(None) == "—" and format_value("texte") == "texte"

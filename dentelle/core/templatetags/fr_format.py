@@ -1,7 +1,7 @@
 """Template filters for the one French number format (dentelle.core.formatting).
 
 {% load fr_format %} then {{ lot.estimated_amount|euros }}, {{ hours|heures }}, {{ count|nombre }},
-{{ value|nombre:2 }}, {{ percent|pourcent }}, {{ share|part }}.
+{{ value|nombre:2 }}, {{ percent|pourcent }}, {{ share|part }}, {{ parameter|valeur }}.
 """
 
 from django import template
@@ -14,6 +14,12 @@ register = template.Library()
 @register.filter
 def nombre(value, decimals=0):
     return formatting.format_number(value, int(decimals))
+
+
+@register.filter
+def valeur(value):
+    """A parameter with its own decimals: 170000 → "170 000", 0.45 → "0,45"."""
+    return formatting.format_value(value)
 
 
 @register.filter
