@@ -7,7 +7,7 @@ thread, so that a long job does not silence the heartbeat.
 
 import logging
 import os
-import socket
+import platform
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -64,7 +64,7 @@ def beat(worker_id, now=None):
     if not updated:
         WorkerHeartbeat.objects.create(
             worker_id=worker_id,
-            hostname=socket.gethostname()[:255],
+            hostname=platform.node()[:255],  # the host's name, without the network module
             pid=os.getpid(),
             started_at=now,
             seen_at=now,
