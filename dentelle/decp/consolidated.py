@@ -68,10 +68,12 @@ def _scan(path):
     try:
         if is_parquet(path):
             frame = pl.scan_parquet(path)
-            columns = frame.collect_schema().names()
+            schema = frame.collect_schema()
+            columns = schema.names()
         else:
             frame = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", quote_char='"')
-            columns = frame.collect_schema().names()
+            schema = frame.collect_schema()
+            columns = schema.names()
     except OSError as exc:
         raise ConsolidatedFileError(f"Fichier DECP « {name} » introuvable ou illisible ({exc}).") from None
     except pl.exceptions.PolarsError:
@@ -86,9 +88,19 @@ def _scan(path):
             + "."
         )
     present = [column for column in USED_COLUMNS if column in columns]
-    exprs = [pl.col(column).cast(pl.String) for column in present]
+    exprs = [_as_text(column, schema[column]) for column in present]
     exprs += [pl.lit(None, pl.String).alias(column) for column in USED_COLUMNS if column not in columns]
     return frame.select(exprs)
+
+
+def _as_text(column, dtype):
+    """A column of a typed Parquet as the text the CSV would hold (date, number, list joined by « , »)."""
+    expr = pl.col(column)
+    if isinstance(dtype, pl.List | pl.Array):
+        return expr.cast(pl.List(pl.String)).list.join(", ").alias(column)
+    if isinstance(dtype, pl.Datetime):
+        return expr.dt.date().cast(pl.String).alias(column)
+    return expr.cast(pl.String)
 
 
 def iter_rows(path):
