@@ -66,11 +66,28 @@ SHORTCUTS = [
 def shortcuts_for(user):
     if role_of(user) == Role.SIAE_MEMBER:
         return []
-    return [
+    items = [
         {"label": label, "url": reverse(name), "hint": hint}
         for allowed, label, name, hint in SHORTCUTS
         if allowed is None or perms.has_role(user, allowed)
     ]
+    for item in items:
+        if item["url"] == reverse("insertion:pending"):
+            item["hint"] = pending_hint(user)
+    return items
+
+
+def pending_hint(user):
+    """« 44 en attente » on the facilitator's tile (declarations of its organisation not yet validated)."""
+    from dentelle.core.formatting import format_number
+    from dentelle.insertion.models import HoursDeclaration
+
+    count = (
+        HoursDeclaration.objects.current()
+        .filter(status="draft", contract__organisation_id=user.organisation_id)
+        .count()
+    )
+    return "aucune en attente" if not count else f"{format_number(count)} en attente"
 
 
 HOME_OPPORTUNITIES = 5

@@ -81,6 +81,7 @@ def test_officer_home_offers_shortcuts_of_its_role_only(client, people):
     client.force_login(users[Role.FACILITATOR])
     html = unescape(client.get("/").content.decode())
     assert "Déclarations à valider" in html and "Importer une programmation" not in html
+    assert "aucune en attente" in html
 
 
 @pytest.mark.django_db

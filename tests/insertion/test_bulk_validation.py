@@ -37,6 +37,7 @@ def test_selection_is_confirmed_with_its_count_then_validated(client, facilitato
     client.force_login(facilitator)
     page = unescape(client.get("/insertion/declarations/a-valider/").content.decode())
     assert "3</strong> déclarations en attente" in page and 'data-select-all="ids"' in page
+    assert "3 en attente" in unescape(client.get("/").content.decode())  # the home page's tile
 
     ids = [drafts[0].pk, drafts[1].pk]
     confirm = client.post("/insertion/declarations/a-valider/", {"ids": ids})
