@@ -204,6 +204,7 @@ def create_allotted_lots(lot, optimiser, hours_per_euro=None):
     if amounts:
         amounts[0] += estimated - sum(amounts, Decimal("0"))  # rounding drift on the kept lot
     created = []
+    title = lot.title  # the kept lot's title changes in the loop; every lot is named from the original
     for k, part in enumerate(parts):
         members = [sites[key] for key in part["sites"]]
         if k == 0:
@@ -224,7 +225,7 @@ def create_allotted_lots(lot, optimiser, hours_per_euro=None):
                 transferred_staff_monthly_hours=None,
             )
         departments = sorted({s.department for s in members if s.department})
-        target.title = f"{lot.title} — secteur {k + 1} ({_communes(members)})"[:500]
+        target.title = f"{title} — secteur {k + 1} ({_communes(members)})"[:500]
         target.estimated_amount = amounts[k] if amounts else None
         target.annual_amount = _cents(float(annual) * shares[k]) if annual is not None else None
         target.place_text = f"{len(members)} sites : {_communes(members)}"[:300]

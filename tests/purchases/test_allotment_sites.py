@@ -143,6 +143,10 @@ def test_r4_calls_the_optimiser_and_accepting_creates_the_lots(gardeners, organi
     accept_finding(finding, officer)
     lots = list(Lot.objects.filter(operation=lot.operation).order_by("number"))
     assert [x.number for x in lots] == ["1", "1.2"]
+    assert [x.title.split(" (")[0] for x in lots] == [
+        "Entretien des espaces verts des lycées — secteur 1",
+        "Entretien des espaces verts des lycées — secteur 2",
+    ]
     assert sum(x.estimated_amount for x in lots) == Decimal("120000")
     assert [x.sites_count for x in lots] == [6, 6] and all(x.sites.count() == 6 for x in lots)
     reserved = [x for x in lots if x.reservation_kind == ReservationKind.SIAE]
