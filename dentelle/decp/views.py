@@ -53,6 +53,7 @@ def decp_page(request):
                 retro=_retro_context(retro, buyer),
             )
             tables = context["retro"]
+            context["retro_map"] = _missed_hours_map(retro.departments)
             context["retro_tables"] = [
                 ("Par catégorie d'acheteur", "decp-retro-categories", tables["categories"]),
                 ("Par année de notification", "decp-retro-years", tables["years"]),
@@ -107,6 +108,34 @@ def _retro_context(retro, buyer):
         if retro.top is not None
         else None,
     }
+
+
+def _missed_hours_map(departments):
+    """Inline SVG: one circle per department, area ∝ the hours the scanner would have proposed on its
+    contracts without a social consideration (None when the referentials have no commune coordinates)."""
+    from django.utils.safestring import mark_safe
+
+    from dentelle.referentials.index import get_index
+    from dentelle.siaes import svgmap
+
+    index = get_index()
+    rows = [
+        (code, hours)
+        for code, hours in departments.select("department", "missed_hours").iter_rows()
+        if code and hours
+    ]
+    centroids = svgmap.department_centroids(index, {code for code, _hours in rows})
+    bubbles = [
+        (*centroids[code], f"{code} {index.department_name(code) or ''}".strip(), int(hours), "#000091")
+        for code, hours in rows
+        if code in centroids
+    ]
+    mainland = svgmap.metropolitan_if_mixed([(b[0], b[1]) for b in bubbles])
+    bubbles = [b for b in bubbles if (b[0], b[1]) in set(mainland)]
+    if not bubbles:
+        return None
+    title = "Heures d'insertion que le scanner aurait proposées sur des marchés sans considération sociale"
+    return mark_safe(svgmap.bubble_map(bubbles, title, svgmap.commune_points(index)))  # noqa: S308 (escaped inside)
 
 
 def _with_labels(divisions):

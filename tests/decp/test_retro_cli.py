@@ -82,7 +82,7 @@ def officer(db):
     )
 
 
-def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_path):
+def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_path, referentials_loaded):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from dentelle.decp.sample import consolidated_rows
@@ -98,6 +98,9 @@ def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_pat
     assert "Fiche de comparaison : Région Normandie (20005340300057)" in text
     assert "4 acheteurs dans le fichier" in text
     assert 'id="decp-top"' in text and "h d&#x27;insertion" in text
+    # The map of the missed potential: one circle per department with hours, its name in the title.
+    map_svg = text.split('id="decp-missed-map"')[1].split("</svg>")[0]
+    assert map_svg.count("<circle") > 50 and "<title>93 Seine-Saint-Denis : " in map_svg
 
 
 def test_page_refuses_a_buyer_that_is_not_a_siret(client, officer):
