@@ -86,6 +86,9 @@ def main():
     parser.add_argument("--lots", type=int, default=100_000)
     parser.add_argument("--user", default="acheteuse-responsable")
     parser.add_argument("--worker-pid", type=int)
+    parser.add_argument(
+        "--requests-only", action="store_true", help="deux dépôts et la confirmation, sans suivre le travail"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -105,6 +108,8 @@ def main():
     status, _, page, upload_s = session.post_file("/achats/importer/", path.name, data)
     if status != 200 or b"Confirmer" not in page:
         sys.exit(f"Aperçu refusé ({status}) : {page[:500]!r}")
+    if args.requests_only:  # the first request of a fresh process loads its indexes: send it twice
+        status, _, page, upload_s = session.post_file("/achats/importer/", path.name, data)
     name = f"Banc {args.lots} lots {uuid.uuid4().hex[:6]}"
     service = re.search(rb'<select[^>]*name="service"[^>]*>.*?<option value="(\d+)"', page, re.S)
     fields = {"step": "confirm", "name": name, "service": service.group(1).decode() if service else ""}
@@ -113,6 +118,11 @@ def main():
     job_id = re.search(r"/travaux/(\d+)/", location)
     if status != 302 or not job_id:
         sys.exit(f"Confirmation refusée ({status}, {location}).")
+    if args.requests_only:
+        print(
+            f"dépôt → aperçu (2e envoi) : {upload_s:.2f} s ; confirmation → travail en file : {confirm_s:.2f} s"
+        )
+        return
     started, steps, state = time.perf_counter(), [], {}
     poll_times = []
     while True:
