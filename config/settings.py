@@ -74,10 +74,14 @@ DENTELLE_WORKER_HEARTBEAT_SECONDS = int(env("DENTELLE_WORKER_HEARTBEAT_SECONDS",
 DENTELLE_WORKER_STALE_SECONDS = int(env("DENTELLE_WORKER_STALE_SECONDS", "120"))
 # Periodic tasks enqueued by the worker (empty: none, when cron runs them instead; docs/deploiement.md):
 # the digest weekly (day 0 = Monday, hour in TIME_ZONE), the beneficiary purge daily.
-DENTELLE_PERIODIC_TASKS = env_list("DENTELLE_PERIODIC_TASKS", "digest,purge")
+DENTELLE_PERIODIC_TASKS = env_list("DENTELLE_PERIODIC_TASKS", "digest,purge,cleanup")
 DENTELLE_DIGEST_WEEKDAY = int(env("DENTELLE_DIGEST_WEEKDAY", "0"))
 DENTELLE_DIGEST_HOUR = int(env("DENTELLE_DIGEST_HOUR", "7"))
 DENTELLE_PURGE_HOUR = int(env("DENTELLE_PURGE_HOUR", "3"))
+# Daily cleanup (at DENTELLE_PURGE_HOUR + 1): files written by jobs (exports) kept this many days, finished
+# entries of the queue table this many days (the jobs themselves stay listed).
+DENTELLE_JOB_FILES_DAYS = int(env("DENTELLE_JOB_FILES_DAYS", "7"))
+DENTELLE_TASK_RESULTS_DAYS = int(env("DENTELLE_TASK_RESULTS_DAYS", "30"))
 # A plan sent through the page is imported and scanned by the worker: larger than other uploads.
 DENTELLE_PLAN_MAX_UPLOAD_BYTES = int(env("DENTELLE_PLAN_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 DENTELLE_PLAN_MAX_ROWS = int(env("DENTELLE_PLAN_MAX_ROWS", "200000"))

@@ -185,10 +185,41 @@ def purge(job, progress):
     return {"message": f"{purged} bénéficiaire(s) purgé(s) ; agrégats conservés.", "purged": purged}
 
 
+def cleanup(job, progress, now=None):
+    """Export files older than DENTELLE_JOB_FILES_DAYS, inputs of jobs that ended, and finished queue
+    entries older than DENTELLE_TASK_RESULTS_DAYS; the jobs themselves stay listed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from dentelle.jobs.models import JobFile, JobState
+
+    now = now or timezone.now()
+    progress.step("Suppression des fichiers anciens et des entrées terminées de la file")
+    files, _ = JobFile.objects.filter(
+        role=JobFile.OUTPUT, job__finished_at__lt=now - timedelta(days=settings.DENTELLE_JOB_FILES_DAYS)
+    ).delete()
+    inputs, _ = JobFile.objects.filter(
+        role=JobFile.INPUT, job__state__in=[JobState.SUCCEEDED, JobState.FAILED]
+    ).delete()
+    results, _ = (
+        DBTaskResult.objects.finished()
+        .filter(finished_at__lt=now - timedelta(days=settings.DENTELLE_TASK_RESULTS_DAYS))
+        .delete()
+    )
+    return {
+        "message": f"{files + inputs} fichier(s) et {results} entrée(s) de la file supprimés.",
+        "files": files + inputs,
+        "task_results": results,
+    }
+
+
 HANDLERS = {
     JobKind.PLAN_IMPORT: plan_import,
     JobKind.PLAN_SCAN: plan_scan,
     JobKind.PLAN_EXPORT: plan_export,
     JobKind.DIGEST: digest,
     JobKind.PURGE: purge,
+    JobKind.CLEANUP: cleanup,
 }

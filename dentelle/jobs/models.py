@@ -17,6 +17,7 @@ class JobKind(models.TextChoices):
     DECP_ANALYSIS = "decp_analysis", "Analyse de données essentielles (DECP)"
     DIGEST = "digest", "Lettre hebdomadaire aux structures"
     PURGE = "purge", "Purge des données personnelles des bénéficiaires"
+    CLEANUP = "cleanup", "Nettoyage des fichiers produits et de la file"
 
 
 class JobState(models.TextChoices):

@@ -115,6 +115,11 @@ def periodic_tasks():
             "Purge quotidienne des données personnelles",
             lambda now: _last_moment(now, settings.DENTELLE_PURGE_HOUR),
         ),
+        "cleanup": (
+            JobKind.CLEANUP,
+            "Nettoyage quotidien des fichiers produits et de la file",
+            lambda now: _last_moment(now, (settings.DENTELLE_PURGE_HOUR + 1) % 24),
+        ),
     }
 
 

@@ -221,14 +221,19 @@ def test_periodic_tasks_are_enqueued_once_per_scheduled_moment(settings):
     settings.DENTELLE_DIGEST_WEEKDAY, settings.DENTELLE_DIGEST_HOUR, settings.DENTELLE_PURGE_HOUR = 0, 7, 3
     monday_9 = at(2026, 12, 7, 9, 0)  # a Monday
     assert enqueue_due(monday_9) == []  # first start: counting begins, nothing sent at once
-    assert set(PeriodicRun.objects.values_list("name", flat=True)) == {"digest", "purge"}
+    assert set(PeriodicRun.objects.values_list("name", flat=True)) == {"digest", "purge", "cleanup"}
     assert enqueue_due(at(2026, 12, 8, 2, 59)) == []  # before Tuesday 3:00
     jobs = enqueue_due(at(2026, 12, 8, 3, 0))
     assert [j.kind for j in jobs] == [JobKind.PURGE]
     assert enqueue_due(at(2026, 12, 8, 3, 1)) == []  # that moment is taken (another worker would lose)
-    assert [j.kind for j in enqueue_due(at(2026, 12, 14, 7, 0))] == [JobKind.DIGEST, JobKind.PURGE]
+    assert [j.kind for j in enqueue_due(at(2026, 12, 8, 4, 0))] == [JobKind.CLEANUP]  # an hour later
+    assert [j.kind for j in enqueue_due(at(2026, 12, 14, 7, 0))] == [
+        JobKind.DIGEST,
+        JobKind.PURGE,
+        JobKind.CLEANUP,
+    ]
     assert enqueue_due(at(2026, 12, 14, 8, 0)) == []
-    assert enqueue_due(at(2026, 12, 15, 8, 0), names=["digest"]) == []  # purge not scheduled here
+    assert enqueue_due(at(2026, 12, 15, 8, 0), names=["digest"]) == []  # purge, cleanup not asked here
     run_pending()
     assert set(Job.objects.values_list("state", flat=True)) == {JobState.SUCCEEDED}
 
@@ -299,3 +304,23 @@ def test_on_a_sqlite_file_a_worker_busy_in_a_long_write_stays_alive(client, sett
 def test_the_plan_list_links_to_the_jobs(client, officer):
     client.force_login(officer)
     assert 'href="/travaux/"' in client.get("/achats/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_daily_cleanup_removes_old_export_files_and_queue_entries(organisation, settings):
+    settings.DENTELLE_JOB_FILES_DAYS, settings.DENTELLE_TASK_RESULTS_DAYS = 7, 30
+    now = worker.timezone.now()
+    old, recent = (start_job(JobKind.PLAN_EXPORT, "Export", organisation=organisation) for _ in range(2))
+    run_pending()  # both fail (no plan): finished, with a queue entry each
+    for job, age in ((old, 8), (recent, 1)):
+        Job.objects.filter(pk=job.pk).update(finished_at=now - timedelta(days=age))
+        JobFile.objects.create(job=job, role=JobFile.OUTPUT, name="x.json", data=b"{}", size=2)
+    DBTaskResult.objects.filter(id=old.task_id).update(finished_at=now - timedelta(days=31))
+    cleanup = start_job(JobKind.CLEANUP, "Nettoyage")
+    run_pending()
+    cleanup.refresh_from_db()
+    assert cleanup.state == JobState.SUCCEEDED, cleanup.error
+    assert list(JobFile.objects.values_list("job_id", flat=True)) == [recent.pk]
+    assert not DBTaskResult.objects.filter(id=old.task_id).exists()
+    assert DBTaskResult.objects.filter(id=recent.task_id).exists()
+    assert Job.objects.filter(pk=old.pk).exists()  # the job stays listed
