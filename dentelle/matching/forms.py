@@ -34,6 +34,8 @@ class ResponseForm(DsfrModelForm):
         model = LotResponse
         fields = ["kind", "reason", "partners"]
         widgets = {"kind": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": "Votre réponse"}
+        help_texts = {"reason": "obligatoire si vous n'êtes pas intéressée"}
 
     def clean(self):
         data = super().clean()

@@ -48,7 +48,10 @@ const fields = [...main.querySelectorAll('input, select, textarea')]
   .filter(e => !['hidden', 'submit', 'button', 'reset'].includes(e.type));
 const unstyled = fields.filter(e => {
   if (e.type === 'checkbox' || e.type === 'radio') {
-    return !e.closest('.fr-checkbox-group, .fr-radio-group, .fr-toggle, .fr-fieldset, .fr-radio-rich');
+    // DSFR draws the box on the label right after the input: without it the box is invisible.
+    const label = e.nextElementSibling;
+    return !e.closest('.fr-checkbox-group, .fr-radio-group, .fr-toggle, .fr-radio-rich')
+      || !(label && label.tagName === 'LABEL');
   }
   if (e.type === 'file') { return !e.classList.contains('fr-upload'); }
   return !(e.classList.contains('fr-input') || e.classList.contains('fr-select'));
