@@ -101,7 +101,7 @@ def _retro_context(retro, buyer):
         "markets": retro.table.height,
         "categories": rows(retro.categories, "category", category_label),
         "years": rows(retro.years, "year", lambda year: str(year) if year else "date inconnue"),
-        "departments": rows(retro.departments.head(15), "department", lambda d: d or "lieu non rattachable"),
+        "departments": rows(retro.departments.head(15), "department", _department_label),
         "buyer": buyer,
         "card": card,
         "top": [contract_line(row) for row in retro.top.iter_rows(named=True)]
@@ -111,31 +111,23 @@ def _retro_context(retro, buyer):
 
 
 def _missed_hours_map(departments):
-    """Inline SVG: one circle per department, area ∝ the hours the scanner would have proposed on its
-    contracts without a social consideration (None when the referentials have no commune coordinates)."""
+    """The map of the missed potential (None when the referentials have no commune coordinates)."""
     from django.utils.safestring import mark_safe
 
+    from dentelle.decp.retro_map import missed_hours_map
     from dentelle.referentials.index import get_index
-    from dentelle.siaes import svgmap
 
-    index = get_index()
-    rows = [
-        (code, hours)
-        for code, hours in departments.select("department", "missed_hours").iter_rows()
-        if code and hours
-    ]
-    centroids = svgmap.department_centroids(index, {code for code, _hours in rows})
-    bubbles = [
-        (*centroids[code], f"{code} {index.department_name(code) or ''}".strip(), int(hours), "#000091")
-        for code, hours in rows
-        if code in centroids
-    ]
-    mainland = svgmap.metropolitan_if_mixed([(b[0], b[1]) for b in bubbles])
-    bubbles = [b for b in bubbles if (b[0], b[1]) in set(mainland)]
-    if not bubbles:
-        return None
-    title = "Heures d'insertion que le scanner aurait proposées sur des marchés sans considération sociale"
-    return mark_safe(svgmap.bubble_map(bubbles, title, svgmap.commune_points(index)))  # noqa: S308 (escaped inside)
+    svg = missed_hours_map(departments.select("department", "missed_hours").iter_rows(), get_index())
+    return None if svg is None else mark_safe(svg)  # noqa: S308 (every text in it is escaped)
+
+
+def _department_label(code):
+    if not code:
+        return "lieu non rattachable"
+    from dentelle.referentials.index import get_index
+
+    name = get_index().department_name(code)
+    return f"{code} {name}" if name else code
 
 
 def _with_labels(divisions):
