@@ -98,6 +98,7 @@ def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_pat
     assert "Fiche de comparaison : Région Normandie (20005340300057)" in text
     assert "4 acheteurs dans le fichier" in text
     assert 'id="decp-top"' in text and "h d&#x27;insertion" in text
+    assert "lycée le verrier à saint-lô" in text and "(objet non lu)" not in text  # read back from the upload
     # The map of the missed potential: one circle per department with hours, its name in the title.
     map_svg = text.split('id="decp-missed-map"')[1].split("</svg>")[0]
     assert map_svg.count("<circle") > 50 and "<title>93 Seine-Saint-Denis : " in map_svg
