@@ -47,7 +47,8 @@ def match_holders(parties, by_siret, by_siren, report, departments=None):
     contract index → department of its place) when exactly one of them is there; else reported."""
     matches, seen, ambiguous = [], set(), Counter()
     departments = departments or {}
-    holders = parties.filter(pl.col("role") == "titulaire")
+    known = pl.col("siret").is_in(list(by_siret)) | pl.col("siret").str.slice(0, 9).is_in(list(by_siren))
+    holders = parties.filter((pl.col("role") == "titulaire") & known)  # (the directory's few, not 1.6 M)
     for index, siret in holders.select("index", "siret").iter_rows():
         if siret in by_siret:
             found, how = [by_siret[siret]], "SIRET"
@@ -75,6 +76,17 @@ def match_holders(parties, by_siret, by_siren, report, departments=None):
     return matches
 
 
+class _Departments:
+    """Department of a contract's place, computed only for the contracts asked about."""
+
+    def __init__(self, contracts):
+        self.contracts = contracts
+
+    def get(self, index):
+        row = self.contracts.filter(pl.col("index") == index).select("place_type", "place_code")
+        return department_of_place(*row.row(0)) if row.height else None
+
+
 def record_won_contracts(report, path):
     """The importer (``core.importing.run_import``): DECP file in, ``WonContract`` rows written."""
     from dentelle.siaes.models import WonContract
@@ -93,9 +105,7 @@ def record_won_contracts(report, path):
             None, "", f"{problems.total} anomalie(s) de lecture DECP (dentelle decp analyse les liste)"
         )
     by_siret, by_siren = directory_keys()
-    places = frame.contracts.select("index", "place_type", "place_code").iter_rows()
-    departments = {index: department_of_place(kind, code) for index, kind, code in places}
-    matches = match_holders(frame.parties, by_siret, by_siren, report, departments)
+    matches = match_holders(frame.parties, by_siret, by_siren, report, _Departments(frame.contracts))
     for how, count in Counter(how for _index, _pk, how in matches).items():
         report.count(f"titulaires reconnus par {how}", count)
     if not matches:
