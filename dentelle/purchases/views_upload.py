@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportReport
 from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
-from dentelle.core.spreadsheet import UPLOAD
+from dentelle.core.spreadsheet import UPLOAD, SpreadsheetError, iter_sheet_rows, open_workbook
 from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
@@ -50,9 +50,48 @@ def posted_mapping(post):
     return user_mapping(choices, max(choices) + 1)
 
 
+def _xlsx_preview_part(data, name):
+    """An .xlsx beyond ``PREVIEW_ROWS`` rows: a small workbook of its first sheet's first rows (cells keep
+    their types: numbers, dates), read lazily; the line-item sheet is left to the job. Any problem: the
+    whole file, whose normal read says what is wrong."""
+    from openpyxl import Workbook
+
+    from dentelle.jobs.handlers import job_limits
+
+    limits = job_limits()
+    try:
+        workbook = open_workbook(data, name, limits)
+    except SpreadsheetError:
+        return data, 0
+    try:
+        sheet = workbook.worksheets[0]
+        rows = list(
+            itertools.islice(
+                iter_sheet_rows(sheet, data, name, limits.max_rows, limits.max_columns), PREVIEW_ROWS + 1
+            )
+        )
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+    except (SpreadsheetError, IndexError):
+        return data, 0
+    finally:
+        workbook.close()
+    if len(rows) <= PREVIEW_ROWS:
+        return data, 0
+    small = Workbook(write_only=True)
+    part = small.create_sheet(sheet.title)
+    for row in rows[:PREVIEW_ROWS]:
+        part.append(row)
+    out = io.BytesIO()
+    small.save(out)
+    # Rows left out as the sheet declares them (-1: not declared, as some writers leave it).
+    return out.getvalue(), declared - PREVIEW_ROWS if declared > PREVIEW_ROWS + 1 else -1
+
+
 def preview_part(data, name):
-    """(bytes to preview, rows left out): a CSV beyond ``PREVIEW_ROWS`` rows is cut to its first rows
-    (rewritten with the same delimiter, so quoted line breaks stay whole); other files are whole."""
+    """(bytes to preview, rows left out): a CSV or an .xlsx beyond ``PREVIEW_ROWS`` rows is cut to its
+    first rows (a CSV rewritten with its delimiter, so quoted line breaks stay whole); JSON is whole."""
+    if name.lower().endswith(".xlsx"):
+        return _xlsx_preview_part(data, name)
     if not name.lower().endswith(".csv") or data.count(b"\n") <= PREVIEW_ROWS:
         return data, 0
     try:
