@@ -35,6 +35,8 @@ def decp_page(request):
         except DecpFileError as exc:
             form.add_error("file", str(exc))
         else:
+            if request.POST.get("xlsx"):
+                return _xlsx_response(retro, uploaded.name)
             result, problems = retro.analysis, retro.problems
             context.update(
                 file_name=uploaded.name,
@@ -64,6 +66,21 @@ def decp_page(request):
                 ),
             ]
     return render(request, "decp/page.html", context)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(retro, name):
+    """The retrospective as the XLSX of `dentelle decp analyse --out`, named after the uploaded file."""
+    import re
+
+    from dentelle.decp.retro_report import workbook
+
+    stem = re.sub(r"[^\w.-]+", "-", name.split(".")[0], flags=re.ASCII).strip("-") or "decp"
+    response = HttpResponse(workbook(retro), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="retrospective-{stem}.xlsx"'
+    return response
 
 
 def _retro_context(retro, buyer):

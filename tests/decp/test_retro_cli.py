@@ -113,3 +113,19 @@ def test_page_refuses_a_buyer_that_is_not_a_siret(client, officer):
     assert response.status_code == 200
     assert "SIRET de l&#x27;acheteur attendu (14 chiffres)." in response.text
     assert 'id="decp-result"' not in response.text
+
+
+def test_page_downloads_the_retrospective_as_xlsx(client, officer):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    client.force_login(officer)
+    upload = SimpleUploadedFile("données 2019.csv", V1_CSV.read_bytes())
+    response = client.post("/decp/", {"file": upload, "buyer": NORMANDIE, "xlsx": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert response["Content-Disposition"] == 'attachment; filename="retrospective-donn-es-2019.xlsx"'
+    book = load_workbook(BytesIO(response.content), read_only=True)
+    assert "Fiche de comparaison" in book.sheetnames and "Marchés à regarder" in book.sheetnames
