@@ -97,9 +97,10 @@ def main():
 
     from config import settings
 
-    path = Path(tempfile.mkdtemp(prefix="dentelle_bench_job_")) / f"plan_{args.lots}.csv"
-    write_plan(path, decp_rows(settings.DENTELLE_DATA_DIR), args.lots, 42)
-    data = path.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="dentelle_bench_job_") as folder:
+        path = Path(folder) / f"plan_{args.lots}.csv"
+        write_plan(path, decp_rows(settings.DENTELLE_DATA_DIR), args.lots, 42)
+        data = path.read_bytes()
 
     session = Session(args.url)
     status, headers, _, _ = session.post_form("/connexion/", {"username": args.user, "password": PASSWORD})
