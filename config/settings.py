@@ -85,6 +85,10 @@ DENTELLE_TASK_RESULTS_DAYS = int(env("DENTELLE_TASK_RESULTS_DAYS", "30"))
 # A plan sent through the page is imported and scanned by the worker: larger than other uploads.
 DENTELLE_PLAN_MAX_UPLOAD_BYTES = int(env("DENTELLE_PLAN_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 DENTELLE_PLAN_MAX_ROWS = int(env("DENTELLE_PLAN_MAX_ROWS", "200000"))
+# A DECP file sent through the page: analysed in the request up to DENTELLE_DECP_INLINE_BYTES (the page shows
+# its tables), by the worker beyond and up to DENTELLE_DECP_MAX_UPLOAD_BYTES (the job gives the XLSX).
+DENTELLE_DECP_INLINE_BYTES = int(env("DENTELLE_DECP_INLINE_BYTES", str(4 * 1024 * 1024)))
+DENTELLE_DECP_MAX_UPLOAD_BYTES = int(env("DENTELLE_DECP_MAX_UPLOAD_BYTES", str(128 * 1024 * 1024)))
 # Beneficiary personal data retention (days after the end of the beneficiary's contract).
 DENTELLE_BENEFICIARY_RETENTION_DAYS = int(env("DENTELLE_BENEFICIARY_RETENTION_DAYS", str(3 * 365)))
 

@@ -11,13 +11,14 @@ def human_size(size):
 ACCEPTED_SUFFIXES = (".json", ".csv", ".json.gz", ".csv.gz", ".gz", ".parquet")
 
 
-def upload_problem(name, size):
-    """French reason why an uploaded DECP file is refused before reading it, or None."""
+def upload_problem(name, size, limit=None):
+    """French reason why an uploaded DECP file is refused before reading it, or None. ``limit``: bytes
+    (default: the uploads analysed in the request, DENTELLE_MAX_UPLOAD_BYTES)."""
     if not str(name or "").lower().endswith(ACCEPTED_SUFFIXES):
         return "Formats acceptés : .json, .csv ou leur version compressée .gz, .parquet (fichier consolidé)."
     if not size:
         return "Le fichier envoyé est vide."
-    limit = settings.DENTELLE_MAX_UPLOAD_BYTES
+    limit = settings.DENTELLE_MAX_UPLOAD_BYTES if limit is None else limit
     if size > limit:
         return f"Fichier trop volumineux ({human_size(size)}) : {human_size(limit)} au maximum."
     return None
@@ -63,7 +64,9 @@ class DecpUploadForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        problem = upload_problem(uploaded.name, uploaded.size)
+        # The page hands large files to the worker: the job's limit, not the request's.
+        limit = max(settings.DENTELLE_DECP_MAX_UPLOAD_BYTES, settings.DENTELLE_MAX_UPLOAD_BYTES)
+        problem = upload_problem(uploaded.name, uploaded.size, limit)
         if problem:
             raise forms.ValidationError(problem)
         return uploaded

@@ -1,11 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from dentelle.accounts.roles import Role
 from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
-from dentelle.decp.forms import DecpUploadForm
+from dentelle.decp.forms import DecpUploadForm, human_size
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
 
 # Reading published data is open to every staff role; exporting the organisation's contracts is for
@@ -23,12 +24,18 @@ def decp_page(request):
         "form": form,
         "can_export": has_role(request.user, CAN_EXPORT_DECP),
         "labour_divisions": ", ".join(LABOUR_INTENSIVE_DIVISIONS),
+        "inline_limit": human_size(settings.DENTELLE_DECP_INLINE_BYTES),
+        "max_limit": human_size(
+            max(settings.DENTELLE_DECP_MAX_UPLOAD_BYTES, settings.DENTELLE_MAX_UPLOAD_BYTES)
+        ),
     }
     if request.method == "POST" and form.is_valid():
         from dentelle.decp.services import retrospective_file
 
         uploaded = form.cleaned_data["file"]
         buyer = form.cleaned_data["buyer"] or None
+        if uploaded.size > settings.DENTELLE_DECP_INLINE_BYTES:
+            return _analysis_job(request, uploaded, form.cleaned_data["region"] or "", buyer or "")
         try:
             # The UploadedFile itself: seekable, and its name is the one the user chose.
             retro = retrospective_file(uploaded, region=form.cleaned_data["region"] or None, buyer=buyer)
@@ -69,6 +76,22 @@ def decp_page(request):
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _analysis_job(request, uploaded, region, buyer):
+    """A file too large to analyse while the page waits: the worker reads it and writes the XLSX."""
+    from dentelle.jobs.models import JobKind
+    from dentelle.jobs.services import start_job
+
+    job = start_job(
+        JobKind.DECP_ANALYSIS,
+        f"Analyse DECP de « {uploaded.name} »",
+        organisation=request.user.organisation,
+        user=request.user,
+        params={"region": region, "buyer": buyer},
+        input_file=(uploaded.name, uploaded.read()),
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def _xlsx_response(retro, name):

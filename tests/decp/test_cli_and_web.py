@@ -97,7 +97,7 @@ def test_page_upload_of_a_broken_file_names_it(client, make_user):
 
 @pytest.mark.django_db
 def test_page_upload_size_limit(client, make_user, settings):
-    settings.DENTELLE_MAX_UPLOAD_BYTES = 1000
+    settings.DENTELLE_MAX_UPLOAD_BYTES = settings.DENTELLE_DECP_MAX_UPLOAD_BYTES = 1000
     client.force_login(make_user(Role.BUYER))
     upload = SimpleUploadedFile("gros.json", V2_EXAMPLE.read_bytes())
     response = client.post("/decp/", {"file": upload})
