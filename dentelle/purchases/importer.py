@@ -4,8 +4,13 @@ Operations are keyed by (service, reference), lots by (operation, number), line 
 (operation, reference): re-importing updates them in place, so findings and decisions survive.
 """
 
+import sys
 from datetime import date
 from pathlib import Path
+
+from django.db import transaction
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 
 from dentelle.accounts.models import BuyerService, Organisation
 from dentelle.purchases.models import LineItem, Lot, Operation, PlaceKind, Procedure, PurchasePlan
@@ -107,7 +112,13 @@ def import_plan(
     """Importer for ``run_import``: writes ``plan_data``; reports problems on ``report``.
 
     ``writable`` (services the user may write, None = all of ``organisation``) and ``create_services``
-    bound what a file may touch: see ``find_service``."""
+    bound what a file may touch: see ``find_service``.
+
+    Writes in bulk, ``CHUNK_OPERATIONS`` operations at a time: services are looked up once per distinct
+    text, the operations, lots and line items already stored are read once per chunk, then the new ones
+    are inserted and the others updated by batches. The outcome is the one of saving the rows one by one
+    in the file's order (same objects, same values, same row problems in the same order): a row met
+    again (same service and reference, same lot number) updates what an earlier row wrote."""
     year = year or plan_data.year or date.today().year + 1
     name = plan_name or plan_data.name or Path(source_file).stem or f"Programmation {year}"
     fields = {"year": year, "source_file": Path(source_file).name}
@@ -117,69 +128,298 @@ def import_plan(
         for field, value in fields.items():
             setattr(plan, field, value)
         plan.save()
-    place_cache = {}
+    services = _Services(organisation, service, writable, create_services)
+    writer = _BulkWriter(plan, report, known_cpv_codes())
+    keep = bool(plan_data.site_records)
     imported = {}
-    for operation_data in plan_data.operations:
-        first_line = operation_data.lots[0].line if operation_data.lots else None
-        named = (operation_data.service or "").strip()
-        buyer_service = find_service(
-            organisation,
-            named,
-            report,
-            first_line,
-            default=service,
-            create=create_services,
-            writable=writable,
-        )
-        if buyer_service is None:
-            if not named:
-                report.error(
-                    first_line, "direction/service", "service acheteur absent (colonne ou option --service)."
-                )
-            continue
-        if buyer_service.organisation_id != organisation.pk or (
-            writable is not None and not writable.filter(pk=buyer_service.pk).exists()
-        ):
-            report.error(
-                first_line,
-                "direction/service",
-                "votre rôle ne permet pas d'écrire dans la programmation de ce service.",
-            )
-            continue
-        if not operation_data.nature:
-            report.error(
-                first_line, "nature", "nature inconnue (travaux, services, fournitures) et CPV absent."
-            )
-            continue
-        operation, created = Operation.objects.update_or_create(
-            buyer_service=buyer_service,
-            reference=operation_data.reference[:80],
-            defaults={
-                "plan": plan,
-                "title": operation_data.title[:500],
-                "description": operation_data.description,
-                "nature": operation_data.nature,
-                "estimated_amount": operation_data.amount,
-                "duration_months": operation_data.duration_months,
-                "renewals": operation_data.renewals,
-                "planned_launch_date": operation_data.launch_date,
-                "places_text": operation_data.places[:500],
-            },
-        )
-        report.count("opérations créées" if created else "opérations mises à jour")
-        imported[operation.reference] = operation
-        for lot_data in operation_data.lots:
-            _save_lot(operation, lot_data, place_cache, report)
-        for item in operation_data.line_items:
-            LineItem.objects.update_or_create(
-                operation=operation,
-                reference=item.reference[:40],
-                defaults={"description": item.description[:500], "cpv_code": item.cpv, "amount": item.amount},
-            )
-            report.count("lignes d'estimation")
+    operations = plan_data.operations
+    for start in range(0, len(operations), CHUNK_OPERATIONS):
+        chunk = [(data, services.resolve(data)) for data in operations[start : start + CHUNK_OPERATIONS]]
+        with transaction.atomic(savepoint=False):  # run_import's transaction; one of its own if called bare
+            written = writer.write(chunk)
+        for operation in written:
+            if keep:
+                imported[operation.reference] = operation
+    if writer.written:
+        _lot_index_changed()
     if plan_data.site_records:
         _import_sites(plan_data.site_records, imported, report)
     return plan
+
+
+CHUNK_OPERATIONS = 2000  # operations read and written together (memory stays flat on 100,000 rows)
+BATCH = 500  # rows per INSERT / UPDATE statement (SQLite: Django lowers it to its 999-parameter limit)
+IN_CHUNK = 900  # values per « IN (…) » lookup (SQLite's parameter limit)
+
+OPERATION_FIELDS = [
+    "plan",
+    "title",
+    "description",
+    "nature",
+    "estimated_amount",
+    "duration_months",
+    "renewals",
+    "planned_launch_date",
+    "places_text",
+]
+LOT_FIELDS = [
+    "title",
+    "cpv_code",
+    "additional_cpv_codes",
+    "estimated_amount",
+    "annual_amount",
+    "duration_months",
+    "place_text",
+    "place_kind",
+    "place_code",
+    "department_codes",
+    "region_code",
+    "sites_count",
+    "procedure",
+    "transferred_staff_monthly_hours",
+    "clause_hours",
+    "reservation_kind",
+    "social_award_criterion",
+    "insertion_market",
+]
+LINE_ITEM_FIELDS = ["description", "cpv_code", "amount"]
+
+
+class _Services:
+    """The buyer service of each operation, as ``find_service`` and the write check decide it, looked
+    up once per distinct text; the row problems it raises are kept to be reported in the row order."""
+
+    def __init__(self, organisation, default, writable, create):
+        self.organisation, self.default, self.writable, self.create = organisation, default, writable, create
+        self.by_text = {}  # text → (service or None, its problems), as find_service answered
+        self.may_write = {}  # service pk → bool
+
+    def resolve(self, data):
+        """(service or None, [(kind, column, reason)]) for an ``OperationData``."""
+        named = (data.service or "").strip()
+        if not named:
+            service, problems = self.default, []
+        else:
+            service, problems = self._named(named)
+            problems = list(problems)  # the remembered ones stay as they are
+        if service is None:
+            if not named and not problems:
+                problems.append(
+                    ("error", "direction/service", "service acheteur absent (colonne ou option --service).")
+                )
+            return None, problems
+        if service.organisation_id != self.organisation.pk or not self._writable(service):
+            problems.append(
+                (
+                    "error",
+                    "direction/service",
+                    "votre rôle ne permet pas d'écrire dans la programmation de ce service.",
+                )
+            )
+            return None, problems
+        return service, problems
+
+    def _writable(self, service):
+        if self.writable is None:
+            return True
+        if service.pk not in self.may_write:
+            self.may_write[service.pk] = self.writable.filter(pk=service.pk).exists()
+        return self.may_write[service.pk]
+
+    def _named(self, text):
+        """``find_service`` once per text: its outcome (and its row problems) is reused for every row
+        naming the same text, but for a service it just created (then the next row finds it)."""
+        known = self.by_text.get(text)
+        if known is not None:
+            return known
+        problems = _Problems()
+        service = find_service(
+            self.organisation, text, problems, None, create=self.create, writable=self.writable
+        )
+        if not any(kind == "count" for kind, _column, _reason in problems):
+            self.by_text[text] = service, problems
+        return service, problems
+
+
+class _Problems(list):
+    """A report that keeps (kind, column, reason), to be reported later on each row concerned."""
+
+    def error(self, _line, column, reason):
+        self.append(("error", column, reason))
+
+    def warning(self, _line, column, reason):
+        self.append(("warning", column, reason))
+
+    def count(self, key, n=1):
+        self.append(("count", key, n))
+
+
+class _BulkWriter:
+    """Writes chunks of operations with their lots and line items: one read of what is stored, then
+    batched inserts and updates. ``written``: whether anything was written."""
+
+    def __init__(self, plan, report, cpv_codes):
+        self.plan, self.report, self.cpv_codes = plan, report, cpv_codes
+        self.places = {}
+        self.written = False
+
+    def write(self, chunk):
+        """Save a chunk of (OperationData, (service, problems)); returns its operations in row order."""
+        report = self.report
+        wanted = {}
+        for data, (service, _problems) in chunk:
+            if service is not None and data.nature:
+                wanted.setdefault(service.pk, set()).add(data.reference[:80])
+        operations = _stored_operations(wanted)
+        lots, items = _stored_children(operations)
+        self.now = timezone.now()
+        self.new = {Operation: [], Lot: [], LineItem: []}
+        self.changed = {Operation: {}, Lot: {}, LineItem: {}}
+        out = []
+        for data, (service, problems) in chunk:
+            first_line = data.lots[0].line if data.lots else None
+            for kind, column, reason in problems:
+                if kind == "count":
+                    report.count(column, reason)
+                else:
+                    getattr(report, kind)(first_line, column, reason)
+            if service is None:
+                continue
+            if not data.nature:
+                report.error(
+                    first_line, "nature", "nature inconnue (travaux, services, fournitures) et CPV absent."
+                )
+                continue
+            key = (service.pk, data.reference[:80])
+            created = key not in operations
+            operation = self._get(operations, key, Operation, buyer_service=service, reference=key[1])
+            operation.plan = self.plan
+            operation.title = data.title[:500]
+            operation.description = data.description
+            operation.nature = data.nature
+            operation.estimated_amount = data.amount
+            operation.duration_months = data.duration_months
+            operation.renewals = data.renewals
+            operation.planned_launch_date = data.launch_date
+            operation.places_text = data.places[:500]
+            report.count("opérations créées" if created else "opérations mises à jour")
+            out.append(operation)
+            for lot_data in data.lots:
+                self._lot(operation, key, lot_data, lots)
+            for item in data.line_items:
+                reference = item.reference[:40]
+                line_item = self._get(
+                    items, (key, reference), LineItem, operation=operation, reference=reference
+                )
+                line_item.description = item.description[:500]
+                line_item.cpv_code = item.cpv
+                line_item.amount = item.amount
+                report.count("lignes d'estimation")
+        # Parents first: a new lot or line item takes its new operation's primary key when inserted.
+        for model, fields in ((Operation, OPERATION_FIELDS), (Lot, LOT_FIELDS), (LineItem, LINE_ITEM_FIELDS)):
+            model.objects.bulk_create(self.new[model], batch_size=BATCH)
+            changed = list(self.changed[model].values())
+            model.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=BATCH)
+        self.written = self.written or bool(out)
+        return out
+
+    def _get(self, stored, key, model, **identity):
+        """The object under ``key``: stored (to update), met earlier in this chunk, or new."""
+        obj = stored.get(key)
+        if obj is None:
+            obj = stored[key] = model(**identity)
+            self.new[model].append(obj)
+        elif obj.pk is not None:
+            obj.updated_at = self.now  # auto_now is not applied by bulk_update
+            self.changed[model][obj.pk] = obj
+        return obj
+
+    def _lot(self, operation, operation_key, lot_data, lots):
+        report = self.report
+        if lot_data.cpv and self.cpv_codes is not None and lot_data.cpv not in self.cpv_codes:
+            report.warning(
+                lot_data.line,
+                "code CPV",
+                f"code CPV {lot_data.cpv} inconnu du référentiel CPV 2008 : ignoré.",
+            )
+            lot_data.cpv = ""
+        place_key = (lot_data.place, lot_data.place_code, lot_data.place_kind_hint)
+        place = self.places.get(place_key)
+        if place is None:
+            place = self.places[place_key] = resolve_lot_place(*place_key)
+        if lot_data.place and not place.kind:
+            report.warning(lot_data.line, "lieu d'exécution", f"lieu « {lot_data.place} » non reconnu.")
+        number = lot_data.number[:20]
+        lot = self._get(lots, (operation_key, number), Lot, operation=operation, number=number)
+        lot.title = lot_data.title[:500]
+        lot.cpv_code = lot_data.cpv
+        lot.additional_cpv_codes = lot_data.additional_cpv
+        lot.estimated_amount = lot_data.amount
+        lot.annual_amount = lot_data.annual_amount
+        lot.duration_months = lot_data.duration_months
+        lot.place_text = lot_data.place[:300]
+        lot.place_kind = place.kind if place.kind in PlaceKind.values else ""
+        lot.place_code = place.code[:12]
+        lot.department_codes = place.department_codes
+        lot.region_code = place.region_code
+        lot.sites_count = lot_data.sites_count
+        lot.procedure = procedure_of(lot_data.procedure)
+        lot.transferred_staff_monthly_hours = lot_data.transferred_staff_monthly_hours
+        # Planned measures from the file only fill in; they never erase a decision taken in Dentelle.
+        planned = {
+            "clause_hours": lot_data.clause_hours,
+            "reservation_kind": lot_data.reservation_kind,
+            "social_award_criterion": lot_data.social_award_criterion or None,
+            "insertion_market": lot_data.insertion_market or None,
+        }
+        for name, value in planned.items():
+            if value:
+                setattr(lot, name, value)
+        report.count("lots")
+        if lot_data.cpv_suggestion and not lot_data.cpv:
+            report.count("CPV à confirmer")
+
+
+def _in_chunks(values):
+    values = sorted(values)
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def _stored_operations(wanted):
+    """{(service pk, reference): Operation} of the stored operations among ``wanted`` (service pk →
+    references), locked until the import ends (as ``update_or_create`` locked each one)."""
+    found = {}
+    for service_pk, references in wanted.items():
+        for chunk in _in_chunks(references):
+            rows = Operation.objects.select_for_update().filter(
+                buyer_service_id=service_pk, reference__in=chunk
+            )
+            for operation in rows:
+                found[(service_pk, operation.reference)] = operation
+    return found
+
+
+def _stored_children(operations):
+    """({(operation key, number): Lot}, {(operation key, reference): LineItem}) of stored operations.
+
+    A reference held by several line items of an operation: the first one is updated (the row-by-row
+    ``update_or_create`` stopped there on « MultipleObjectsReturned »)."""
+    key_of = {operation.pk: key for key, operation in operations.items()}
+    lots, items = {}, {}
+    for chunk in _in_chunks(key_of):
+        for lot in Lot.objects.filter(operation_id__in=chunk):
+            lots[(key_of[lot.operation_id], lot.number)] = lot
+        for item in LineItem.objects.filter(operation_id__in=chunk).order_by("pk"):
+            items.setdefault((key_of[item.operation_id], item.reference), item)
+    return lots, items
+
+
+def _lot_index_changed():
+    """Bulk writes send no ``post_save``: tell the open-lot cache (when loaded) that lots changed."""
+    lot_index = sys.modules.get("dentelle.matching.lot_index")
+    if lot_index is not None:
+        lot_index.invalidate_lot_index()
 
 
 def _import_sites(records, operations, report):
@@ -192,6 +432,9 @@ def _import_sites(records, operations, report):
     rows = rows_from_records(records, report, resolver())
     for problem in report.errors[errors:]:
         problem.column = f"sites : {problem.column}"
+    # The lots of the operations the rows name, read once (import_site_rows reads them per row).
+    named = {row.operation for row in rows} | ({next(iter(operations))} if len(operations) == 1 else set())
+    prefetch_related_objects([operations[ref] for ref in named if ref in operations], "lots")
     import_site_rows(rows, operations, report)
 
 
@@ -204,11 +447,6 @@ def known_cpv_codes():
     except Exception:  # referentials not loaded: cannot check
         return None
     return codes or None
-
-
-def _known_cpv(code):
-    codes = known_cpv_codes()
-    return codes is None or code in codes
 
 
 def drop_unknown_cpv(plan_data, report):
@@ -248,54 +486,3 @@ def preview_warnings(plan_data, report):
                 place_cache[key] = resolve_lot_place(*key)
             if not place_cache[key].kind:
                 report.warning(lot_data.line, "lieu d'exécution", f"lieu « {lot_data.place} » non reconnu.")
-
-
-def _save_lot(operation, lot_data, place_cache, report):
-    if lot_data.cpv and not _known_cpv(lot_data.cpv):
-        report.warning(
-            lot_data.line, "code CPV", f"code CPV {lot_data.cpv} inconnu du référentiel CPV 2008 : ignoré."
-        )
-        lot_data.cpv = ""
-    key = (lot_data.place, lot_data.place_code, lot_data.place_kind_hint)
-    place = place_cache.get(key)
-    if place is None:
-        place = place_cache[key] = resolve_lot_place(*key)
-    if lot_data.place and not place.kind:
-        report.warning(lot_data.line, "lieu d'exécution", f"lieu « {lot_data.place} » non reconnu.")
-    defaults = {
-        "title": lot_data.title[:500],
-        "cpv_code": lot_data.cpv,
-        "additional_cpv_codes": lot_data.additional_cpv,
-        "estimated_amount": lot_data.amount,
-        "annual_amount": lot_data.annual_amount,
-        "duration_months": lot_data.duration_months,
-        "place_text": lot_data.place[:300],
-        "place_kind": place.kind if place.kind in PlaceKind.values else "",
-        "place_code": place.code[:12],
-        "department_codes": place.department_codes,
-        "region_code": place.region_code,
-        "sites_count": lot_data.sites_count,
-        "procedure": procedure_of(lot_data.procedure),
-        "transferred_staff_monthly_hours": lot_data.transferred_staff_monthly_hours,
-    }
-    # Planned measures from the file only fill in; they never erase a decision taken in Dentelle.
-    planned = {
-        "clause_hours": lot_data.clause_hours,
-        "reservation_kind": lot_data.reservation_kind,
-        "social_award_criterion": lot_data.social_award_criterion or None,
-        "insertion_market": lot_data.insertion_market or None,
-    }
-    lot, created = Lot.objects.get_or_create(
-        operation=operation, number=lot_data.number[:20], defaults=defaults
-    )
-    if not created:
-        for name, value in defaults.items():
-            setattr(lot, name, value)
-    for name, value in planned.items():
-        if value:
-            setattr(lot, name, value)
-    lot.save()
-    report.count("lots")
-    if lot_data.cpv_suggestion and not lot_data.cpv:
-        report.count("CPV à confirmer")
-    return lot
