@@ -1,7 +1,8 @@
 """A large plan sent through the upload page of a running server (`make serve` / `make demo`: gunicorn and
 `dentelle worker`): times the two requests (file → preview, confirmation → job), then follows the job
-through /travaux/<id>/etat.json until it ends; prints the steps seen, lots/s of the job, and the worker's
-peak memory when its pid is given (Linux /proc VmHWM). Plan rows resampled from real DECP 2019 rows as in
+through /travaux/<id>/etat.json until it ends; prints the steps seen, lots/s of the job, the machine's load
+average, and the worker's CPU time during the job and peak memory when its pid is given (Linux /proc: utime +
+stime, VmHWM). Plan rows resampled from real DECP 2019 rows as in
 bench_scan.py. The user must be able to import plans (demo: acheteuse-responsable).
 
     python bench/bench_plan_job.py --url http://127.0.0.1:8123 --lots 100000 [--worker-pid PID]
@@ -80,6 +81,15 @@ def peak_memory_mb(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of process ``pid`` so far (Linux /proc/<pid>/stat), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -124,6 +134,8 @@ def main():
             f"dépôt → aperçu (2e envoi) : {upload_s:.2f} s ; confirmation → travail en file : {confirm_s:.2f} s"
         )
         return
+    cpu_before = cpu_seconds(args.worker_pid) if args.worker_pid else None
+    load_before = os.getloadavg()[0]
     started, steps, state = time.perf_counter(), [], {}
     poll_times = []
     while True:
@@ -137,6 +149,8 @@ def main():
             break
         time.sleep(1)
     job_s = time.perf_counter() - started
+    cpu_after = cpu_seconds(args.worker_pid) if args.worker_pid else None
+    load_after = os.getloadavg()[0]
     print(f"bench_plan_job — {args.lots:,} lots ({len(data) / 1e6:.1f} Mo) via {args.url}".replace(",", " "))
     print(f"  dépôt du fichier → aperçu : {upload_s:.2f} s (objectif < 1 s)")
     print(f"  confirmation → travail en file : {confirm_s:.2f} s (objectif < 1 s)")
@@ -146,6 +160,12 @@ def main():
         print(f"    +{at:6.1f} s  {step}{shown}")
     print(f"  travail : {state['etat']} en {job_s:.1f} s ({args.lots / job_s:,.0f} lots/s)".replace(",", " "))
     print(f"  résultat : {state['resultat'].get('message') or state['erreur']}")
+    cores = os.cpu_count()
+    print(
+        f"  charge de la machine (1 min) : {load_before:.1f} au départ, {load_after:.1f} à la fin ({cores} cœurs)"
+    )
+    if cpu_before is not None and cpu_after is not None:
+        print(f"  temps CPU du travailleur pendant le travail : {cpu_after - cpu_before:.1f} s")
     plan_url = state["resultat"].get("url")
     if plan_url:
         for query in ("", "?page=500", "?type=reservation"):

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -318,8 +318,7 @@ class _BulkWriter:
         # Parents first: a new lot or line item takes its new operation's primary key when inserted.
         for model, fields in ((Operation, OPERATION_FIELDS), (Lot, LOT_FIELDS), (LineItem, LINE_ITEM_FIELDS)):
             model.objects.bulk_create(self.new[model], batch_size=BATCH)
-            changed = list(self.changed[model].values())
-            model.objects.bulk_update(changed, [*fields, "updated_at"], batch_size=BATCH)
+            _update_rows(model, list(self.changed[model].values()), [*fields, "updated_at"])
         self.written = self.written or bool(out)
         return out
 
@@ -413,6 +412,30 @@ def _stored_children(operations):
         for item in LineItem.objects.filter(operation_id__in=chunk).order_by("pk"):
             items.setdefault((key_of[item.operation_id], item.reference), item)
     return lots, items
+
+
+def _update_rows(model, objs, names):
+    """Save fields ``names`` of stored ``objs``: one UPDATE by primary key run for all of them
+    (``executemany``), the values prepared by each field as ``save()`` prepares them. Django's
+    ``bulk_update`` builds a CASE per field and row: minutes for 100,000 lots."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(model._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), BATCH):
+            rows = [
+                [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+                + [obj.pk]
+                for obj in objs[start : start + BATCH]
+            ]
+            cursor.executemany(sql, rows)
 
 
 def _lot_index_changed():

@@ -446,6 +446,10 @@ def test_a_reimport_updates_in_place_and_keeps_the_decisions_like_the_row_by_row
         (lot.operation.buyer_service.code, lot.operation.reference, lot.number): lot.pk
         for lot in Lot.objects.filter(operation__buyer_service__organisation=two_organisations[1])
     }
+    stamped = {
+        pk: updated
+        for pk, updated in Lot.objects.filter(pk__in=kept.values()).values_list("pk", "updated_at")
+    }
     # The same plan again with other amounts and 150 more rows: updates, additions, the sites replaced.
     old, new = run_both(two_organisations, plan_files(450, 42, Decimal("1.1")), service=default_service)
     assert new == old
@@ -455,6 +459,8 @@ def test_a_reimport_updates_in_place_and_keeps_the_decisions_like_the_row_by_row
         for lot in Lot.objects.filter(operation__buyer_service__organisation=two_organisations[1])
     }
     assert all(after[key] == pk for key, pk in kept.items())  # updated in place: findings stay attached
+    touched = Lot.objects.filter(pk__in=kept.values()).values_list("pk", "updated_at")
+    assert all(updated > stamped[pk] for pk, updated in touched)  # « modifié le » follows, as save() did
     assert LineItem.objects.filter(amount=Decimal("13200000")).count() == 2
     counts = new[-1][0][1]
     assert counts["opérations mises à jour"] > 200 and counts["opérations créées"] > 50
@@ -486,22 +492,25 @@ def test_a_dry_run_writes_nothing_and_reports_the_same(two_organisations):
 
 
 def test_the_bulk_import_makes_a_bounded_number_of_queries(two_organisations, monkeypatch):
-    """About 5 queries a row before; now per chunk of operations and per distinct service."""
+    """About 5 queries a row before; now per chunk of operations and per distinct service, for a
+    first import as for a re-import (updates)."""
     monkeypatch.setattr(importer, "CHUNK_OPERATIONS", 100)
     _name, data, _ = plan_files(600, 11, sites=False)[-1]
-    plan_data, report = read("decp.csv", data, False)
-    lots = plan_data.lot_count
-    with CaptureQueriesContext(connection) as queries:
-        run_import(
-            import_plan,
-            wet_run=True,
-            report=report,
-            strict=False,
-            plan_data=plan_data,
-            organisation=two_organisations[1],
-            service=default_service(two_organisations[1]),
-            plan_name="Comptée",
-        )
-    assert report.counts["lots"] == lots > 550
-    # 6 chunks × (operations read, lots and line items read, inserts by batches) + services + plan.
-    assert len(queries) < 80, len(queries)
+    for first in (True, False):
+        plan_data, report = read("decp.csv", data, False)
+        lots = plan_data.lot_count
+        with CaptureQueriesContext(connection) as queries:
+            run_import(
+                import_plan,
+                wet_run=True,
+                report=report,
+                strict=False,
+                plan_data=plan_data,
+                organisation=two_organisations[1],
+                service=default_service(two_organisations[1]),
+                plan_name="Comptée",
+            )
+        assert report.counts["lots"] == lots > 550
+        assert ("opérations créées" in report.counts) is first
+        # 6 chunks × (operations read, lots and line items read, inserts or updates by batches) + services.
+        assert len(queries) < 80, len(queries)
