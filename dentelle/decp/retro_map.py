@@ -8,13 +8,10 @@ grouped the French way, in their tooltip."""
 import math
 from html import escape
 
+from dentelle.core.formatting import grouped_int
 from dentelle.siaes import svgmap
 
 LABELLED = 10
-
-
-def hours_text(hours):
-    return f"{int(hours):,}".replace(",", "\u202f")
 
 
 def missed_hours_map(departments, index):
@@ -43,7 +40,7 @@ def missed_hours_map(departments, index):
         name = index.department_name(code) or ""
         parts.append(
             f'<circle cx="{x}" cy="{y}" r="{radius:.1f}" fill="#000091" fill-opacity="0.45" stroke="#000091">'
-            f"<title>{escape(f'{code} {name}'.strip())} : {hours_text(hours)} h</title></circle>"
+            f"<title>{escape(f'{code} {name}'.strip())} : {grouped_int(hours)} h</title></circle>"
         )
         if rank < LABELLED:
             parts.append(

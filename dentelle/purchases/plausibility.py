@@ -7,9 +7,7 @@ a sourced ceiling; above it the finding proposes the capped volume and keeps the
 
 from dataclasses import dataclass
 
-
-def hours_text(hours):
-    return f"{hours:,}".replace(",", "\u202f")
+from dentelle.core.formatting import grouped_int
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ def plausible_hours(hours, nature, rules):
         return Plausible(hours, hours)
     cap = int(ceiling.hours.value)
     reason = (
-        f"Volume plafonné à {hours_text(cap)} h (la chaîne de calcul donne {hours_text(hours)} h) : "
+        f"Volume plafonné à {grouped_int(cap)} h (la chaîne de calcul donne {grouped_int(hours)} h) : "
         f"{ceiling.rationale} ; à calibrer avec le facilitateur."
     )
     return Plausible(cap, hours, reason, ceiling.hours.source)

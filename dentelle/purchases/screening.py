@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from dentelle.core.formatting import grouped_int
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.allotment import Unit, propose_split
 from dentelle.purchases.plausibility import plausible_hours
@@ -78,7 +79,9 @@ def screen_lot(facts, rules=None, today=None):
         r1, r2 = by_rule["R1-clause"], by_rule["R2-obligation-2026"]
         r2.estimated_hours = r1.estimated_hours
         r2.reasons = [r for r in r2.reasons if not r.startswith(("Volume suggéré", "Volume plafonné"))]
-        r2.reasons.append(f"Volume suggéré : {r1.estimated_hours} h d'insertion (voir R1-clause).")
+        r2.reasons.append(
+            f"Volume suggéré : {grouped_int(r1.estimated_hours)} h d'insertion (voir R1-clause)."
+        )
     return findings
 
 
@@ -120,10 +123,10 @@ def _r1_clause(facts, family, estimate, thresholds, rules):
     reasons = [
         f"Métier à forte main-d'œuvre : {family.label} ({pct(share)} de main-d'œuvre, seuil {pct(min_share)}).",
         f"Montant {euros(facts.amount)} au-dessus du seuil de dispense ({euros(dispense.value)}).",
-        f"{estimate.hours} h d'insertion estimées : {euros(facts.amount)} × {pct(share)} × "
+        f"{grouped_int(estimate.hours)} h d'insertion estimées : {euros(facts.amount)} × {pct(share)} × "
         f"{pct(family.params['insertion_rate'].value)} ÷ {family.params['loaded_hourly_cost'].value} €/h"
         if estimate.method == "standard"
-        else f"{estimate.hours} h d'insertion estimées (méthode propreté, reprise du personnel déduite).",
+        else f"{grouped_int(estimate.hours)} h d'insertion estimées (méthode propreté, reprise du personnel déduite).",
     ]
     reasons += estimate.warnings
     volume = plausible_hours(estimate.hours, facts.nature, rules)
@@ -166,7 +169,7 @@ def _r2_obligation(facts, family, estimate, thresholds, rules):
         NO_CONDITION_SENTENCE,
     ]
     if hours:
-        reasons.append(f"Volume suggéré : {hours} h d'insertion.")
+        reasons.append(f"Volume suggéré : {grouped_int(hours)} h d'insertion.")
     if volume.capped:
         reasons.append(volume.reason)
     return FindingDraft(
@@ -348,7 +351,7 @@ def _r6_new_sector(facts, family, estimate, thresholds, rules):
         f"Montant {euros(facts.amount)} au-dessus du seuil de dispense ({euros(dispense.value)}).",
     ]
     if hours:
-        reasons.append(f"{volume.chain_hours} h d'insertion estimées.")
+        reasons.append(f"{grouped_int(volume.chain_hours)} h d'insertion estimées.")
         if volume.capped:
             reasons.append(volume.reason)
     else:
@@ -376,9 +379,9 @@ def _r7_criterion(facts, family, estimate, thresholds, rules):
     if estimate is not None and estimate.hours is None:
         why = "le volume d'une clause ne peut pas être calibré (paramètres du métier inconnus)"
     elif estimate is not None and not estimate.clause_advised:
-        why = f"le volume estimé ({estimate.hours} h) est trop faible pour une clause"
+        why = f"le volume estimé ({grouped_int(estimate.hours)} h) est trop faible pour une clause"
     elif estimate is not None and estimate.hours < max_hours:
-        why = f"le volume estimé ({estimate.hours} h) est sous {max_hours} h"
+        why = f"le volume estimé ({grouped_int(estimate.hours)} h) est sous {grouped_int(max_hours)} h"
     else:
         return None
     reasons = [

@@ -1,6 +1,7 @@
 """Scanner rules on works operations with a cost breakdown (pure): hours by trade (R1 with line items)
 and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
 
+from dentelle.core.formatting import grouped_int
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.plausibility import plausible_hours
 from dentelle.purchases.screening_data import FindingDraft, euros
@@ -21,10 +22,12 @@ def line_items_clause(facts, rules):
             unknown.append(item.description)
         elif estimate.clause_advised:
             total += estimate.hours
-            parts.append(f"{item.description} : {estimate.hours} h ({family.label})")
+            parts.append(f"{item.description} : {grouped_int(estimate.hours)} h ({family.label})")
     if not total:
         return None
-    reasons = [f"{total} h d'insertion estimées par corps d'état (décomposition de l'opération) :"] + parts
+    reasons = [
+        f"{grouped_int(total)} h d'insertion estimées par corps d'état (décomposition de l'opération) :"
+    ] + parts
     if unknown:
         reasons.append(
             "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."

@@ -54,6 +54,9 @@ def test_healthz_red_when_the_worker_is_down(client, settings):
 
 @pytest.mark.django_db
 def test_healthz_red_without_reference_data(client):
+    from dentelle.referentials.models import ReferentialLoad
+
+    ReferentialLoad.objects.all().delete()  # loaded for the session by an earlier test, if any (rolled back)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["referentials"]["ok"] is False

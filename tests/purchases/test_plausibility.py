@@ -46,7 +46,9 @@ def test_large_works_lot_is_capped_and_keeps_the_chain_figure():
     clause = findings["R1-clause"]
     assert clause.estimated_hours == cap
     text = " ".join(clause.reasons)
-    assert f"{chain} h d'insertion estimées" in text  # the chain's figure stays visible
+    assert (
+        f"{chain:,} h d'insertion estimées".replace(",", "\u202f") in text
+    )  # the chain's figure stays visible
     assert "Volume plafonné à 9\u202f500 h" in text and "à calibrer avec le facilitateur" in text
     figures = clause.figures_dict()
     assert figures["heures_chaine_de_calcul"]["valeur"] == chain
