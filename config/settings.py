@@ -113,7 +113,7 @@ INSTALLED_APPS = [
     "dentelle.insertion",
     "dentelle.decp",
     "django_tasks",
-    "django_tasks_db",
+    "dentelle.jobs.apps.TaskQueueConfig",  # django_tasks_db, named in French
     "dentelle.jobs",
 ]
 
