@@ -82,7 +82,23 @@ def officer(db):
     )
 
 
-def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_path, referentials_loaded):
+@pytest.fixture
+def referentials_in_this_test(db):
+    """The real referentials inside this test's transaction (rolled back after it): the session-wide load
+    (`referentials_loaded`) would stay in the database and clash with the tiny geography that tests/matching
+    builds when it runs later in the same session."""
+    from dentelle.referentials.index import get_index, invalidate_index
+    from dentelle.referentials.loaders import load_referentials
+    from dentelle.referentials.models import Commune
+
+    if not Commune.objects.exists():
+        load_referentials(settings.DENTELLE_DATA_DIR, wet_run=True)
+    invalidate_index()
+    yield get_index()
+    invalidate_index()
+
+
+def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_path, referentials_in_this_test):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from dentelle.decp.sample import consolidated_rows
