@@ -146,7 +146,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "dentelle.core.context_processors.site_config",  # dsfr's, read once a minute
                 "dentelle.core.context_processors.navigation",
             ],
         },

@@ -1,5 +1,23 @@
+import time
+
 from dentelle.accounts.roles import Role, capabilities_of
 from dentelle.core import permissions as perms
+
+SITE_CONFIG_SECONDS = 60
+_site_config = {"value": None, "until": 0.0}
+
+
+def site_config(request):
+    """django-dsfr's site configuration, read from the database once a minute per process instead of
+    twice per page (its own context processor asks for the current language's row, then for any row)."""
+    now = time.monotonic()
+    if now >= _site_config["until"]:
+        from django.utils.translation import get_language
+        from dsfr.models import DsfrConfig
+
+        config = DsfrConfig.objects.filter(language=get_language()).first() or DsfrConfig.objects.first()
+        _site_config.update(value=config, until=now + SITE_CONFIG_SECONDS)
+    return {"SITE_CONFIG": _site_config["value"]}
 
 
 def navigation(request):
