@@ -47,6 +47,7 @@ def sections_for(user):
         "declare": perms.has_role(user, perms.CAN_DECLARE_HOURS),
         "beneficiaries": perms.can_see_beneficiaries(user),
         "decp": staff,
+        "jobs": staff,
         "settings": staff,
         "referentials": True,
         "admin": bool(user.is_staff),
