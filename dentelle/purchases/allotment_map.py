@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from dentelle.siaes import svgmap
+
 WIDTH = 640
 GRID = 180  # cells across the map for the outlines
 # Colour-blind-safe palette (Okabe-Ito, then Tol's muted); lots beyond cycle.
@@ -87,30 +89,7 @@ def _outline_paths(box, width):
     for r in range(nrows):  # one row of cells at a time: small memory
         d = (gx[:, None] - px[None, :]) ** 2 + (gy[r] - py[None, :]) ** 2
         grid[r] = label[np.argmin(d, axis=1)]
-    parts = []
-    # Vertical edges between horizontal neighbours, merged along each column line.
-    diff = grid[:, 1:] != grid[:, :-1]
-    for c in range(cols - 1):
-        run = None
-        for r in range(nrows + 1):
-            on = r < nrows and diff[r, c]
-            if on and run is None:
-                run = r
-            elif not on and run is not None:
-                x = (c + 1) * cell
-                parts.append(f"M{x:.1f} {run * cell:.1f}V{r * cell:.1f}")
-                run = None
-    diff = grid[1:, :] != grid[:-1, :]
-    for r in range(nrows - 1):
-        run = None
-        for c in range(cols + 1):
-            on = c < cols and diff[r, c]
-            if on and run is None:
-                run = c
-            elif not on and run is not None:
-                y = (r + 1) * cell
-                parts.append(f"M{run * cell:.1f} {y:.1f}H{c * cell:.1f}")
-                run = None
+    outline = svgmap.borders_path(grid, cell)  # the directory maps' border drawing
     labels = []
     for k, code in enumerate(codes):
         inside = grid == k
@@ -118,7 +97,7 @@ def _outline_paths(box, width):
             continue
         rr, cc = np.nonzero(inside)
         labels.append((code, float(cc.mean() + 0.5) * cell, float(rr.mean() + 0.5) * cell))
-    return "".join(parts), labels
+    return outline, labels
 
 
 def _svg(value):

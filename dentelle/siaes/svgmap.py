@@ -122,7 +122,7 @@ def department_outlines(projection, communes, cell=OUTLINE_CELL):
         if np.array_equal(grown, owner):
             break
         owner = grown
-    return _borders_path(owner[pad:-pad, pad:-pad], cell)
+    return borders_path(owner[pad:-pad, pad:-pad], cell)
 
 
 def _outline_element(projection, communes):
@@ -145,17 +145,27 @@ def _shift(grid, dy, dx):
     return moved
 
 
-def _borders_path(owner, cell):
-    """Path data of the edges between cells of different owners, collinear edges joined."""
+def borders_path(owner, cell):
+    """Path data of the edges between cells of different owners, collinear edges joined (also the lot
+    page's allotment map). ``cell``: the side of a cell in SVG units, whole or not."""
     parts = []
     rows, cols = owner.shape
     vertical = owner[:, 1:] != owner[:, :-1]  # edge at x = (j + 1) * cell between rows i
     for j in range(cols - 1):
-        parts += _runs(vertical[:, j], lambda a, b, j=j: f"M{(j + 1) * cell} {a * cell}V{b * cell}")
+        parts += _runs(
+            vertical[:, j], lambda a, b, j=j: f"M{_n((j + 1) * cell)} {_n(a * cell)}V{_n(b * cell)}"
+        )
     horizontal = owner[1:, :] != owner[:-1, :]  # edge at y = (i + 1) * cell between columns j
     for i in range(rows - 1):
-        parts += _runs(horizontal[i, :], lambda a, b, i=i: f"M{a * cell} {(i + 1) * cell}H{b * cell}")
+        parts += _runs(
+            horizontal[i, :], lambda a, b, i=i: f"M{_n(a * cell)} {_n((i + 1) * cell)}H{_n(b * cell)}"
+        )
     return "".join(parts)
+
+
+def _n(value):
+    """An SVG coordinate: whole numbers as they are (« 12 »), others to a tenth with a dot (« 3.6 »)."""
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
 def _runs(mask, draw):
