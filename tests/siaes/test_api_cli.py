@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from dentelle.siaes.clients import LemarcheApiError, LemarcheClient
 from dentelle.siaes.importers import import_records
-from dentelle.siaes.importers.records import read_lemarche_api_payload
+from dentelle.siaes.importers.lemarche_api import read_lemarche_api_payload
 from dentelle.siaes.models import Siae
 
 from .conftest import DATA, SiaeFactory, with_competences

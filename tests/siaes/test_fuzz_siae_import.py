@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.siaes.importers import import_file
-from dentelle.siaes.importers.records import ASP_COLUMNS, SourceFileError
+from dentelle.siaes.importers.asp import ASP_COLUMNS
+from dentelle.siaes.importers.records import SourceFileError
 from dentelle.siaes.models import Capacity, Convention, ServiceArea, Siae
 from tests import fuzz_strategies as fz
 

@@ -230,7 +230,7 @@ def test_unreadable_files_give_a_french_error_not_a_traceback(index, tmp_path, n
     [("SRID=4326;POINT (2.4e-05 45.012811)", "2.4e-05", "45.012811"), ("POINT(-1.5 48.86)", "-1.5", "48.86")],
 )
 def test_ewkt_points_with_exponents(ewkt, lon, lat):
-    from dentelle.siaes.importers.records import POINT_RE
+    from dentelle.siaes.importers.lemarche import POINT_RE
 
     assert POINT_RE.search(ewkt).groups() == (lon, lat)
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from dentelle.siaes.importers import records as readers
+from dentelle.siaes.importers import asp, asp_ids, esat, geiq, lemarche, lemarche_api
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,12 @@ class Source:
 SOURCES = {
     s.key: s
     for s in (
-        Source("asp", "Liste ASP des SIAE (2019)", readers.read_asp, dt.date(2019, 7, 1)),
-        Source("asp-ids", "Identifiants ASP (2020)", readers.read_asp_ids, dt.date(2020, 2, 1)),
-        Source("lemarche", "Export du marché de l'inclusion", None, dt.date(2021, 2, 1)),
-        Source("lemarche-api", "API du marché de l'inclusion", readers.read_lemarche_api, None),
-        Source("geiq", "Liste des GEIQ", readers.read_geiq, dt.date(2019, 11, 21)),
-        Source("esat", "Liste FINESS des ESAT", readers.read_esat, dt.date(2026, 6, 24)),
+        Source("asp", "Liste ASP des SIAE (2019)", asp.read_asp, dt.date(2019, 7, 1)),
+        Source("asp-ids", "Identifiants ASP (2020)", asp_ids.read_asp_ids, dt.date(2020, 2, 1)),
+        Source("lemarche", "Export du marché de l'inclusion", lemarche.read_lemarche, dt.date(2021, 2, 1)),
+        Source("lemarche-api", "API du marché de l'inclusion", lemarche_api.read_lemarche_api, None),
+        Source("geiq", "Liste des GEIQ", geiq.read_geiq, dt.date(2019, 11, 21)),
+        Source("esat", "Liste FINESS des ESAT", esat.read_esat, dt.date(2026, 6, 24)),
     )
 }
 
@@ -43,13 +43,7 @@ def data_date_of(source, path, override=None):
 
 
 def read_records(source, path, report, data_date):
-    if source == "lemarche":
-        reader = (
-            readers.read_lemarche_json if str(path).lower().endswith(".json") else readers.read_lemarche_csv
-        )
-    else:
-        reader = SOURCES[source].reader
-    return list(reader(path, report, data_date))
+    return list(SOURCES[source].reader(path, report, data_date))
 
 
 def import_file(report, *, source, path, data_date=None, index=None):

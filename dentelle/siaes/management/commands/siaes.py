@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.siaes.importers import SOURCES, import_file, import_records
-from dentelle.siaes.importers.records import SourceFileError, read_lemarche_api_payload
+from dentelle.siaes.importers.lemarche_api import read_lemarche_api_payload
+from dentelle.siaes.importers.records import SourceFileError
 
 
 class Command(ImportCommand):
