@@ -16,6 +16,9 @@ PURE_MODULES = [
     "purchases/screening_works.py",
     "purchases/plausibility.py",
     "rules/loader.py",
+    "rules/lookups.py",
+    "rules/types.py",
+    "rules/validation.py",
     "rules/thresholds.py",
     "matching/scoring.py",
 ]

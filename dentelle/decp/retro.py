@@ -129,7 +129,7 @@ def with_places(contracts):
 
 def scan_per_record(contracts, context):
     """Reference path: every market screened on its own (``contracts`` from ``with_places``)."""
-    from dentelle.rules.loader import family_for_cpv
+    from dentelle.rules.lookups import family_for_cpv
 
     markets = contracts.filter(pl.col("kind") == "marche")
     out = {"index": [], "hours": [], "reservation": []}
@@ -154,7 +154,7 @@ def scan(contracts, context):
 
     Returns (frame index/hours/reservation, number of scanner calls)."""
     from dentelle.purchases.screening import LotFacts, screen_lot
-    from dentelle.rules.loader import family_for_cpv
+    from dentelle.rules.lookups import family_for_cpv
 
     rules = context.rules
     # Lazy from here: only the narrow results below are materialised (1.6 M rows never copied whole).

@@ -6,13 +6,8 @@ reuse the les-emplois codes as they are (`gip-inclusion/les-emplois:itou/eligibi
 
 from django.db import models
 
-
-class FulfilmentMode(models.TextChoices):
-    DIRECT_HIRE = "DIRECT_HIRE", "Embauche directe"
-    STAFF_PROVISION = "STAFF_PROVISION", "Mise à disposition (AI, ETTI, GEIQ)"
-    SUBCONTRACTING = "SUBCONTRACTING", "Sous-traitance à une SIAE"
-    CO_CONTRACTING = "CO_CONTRACTING", "Co-traitance avec une SIAE"
-    TRAINING = "TRAINING", "Formation"
+# The trade families (rules/) list the modes that fit them: one vocabulary, defined below insertion.
+from dentelle.rules.enums import FulfilmentMode  # noqa: F401
 
 
 class DeclarationStatus(models.TextChoices):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
-from dentelle.rules.loader import PARAM_LABELS, Param
+from dentelle.rules.types import PARAM_LABELS, Param
 
 STANDARD = "standard"
 CLEANING = "cleaning"

@@ -9,7 +9,7 @@ rule id and subject: a decision already taken on the lot's R4 is kept by the sca
 from dentelle.core.formatting import format_amount, format_number, format_share
 from dentelle.purchases.allotment_sites import SCAN_TIME_LIMIT, allot_lot, proposal_dict
 from dentelle.purchases.screening import FindingDraft, _is_maintenance
-from dentelle.rules.loader import family_for_cpv
+from dentelle.rules.lookups import family_for_cpv
 
 RULE = "R4-allotment"
 

@@ -67,7 +67,7 @@ def hours_per_euro(cpv, rules=None):
     """Insertion hours of a social clause per € of lot amount, from the scanner's estimator (the
     trade family's chain is linear in the amount; 0 when the family or a parameter is missing)."""
     from dentelle.insertion.hours import estimate_for_family
-    from dentelle.rules.loader import default_rules, family_for_cpv
+    from dentelle.rules import default_rules, family_for_cpv
 
     family = family_for_cpv(cpv, rules or default_rules()) if cpv else None
     if family is None:

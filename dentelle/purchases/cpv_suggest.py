@@ -5,7 +5,7 @@ or when the label search finds the exact label; « moyenne » when one source al
 below « haute » is shown, never applied silently.
 """
 
-from dentelle.rules.loader import families_for_text
+from dentelle.rules.lookups import families_for_text
 
 STOP_WORDS = {
     "de",

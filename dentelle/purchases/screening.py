@@ -30,7 +30,7 @@ from dentelle.purchases.screening_data import (  # noqa: F401  (re-exported: the
 )
 from dentelle.purchases.screening_works import carve_outs, line_items_clause
 from dentelle.referentials.text import fold
-from dentelle.rules.loader import default_rules, family_for_cpv
+from dentelle.rules import default_rules, family_for_cpv
 from dentelle.rules.thresholds import thresholds_at
 
 MAINTENANCE_FAMILIES = {"cleaning", "green_spaces", "building_maintenance", "waste_collection"}

@@ -5,7 +5,7 @@ from dentelle.core.formatting import grouped_int
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.plausibility import plausible_hours
 from dentelle.purchases.screening_data import FindingDraft, euros
-from dentelle.rules.loader import family_for_cpv
+from dentelle.rules.lookups import family_for_cpv
 from dentelle.rules.thresholds import WORKS
 
 

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from dentelle.core.formatting import format_value
-from dentelle.rules.loader import PARAM_LABELS, default_rules
+from dentelle.rules.loader import default_rules
 from dentelle.rules.models import RuleOverride, validate_override_value
+from dentelle.rules.types import PARAM_LABELS
 
 SHARES = ("labour_share", "insertion_rate")
 

@@ -61,7 +61,7 @@ class RuleOverride(TimeStampedModel):
         return f"{self.organisation} : {self.parameter_path} = {self.value or '—'}"
 
     def clean(self):
-        from dentelle.rules.loader import overridable_paths
+        from dentelle.rules.lookups import overridable_paths
 
         if self.parameter_path not in overridable_paths():
             raise ValidationError({"parameter_path": "Paramètre inconnu dans les fichiers de règles."})

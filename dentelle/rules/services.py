@@ -1,6 +1,7 @@
 """Rules for an organisation: the file values with its active overrides applied on top."""
 
-from dentelle.rules.loader import apply_overrides, default_rules
+from dentelle.rules.loader import default_rules
+from dentelle.rules.lookups import apply_overrides
 
 
 def rules_for(organisation):

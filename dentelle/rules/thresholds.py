@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from dentelle.rules.loader import Param, RulesError, default_rules
+from dentelle.rules.loader import default_rules
+from dentelle.rules.types import Param, RulesError
 
 WORKS = "works"
 SUPPLIES_SERVICES = "supplies_services"

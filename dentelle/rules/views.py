@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_SEE_PROGRESS, has_role, require_role
 from dentelle.rules.forms import OverrideForm
-from dentelle.rules.loader import PARAM_LABELS, default_rules
+from dentelle.rules.loader import default_rules
 from dentelle.rules.models import RuleOverride
 from dentelle.rules.services import rules_for
+from dentelle.rules.types import PARAM_LABELS
 
 CAN_SET_OVERRIDES = CAN_DECIDE_FINDINGS
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from dentelle.insertion.enums import FulfilmentMode
 from dentelle.rules import (
     RulesError,
     apply_overrides,
@@ -14,7 +15,8 @@ from dentelle.rules import (
     load_rules,
     thresholds_at,
 )
-from dentelle.rules.loader import DATA_DIR, families_for_text
+from dentelle.rules.loader import DATA_DIR
+from dentelle.rules.lookups import families_for_text
 
 
 @pytest.fixture
@@ -131,6 +133,22 @@ def test_unknown_method_is_refused(rules_dir):
     path = rules_dir / "trade_families.toml"
     path.write_text(path.read_text().replace('method = "standard"', 'method = "magique"', 1))
     with pytest.raises(RulesError, match="méthode"):
+        load_rules(rules_dir)
+
+
+def test_fulfilment_modes_are_the_values_contracts_store():
+    """The families' modes are FulfilmentMode values, as insertion contracts store them (no drift)."""
+    modes = {mode for family in default_rules().families for mode in family.fulfilment_modes}
+    assert modes and modes <= set(FulfilmentMode.values)
+    assert FulfilmentMode.DIRECT_HIRE in modes
+
+
+def test_fulfilment_mode_outside_the_enum_is_refused(rules_dir):
+    path = rules_dir / "trade_families.toml"
+    path.write_text(path.read_text().replace('"DIRECT_HIRE"', '"direct_hire"', 1))
+    with pytest.raises(
+        RulesError, match=r"family\[0\]\.fulfilment_modes.*direct_hire.*attendu : CO_CONTRACTING"
+    ):
         load_rules(rules_dir)
 
 

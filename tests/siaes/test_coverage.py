@@ -88,7 +88,7 @@ def test_coverage_table_shape(index):
 
 
 def test_an_organisation_threshold_moves_the_table_and_the_scanner_alike():
-    from dentelle.rules.loader import apply_overrides
+    from dentelle.rules.lookups import apply_overrides
 
     rules = apply_overrides(
         default_rules(), [("screening.min_able_structures", "4", "Note interne", "Région — test")]

@@ -17,8 +17,8 @@ from dentelle.purchases.scanfile import paused_gc, scan_plan_data
 from dentelle.purchases.services import scan_plan
 from dentelle.purchases.stored_scan import find_plan, stored_plan_report
 from dentelle.purchases.supply import make_supply
-from dentelle.rules.loader import RulesError
 from dentelle.rules.services import rules_for
+from dentelle.rules.types import RulesError
 
 
 class Command(DentelleCommand):
