@@ -1,6 +1,6 @@
 """ASP identifiers (February 2020): conventions and ASP ids added to the structures already known."""
 
-from dentelle.siaes.importers.records import SiaeRecord, parse_kind, parse_siret, read_csv
+from dentelle.siaes.importers.records import SiaeRecord, identity, read_csv
 
 
 def read_asp_ids(path, report, data_date):
@@ -13,22 +13,17 @@ def read_asp_ids(path, report, data_date):
         if row["type_siae"].upper() == "FDI":
             report.count("lignes FDI (financement, pas un type de structure) ignorées")
             continue
-        siret = parse_siret(report, line, row["siret"])
-        kind = parse_kind(report, line, row["type_siae"], "type_siae")
+        fields = identity(report, line, row, row["type_siae"], data_date)
         if len(row["asp_id"]) > 20:
             report.error(
                 line, "asp_id", f"identifiant ASP trop long ({len(row['asp_id'])} caractères, 20 au plus)"
             )
             continue
-        if not siret or not kind:
+        if fields is None:
             continue
         yield SiaeRecord(
-            line=line,
-            siret=siret,
-            kind=kind,
-            name=row["denomination"],
-            data_date=data_date,
-            conventions=[(kind, row["asp_id"], "")],
+            **fields,
+            conventions=[(fields["kind"], row["asp_id"], "")],
             external_ids={"asp": [row["asp_id"]]},
             create=False,
         )

@@ -3,8 +3,8 @@
 from dentelle.core.numbers import COUNT
 from dentelle.siaes.importers.records import (
     SiaeRecord,
+    located,
     parse_capacity,
-    parse_coordinates,
     parse_siret,
     read_csv,
 )
@@ -16,7 +16,7 @@ def read_esat(path, report, data_date):
         siret = parse_siret(report, line, row["siret"])
         if not siret:
             continue
-        lat, lon = parse_coordinates(report, line, row.get("latitude"), row.get("longitude"))
+        place = located(report, line, row, row.get("adresse", ""), "code_postal", "nom_commune")
         capacities = {}
         places = parse_capacity(report, line, "capacite_autorisee", row.get("capacite_autorisee", ""), COUNT)
         if places is not None:
@@ -28,12 +28,7 @@ def read_esat(path, report, data_date):
             name=row["raison_sociale_et"],
             data_date=data_date,
             legal_form=row.get("statut_juridique_ej", ""),
-            address=row.get("adresse", ""),
-            postcode=row["code_postal"],
-            city=row["nom_commune"],
-            insee_code=row["code_insee"],
-            latitude=lat,
-            longitude=lon,
+            **place,
             external_ids={"finess": [row["finess_et"]]},
             capacities=capacities,
         )

@@ -204,6 +204,29 @@ def parse_date(value, default, report=None, line=None, column="updated_at"):
         return default
 
 
+def identity(report, line, row, kind_value, data_date):
+    """Line, SIRET, kind, name and date of a CSV row, as SiaeRecord fields; None (reported) when the
+    SIRET or the kind is invalid."""
+    siret = parse_siret(report, line, row["siret"])
+    kind = parse_kind(report, line, kind_value, "type_siae")
+    if not siret or not kind:
+        return None
+    return {"line": line, "siret": siret, "kind": kind, "name": row["denomination"], "data_date": data_date}
+
+
+def located(report, line, row, address, postcode_column, city_column):
+    """Address, commune and coordinates of a CSV row, as SiaeRecord fields."""
+    lat, lon = parse_coordinates(report, line, row.get("latitude"), row.get("longitude"))
+    return {
+        "address": address,
+        "postcode": row[postcode_column],
+        "city": row[city_column],
+        "insee_code": row["code_insee"],
+        "latitude": lat,
+        "longitude": lon,
+    }
+
+
 def short_code(report, line, column, row, size):
     """A code of at most ``size`` characters (a department); a longer one is reported and dropped."""
     value = row.get(column, "")
