@@ -29,3 +29,20 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}:{self.object_id}"
+
+
+class DataVersion(models.Model):
+    """One row per named version: a random token that database triggers change on every write to the
+    tables the version tracks (`dentelle.core.versions`). Pages that aggregate many rows cache their
+    figures under it, so no process shows a stale figure."""
+
+    name = models.CharField("nom", max_length=40, primary_key=True)
+    counter = models.BigIntegerField("modifications", default=0)
+    token = models.CharField("jeton", max_length=32, default="")
+
+    class Meta:
+        verbose_name = "version des données"
+        verbose_name_plural = "versions des données"
+
+    def __str__(self):
+        return f"{self.name} {self.counter} ({self.token})"

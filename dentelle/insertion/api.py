@@ -16,7 +16,7 @@ from dentelle.core.audit import log_access
 from dentelle.core.permissions import CAN_SEE_PROGRESS, can_see_beneficiaries, has_role
 from dentelle.insertion import declarations as service
 from dentelle.insertion.clauses import clause_wording
-from dentelle.insertion.dashboard import progress_for
+from dentelle.insertion.dashboard import cached_progress
 from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.importer import MAX_HOURS_PER_MONTH
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
@@ -66,7 +66,7 @@ def progress(request, year: int | None = YEAR, as_of: DateInYears | None = None)
     organisation = _organisation(request)
     _check_year(year)
     _check_year(as_of.year if as_of else None)
-    return progress_for(organisation, year, as_of).as_dict()
+    return cached_progress(organisation, year, as_of).as_dict()
 
 
 class ContractOut(Schema):

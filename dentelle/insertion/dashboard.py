@@ -5,8 +5,12 @@ from datetime import date
 from django.utils import timezone
 
 from dentelle.accounts.models import BuyerService
+from dentelle.core.versions import cached_for_version
 from dentelle.insertion.models import AnnualObjective, Contract, RealisedMonth
 from dentelle.insertion.progress import MISSING, CommittedContract, PipelineItem, Realised, compute_progress
+
+# Changed by database triggers on every table these figures read (migration insertion 0004).
+PROGRESS_VERSION = "insertion_progress"
 
 
 def objective_hours(organisation, year):
@@ -126,6 +130,17 @@ def progress_for(organisation, year=None, as_of=None):
         realised=realised_for(organisation, year),
         contracts=committed_for(organisation, year),
         pipeline=pipeline_for(organisation),
+    )
+
+
+def cached_progress(organisation, year=None, as_of=None):
+    """`progress_for`, reused while none of the tables it reads changes (shared by the page and the API)."""
+    as_of = as_of or timezone.localdate()
+    year = year or as_of.year
+    return cached_for_version(
+        PROGRESS_VERSION,
+        ("progress", organisation.pk, year, as_of),
+        lambda: progress_for(organisation, year, as_of),
     )
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -19,9 +20,10 @@ from dentelle.core.permissions import (
     role_of,
     visible_services,
 )
+from dentelle.core.versions import cached_for_version
 from dentelle.insertion import charts
 from dentelle.insertion.clauses import ClauseFacts, clause_wording
-from dentelle.insertion.dashboard import dimension_labels, progress_for
+from dentelle.insertion.dashboard import PROGRESS_VERSION, dimension_labels, progress_for
 from dentelle.insertion.models import Contract
 from dentelle.insertion.report import build_report
 
@@ -79,6 +81,16 @@ def dashboard(request):
     require_role(request.user, CAN_SEE_PROGRESS)
     organisation = organisation_of(request.user)
     year, as_of = _year_and_date(request)
+    # The same for every visitor of the organisation until a table it reads changes (core.versions).
+    context = cached_for_version(
+        PROGRESS_VERSION,
+        ("dashboard", organisation.pk, year, as_of),
+        lambda: dashboard_context(organisation, year, as_of),
+    )
+    return render(request, "insertion/dashboard.html", {**context, "organisation": organisation})
+
+
+def dashboard_context(organisation, year, as_of):
     progress = progress_for(organisation, year, as_of)
     labels = dimension_labels(organisation)
     breakdowns = [
@@ -91,28 +103,26 @@ def dashboard(request):
         for name, rows in progress.breakdowns.items()
         if rows
     ]
-    return render(
-        request,
-        "insertion/dashboard.html",
-        {
-            "title": "Heures d'insertion : objectif annuel",
-            "organisation": organisation,
-            "progress": progress,
-            "percent_realised": round(100 * progress.realised / progress.objective, 1)
-            if progress.objective
-            else 0,
-            "percent_projection": round(100 * progress.projection / progress.objective, 1)
-            if progress.objective
-            else 0,
-            "cumulative_chart": mark_safe(charts.cumulative_chart(progress)),
-            "monthly_chart": mark_safe(charts.monthly_chart(progress)),
-            "gauge": mark_safe(charts.gauge(progress)),
-            "breakdowns": breakdowns,
-            "months": list(
-                zip(charts.MONTH_LABELS, progress.monthly_committed, progress.monthly_realised, strict=True)
-            ),
-        },
-    )
+    context = {
+        "title": "Heures d'insertion : objectif annuel",
+        "progress": progress,
+        "percent_realised": round(100 * progress.realised / progress.objective, 1)
+        if progress.objective
+        else 0,
+        "percent_projection": round(100 * progress.projection / progress.objective, 1)
+        if progress.objective
+        else 0,
+        "cumulative_chart": mark_safe(charts.cumulative_chart(progress)),
+        "monthly_chart": mark_safe(charts.monthly_chart(progress)),
+        "gauge": mark_safe(charts.gauge(progress)),
+        "breakdowns": breakdowns,
+        "months": list(
+            zip(charts.MONTH_LABELS, progress.monthly_committed, progress.monthly_realised, strict=True)
+        ),
+    }
+    # Figures, charts and tables depend on the organisation's data only: rendered once per version.
+    context["figures_html"] = render_to_string("insertion/_dashboard_figures.html", context)
+    return context
 
 
 @login_required
