@@ -46,7 +46,9 @@ def create_version_triggers(schema_editor, name, tables):
     run = schema_editor.execute
     vendor = schema_editor.connection.vendor
     token = SQLITE_TOKEN if vendor == "sqlite" else "md5(random()::text)"
-    run(f"INSERT INTO {TABLE} (name, counter, token) VALUES ('{name}', 0, {token}) ON CONFLICT (name) DO NOTHING")
+    run(
+        f"INSERT INTO {TABLE} (name, counter, token) VALUES ('{name}', 0, {token}) ON CONFLICT (name) DO NOTHING"
+    )
     if vendor == "sqlite":
         upsert = (
             f"INSERT INTO {TABLE} (name, counter, token) VALUES ('{name}', 1, {SQLITE_TOKEN}) "

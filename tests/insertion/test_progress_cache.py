@@ -77,4 +77,3 @@ def test_the_dashboard_and_the_api_never_show_a_stale_figure(client, make_user, 
     shown = format_number(123456)
     assert shown not in first and shown in second
     assert api_first["objective"] != 123456 and api_second["objective"] == 123456
-
