@@ -12,7 +12,19 @@ DEMO_STEPS = [
     "dentelle.purchases.demo.load_demo_plan",
     "dentelle.core.demo.repair_demo_text",
     "dentelle.insertion.demo.load_insertion_demo",
+    "dentelle.core.demo.refresh_planner_statistics",
 ]
+
+
+def refresh_planner_statistics(stdout):
+    """The demo has just written tens of thousands of rows: PostgreSQL plans its joins on stale row
+    counts until autovacuum passes (the dashboard's pipeline query took 11 ms instead of 3.5 ms)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        stdout.write("  Statistiques du planificateur PostgreSQL mises à jour (ANALYZE).")
 
 
 def repair_demo_text(stdout):
