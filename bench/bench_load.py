@@ -146,8 +146,26 @@ def main():
 
     if args.warmup:  # each gunicorn process builds its in-memory indexes on first use: not timed
         run_phase(args.clients, args.warmup, reader)
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     timings, errors, wall = run_phase(args.clients, args.duration, reader)
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    bench_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     report(f"Lecture ({args.clients} clients, 4 rôles, pages et API)", timings, errors, wall)
+    # The generator shares the machine with the server: say how much of it the generator took.
+    print(
+        f"  CPU du banc lui-même : {bench_cpu:.1f} s sur {wall:.0f} s ({100 * bench_cpu / wall:.0f} % d'un cœur)"
+    )
+    # The target holds for pages and for the API separately: one line for each.
+    for kind, is_api in (("pages", False), ("API", True)):
+        values = [
+            t for path, ts in run_phase.by_label.items() if path.startswith("/api/") == is_api for t in ts
+        ]
+        if len(values) >= 2:
+            q = statistics.quantiles(values, n=100)
+            print(
+                f"  {kind:<28} {len(values):>6} req  p50 {q[49] * 1000:>6.0f} ms  p95 {q[94] * 1000:>6.0f} ms"
+                f"  p99 {q[98] * 1000:>6.0f} ms"
+            )
     for path, values in sorted(run_phase.by_label.items()):
         if len(values) >= 2:
             q = statistics.quantiles(values, n=20)
