@@ -41,7 +41,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEV_DEFAULTS else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# Public address of the site, used in links sent by e-mail (digest); checked by dentelle.core.health.
+# Public address of the site, used in links sent by e-mail (digest); checked by dentelle.site.health.
 # Unset: https:// + the first named ALLOWED_HOSTS entry (a wildcard or no host leaves it empty: error).
 _first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h and "*" not in h), "")
 DENTELLE_SITE_URL = env(
@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "dentelle.jobs.apps.TaskQueueConfig",  # django_tasks_db, named in French
     "dentelle.jobs",
+    "dentelle.site",  # the top layer: home page, /healthz, demo (reads every app above)
 ]
 
 MIDDLEWARE = [

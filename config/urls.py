@@ -3,16 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.api import api
-from dentelle.core import health
-from dentelle.core import views as core_views
 from dentelle.core.throttling import ThrottledAuthenticationForm
+from dentelle.site import health
+from dentelle.site import views as site_views
 
 admin.site.site_header = "Administration de Dentelle"
 admin.site.site_title = "Administration de Dentelle"
 admin.site.index_title = "Tables de l'application"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path(
         "connexion/",

@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 from dentelle.jobs.models import Job, JobFile
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan

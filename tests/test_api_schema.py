@@ -24,7 +24,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
 
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.enums import AgeBand, ClauseCategory, FulfilmentMode
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan

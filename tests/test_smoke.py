@@ -1,7 +1,7 @@
 import pytest
 
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Demo organisation: the Île-de-France Region, a few buyer services, one user per role."""
 
 from dentelle.accounts.models import BuyerService, Organisation, OrganisationKind, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 DEMO_PASSWORD = "dentelle-demo"
 ORGANISATION = "Région Île-de-France"
@@ -57,20 +57,3 @@ def load_demo_organisation(stdout):
     for username, _, _, role, _ in USERS:
         stdout.write(f"    {username:<24} {role.label}")
     stdout.write(f"    {'admin':<24} Administrateur (/admin/)")
-
-
-def link_demo_siae_member(stdout):
-    """Attach the demo SIAE member to one structure (after the SIAE import): without it the role has
-    nothing to edit and the demo cannot show "an SIAE member edits only its own structure"."""
-    from dentelle.siaes.models import Siae
-
-    member = User.objects.filter(username="membre-siae", siae__isnull=True).first()
-    if member is None:
-        return
-    siae = Siae.objects.filter(is_active=True, region_code="11").order_by("siret").first()
-    if siae is None:
-        stdout.write("  Aucune SIAE active en Île-de-France : le compte membre-siae reste sans structure.")
-        return
-    member.siae = siae
-    member.save(update_fields=["siae"])
-    stdout.write(f"  Compte membre-siae rattaché à « {siae.name} » ({siae.siret}).")

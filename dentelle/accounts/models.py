@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dentelle.accounts.roles import Role
 from dentelle.core.models import TimeStampedModel
+from dentelle.core.roles import Role
 
 
 class OrganisationKind(models.TextChoices):

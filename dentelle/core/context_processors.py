@@ -1,7 +1,7 @@
 import time
 
-from dentelle.accounts.roles import Role, capabilities_of
 from dentelle.core import permissions as perms
+from dentelle.core.roles import Role, capabilities_of
 
 SITE_CONFIG_SECONDS = 60
 _site_config = {"value": None, "until": 0.0}

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 CAN_EDIT_PLANS = {Role.DIRECTION, Role.PURCHASING_OFFICER, Role.BUYER}
 CAN_DECIDE_FINDINGS = {Role.DIRECTION, Role.PURCHASING_OFFICER}

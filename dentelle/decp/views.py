@@ -3,8 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dentelle.accounts.roles import Role
 from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role
+from dentelle.core.roles import Role
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.forms import DecpUploadForm, human_size
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from dentelle.accounts.models import Organisation
-from dentelle.accounts.roles import Role
 from dentelle.core.permissions import (
     CAN_DECLARE_HOURS,
     CAN_SEE_PROGRESS,
@@ -20,6 +19,7 @@ from dentelle.core.permissions import (
     role_of,
     visible_services,
 )
+from dentelle.core.roles import Role
 from dentelle.core.versions import cached_for_version
 from dentelle.insertion import charts
 from dentelle.insertion.clauses import ClauseFacts, clause_wording

@@ -1,141 +1,21 @@
-"""What each kind of job does. A handler receives the job and its ``Progress``, returns the result shown
-on the job's page ({"message": French sentence, "url": where to go next, …}) or raises ``JobError``.
+"""What each kind of job does: a registry filled by the apps. A handler receives the job and its
+``Progress``, returns the result shown on the job's page ({"message": French sentence, "url": where to go
+next, …}) or raises ``JobError``.
 
-Each step runs in its own transaction(s), progress is written between them: a plan import is one
-transaction (all or nothing, as on the command line), its scan one transaction per chunk of operations
-(a chunk scanned is kept; scanning again redoes the rest and keeps the decisions).
+The handlers of a domain live in its app (``<app>/job_handlers.py``, registered with ``@handles(kind)``,
+found by ``JobsConfig.ready``): the job machinery sits below purchases, matching, insertion and decp,
+which start jobs, and never imports them (tests/test_import_cycles.py).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from dentelle.core.formatting import format_number
-from dentelle.core.spreadsheet import MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, Limits
-from dentelle.jobs.models import JobKind
-from dentelle.jobs.services import JobError, input_of, store_output
+from dentelle.jobs.models import JobFile, JobKind, JobState
 
-SCAN_CHUNK_OPERATIONS = 2000
-MAX_LISTED_ERRORS = 20
-
-
-def job_limits():
-    """Rows and workbook size a plan sent through the page may have when the worker reads it."""
-    # Sheet XML takes about 1.5 kB a row (core.spreadsheet: 30 MB for 20,000 rows): bound the archive by it.
-    uncompressed = max(MAX_UNCOMPRESSED_BYTES, 1500 * settings.DENTELLE_PLAN_MAX_ROWS)
-    return Limits(settings.DENTELLE_PLAN_MAX_ROWS, uncompressed, MAX_COLUMNS)
-
-
-def scan_stored_plan(plan, progress):
-    """Scan every operation of ``plan`` in chunks (one transaction each), showing lots done / lots."""
-    from dentelle.purchases.models import Lot, Operation
-    from dentelle.purchases.services import scan_operations
-    from dentelle.purchases.supply import make_supply
-
-    total = Lot.objects.filter(operation__plan=plan).count()
-    progress.step("Préparation du balayage (annuaire des structures)", total=total)
-    supply = make_supply()
-    progress.step("Balayage des lots", total=total)
-    ids = list(Operation.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
-    counts = {"lots": 0, "findings": 0, "kept_decisions": 0}
-    for start in range(0, len(ids), SCAN_CHUNK_OPERATIONS):
-        chunk = ids[start : start + SCAN_CHUNK_OPERATIONS]
-        operations = (
-            Operation.objects.filter(pk__in=chunk)
-            .order_by("pk")
-            .select_related("buyer_service__organisation")
-            .prefetch_related("lots__findings", "line_items")
-        )
-        done = scan_operations(operations, supply)
-        for key in counts:
-            counts[key] += done[key]
-        progress.advance(done["lots"])
-    progress.flush()
-    return counts
-
-
-def _user_scope(job):
-    from dentelle.accounts.models import BuyerService
-    from dentelle.core.permissions import can_create_services, writable_services
-
-    user = job.created_by
-    if user is None or not user.is_active:
-        raise JobError("Le compte qui a demandé ce travail n'existe plus ou est désactivé.")
-    writable = writable_services(user, BuyerService.objects.all()).filter(organisation=job.organisation)
-    return user, writable, can_create_services(user)
-
-
-def plan_import(job, progress):
-    from dentelle.core.importing import ImportReport, run_import
-    from dentelle.purchases.cpv_suggest import suggest_cpv
-    from dentelle.purchases.importer import import_plan
-    from dentelle.purchases.planfile import PlanFileError, read_table_file, user_mapping
-    from dentelle.purchases.queries import visible_plans
-
-    user, writable, create = _user_scope(job)
-    params = job.params
-    name, data = input_of(job)
-    progress.step(f"Lecture du fichier {name}")
-    report = ImportReport(source=name)
-    mapping = None
-    if params.get("mapping"):
-        choices = {int(k): v for k, v in params["mapping"].items()}
-        mapping = user_mapping(choices, max(choices) + 1)
-    try:
-        plan_data = read_table_file(data, name, report, suggest_cpv, mapping=mapping, limits=job_limits())
-    except PlanFileError as exc:
-        raise JobError(str(exc)) from None
-    lots = sum(len(op.lots) for op in plan_data.operations)
-    progress.step(f"Enregistrement de {lots} lots", total=lots)
-    service = writable.filter(pk=params.get("service") or 0).first()
-    report, committed = run_import(
-        import_plan,
-        wet_run=True,
-        report=report,
-        plan_data=plan_data,
-        organisation=job.organisation,
-        service=service,
-        plan_name=params["plan_name"],
-        source_file=name,
-        writable=writable,
-        create_services=create,
-    )
-    if not committed:
-        problems = [str(problem) for problem in report.errors[:MAX_LISTED_ERRORS]]
-        more = len(report.errors) - len(problems)
-        raise JobError(
-            "Import annulé : corriger le fichier et le déposer à nouveau.\n"
-            + "\n".join(problems)
-            + (f"\n… et {more} autres erreurs." if more > 0 else "")
-        )
-    progress.advance(lots)
-    plan = visible_plans(user).filter(organisation=job.organisation, name=params["plan_name"]).first()
-    if plan is None:
-        return {"message": "Import enregistré, mais aucune opération n'est visible avec votre rôle."}
-    counts = scan_stored_plan(plan, progress)
-    return {
-        "message": f"Import enregistré et balayé : {counts['lots']} lots, {counts['findings']} propositions.",
-        "url": reverse("purchases:plan", args=[plan.pk]),
-        "plan": plan.pk,
-        **counts,
-        "warnings": len(report.warnings),
-    }
-
-
-def plan_scan(job, progress):
-    from dentelle.purchases.models import PurchasePlan
-
-    plan = PurchasePlan.objects.filter(pk=job.params.get("plan")).first()
-    if plan is None:
-        raise JobError("Cette programmation n'existe plus.")
-    counts = scan_stored_plan(plan, progress)
-    return {
-        "message": f"Balayage refait : {counts['lots']} lots, {counts['findings']} propositions, "
-        f"{counts['kept_decisions']} décisions conservées.",
-        "url": reverse("purchases:plan", args=[plan.pk]),
-        "plan": plan.pk,
-        **counts,
-    }
-
+HANDLERS = {}
 
 EXPORT_TYPES = {
     "json": "application/json; charset=utf-8",
@@ -143,100 +23,22 @@ EXPORT_TYPES = {
 }
 
 
-def plan_export(job, progress):
-    from dentelle.purchases.queries import plan_report, visible_plans
-    from dentelle.purchases.report import json_bytes, xlsx_report
+def handles(kind):
+    """Register the decorated function as the handler of jobs of ``kind`` (one handler a kind)."""
 
-    user, fmt = job.created_by, job.params.get("format")
-    if user is None or not user.is_active:
-        raise JobError("Le compte qui a demandé ce travail n'existe plus ou est désactivé.")
-    plan = visible_plans(user).filter(pk=job.params.get("plan")).first()
-    if plan is None or fmt not in EXPORT_TYPES:
-        raise JobError("Cette programmation n'existe plus ou ne vous est plus visible.")
-    progress.step("Lecture des lots et des propositions")
-    report = plan_report(plan, user)
-    for entry in report["lots"]:
-        entry.pop("all_findings", None)
-    progress.step(f"Écriture du fichier {fmt.upper()} ({len(report['lots'])} lots)")
-    data = json_bytes(report) if fmt == "json" else xlsx_report(report)
-    store_output(job, f"programmation-{plan.pk}.{fmt}", data, EXPORT_TYPES[fmt])
-    size = f"{len(data) / 1e6:.1f}".replace(".", ",")
-    return {
-        "message": f"Export prêt : {len(report['lots'])} lots, {size} Mo.",
-        "url": reverse("jobs:download", args=[job.pk]),
-    }
+    def register(function):
+        if HANDLERS.get(kind, function) is not function:
+            raise ValueError(f"Two handlers for the job kind {kind}: {HANDLERS[kind]} and {function}.")
+        HANDLERS[kind] = function
+        return function
+
+    return register
 
 
-DECP_SUFFIXES = (".json.gz", ".csv.gz", ".json", ".csv", ".gz", ".parquet")
-
-
-def decp_analysis(job, progress):
-    """`dentelle decp analyse FILE --out report.xlsx` for a file sent through the DECP page."""
-    import re
-    import tempfile
-    from pathlib import Path
-
-    from dentelle.decp import retro_report
-    from dentelle.decp.readers import DecpFileError
-    from dentelle.decp.services import retrospective_file
-
-    if job.created_by is None or not job.created_by.is_active:
-        raise JobError("Le compte qui a demandé ce travail n'existe plus ou est désactivé.")
-    name, data = input_of(job)
-    suffix = next((s for s in DECP_SUFFIXES if name.lower().endswith(s)), "")
-    progress.step(f"Lecture, balayage et agrégats de {name}")
-    with tempfile.TemporaryDirectory(prefix="dentelle_decp_") as folder:
-        path = Path(folder) / f"fichier{suffix}"  # the readers know a format by its suffix
-        path.write_bytes(data)
-        try:
-            result = retrospective_file(
-                path, region=job.params.get("region") or None, buyer=job.params.get("buyer") or None
-            )
-        except DecpFileError as exc:
-            raise JobError(str(exc).replace(path.name, name)) from None
-    progress.step("Écriture de la rétrospective (XLSX)")
-    stem = re.sub(r"[^\w.-]+", "-", name.split(".")[0], flags=re.ASCII).strip("-") or "decp"
-    store_output(job, f"retrospective-{stem}.xlsx", retro_report.workbook(result), EXPORT_TYPES["xlsx"])
-    contracts, problems = format_number(result.table.height), format_number(result.problems.total)
-    return {
-        "message": f"Analyse terminée : {contracts} marchés lus, {problems} anomalie(s) signalée(s) ; "
-        "la rétrospective (XLSX) est prête.",
-        "url": reverse("jobs:download", args=[job.pk]),
-        "lines": [line for line in retro_report.lines(result) if line][:80],
-    }
-
-
-def digest(job, progress):
-    from dentelle.matching.digest import run_digest
-
-    progress.step("Préparation et envoi de la lettre")
-    summary = run_digest(wet_run=True)
-    return {
-        "message": f"Lettre envoyée à {summary['sent']} structure(s) ({summary['pairs']} opportunités) ; "
-        f"{summary['without_address']} sans adresse, {summary['opted_out']} désinscrite(s).",
-        **{key: summary[key] for key in ("sent", "pairs", "without_address", "opted_out")},
-    }
-
-
-def purge(job, progress):
-    from dentelle.insertion.privacy import purge as purge_beneficiaries
-    from dentelle.insertion.privacy import purge_due
-
-    progress.step("Recherche des bénéficiaires au-delà de la durée de conservation")
-    purged = purge_beneficiaries(purge_due())
-    return {"message": f"{purged} bénéficiaire(s) purgé(s) ; agrégats conservés.", "purged": purged}
-
-
+@handles(JobKind.CLEANUP)
 def cleanup(job, progress, now=None):
     """Export files older than DENTELLE_JOB_FILES_DAYS, inputs of jobs that ended, and finished queue
     entries older than DENTELLE_TASK_RESULTS_DAYS; the jobs themselves stay listed."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
-    from dentelle.jobs.models import JobFile, JobState
-
     now = now or timezone.now()
     progress.step("Suppression des fichiers anciens et des entrées terminées de la file")
     files, _ = JobFile.objects.filter(
@@ -255,14 +57,3 @@ def cleanup(job, progress, now=None):
         "files": files + inputs,
         "task_results": results,
     }
-
-
-HANDLERS = {
-    JobKind.PLAN_IMPORT: plan_import,
-    JobKind.PLAN_SCAN: plan_scan,
-    JobKind.PLAN_EXPORT: plan_export,
-    JobKind.DECP_ANALYSIS: decp_analysis,
-    JobKind.DIGEST: digest,
-    JobKind.PURGE: purge,
-    JobKind.CLEANUP: cleanup,
-}

@@ -2,8 +2,8 @@
 
 A page calls ``start_job`` (one short transaction: the job row, its input file and the queue entry) and
 answers at once; `dentelle worker` runs ``run_job``, which calls the handler of the job's kind
-(``dentelle.jobs.handlers``). Handlers write progress between their own transactions, so that the pages
-see it while the job runs (on PostgreSQL a write inside an open transaction is invisible to others).
+(registered by each app in ``<app>/job_handlers.py``). Handlers write progress between their own
+transactions, so that the pages see it while the job runs (on PostgreSQL a write inside an open transaction is invisible to others).
 """
 
 import logging
@@ -13,6 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from dentelle.core.permissions import CAN_SEE_PROGRESS, role_of
+from dentelle.core.roles import Role
+from dentelle.jobs.handlers import HANDLERS
 from dentelle.jobs.models import Job, JobFile, JobState
 
 logger = logging.getLogger("dentelle.jobs")
@@ -25,9 +28,6 @@ class JobError(Exception):
 def visible_jobs(user):
     """Jobs a person may see: a superuser all; a buyer those they asked for; other staff roles those of
     their organisation. Periodic jobs (no organisation) only a superuser."""
-    from dentelle.accounts.roles import Role
-    from dentelle.core.permissions import CAN_SEE_PROGRESS, role_of
-
     if getattr(user, "is_superuser", False):
         return Job.objects.all()
     role = role_of(user)
@@ -107,7 +107,6 @@ def store_output(job, name, data, content_type):
 @task()
 def run_job(job_id):
     """Run one job (the worker calls this). Returns the final state; a job already started is left alone."""
-    from dentelle.jobs.handlers import HANDLERS
     from dentelle.jobs.worker import current_worker_id
 
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(

@@ -6,8 +6,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
-from dentelle.accounts.roles import Role
 from dentelle.core.permissions import has_role, role_of
+from dentelle.core.roles import Role
 from dentelle.core.validators import normalise_cpv
 from dentelle.matching.answers import answer_refusal
 from dentelle.matching.facts import LotFacts

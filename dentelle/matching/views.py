@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from dentelle.accounts.roles import Role
 from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role, role_of
+from dentelle.core.roles import Role
 from dentelle.matching.answers import (
     LINK_USED,
     NOT_OPEN,

@@ -56,7 +56,7 @@ def _xlsx_preview_part(data, name):
     whole file, whose normal read says what is wrong."""
     from openpyxl import Workbook
 
-    from dentelle.jobs.handlers import job_limits
+    from dentelle.purchases.job_handlers import job_limits
 
     limits = job_limits()
     try:

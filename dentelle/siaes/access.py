@@ -4,8 +4,8 @@ A member reads and edits the contacts of its own structure, never those of anoth
 sourcing notes stay internal to the buyers (core.permissions.can_see_contacts alone).
 """
 
-from dentelle.accounts.roles import Role
 from dentelle.core.permissions import can_see_contacts, role_of
+from dentelle.core.roles import Role
 
 
 def is_member_of(user, siae):

@@ -3,7 +3,8 @@
 A second `make demo` is fast: a file whose fingerprint (its bytes, the NAF → CPV table, the importer
 code and the loaded referentials) matches its last committed import is skipped, like the
 referentials' `--if-changed`. Once one file is imported again, the following ones are too, because
-the order matters (asp-ids only enriches structures that exist).
+the order matters (asp-ids only enriches structures that exist). Then the demo SIAE member is
+attached to one structure.
 """
 
 import hashlib
@@ -14,8 +15,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.text import slugify
 
+from dentelle.accounts.models import User
 from dentelle.core.importing import run_import
 from dentelle.siaes.importers import import_file
+from dentelle.siaes.models import ImportedFile, Siae
 
 # Lineage dates decide which value wins, whatever the order. asp-ids comes last because it only
 # enriches structures that exist: after the others, one pass reaches the steady state.
@@ -78,8 +81,6 @@ def file_fingerprint(path, context):
 
 
 def load_demo_siaes(stdout):
-    from dentelle.siaes.models import ImportedFile, Siae
-
     data_dir = Path(settings.DENTELLE_DATA_DIR)
     context = context_fingerprint()
     # An emptied directory (flush, tests) must be imported again whatever the records say.
@@ -110,3 +111,18 @@ def load_demo_siaes(stdout):
     created = load_networks(data_dir)
     if created:
         stdout.write(f"    réseaux et labels ajoutés : {created}")
+
+
+def link_demo_siae_member(stdout):
+    """Attach the demo SIAE member to one structure (after the SIAE import): without it the role has
+    nothing to edit and the demo cannot show "an SIAE member edits only its own structure"."""
+    member = User.objects.filter(username="membre-siae", siae__isnull=True).first()
+    if member is None:
+        return
+    siae = Siae.objects.filter(is_active=True, region_code="11").order_by("siret").first()
+    if siae is None:
+        stdout.write("  Aucune SIAE active en Île-de-France : le compte membre-siae reste sans structure.")
+        return
+    member.siae = siae
+    member.save(update_fields=["siae"])
+    stdout.write(f"  Compte membre-siae rattaché à « {siae.name} » ({siae.siret}).")

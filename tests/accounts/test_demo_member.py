@@ -4,8 +4,9 @@ import io
 
 import pytest
 
-from dentelle.accounts.demo import link_demo_siae_member, load_demo_organisation
+from dentelle.accounts.demo import load_demo_organisation
 from dentelle.accounts.models import User
+from dentelle.siaes.demo import link_demo_siae_member
 from dentelle.siaes.models import Siae
 
 

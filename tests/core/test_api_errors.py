@@ -5,7 +5,7 @@ from django.test import Client
 
 from config.api_errors import french_errors
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from config.api_guard import query_problem
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 
 def test_query_problem_flags_huge_integers_and_negative_paging():

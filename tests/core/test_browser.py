@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dentelle.accounts.models import User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

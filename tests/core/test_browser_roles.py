@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.models import AnnualObjective, Beneficiary, Contract, HoursDeclaration
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
 from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from dentelle.accounts.models import User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 
 @pytest.fixture

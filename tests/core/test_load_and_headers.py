@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import pytest
 from stdnum import luhn
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.siaes.models import Siae
 
 

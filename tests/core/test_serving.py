@@ -12,10 +12,10 @@ from django.db import DatabaseError
 from django.test import override_settings
 from django.utils import timezone
 
-from dentelle.core import health
 from dentelle.core.management.commands.serve import gunicorn_argv
 from dentelle.jobs.worker import beat
 from dentelle.referentials.models import ReferentialLoad
+from dentelle.site import health
 
 ROOT = Path(__file__).resolve().parents[2]
 

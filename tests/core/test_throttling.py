@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 HOLDER_SIRET = "73282932000074"  # valid Luhn
 SUBCONTRACTOR_SIRET = "78471226700060"

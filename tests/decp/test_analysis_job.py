@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.jobs.models import Job, JobKind, JobState
 from dentelle.jobs.worker import run_pending
 

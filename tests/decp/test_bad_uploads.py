@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dentelle.accounts.models import ApiToken
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.readers import DecpFileError, detect_format, iter_decp_csv
 

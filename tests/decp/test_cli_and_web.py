@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from dentelle.accounts.models import ApiToken
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.siaes.models import Siae
 
 SHARED = Path(settings.DENTELLE_DATA_DIR) / "decp"

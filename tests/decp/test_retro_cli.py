@@ -74,7 +74,7 @@ def test_cli_retrospective_unknown_buyer_is_said_not_a_crash():
 @pytest.fixture
 def officer(db):
     from dentelle.accounts.models import Organisation, User
-    from dentelle.accounts.roles import Role
+    from dentelle.core.roles import Role
 
     organisation = Organisation.objects.create(name="Région test rétrospective")
     return User.objects.create_user(

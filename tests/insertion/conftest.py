@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.enums import AgeBand, ClauseCategory, FulfilmentMode, IaeCriterion
 from dentelle.insertion.models import AnnualObjective, Beneficiary, Contract, HoursDeclaration
 

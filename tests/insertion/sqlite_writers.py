@@ -15,7 +15,7 @@ django.setup()
 from django.db import connections  # noqa: E402
 
 from dentelle.accounts.models import BuyerService, Organisation, User  # noqa: E402
-from dentelle.accounts.roles import Role  # noqa: E402
+from dentelle.core.roles import Role  # noqa: E402
 from dentelle.insertion import declarations  # noqa: E402
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration, RealisedMonth  # noqa: E402
 

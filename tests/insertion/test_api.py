@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 
 from dentelle.accounts.models import ApiToken
-from dentelle.accounts.roles import Role
 from dentelle.core.models import AuditLog
+from dentelle.core.roles import Role
 from dentelle.insertion.models import HoursDeclaration
 
 pytestmark = pytest.mark.django_db

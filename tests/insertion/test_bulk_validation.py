@@ -70,7 +70,7 @@ def test_empty_selection_says_so(client, facilitator, drafts):
 
 
 def test_only_a_facilitator_validates_in_bulk(client, make_user, drafts):
-    from dentelle.accounts.roles import Role
+    from dentelle.core.roles import Role
 
     direction = make_user(Role.DIRECTION)  # may read the list (declares hours) but not validate
     client.force_login(direction)

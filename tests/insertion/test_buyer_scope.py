@@ -3,7 +3,7 @@
 import pytest
 
 from dentelle.accounts.models import ApiToken, BuyerService
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.models import Contract, HoursDeclaration
 from dentelle.purchases.models import Lot, Nature, Operation
 

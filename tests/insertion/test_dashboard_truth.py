@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db.models import Min, Sum
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.models import Contract, HoursDeclaration
 from dentelle.insertion.totals import family_of_lot
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion import declarations as service
 from dentelle.insertion.enums import DeclarationStatus, FulfilmentMode
 from dentelle.insertion.models import HoursDeclaration

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion import charts
 from dentelle.insertion.progress import Realised, compute_progress
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dentelle.accounts.roles import Role
 from dentelle.core.models import AuditLog
+from dentelle.core.roles import Role
 from dentelle.insertion.enums import DeclarationStatus
 from dentelle.insertion.models import Beneficiary
 from dentelle.insertion.privacy import purge, purge_due

@@ -64,7 +64,7 @@ def test_without_a_version_row_nothing_is_cached(organisation):
 
 
 def test_the_dashboard_and_the_api_never_show_a_stale_figure(client, make_user, organisation, objective):
-    from dentelle.accounts.roles import Role
+    from dentelle.core.roles import Role
 
     client.force_login(make_user(Role.PURCHASING_OFFICER))
     url = "/insertion/?annee=2026&au=2026-06-30"

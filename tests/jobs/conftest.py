@@ -1,7 +1,7 @@
 import pytest
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 
 @pytest.fixture

@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from dentelle.accounts.models import Organisation
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.jobs import handlers, worker
 from dentelle.jobs.models import Job, JobFile, JobKind, JobState, PeriodicRun, WorkerHeartbeat
 from dentelle.jobs.services import JobError, start_job
 from dentelle.jobs.worker import enqueue_due, fail_abandoned_jobs, run_pending
+from dentelle.purchases import job_handlers as purchases_jobs
 from dentelle.purchases.models import Finding, Lot, PurchasePlan
 from dentelle.purchases.services import scan_plan
 
@@ -121,7 +122,7 @@ def test_the_chunked_scan_of_a_job_stores_the_same_findings_as_one_scan(organisa
     once = sorted(map(repr, Finding.objects.values_list(*fields)))
     assert once
     Finding.objects.all().delete()
-    monkeypatch.setattr(handlers, "SCAN_CHUNK_OPERATIONS", 1)
+    monkeypatch.setattr(purchases_jobs, "SCAN_CHUNK_OPERATIONS", 1)
     job = start_job(JobKind.PLAN_SCAN, "Balayage", organisation=organisation, params={"plan": plan.pk})
     run_pending()
     job.refresh_from_db()

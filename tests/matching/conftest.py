@@ -4,7 +4,7 @@ import pytest
 from stdnum import luhn
 
 from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.purchases.models import Lot, Operation
 from dentelle.referentials.models import Commune, CpvCode, Department, Region
 from dentelle.siaes.models import Capacity, Competence, Contact, ServiceArea, Siae

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from tests.siaes.conftest import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db

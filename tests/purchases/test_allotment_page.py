@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.purchases.models import Finding, FindingStatus, Lot
 from tests.purchases.test_allotment_sites import _lot, gardeners  # noqa: F401  (fixture)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.jobs.worker import run_pending
 from dentelle.purchases.models import Finding, FindingStatus, PurchasePlan
 from dentelle.purchases.services import scan_plan

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dentelle.accounts.models import BuyerService
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.jobs.models import Job, JobKind, JobState
 from dentelle.jobs.worker import run_pending
 from dentelle.purchases import views

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dentelle.accounts.models import BuyerService
-from dentelle.accounts.roles import Role
 from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.roles import Role
 from dentelle.jobs.worker import run_pending
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Lot, Operation, PurchasePlan

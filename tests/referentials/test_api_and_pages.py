@@ -3,7 +3,7 @@
 import pytest
 
 from dentelle.accounts.models import ApiToken, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

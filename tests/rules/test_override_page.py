@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from dentelle.accounts.models import Organisation, User
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.insertion.hours import estimate_for_family
 from dentelle.rules.models import RuleOverride
 from dentelle.rules.services import rules_for

@@ -3,8 +3,8 @@ from pathlib import Path
 import factory
 import pytest
 
-from dentelle.accounts.roles import Role
 from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.roles import Role
 from dentelle.siaes.importers import import_file
 from dentelle.siaes.models import Competence, Siae
 

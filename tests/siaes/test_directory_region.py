@@ -4,7 +4,7 @@ user's: a query sent (even an empty one) is not redirected."""
 import pytest
 
 from dentelle.accounts.models import Organisation
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 
 
 @pytest.mark.django_db

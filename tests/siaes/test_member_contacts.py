@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from dentelle.accounts.roles import Role
 from dentelle.core.models import AuditLog
+from dentelle.core.roles import Role
 from dentelle.siaes.models import Contact, SourcingNote
 
 from .conftest import SiaeFactory, make_user

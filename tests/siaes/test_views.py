@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dentelle.accounts.roles import Role
 from dentelle.core.models import AuditLog
+from dentelle.core.roles import Role
 from dentelle.siaes.models import Competence, Contact, ServiceArea, Siae, SourcingNote
 
 from .conftest import SiaeFactory, make_user, with_competences

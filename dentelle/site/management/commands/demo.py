@@ -1,9 +1,7 @@
 import time
 
-from django.utils.module_loading import import_string
-
 from dentelle.core.commands import DentelleCommand
-from dentelle.core.demo import DEMO_STEPS
+from dentelle.site.demo import DEMO_STEPS
 
 
 class Command(DentelleCommand):
@@ -16,7 +14,7 @@ class Command(DentelleCommand):
         if not options["wet_run"]:
             self.stdout.write("Simulation : relancer avec --wet-run pour charger la démonstration.")
             return
-        for dotted in DEMO_STEPS:
+        for step in DEMO_STEPS:
             started = time.perf_counter()
-            import_string(dotted)(self.stdout)
-            self.stdout.write(f"  ✓ {dotted.rsplit('.', 1)[-1]} ({time.perf_counter() - started:.1f} s)")
+            step(self.stdout)
+            self.stdout.write(f"  ✓ {step.__name__} ({time.perf_counter() - started:.1f} s)")

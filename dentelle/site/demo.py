@@ -1,26 +1,23 @@
-"""The steps of `dentelle demo`, in order. Each app adds its own step here (one line each).
+"""The steps of `dentelle demo`, in order. Each app writes its own step; this top layer lists them.
 
 A step is a callable ``step(stdout)``; it must be idempotent and fast when already done.
 """
 
-DEMO_STEPS = [
-    "dentelle.referentials.demo.load_referentials",
-    "dentelle.accounts.demo.load_demo_organisation",
-    "dentelle.siaes.demo.load_demo_siaes",
-    "dentelle.accounts.demo.link_demo_siae_member",
-    "dentelle.rules.demo.load_demo_overrides",
-    "dentelle.purchases.demo.load_demo_plan",
-    "dentelle.core.demo.repair_demo_text",
-    "dentelle.insertion.demo.load_insertion_demo",
-    "dentelle.core.demo.refresh_planner_statistics",
-]
+from django.db import connection, transaction
+
+from dentelle.accounts.demo import demo_organisation, load_demo_organisation
+from dentelle.decp.repair import ALTERED, DAMAGE, REPAIRED, repair_text
+from dentelle.insertion.demo import load_insertion_demo
+from dentelle.purchases.demo import PLAN_NAME, load_demo_plan
+from dentelle.purchases.models import Lot, Operation
+from dentelle.referentials.demo import load_referentials
+from dentelle.rules.demo import load_demo_overrides
+from dentelle.siaes.demo import link_demo_siae_member, load_demo_siaes
 
 
 def refresh_planner_statistics(stdout):
     """The demo has just written tens of thousands of rows: PostgreSQL plans its joins on stale row
     counts until autovacuum passes (the dashboard's pipeline query took 11 ms instead of 3.5 ms)."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -30,13 +27,6 @@ def refresh_planner_statistics(stdout):
 def repair_demo_text(stdout):
     """The demo plan replays DECP rows, some from the AIFE feed whose accents were lost at the source
     (« March� »): repair their titles as the DECP readers do, and say so in the operation's description."""
-    from django.db import transaction
-
-    from dentelle.accounts.demo import demo_organisation
-    from dentelle.decp.repair import ALTERED, DAMAGE, REPAIRED, repair_text
-    from dentelle.purchases.demo import PLAN_NAME
-    from dentelle.purchases.models import Lot, Operation
-
     mine = {"plan__organisation": demo_organisation(), "plan__name": PLAN_NAME}  # the demo plan only
 
     notes = {
@@ -72,3 +62,16 @@ def repair_demo_text(stdout):
         f"  Texte DECP de la démonstration : {operations} opérations et {lots} lots réparés "
         f"({left} lots gardent des mots illisibles, signalés « {ALTERED} »)."
     )
+
+
+DEMO_STEPS = [
+    load_referentials,
+    load_demo_organisation,
+    load_demo_siaes,
+    link_demo_siae_member,
+    load_demo_overrides,
+    load_demo_plan,
+    repair_demo_text,
+    load_insertion_demo,
+    refresh_planner_statistics,
+]

@@ -1,7 +1,8 @@
-from django.db import models
+# pure: no database
+from django.db.models.enums import TextChoices
 
 
-class Role(models.TextChoices):
+class Role(TextChoices):
     DIRECTION = "direction", "Direction"
     PURCHASING_OFFICER = "purchasing_officer", "Chargé(e) des achats responsables"
     BUYER = "buyer", "Acheteur d'un service"
