@@ -1,3 +1,4 @@
+# pure: no database
 """French messages for files that cannot be read at all: JSON syntax, XLSX archives, CSV structure.
 
 Python's own messages (``Expecting value``, ``BadZipFile``, ``field larger than field limit``) are

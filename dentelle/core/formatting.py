@@ -1,3 +1,4 @@
+# pure: no database
 """One French number format for everything users read: pages, exports' labels, messages.
 
 Pure module (no Django): "110 000 000 €", "64 533 h", "12,5 %", thousands grouped with a narrow

@@ -1,3 +1,4 @@
+# pure: no database
 """Pure geographic helpers: distances and the commune → department → region chain.
 
 No Django import here: callers pass plain values (see tests/core/test_geo.py).

@@ -1,3 +1,4 @@
+# pure: no database
 """Bounded number parsing for every importer: nothing out of range, nothing slow, a French reason.
 
 A number read from a file is checked *before* any ``Decimal``/``int`` conversion: a text longer than

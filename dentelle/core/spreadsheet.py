@@ -1,3 +1,4 @@
+# pure: no database
 """Read uploaded workbooks (.xlsx) within limits: no zip bomb, no endless sheet, one French message.
 
 An .xlsx is a ZIP archive of XML parts. Before openpyxl opens it, the archive's directory is read:

@@ -1,3 +1,4 @@
+# pure: no database
 """Retrospective analysis of a DECP file (pure: records in, figures out).
 
 - v2 (2024 format): share of markets ≥ €40,000 HT with at least one social consideration, against

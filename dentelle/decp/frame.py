@@ -1,3 +1,4 @@
+# pure: no database
 """DECP contracts as columns (polars): one frame of contracts and one of their parties.
 
 Two ways in, one frame out:

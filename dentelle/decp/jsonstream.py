@@ -1,3 +1,4 @@
+# pure: no database
 """Stream the records of a DECP JSON file without loading it whole.
 
 The published files are one big object, ``{"marches": [...]}`` (v1) or

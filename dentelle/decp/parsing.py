@@ -1,3 +1,4 @@
+# pure: no database
 """Field parsing: one published record (v1/v2 JSON object or flattened CSV row) → ``DecpRecord``.
 
 Every bad field is reported as a ``DecpProblem`` and left empty; nothing here raises.

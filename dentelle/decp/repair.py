@@ -1,3 +1,4 @@
+# pure: no database
 """Repair of DECP text whose accented letters the publisher replaced with « � » (U+FFFD).
 
 The AIFE 2019 feed turned every Latin-1 letter or sign (é, à, ç, ô, °, «…) into one U+FFFD each (one

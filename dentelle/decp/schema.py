@@ -1,3 +1,4 @@
+# pure: no database
 """A small checker of the DECP v2 JSON Schema (2.0.3), without the jsonschema dependency.
 
 It walks the official schema file itself (read in place from the shared data) and understands the

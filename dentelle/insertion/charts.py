@@ -1,3 +1,4 @@
+# pure: no database
 """Charts as inline SVG drawn on the server (no script, no external resource). Pure string building."""
 
 from html import escape

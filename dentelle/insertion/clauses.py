@@ -1,3 +1,4 @@
+# pure: no database
 """Wording of the social clause for the consultation documents (pure).
 
 CCAG 2021 art. 16.1 requires the contract documents to state at minimum: the scope (périmètre), the

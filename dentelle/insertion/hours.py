@@ -1,3 +1,4 @@
+# pure: no database
 """Insertion-hours estimator (pure: stdlib and ``dentelle.rules`` only).
 
 Three methods:

@@ -1,3 +1,4 @@
+# pure: no database
 """Progress toward the annual objective of insertion hours (pure: stdlib and numpy only).
 
 Three streams, for a year seen from a date ``as_of``:

@@ -1,3 +1,4 @@
+# pure: no database
 """One definition of an "able structure" (structure capable), for every count of the app (pure: numpy).
 
 A structure is able to answer a lot when `score_all` finds it eligible (active, admitted by the

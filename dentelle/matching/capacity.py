@@ -1,3 +1,4 @@
+# pure: no database
 """Capacity criterion: the lot's annual amount against what is known of a structure (pure: numpy).
 
 Each known measure gives a sub-score; the tightest one wins. Unknown capacity is neutral

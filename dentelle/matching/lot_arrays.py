@@ -1,3 +1,4 @@
+# pure: no database
 """One structure against many lots in one vectorised pass (pure: numpy).
 
 `score_all` (scoring.py) scores one lot against every structure. A structure's opportunities need

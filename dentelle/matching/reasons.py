@@ -1,3 +1,4 @@
+# pure: no database
 """French reasons behind one structure's score ("pourquoi ce score"), from a ScoreResult (pure)."""
 
 from dataclasses import dataclass, field

@@ -1,3 +1,4 @@
+# pure: no database
 """How well each structure fits a lot: score in [0, 1] and per-criterion parts (pure: numpy).
 
 `score_all(query, arrays, weights)` scores every structure at once; `explain` (reasons.py) turns one

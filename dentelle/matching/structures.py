@@ -1,3 +1,4 @@
+# pure: no database
 """Structure features as numpy arrays, built once from plain records (pure: stdlib + numpy).
 
 The DB index (`index.py`) turns models into `StructureRecord`s; tests and the bench build records by

@@ -1,3 +1,4 @@
+# pure: no database
 """Territory criterion, both ways (pure: numpy + core.geo).
 
 Up: the lot's place lies inside a structure's service area (national, region, department, commune,

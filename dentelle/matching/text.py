@@ -1,3 +1,4 @@
+# pure: no database
 """Token TF-IDF between a lot's text and structure profiles (pure: stdlib + numpy).
 
 No scipy: the structure side is an inverted index token → (structure rows, weights), so a query of a

@@ -1,3 +1,4 @@
+# pure: no database
 """Loader of the matching weights (`dentelle/rules/data/matching_weights.toml`), validated on load.
 
 Pure: stdlib only. The file is documented line by line; this module only checks its shape and sums.

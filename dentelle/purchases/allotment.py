@@ -1,3 +1,4 @@
+# pure: no database
 """Territorial allotment proposal (pure): split one maintenance lot into territorial lots.
 
 Input: the lot's amount and the territorial units it covers (departments, EPT or EPCI), each with a

@@ -1,3 +1,4 @@
+# pure: no database
 """Fine territorial allotment of a multi-site contract, on the HiGHS MILP solver (pure, no Django).
 
 Sites (point, amount, territories) are assigned to lots opened at candidate centres. The model

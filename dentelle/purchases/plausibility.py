@@ -1,3 +1,4 @@
+# pure: no database
 """Plausibility ceiling on proposed insertion hours (pure: stdlib and ``dentelle.rules`` data only).
 
 The standard chain is linear in the amount: on a very large works operation it proposes volumes that no

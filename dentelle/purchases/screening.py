@@ -1,3 +1,4 @@
+# pure: no database
 """The opportunity scanner (pure): lot facts in, findings with reasons, legal basis and figures out.
 
 Rules (ids are stable: decisions are kept across re-scans by ``(lot, rule_id, subject)``):

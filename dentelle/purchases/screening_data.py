@@ -1,3 +1,4 @@
+# pure: no database
 """Scanner data (pure): the facts of a lot in, the finding drafts out, and French formatting helpers."""
 
 from dataclasses import dataclass, field

@@ -1,3 +1,4 @@
+# pure: no database
 """Scanner rules on works operations with a cost breakdown (pure): hours by trade (R1 with line items)
 and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
 

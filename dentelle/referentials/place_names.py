@@ -1,3 +1,4 @@
+# pure: no database
 """Words and aliases used by the place resolver (pure data, no logic).
 
 Keys are written as ``text.normalise`` produces them: lower case, no accents, single spaces.

@@ -1,3 +1,4 @@
+# pure: no database
 """Text normalisation shared by the loaders, the index and the place resolver (pure, stdlib only).
 
 ``normalise`` folds accents, case, hyphens and apostrophes so that "Saint-Étienne", "ST ETIENNE" and

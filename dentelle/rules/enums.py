@@ -1,3 +1,4 @@
+# pure: no database
 """Vocabulary the rules files share with the stored data (TextChoices only: importable by pure modules)."""
 
 from django.db.models.enums import TextChoices

@@ -1,3 +1,4 @@
+# pure: no database
 """Load the rules TOML files into a validated ``Rules`` (pure: stdlib only).
 
 The values live in ``types``, the checks in ``validation``, the questions asked of a loaded set

@@ -1,3 +1,4 @@
+# pure: no database
 """Questions asked of a loaded rules set (pure: stdlib only): the family of a CPV code or of a text,
 and the set with an organisation's overrides applied."""
 

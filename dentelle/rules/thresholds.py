@@ -1,3 +1,4 @@
+# pure: no database
 """Thresholds in force at a date (pure). Rows come from ``thresholds.toml`` via the loader."""
 
 from dataclasses import dataclass, field

@@ -1,3 +1,4 @@
+# pure: no database
 """The rules as values (pure: stdlib and the shared enums): parameters with their source, trade families, the rules set.
 
 Every parameter is a ``Param`` carrying its value (``Decimal`` or ``None`` when unknown), its source

@@ -1,3 +1,4 @@
+# pure: no database
 """Validation of the rules TOML files (pure: stdlib only): every problem is a ``RulesError`` in French
 naming the file and the key."""
 

@@ -1,3 +1,4 @@
+# pure: no database
 """Structure kinds and the legal basis each can hold a reserved contract under (pure module).
 
 Codes are the ones shared with Le marché de l'inclusion and les emplois. Reservation eligibility is

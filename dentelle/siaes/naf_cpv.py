@@ -1,3 +1,4 @@
+# pure: no database
 """Default competences of a structure from its NAF code and kind (pure module).
 
 The table lives in `dentelle/rules/data/naf_cpv.csv`, one line per mapping with its rationale:

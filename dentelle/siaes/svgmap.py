@@ -1,3 +1,4 @@
+# pure: no database
 """Maps as inline SVG drawn from our own coordinates: no tiles, no network (pure module).
 
 An equirectangular projection corrected by the cosine of the mean latitude is enough at the scale
