@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver
 
 from dentelle.accounts.models import BuyerService, Organisation, User
@@ -302,3 +303,55 @@ def test_no_role_reaches_another_services_or_organisations_objects(client, world
 
 def _to_login(response):
     return response.status_code == 302 and response["Location"].startswith("/connexion/")
+
+
+# A page and the API endpoint serving the same object: for one role they grant or refuse together.
+PAGE_AND_API = [
+    ("achats/programmation/<int:pk>/", "api/purchases/plans/<plan_id>/report"),
+    ("achats/lot/<int:pk>/", "api/purchases/lots/<lot_id>"),
+    ("mise-en-relation/lot/<int:pk>/", "api/matching/lots/<lot_id>/structures"),
+    (
+        "mise-en-relation/structure/<int:siae_pk>/opportunites/",
+        "api/matching/structures/<siae_id>/opportunities",
+    ),
+    ("insertion/marches/<int:pk>/", "api/insertion/contracts/<contract_id>/clause"),
+    ("insertion/bilan/<int:year>/", "api/insertion/report/<year>"),
+    ("insertion/", "api/insertion/progress"),
+    ("decp/", "api/decp/analyse"),
+]
+
+
+@pytest.fixture
+def own_objects(world):
+    """Objects of the users' own organisation and of the buyer's own service (world has only foreign ones)."""
+    home = Organisation.objects.get(name="Région A")
+    return _objects(
+        home,
+        BuyerService.objects.get(code="A1"),
+        Siae.objects.get(name="Structure A"),
+        world["users"][Role.DIRECTION],
+        "A1",
+        "9092",
+    )
+
+
+def _status(client, route, objects):
+    url = url_for(route, ROUTES[route], objects)
+    if route == "api/decp/analyse":  # analysing is a POST of a file (its page a GET)
+        return client.post(url, {"file": SimpleUploadedFile("decp.json", b'{"marches": []}')}).status_code
+    return client.get(url).status_code
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonyme")
+def test_a_page_and_its_api_endpoint_grant_the_same_role_the_same_objects(client, world, own_objects, role):
+    if role is not None:
+        client.force_login(world["users"][role])
+    foreign = world["sibling"] if role == Role.BUYER else world["away"]
+    differences = []
+    for objects in (own_objects, foreign):
+        for page, endpoint in PAGE_AND_API:
+            page_status, api_status = _status(client, page, objects), _status(client, endpoint, objects)
+            # refusals may differ in kind (the API answers 401 where the page sends to the login page)
+            if (page_status == 200) != (api_status == 200) or (page_status == 404) != (api_status == 404):
+                differences.append(f"{page} → {page_status}, {endpoint} → {api_status} ({role})")
+    assert not differences, "\n".join(differences)

@@ -9,8 +9,8 @@ from ninja.files import UploadedFile
 from config.api_errors import errors
 from dentelle.core.permissions import has_role
 from dentelle.decp.forms import upload_problem
+from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 from dentelle.decp.readers import DecpFileError
-from dentelle.decp.views import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 
 router = Router(tags=["decp"])
 

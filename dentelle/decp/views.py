@@ -3,16 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role
-from dentelle.core.roles import Role
+from dentelle.core.permissions import has_role, require_role
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.forms import DecpUploadForm, human_size
+from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
-
-# Reading published data is open to every staff role; exporting the organisation's contracts is for
-# those who publish them.
-CAN_ANALYSE_DECP = CAN_SEE_PROGRESS
-CAN_EXPORT_DECP = {Role.DIRECTION, Role.PURCHASING_OFFICER, Role.BUYER}
 
 
 @login_required

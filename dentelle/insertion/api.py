@@ -13,14 +13,22 @@ from pydantic import WithJsonSchema
 
 from config.api_errors import MAX_INT, errors
 from dentelle.core.audit import log_access
-from dentelle.core.permissions import CAN_SEE_PROGRESS, can_see_beneficiaries, has_role
+from dentelle.core.permissions import (
+    CAN_DECLARE_HOURS,
+    CAN_SEE_PROGRESS,
+    CAN_VALIDATE_DECLARATIONS,
+    can_see_beneficiaries,
+    has_role,
+)
 from dentelle.insertion import declarations as service
 from dentelle.insertion.clauses import clause_wording
 from dentelle.insertion.dashboard import cached_progress
 from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.importer import MAX_HOURS_PER_MONTH
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
+from dentelle.insertion.permissions import organisation_of, visible_contracts
 from dentelle.insertion.report import build_report
+from dentelle.insertion.views import YEARS, contract_facts
 
 router = Router(tags=["insertion"])
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # insertion.views.YEARS, as the schema states it
@@ -42,8 +50,6 @@ def _organisation(request, roles=CAN_SEE_PROGRESS):
     user = request.user
     if not has_role(user, roles):
         raise HttpError(403, "Votre rôle ne permet pas cette action.")
-    from dentelle.insertion.views import organisation_of
-
     try:
         return organisation_of(user)
     except Http404 as exc:
@@ -51,8 +57,6 @@ def _organisation(request, roles=CAN_SEE_PROGRESS):
 
 
 def _check_year(year):
-    from dentelle.insertion.views import YEARS
-
     if year is not None and year not in YEARS:
         raise HttpError(400, f"Année attendue entre {YEARS.start} et {YEARS.stop - 1}.")
 
@@ -93,8 +97,6 @@ class ContractOut(Schema):
 )
 def contracts(request):
     organisation = _organisation(request)
-    from dentelle.insertion.views import visible_contracts
-
     rows = visible_contracts(request.user, organisation).select_related("buyer_service").order_by("reference")
     return [
         {
@@ -111,8 +113,6 @@ def contracts(request):
     summary="Texte de la clause sociale du marché, prêt à coller",
 )
 def contract_clause(request, contract_id: int):
-    from dentelle.insertion.views import contract_facts, visible_contracts
-
     organisation = _organisation(request)
     contract = get_object_or_404(visible_contracts(request.user, organisation), pk=contract_id)
     wording = clause_wording(contract_facts(contract))
@@ -176,8 +176,6 @@ def declarations(
     offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     organisation = _organisation(request)
-    from dentelle.insertion.views import visible_contracts
-
     rows = HoursDeclaration.objects.filter(
         contract__in=visible_contracts(request.user, organisation)
     ).select_related("contract", "beneficiary")
@@ -214,8 +212,6 @@ class DeclarationIn(Schema):
     summary="Déclarer des heures (brouillon à valider)",
 )
 def create_declaration(request, payload: DeclarationIn):
-    from dentelle.core.permissions import CAN_DECLARE_HOURS
-
     organisation = _organisation(request, CAN_DECLARE_HOURS)
     contract = get_object_or_404(Contract, pk=payload.contract_id, organisation=organisation)
     beneficiary = Beneficiary.objects.filter(organisation=organisation, pseudonym=payload.beneficiary).first()
@@ -245,8 +241,6 @@ def create_declaration(request, payload: DeclarationIn):
     summary="Valider une déclaration",
 )
 def validate_declaration(request, declaration_id: int):
-    from dentelle.core.permissions import CAN_VALIDATE_DECLARATIONS
-
     organisation = _organisation(request, CAN_VALIDATE_DECLARATIONS)
     declaration = get_object_or_404(HoursDeclaration, pk=declaration_id, contract__organisation=organisation)
     try:

@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from dentelle.accounts.models import Organisation
 from dentelle.core.permissions import (
     CAN_DECLARE_HOURS,
     CAN_SEE_PROGRESS,
@@ -17,14 +16,13 @@ from dentelle.core.permissions import (
     has_role,
     require_role,
     role_of,
-    visible_services,
 )
 from dentelle.core.roles import Role
 from dentelle.core.versions import cached_for_version
 from dentelle.insertion import charts
 from dentelle.insertion.clauses import ClauseFacts, clause_wording
 from dentelle.insertion.dashboard import PROGRESS_VERSION, dimension_labels, progress_for
-from dentelle.insertion.models import Contract
+from dentelle.insertion.permissions import organisation_of, visible_contracts
 from dentelle.insertion.report import build_report
 
 DIMENSION_TITLES = {
@@ -33,26 +31,6 @@ DIMENSION_TITLES = {
     "trade_family": "Par famille de métiers",
     "fulfilment_mode": "Par modalité de réalisation",
 }
-
-
-def organisation_of(user):
-    if user.organisation_id:
-        return user.organisation
-    if user.is_superuser:
-        organisation = Organisation.objects.order_by("pk").first()
-        if organisation:
-            return organisation
-    raise Http404("Aucune organisation rattachée à votre compte.")
-
-
-def visible_contracts(user, organisation):
-    """Contracts of the organisation; a buyer sees only those of its own service (like its operations)."""
-    contracts = Contract.objects.filter(organisation=organisation)
-    if role_of(user) == Role.BUYER and not user.is_superuser:
-        from dentelle.accounts.models import BuyerService
-
-        contracts = contracts.filter(buyer_service__in=visible_services(user, BuyerService.objects.all()))
-    return contracts
 
 
 # Years a report can cover; outside, `date(year, 1, 1)` would fail or the figures mean nothing.

@@ -17,8 +17,8 @@ from dentelle.insertion import declarations as service
 from dentelle.insertion.forms import BeneficiaryForm, CorrectionForm, DeclarationForm, UploadForm
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.models import HoursDeclaration
+from dentelle.insertion.permissions import organisation_of
 from dentelle.insertion.privacy import beneficiaries_for, beneficiary_for
-from dentelle.insertion.views import organisation_of
 
 
 @login_required

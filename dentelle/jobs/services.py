@@ -13,8 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from dentelle.core.permissions import CAN_SEE_PROGRESS, role_of
-from dentelle.core.roles import Role
 from dentelle.jobs.handlers import HANDLERS
 from dentelle.jobs.models import Job, JobFile, JobState
 
@@ -23,21 +21,6 @@ logger = logging.getLogger("dentelle.jobs")
 
 class JobError(Exception):
     """A job that cannot finish for a reason the user can act on; the message is French and shown."""
-
-
-def visible_jobs(user):
-    """Jobs a person may see: a superuser all; a buyer those they asked for; other staff roles those of
-    their organisation. Periodic jobs (no organisation) only a superuser."""
-    if getattr(user, "is_superuser", False):
-        return Job.objects.all()
-    role = role_of(user)
-    if role not in CAN_SEE_PROGRESS:
-        return Job.objects.none()
-    if role == Role.BUYER:
-        return Job.objects.filter(created_by=user)
-    if not user.organisation_id:
-        return Job.objects.filter(created_by=user)
-    return Job.objects.filter(organisation_id=user.organisation_id)
 
 
 def start_job(kind, label, *, organisation=None, user=None, params=None, input_file=None):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from dentelle.core.permissions import CAN_SEE_PROGRESS, require_role
 from dentelle.jobs.models import JobFile
-from dentelle.jobs.services import visible_jobs
+from dentelle.jobs.permissions import visible_jobs
 
 PAGE_SIZE = 50
 

@@ -12,6 +12,7 @@ from django.core import signing
 
 from dentelle.matching.digest import OPEN_STATUSES
 from dentelle.matching.models import DigestDelivery, LotResponse
+from dentelle.matching.services import explain_structure, open_opportunities
 
 OPPORTUNITIES_SHOWN = 30  # the opportunities page lists this many lots (the API up to 100)
 OPPORTUNITIES_API_MAX = 100
@@ -33,8 +34,6 @@ def was_shown(lot, siae, top=OPPORTUNITIES_API_MAX):
     pair = {"lot_id": lot.pk, "siae_id": siae.pk}
     if DigestDelivery.objects.filter(**pair).exists() or LotResponse.objects.filter(**pair).exists():
         return True
-    from dentelle.matching.services import open_opportunities
-
     return any(shown.pk == lot.pk for shown, _ in open_opportunities(siae, top=top))
 
 
@@ -62,3 +61,21 @@ def link_already_used(token, lot, siae):
     if current is None:
         return False
     return issued is None or current.replace(microsecond=0) >= issued
+
+
+def record_answer(lot, siae, *, kind, reason="", partners="", user=None):
+    """Store the structure's answer to the lot (the page, the answer link and the API all write here),
+    with the score the structure had for the lot when it answered."""
+    item = explain_structure(lot, siae.pk)
+    response, _ = LotResponse.objects.update_or_create(
+        lot=lot,
+        siae=siae,
+        defaults={
+            "kind": kind,
+            "reason": reason,
+            "partners": partners,
+            "responded_by": user,
+            "score": item["score"] if item else None,
+        },
+    )
+    return response

@@ -6,15 +6,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
-from dentelle.core.permissions import has_role, role_of
-from dentelle.core.roles import Role
+from dentelle.core.permissions import has_role
 from dentelle.core.validators import normalise_cpv
-from dentelle.matching.answers import answer_refusal
+from dentelle.matching.answers import answer_refusal, record_answer
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.models import LotResponse, ResponseKind
+from dentelle.matching.permissions import STAFF_ROLES, can_see_opportunities, is_member_of
 from dentelle.matching.services import open_opportunities, ranked_structures
-from dentelle.matching.views import STAFF_ROLES, can_see_lot, can_see_opportunities
 from dentelle.purchases.models import Lot
+from dentelle.purchases.permissions import can_see_lot
 from dentelle.siaes.models import Siae
 
 router = Router(tags=["mise en relation"])
@@ -195,7 +195,7 @@ def lot_responses(request, lot_id: int):
 )
 def answer_lot(request, lot_id: int, payload: ResponseIn):
     user = request.user
-    if not (role_of(user) == Role.SIAE_MEMBER and user.siae_id == payload.siae_id):
+    if not is_member_of(user, payload.siae_id):
         raise HttpError(403, "Seul un membre de la structure peut répondre pour elle.")
     if payload.kind not in ResponseKind.values:
         raise HttpError(422, f"Réponse inconnue : {payload.kind!r} ({', '.join(ResponseKind.values)}).")
@@ -206,15 +206,8 @@ def answer_lot(request, lot_id: int, payload: ResponseIn):
     if refusal:
         raise HttpError(404, refusal)
     try:
-        response, _ = LotResponse.objects.update_or_create(
-            lot=lot,
-            siae_id=payload.siae_id,
-            defaults={
-                "kind": payload.kind,
-                "reason": payload.reason,
-                "partners": payload.partners,
-                "responded_by": user,
-            },
+        response = record_answer(
+            lot, user.siae, kind=payload.kind, reason=payload.reason, partners=payload.partners, user=user
         )
     except PermissionDenied as error:
         raise HttpError(403, str(error))

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from dentelle.core.permissions import CAN_SEE_PROGRESS, has_role, require_role, role_of
+from dentelle.core.permissions import require_role, role_of
 from dentelle.core.roles import Role
 from dentelle.matching.answers import (
     LINK_USED,
@@ -16,28 +16,17 @@ from dentelle.matching.answers import (
     answer_refusal,
     is_open,
     link_already_used,
+    record_answer,
 )
 from dentelle.matching.digest import read_answer_token, unsubscribe_token_state
 from dentelle.matching.facts import LotFacts
 from dentelle.matching.forms import ResponseForm, SearchForm
 from dentelle.matching.models import DigestOptOut, LotResponse, ResponseKind
+from dentelle.matching.permissions import STAFF_ROLES, can_see_opportunities, is_member_of
 from dentelle.matching.services import explain_structure, open_opportunities, ranked_structures
 from dentelle.purchases.models import Lot
+from dentelle.purchases.permissions import can_see_lot
 from dentelle.siaes.models import Siae
-
-STAFF_ROLES = CAN_SEE_PROGRESS
-
-
-def can_see_lot(user, lot):
-    """Same rule as the purchase pages: a buyer sees its service, other staff their organisation."""
-    if getattr(user, "is_superuser", False):
-        return True
-    if not has_role(user, STAFF_ROLES):
-        return False
-    service = lot.operation.buyer_service
-    if role_of(user) == Role.BUYER:
-        return service.pk == user.buyer_service_id
-    return service.organisation_id == user.organisation_id
 
 
 def visible_lot_or_404(user, pk):
@@ -45,10 +34,6 @@ def visible_lot_or_404(user, pk):
     if not can_see_lot(user, lot):
         raise PermissionDenied("Ce lot n'est pas visible avec votre rôle.")
     return lot
-
-
-def can_see_opportunities(user, siae):
-    return has_role(user, STAFF_ROLES) or (role_of(user) == Role.SIAE_MEMBER and user.siae_id == siae.pk)
 
 
 @login_required
@@ -114,7 +99,7 @@ def opportunities(request, siae_pk):
     labels = dict(ResponseKind.choices)
     answered = dict(LotResponse.objects.filter(siae=siae).values_list("lot_id", "kind"))
     rows = [(lot, item, labels.get(answered.get(lot.pk), answered.get(lot.pk))) for lot, item in entries]
-    can_answer = role_of(request.user) == Role.SIAE_MEMBER and request.user.siae_id == siae.pk
+    can_answer = is_member_of(request.user, siae.pk)
     return render(
         request,
         "matching/opportunities.html",
@@ -131,11 +116,10 @@ def _record_answer(request, lot, siae, user=None):
     instance = LotResponse.objects.filter(lot=lot, siae=siae).first() or LotResponse(lot=lot, siae=siae)
     form = ResponseForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        response = form.save(commit=False)
-        response.responded_by = user
-        item = explain_structure(lot, siae.pk)
-        response.score = item["score"] if item else None
-        response.save()
+        data = form.cleaned_data
+        record_answer(
+            lot, siae, kind=data["kind"], reason=data["reason"], partners=data["partners"], user=user
+        )
         messages.success(request, "Votre réponse est enregistrée et transmise à l'acheteur.")
         return None
     return form

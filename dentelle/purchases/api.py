@@ -12,14 +12,8 @@ from ninja.errors import HttpError
 from config.api_errors import errors
 from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_SEE_PROGRESS, has_role
 from dentelle.purchases.paging import MAX_ID, MAX_OFFSET, PAGING_HELP, check_ids, id_or_none, page_bounds
-from dentelle.purchases.queries import (
-    finding_dict,
-    plan_report,
-    visible_findings,
-    visible_lots,
-    visible_operations,
-    visible_plans,
-)
+from dentelle.purchases.permissions import visible_findings, visible_lots, visible_operations, visible_plans
+from dentelle.purchases.queries import finding_dict, plan_report
 from dentelle.purchases.services import accept_finding, reject_finding
 
 router = Router(tags=["purchases"])

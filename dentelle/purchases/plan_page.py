@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetc
 from django.db.models.functions import Coalesce
 
 from dentelle.purchases.models import Finding, FindingStatus
-from dentelle.purchases.queries import visible_lots
+from dentelle.purchases.permissions import visible_lots
 from dentelle.purchases.report import _rounded
 from dentelle.rules.services import rules_for
 

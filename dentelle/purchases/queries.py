@@ -1,37 +1,12 @@
-"""Visibility and report building from the database (shared by pages, exports and the API)."""
+"""Report building from the database (shared by pages, exports and the API); who sees what is
+dentelle.purchases.permissions."""
 
 from django.db.models import Prefetch
 
-from dentelle.accounts.models import BuyerService
-from dentelle.core.permissions import visible_services
-from dentelle.purchases.models import Finding, FindingStatus, Lot, Operation, PurchasePlan
+from dentelle.purchases.models import Finding, FindingStatus
+from dentelle.purchases.permissions import visible_lots
 from dentelle.purchases.report import lot_entry, report_dict
 from dentelle.rules.services import rules_for
-
-
-def services_of(user):
-    return visible_services(user, BuyerService.objects.all())
-
-
-def visible_plans(user):
-    services = services_of(user)
-    return (
-        PurchasePlan.objects.filter(operations__buyer_service__in=services)
-        .distinct()
-        .order_by("-year", "name")
-    )
-
-
-def visible_operations(user):
-    return Operation.objects.filter(buyer_service__in=services_of(user))
-
-
-def visible_lots(user):
-    return Lot.objects.filter(operation__buyer_service__in=services_of(user))
-
-
-def visible_findings(user):
-    return Finding.objects.filter(lot__operation__buyer_service__in=services_of(user))
 
 
 def finding_dict(finding):

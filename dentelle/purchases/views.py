@@ -22,8 +22,9 @@ from dentelle.core.permissions import (
 from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from dentelle.purchases.models import FindingKind, ObligationException
+from dentelle.purchases.permissions import visible_findings, visible_lots, visible_plans
 from dentelle.purchases.plan_page import filtered_lots, plan_summary
-from dentelle.purchases.queries import plan_report, visible_findings, visible_lots, visible_plans
+from dentelle.purchases.queries import plan_report
 from dentelle.purchases.report import KIND_LABELS, json_bytes, xlsx_report
 from dentelle.purchases.services import accept_finding, reject_finding
 from dentelle.purchases.views_allotment import allotment_context

@@ -31,7 +31,7 @@ from dentelle.purchases.allotment_sites import (
     replace_lot_sites,
     site_table,
 )
-from dentelle.purchases.queries import visible_lots
+from dentelle.purchases.permissions import visible_lots
 
 MAX_SITE_FILE_BYTES = 5 * 1024 * 1024
 SAME_UNITS = [("", "Aucune"), ("department", "Même département"), ("ept", "Même EPT"), ("epci", "Même EPCI")]

@@ -24,8 +24,8 @@ from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import check_services, preview_warnings
+from dentelle.purchases.permissions import services_of
 from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, decode, read_table_file, user_mapping
-from dentelle.purchases.queries import services_of
 from dentelle.purchases.upload_store import discard, keep, path_of
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")

@@ -57,6 +57,24 @@ def test_a_member_answers_a_lot_of_its_opportunities(client, lot, users):
     assert LotResponse.objects.get(lot=lot).kind == "interested"
 
 
+def test_the_page_and_the_api_store_the_same_answer_with_its_score(client, lot, users):
+    """One write for both: the API used to store the answer without the structure's score."""
+    member = users["member"]
+    client.force_login(member)
+    client.post(reverse("matching:member_answer", args=[lot.pk]), {"kind": "interested", "reason": "Oui"})
+    by_page = LotResponse.objects.values("kind", "reason", "partners", "score", "responded_by").get(lot=lot)
+    LotResponse.objects.all().delete()
+    api = client.post(
+        f"/api/matching/lots/{lot.pk}/responses",
+        {"siae_id": member.siae_id, "kind": "interested", "reason": "Oui"},
+        content_type="application/json",
+    )
+    assert api.status_code == 200
+    by_api = LotResponse.objects.values("kind", "reason", "partners", "score", "responded_by").get(lot=lot)
+    assert by_page["score"] is not None
+    assert by_api == by_page
+
+
 def test_a_closed_lot_takes_no_answer(client, lot, users, directory):
     Operation.objects.filter(pk=lot.operation_id).update(status=OperationStatus.AWARDED)
     client.force_login(users["member"])
