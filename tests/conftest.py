@@ -2,6 +2,9 @@ import socket
 
 import pytest
 
+from dentelle.core.roles import Role
+from tests.factories import BuyerServiceFactory, OrganisationFactory, UserFactory
+
 ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -83,3 +86,92 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- People: one organisation and one fixture per role, for the whole suite --------------------
+
+
+@pytest.fixture
+def organisation(db):
+    """Région Test (Île-de-France) with its four buyer services: DPMG, DL, DFP and DESR."""
+    return OrganisationFactory(name="Région Test", with_services=True)
+
+
+@pytest.fixture
+def service(organisation):
+    """The organisation's Direction des lycées (DL), the service of the `buyer` fixture."""
+    return BuyerServiceFactory(organisation=organisation, code="DL")
+
+
+@pytest.fixture
+def make_user(request):
+    """``make_user(role, service=None, *, organisation=None, username=None, **fields)``: a user of `role`.
+
+    The organisation defaults to the test's `organisation` fixture; `service` is a BuyerService or the
+    code of one of the organisation's services. Log in with ``client.force_login``.
+    """
+
+    def make(role, service=None, *, organisation=None, username=None, **fields):
+        organisation = organisation or request.getfixturevalue("organisation")
+        if isinstance(service, str):
+            service = BuyerServiceFactory(organisation=organisation, code=service)
+        code = service.code if service else "x"
+        return UserFactory(
+            username=username or f"{role}-{code}-{organisation.pk}",
+            role=role,
+            organisation=organisation,
+            buyer_service=service,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user(Role.PURCHASING_OFFICER)
+
+
+@pytest.fixture
+def buyer(make_user, service):
+    """A buyer belongs to a service: it sees that service's plans and contracts only."""
+    return make_user(Role.BUYER, service)
+
+
+@pytest.fixture
+def facilitator(make_user):
+    return make_user(Role.FACILITATOR)
+
+
+@pytest.fixture
+def direction(make_user):
+    return make_user(Role.DIRECTION)
+
+
+@pytest.fixture
+def reader(make_user):
+    return make_user(Role.READER)
+
+
+# --- Query-count guards ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assert_flat_queries(client, django_assert_max_num_queries):
+    """``assert_flat_queries(url, grow, **get)``: after ``grow()`` adds rows, ``url`` costs no more queries.
+
+    A first request warms what a process keeps between requests (navigation counts, referential
+    index), so both measured requests pay the same. Log the client in first.
+    """
+
+    def check(url, grow, **get):
+        assert client.get(url, **get).status_code == 200
+        with django_assert_max_num_queries(10_000) as few:
+            assert client.get(url, **get).status_code == 200
+        grow()
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            response = client.get(url, **get)
+        assert response.status_code == 200
+        return response
+
+    return check

@@ -217,9 +217,9 @@ def _objects(organisation, service, siae, owner, tag, prefix):
 
 
 def _siae(number, name):
-    from tests.siaes.conftest import _valid_siret
+    from tests.factories import valid_siret
 
-    siret = _valid_siret(number)
+    siret = valid_siret(number)
     return Siae.objects.create(
         siret=siret, siren=siret[:9], name=name, kind="ACI", department_code="59", region_code="32"
     )

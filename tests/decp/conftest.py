@@ -3,8 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from dentelle.accounts.models import BuyerService, Organisation, User
-from dentelle.core.roles import Role
+from tests.factories import OrganisationFactory
 
 HOLDER_SIRET = "73282932000074"  # valid Luhn
 SUBCONTRACTOR_SIRET = "78471226700060"
@@ -12,35 +11,16 @@ SUBCONTRACTOR_SIRET = "78471226700060"
 
 @pytest.fixture
 def organisation(db):
-    return Organisation.objects.create(name="Région test DECP", siret="23750007900312")
+    """The buyer of the DECP exports: an organisation with its SIRET."""
+    return OrganisationFactory(name="Région test DECP", siret="23750007900312", region_code="")
 
 
 @pytest.fixture
-def make_user(organisation):
-    def make(role, username=None, **extra):
-        return User.objects.create_user(
-            username or f"decp-{role}",
-            password="x-very-secret-1",
-            role=role,
-            organisation=organisation,
-            **extra,
-        )
-
-    return make
-
-
-@pytest.fixture
-def buyer(make_user):
-    return make_user(Role.BUYER)
-
-
-@pytest.fixture
-def awarded_contract(organisation):
+def awarded_contract(organisation, service):
     """An awarded lot with 2,400 clause hours, reserved to SIAE, with one subcontractor."""
     from dentelle.insertion.models import Contract, ContractParty
     from dentelle.purchases.models import Lot, Operation
 
-    service = BuyerService.objects.create(organisation=organisation, name="Direction des lycées", code="DL")
     operation = Operation.objects.create(
         buyer_service=service, reference="OP-1", title="Espaces verts", nature="services", duration_months=48
     )

@@ -47,10 +47,11 @@ def test_consolidated_reader_refuses_bad_files_in_french(name, message):
 @pytest.mark.parametrize("name", ["consolidated_bad_rows.csv", "consolidated_bad_rows.parquet"])
 def test_iter_decp_detects_the_consolidated_file_from_a_path_or_an_upload(name):
     import io
+    from pathlib import Path
 
     from dentelle.decp.readers import detect_format, iter_decp
 
-    upload = io.BytesIO(open(DATA + name, "rb").read())
+    upload = io.BytesIO(Path(DATA + name).read_bytes())
     assert detect_format(DATA + name) == detect_format(upload) == "consolidated"
     assert [r.id for r in iter_decp(upload)] == ["2019M01", "2019M02", "2019M03", "2019M05"]
     assert detect_format("../shared/data/decp/decp_2019_v1_marches.csv") == "v1-csv"

@@ -225,7 +225,7 @@ def test_problem_log_counts_all_but_keeps_few():
 def test_csv_reader_reads_holder_types_and_names_in_order(tmp_path):
     path = tmp_path / "one.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader((OWN / "v1_bad_rows.csv").open(encoding="utf-8")))
+        rows = list(csv.reader((OWN / "v1_bad_rows.csv").read_text(encoding="utf-8").splitlines()))
         writer = csv.writer(handle)
         writer.writerow(rows[0])
         row = dict(zip(rows[0], rows[1], strict=True))

@@ -53,7 +53,7 @@ def test_api_answers_in_french_for_impossible_years(client, facilitator, url):
 
 @pytest.mark.django_db
 def test_api_declarations_negative_paging_is_refused_in_french(client, declaration, make_user):
-    headers = auth(make_user(Role.DIRECTION, "dir-paging"))
+    headers = auth(make_user(Role.DIRECTION, username="dir-paging"))
     response = client.get("/api/insertion/declarations?offset=-5&limit=-1", headers=headers)
     assert response.status_code == 400
     assert response.json()["detail"] == "Paramètre « offset » : nombre positif ou nul attendu."

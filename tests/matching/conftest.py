@@ -1,13 +1,13 @@
 """Small directory, territories and a lot for the matching's database tests (no real files needed)."""
 
 import pytest
-from stdnum import luhn
 
 from dentelle.accounts.models import BuyerService, Organisation, User
 from dentelle.core.roles import Role
 from dentelle.purchases.models import Lot, Operation
 from dentelle.referentials.models import Commune, CpvCode, Department, Region
 from dentelle.siaes.models import Capacity, Competence, Contact, ServiceArea, Siae
+from tests.factories import valid_siret
 
 COMMUNES = [
     ("93001", "Aubervilliers", "93", "11", 48.9125, 2.3846, 88365),
@@ -24,14 +24,6 @@ CPV = [
     ("79000000", "division", None, "Services aux entreprises"),
     ("79620000", "groupe", "79000000", "Services de fourniture de personnel, y compris personnel temporaire"),
 ]
-
-
-def siret(number):
-    """A valid SIRET with its own valid SIREN for structure `number`."""
-    siren = f"{10_000_000 + number:08d}"
-    siren += luhn.calc_check_digit(siren)
-    base = siren + "0001"
-    return base + luhn.calc_check_digit(base)
 
 
 @pytest.fixture
@@ -65,8 +57,8 @@ def make_siae(
 ):
     insee, _, dept, region, lat, lon, _ = next(c for c in COMMUNES if c[0] == commune)
     siae = Siae.objects.create(
-        siret=siret(number),
-        siren=siret(number)[:9],
+        siret=valid_siret(number),
+        siren=valid_siret(number)[:9],
         name=name,
         kind=kind,
         is_active=active,

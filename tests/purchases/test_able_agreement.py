@@ -14,7 +14,7 @@ from dentelle.purchases.supply import SIAE_KINDS, make_supply
 from dentelle.rules import default_rules
 from dentelle.siaes.coverage import coverage
 from dentelle.siaes.models import ServiceArea
-from tests.siaes.conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dentelle.core.roles import Role
-from tests.siaes.conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from dentelle.purchases.allotment_sites import create_allotted_lots, replace_lot
 from dentelle.purchases.models import Finding, Lot, Operation, ReservationKind, Site
 from dentelle.purchases.services import accept_finding, scan_operations
 from dentelle.purchases.sitefile import SiteRow
-from tests.siaes.conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
 

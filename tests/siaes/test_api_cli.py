@@ -9,8 +9,9 @@ from dentelle.siaes.clients import LemarcheApiError, LemarcheClient
 from dentelle.siaes.importers import import_records
 from dentelle.siaes.importers.lemarche_api import read_lemarche_api_payload
 from dentelle.siaes.models import Siae
+from tests.factories import SiaeFactory, with_competences
 
-from .conftest import DATA, SiaeFactory, with_competences
+from .conftest import DATA
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from dentelle.siaes.coverage import (
     level_of,
     reservation_min,
 )
-
-from .conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 
 def cell(data, family_id, department):

@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from dentelle.core.exports import xlsx_bytes
 from dentelle.siaes.exports import HEADER, siae_rows
 from dentelle.siaes.models import Convention, Siae
-
-from .conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 
 class Regions:

@@ -6,21 +6,20 @@ from django.urls import reverse
 from dentelle.core.models import AuditLog
 from dentelle.core.roles import Role
 from dentelle.siaes.models import Contact, SourcingNote
-
-from .conftest import SiaeFactory, make_user
+from tests.factories import SiaeFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def structures(django_user_model, officer):
+def structures(make_user, officer):
     own, other = SiaeFactory(name="Notre structure"), SiaeFactory(name="Une autre")
     Contact.objects.create(siae=own, name="Alix Durand", email="alix@example.org", role="Directrice")
     Contact.objects.create(siae=other, name="Brune Petit", email="brune@example.org")
     SourcingNote.objects.create(
         siae=own, date="2026-11-01", author=officer, who_met="Alix", learned="Note interne"
     )
-    member = make_user(django_user_model, "membre", Role.SIAE_MEMBER, siae=own)
+    member = make_user(Role.SIAE_MEMBER, siae=own, username="membre")
     return own, other, member
 
 

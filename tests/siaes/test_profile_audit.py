@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from dentelle.core.models import AuditLog
 from dentelle.siaes.models import Contact
-
-from .conftest import SiaeFactory
+from tests.factories import SiaeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.http import QueryDict
 
 from dentelle.siaes.models import Capacity, Convention, ServiceArea, Siae
 from dentelle.siaes.search import SearchParams, search_siaes
-
-from .conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
 

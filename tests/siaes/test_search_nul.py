@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from dentelle.siaes.models import Siae
 from dentelle.siaes.search import SearchParams, clean_text, search_siaes, search_text
-
-from .conftest import SiaeFactory, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
 

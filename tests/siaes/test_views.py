@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 from dentelle.core.models import AuditLog
 from dentelle.core.roles import Role
 from dentelle.siaes.models import Competence, Contact, ServiceArea, Siae, SourcingNote
-
-from .conftest import SiaeFactory, make_user, with_competences
+from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +80,9 @@ def test_officer_sees_contacts_and_the_access_is_logged(client, officer, index):
     assert AuditLog.objects.filter(user=officer, action="voir contacts", object_id=str(siae.pk)).exists()
 
 
-def test_siae_member_edits_only_its_own_structure(client, django_user_model, index):
+def test_siae_member_edits_only_its_own_structure(client, make_user, index):
     own, other = SiaeFactory(), SiaeFactory()
-    member = make_user(django_user_model, "membre", Role.SIAE_MEMBER, siae=own)
+    member = make_user(Role.SIAE_MEMBER, siae=own, username="membre")
     client.force_login(member)
     assert client.get(reverse("siaes:edit", args=[own.pk])).status_code == 200
     assert client.get(reverse("siaes:edit", args=[other.pk])).status_code == 403
@@ -127,7 +126,7 @@ def test_officer_edit_marks_edited_fields_and_lineage(client, officer, index):
     assert siae.name == "Nouveau nom" and siae.naf == "8130Z"
     assert (siae.department_code, siae.region_code) == ("01", "84")
     assert {"name", "naf", "commune_insee_code", "department_code"} <= set(siae.edited_fields)
-    assert siae.provenance["name"]["source"] == "saisie par acheteuse"
+    assert siae.provenance["name"]["source"] == f"saisie par {officer.username}"
 
 
 def test_officer_adds_sourcing_note_capacity_and_area(client, officer, index):
