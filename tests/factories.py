@@ -24,7 +24,7 @@ from dentelle.insertion.enums import (
     IaeCriterion,
 )
 from dentelle.insertion.models import Beneficiary, Contract, ContractParty, HoursDeclaration
-from dentelle.purchases.models import Lot, Operation, PurchasePlan
+from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
 from dentelle.siaes.models import Capacity, Competence, Siae
 
 # Test passwords are hashed with MD5 (config/settings_test.py), so setting one costs nothing.
@@ -167,7 +167,7 @@ class PurchasePlanFactory(ModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     year = 2026
-    name = factory.LazyAttribute(lambda o: f"Programmation {o.year}")
+    name = factory.Sequence(lambda n: f"Programmation 2026 n° {n + 1}")
 
 
 class OperationFactory(ModelFactory):
@@ -292,3 +292,20 @@ class HoursDeclarationFactory(ModelFactory):
             validated_by=factory.SelfAttribute("created_by"),
             validated_at=factory.LazyFunction(timezone.now),
         )
+
+
+class FindingFactory(ModelFactory):
+    """A scanner's proposal on a lot, waiting for a decision (proposed)."""
+
+    class Meta:
+        model = Finding
+
+    lot = factory.SubFactory(LotFactory)
+    rule_id = "R1-clause"
+    kind = "social_clause"
+    estimated_hours = 1200
+    reasons = factory.LazyFunction(lambda: ["Métier accessible aux publics éloignés de l'emploi."])
+    legal_basis = "CCP L2112-2"
+
+    class Params:
+        accepted = factory.Trait(status="accepted")

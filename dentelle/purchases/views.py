@@ -40,7 +40,7 @@ def _plan_or_404(user, pk):
 @login_required
 def plan_list(request):
     require_role(request.user, CAN_SEE_PROGRESS)
-    plans = visible_plans(request.user)
+    plans = visible_plans(request.user).select_related("organisation")  # the table names each one's
     return render(
         request,
         "purchases/plan_list.html",
