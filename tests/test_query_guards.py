@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from dentelle.accounts.models import ApiToken
-from dentelle.accounts.roles import Role
+from dentelle.core.roles import Role
 from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from tests.factories import (

@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from dentelle.core.importing import ImportReport, run_import
-from dentelle.core.roles import Role
 from dentelle.siaes.importers import import_file
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "siaes"
