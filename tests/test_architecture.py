@@ -27,8 +27,8 @@ MUST_BE_PURE = [
     "matching/territory.py",
     "matching/capacity.py",
     "matching/reasons.py",
-    "purchases/screening.py",
-    "purchases/plausibility.py",
+    "purchases/screening/__init__.py",
+    "purchases/screening/plausibility.py",
     "rules/loader.py",
     "siaes/kinds.py",
 ]

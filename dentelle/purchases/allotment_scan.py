@@ -8,7 +8,8 @@ rule id and subject: a decision already taken on the lot's R4 is kept by the sca
 
 from dentelle.core.formatting import format_amount, format_number, format_share
 from dentelle.purchases.allotment_sites import SCAN_TIME_LIMIT, allot_lot, proposal_dict
-from dentelle.purchases.screening import FindingDraft, _is_maintenance
+from dentelle.purchases.screening.data import FindingDraft
+from dentelle.purchases.screening.r4_allotment import is_maintenance
 from dentelle.rules.lookups import family_for_cpv
 
 RULE = "R4-allotment"
@@ -79,7 +80,7 @@ def with_optimised_allotment(lot, facts, drafts, rules):
     if lot.territorial_split:
         return others
     family = family_for_cpv(facts.cpv, rules) if facts.cpv else None
-    if not _is_maintenance(facts, family) or not facts.amount or lot.sites.count() < minimum:
+    if not is_maintenance(facts, family) or not facts.amount or lot.sites.count() < minimum:
         return drafts
     solved, draft = optimised_draft(lot, rules)
     if not solved:  # no solution within the limits: the split by department stays proposed

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from dentelle.purchases.plausibility import plausible_hours
 from dentelle.purchases.screening import LineItemFacts, LotFacts, screen_lot
+from dentelle.purchases.screening.plausibility import plausible_hours
 from dentelle.rules import apply_overrides, default_rules
 
 D = Decimal

@@ -4,8 +4,8 @@ and the carve-out of SIAE-able line items under the small-lots exception (R5, R2
 
 from dentelle.core.formatting import grouped_int
 from dentelle.insertion.hours import estimate_for_family
-from dentelle.purchases.plausibility import plausible_hours
-from dentelle.purchases.screening_data import FindingDraft, euros
+from dentelle.purchases.screening.data import FindingDraft, euros
+from dentelle.purchases.screening.plausibility import plausible_hours
 from dentelle.rules.lookups import family_for_cpv
 from dentelle.rules.thresholds import WORKS
 
