@@ -24,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dentelle.purchases.allotment_milp import (  # noqa: E402
+from dentelle.purchases.allotment_lots import (  # noqa: E402
     Params,
     Site,
     Structure,
     baseline_limits,
     department_split,
-    optimise,
 )
+from dentelle.purchases.allotment_milp import optimise  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 IDF = {"75", "77", "78", "91", "92", "93", "94", "95"}

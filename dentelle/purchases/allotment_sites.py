@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dentelle.purchases.allotment_milp import CLAUSE, RESERVED, baseline_limits, distances_km
+from dentelle.purchases.allotment_lots import CLAUSE, RESERVED, baseline_limits, distances_km
 from dentelle.purchases.models import Lot, PlaceKind, ReservationKind, Site
 
 GREEN_SPACES = "77310000"

@@ -13,7 +13,8 @@ from dentelle.matching.facts import LotFacts, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.scoring import score_all
 from dentelle.matching.weights import load_weights
-from dentelle.purchases.allotment_milp import Params, Site, Structure, department_split, optimise
+from dentelle.purchases.allotment_lots import Params, Site, Structure, department_split
+from dentelle.purchases.allotment_milp import optimise
 from dentelle.purchases.supply import SIAE_KINDS
 
 

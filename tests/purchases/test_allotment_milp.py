@@ -2,15 +2,8 @@
 
 import pytest
 
-from dentelle.purchases.allotment_milp import (
-    CLAUSE,
-    RESERVED,
-    Params,
-    Site,
-    Structure,
-    department_split,
-    optimise,
-)
+from dentelle.purchases.allotment_lots import CLAUSE, RESERVED, Params, Site, Structure, department_split
+from dentelle.purchases.allotment_milp import optimise
 
 # Three sites in Paris (75) and three in Cergy (95), about 37 km apart; sites of a town lie within 0.3 km.
 PARIS = [Site(f"P{i}", f"Paris {i}", 48.8566 + 0.001 * i, 2.3522, 100.0, "75") for i in range(3)]
