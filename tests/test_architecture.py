@@ -23,6 +23,8 @@ MUST_BE_PURE = [
     "insertion/progress.py",
     "insertion/charts.py",
     "matching/scoring.py",
+    "matching/competence.py",
+    "matching/kind.py",
     "matching/structures.py",
     "matching/territory.py",
     "matching/capacity.py",

@@ -112,3 +112,21 @@ def oversize_warning(annual_amount, kinds, capacity, parts, typical_turnover, ra
         f"suffisante (chiffre d'affaires typique d'une structure {largest} : environ "
         f"{_euros(sizes[largest])}, ordre de grandeur à vérifier) — envisager l'allotissement."
     )
+
+
+def network_factor(establishments, params):
+    """Capacity proxy from the company's number of establishments in the directory."""
+    if establishments is None or not params.get("exponent"):
+        return 1.0
+    cap = params["cap"]
+    return (np.minimum(establishments, cap) / cap) ** params["exponent"]
+
+
+def size_factor(fte, params):
+    """Capacity proxy from a known workforce (ESAT authorised places, insertion + permanent FTE): larger
+    structures hold more public contracts. Unknown size counts as `unknown_share` of the cap."""
+    if fte is None or not params.get("exponent"):
+        return 1.0
+    cap = params["cap"]
+    known = np.clip(np.nan_to_num(fte, nan=params["unknown_share"] * cap), 1.0, cap)
+    return (known / cap) ** params["exponent"]

@@ -15,18 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dentelle.matching.capacity import _decay, _known
-from dentelle.matching.scoring import (
-    EXCLUDED_KINDS,
-    combine_competence,
-    execution_mode,
-    kind_factor,
-    lot_purpose,
-    network_factor,
-    place_stems,
-    score_all,
-    size_factor,
-)
+from dentelle.matching.capacity import _decay, _known, network_factor, size_factor
+from dentelle.matching.competence import combine_competence, place_stems
+from dentelle.matching.kind import EXCLUDED_KINDS, execution_mode, kind_factor, lot_purpose
+from dentelle.matching.scoring import score_all
 from dentelle.matching.structures import cpv_digits, significant_digits
 from dentelle.matching.territory import (
     COMMUNE,
@@ -184,7 +176,7 @@ def _segment(sorted_owners, row):
 
 
 def cpv_part(lots, arrays, row, params):
-    """The structure's CPV part for every lot (same similarity as scoring.cpv_similarity_codes)."""
+    """The structure's CPV part for every lot (same similarity as competence.cpv_similarity_codes)."""
     rows = _segment(arrays.comp_struct, row)
     digits, sig = arrays.comp_digits[rows], arrays.comp_sig[rows].astype(np.int64)
     out = np.zeros(lots.size)

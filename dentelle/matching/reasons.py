@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dentelle.matching.scoring import CRITERIA_LABELS, best_competence_row, place_stems
+from dentelle.matching.competence import best_competence_row, place_stems
+from dentelle.matching.scoring import CRITERIA_LABELS
 from dentelle.matching.structures import AREA_KINDS
 from dentelle.siaes.kinds import reservation_note
 

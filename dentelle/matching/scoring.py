@@ -2,20 +2,20 @@
 """How well each structure fits a lot: score in [0, 1] and per-criterion parts (pure: numpy).
 
 `score_all(query, arrays, weights)` scores every structure at once; `explain` (reasons.py) turns one
-row into French reasons. Criteria: competence (CPV tree distance + text similarity), territory
-(territory.py, both ways), capacity (capacity.py, unknown = neutral), kind (execution mode and
-reservation basis), status (inactive out). Weights: dentelle/rules/data/matching_weights.toml.
+row into French reasons. Criteria: competence (competence.py: CPV tree distance + text similarity),
+territory (territory.py, both ways), capacity (capacity.py, unknown = neutral), kind (kind.py: execution
+mode and reservation basis), status (inactive out); the score is the product of the parts, each raised
+to its weight. Weights: dentelle/rules/data/matching_weights.toml. `able_scores` stacks the scores of many able queries.
 """
 
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from dentelle.matching.capacity import capacity_scores
-from dentelle.matching.structures import cpv_digits, significant_digits
+from dentelle.matching.capacity import capacity_scores, network_factor, size_factor
+from dentelle.matching.competence import combine_competence, cpv_scores, place_stems, text_similarities
+from dentelle.matching.kind import execution_mode, kind_scores, lot_purpose
 from dentelle.matching.territory import PlaceFacts, territory_scores
-from dentelle.matching.text import fold, tokens
-from dentelle.siaes.kinds import is_eligible_for
 
 CRITERIA_LABELS = {
     "competence": "Compétence",
@@ -23,8 +23,7 @@ CRITERIA_LABELS = {
     "capacity": "Capacité",
     "kind": "Type de structure",
 }
-EXCLUDED_KINDS = ("OPCS",)
-DISTINCT_OVERSAMPLING = 4  # rows looked at per wanted row before keeping one per company  # facilitators' host bodies are not suppliers (domain §2.1)
+DISTINCT_OVERSAMPLING = 4  # rows looked at per wanted row before keeping one per company
 
 
 @dataclass(frozen=True)
@@ -75,186 +74,6 @@ class ScoreResult:
             if kept.size >= count or chosen.size == candidates.size:
                 return kept[:count]
             wanted *= 4  # many establishments of the same companies at the top: look further
-
-
-def execution_mode(query, weights):
-    """'staff_provision' for a mise à disposition lot, else the lot's nature."""
-    if query.staff_provision is not None:
-        return "staff_provision" if query.staff_provision else _nature_mode(query.nature)
-    if any(str(code).startswith(weights.staff_provision_cpv) for code in query.cpv_codes):
-        return "staff_provision"
-    text = fold(query.text)
-    if any(keyword in text for keyword in weights.staff_provision_keywords):
-        return "staff_provision"
-    return _nature_mode(query.nature)
-
-
-def _nature_mode(nature):
-    return nature if nature in {"works", "supplies"} else "services"
-
-
-def cpv_similarity_codes(digits, sig, code, params):
-    """Similarity of lot code `code` with competence codes given as (k, 8) digits, before origin weights."""
-    if digits.shape[0] == 0:
-        return np.zeros(0)
-    lot_sig = significant_digits(code)
-    equal = digits == cpv_digits(code)
-    common = np.cumprod(equal, axis=1).sum(axis=1)
-    common = np.minimum(common, np.minimum(sig, lot_sig))
-    up = lot_sig - common  # levels from the lot up to the common ancestor
-    down = sig - common  # levels from there down to the competence
-    sim = np.where(
-        down == 0,
-        params["ancestor_decay"] ** up,
-        np.where(up == 0, params["descendant_decay"] ** down, params["cousin_decay"] ** (up + down)),
-    )
-    return np.where(common >= params["min_common_digits"], sim, 0.0)
-
-
-def cpv_similarity_rows(arrays, code, params):
-    """Similarity of `code` with every competence row (computed once per distinct competence code)."""
-    unique = cpv_similarity_codes(arrays.comp_unique_digits, arrays.comp_unique_sig, code, params)
-    return unique[arrays.comp_inverse] if unique.size else np.zeros(0)
-
-
-def competence_row_values(query, arrays, weights, exclude_evidence=None):
-    """Weighted CPV similarity of every competence row for the lot's codes (main code first)."""
-    params = weights.competence
-    m = arrays.comp_struct.shape[0]
-    if m == 0:
-        return np.zeros(0)
-    best = np.zeros(arrays.comp_unique_digits.shape[0])
-    for position, code in enumerate(query.cpv_codes):
-        factor = 1.0 if position == 0 else params["additional_code_factor"]
-        sim = cpv_similarity_codes(arrays.comp_unique_digits, arrays.comp_unique_sig, code, params)
-        best = np.maximum(best, factor * sim)
-    row_value = best[arrays.comp_inverse] * arrays.comp_weight
-    if exclude_evidence:
-        ids = [arrays.evidence_ids[key] for key in exclude_evidence if key in arrays.evidence_ids]
-        if ids:
-            row_value = np.where(np.isin(arrays.comp_evidence, ids), 0.0, row_value)
-    return row_value
-
-
-def cpv_scores(query, arrays, weights, exclude_evidence=None):
-    """(CPV part per structure, weighted value per competence row)."""
-    row_value = competence_row_values(query, arrays, weights, exclude_evidence)
-    cpv = np.zeros(arrays.n)
-    for owners, rows in arrays.comp_passes:
-        cpv[owners] = np.maximum(cpv[owners], row_value[rows])
-    return cpv, row_value
-
-
-def place_stems(place):
-    """Stems of the lot's place name, ignored in text similarity (a title often repeats the place)."""
-    return frozenset(tokens(place.name)) if place is not None and place.name else frozenset()
-
-
-def text_similarities(query, arrays):
-    """(profile similarity, name similarity) of the lot's text, place words left out."""
-    if not query.text:
-        zeros = np.zeros(arrays.n, dtype=np.float32)
-        return zeros, zeros
-    exclude = place_stems(query.place)
-    return arrays.text.similarity(query.text, exclude), arrays.name_text.similarity(query.text, exclude)
-
-
-def combine_competence(query, arrays, weights, cpv, similarities=None):
-    """Competence part = CPV part and text similarity; a strong profile match alone still counts a little
-    when no CPV competence is known. A structure's name counts only at `name_text_factor` and never
-    alone: "Les Restaurants du Cœur" is a charity, not a caterer."""
-    params = weights.competence
-    profile, name = similarities if similarities is not None else text_similarities(query, arrays)
-    saturation = params["text_saturation"]
-    text_part = np.minimum(1.0, (profile + params["name_text_factor"] * name) / saturation)
-    profile_part = np.minimum(1.0, profile / saturation)
-    combined = params["cpv_share"] * cpv + params["text_share"] * text_part
-    combined = np.maximum(combined, np.where(cpv <= 0, params["text_alone_factor"] * profile_part, 0.0))
-    # Evidence raises a structure from `floor`; its absence lowers it, never buries it.
-    return params["floor"] + (1.0 - params["floor"]) * np.clip(combined, 0.0, 1.0), text_part
-
-
-def competence_scores(query, arrays, weights, exclude_evidence=None):
-    cpv, row_value = cpv_scores(query, arrays, weights, exclude_evidence)
-    combined, text_part = combine_competence(query, arrays, weights, cpv)
-    return combined, cpv, text_part, row_value
-
-
-def best_competence_row(arrays, row_value, row):
-    """Competence row behind structure `row`'s CPV part (-1: none), for the reasons."""
-    rows = np.flatnonzero(arrays.comp_struct == row)
-    if rows.size == 0 or row_value.size == 0 or row_value[rows].max() <= 0:
-        return -1
-    return int(rows[np.argmax(row_value[rows])])
-
-
-def lot_purpose(text, weights):
-    """'insertion', 'disability' or '' — what the lot's object says of its public (weights [purpose]).
-    An insertion contract ("marché d'insertion et de qualification professionnelle") calls for SIAE; a
-    contract reserved to disabled workers for ESAT/EA. Insertion wins when both appear."""
-    folded = fold(text)
-    for name in ("insertion", "disability"):
-        words = weights.purpose.get(name, ((), (), 1.0))[0]
-        if any(word in folded for word in words):
-            return name
-    return ""
-
-
-def kind_factor(kind, mode, purpose, weights, declared=False):
-    """Kind part: fit to the execution mode (lifted to 0.9 when the structure declares a service of that
-    mode), then the lot's purpose (the kinds it calls for suit it fully, the others less). Shared by
-    score_all and lot_arrays."""
-    fit = weights.kind_fit[mode].get(kind, 0.5)
-    if declared:
-        fit = max(fit, 0.9)
-    if purpose:
-        # The lot names its public: the kinds it calls for suit it whatever the execution mode.
-        _words, kinds, other = weights.purpose[purpose]
-        fit = 1.0 if kind in kinds else fit * other
-    return fit
-
-
-def network_factor(establishments, params):
-    """Capacity proxy from the company's number of establishments in the directory."""
-    if establishments is None or not params.get("exponent"):
-        return 1.0
-    cap = params["cap"]
-    return (np.minimum(establishments, cap) / cap) ** params["exponent"]
-
-
-def size_factor(fte, params):
-    """Capacity proxy from a known workforce (ESAT authorised places, insertion + permanent FTE): larger
-    structures hold more public contracts. Unknown size counts as `unknown_share` of the cap."""
-    if fte is None or not params.get("exponent"):
-        return 1.0
-    cap = params["cap"]
-    known = np.clip(np.nan_to_num(fte, nan=params["unknown_share"] * cap), 1.0, cap)
-    return (known / cap) ** params["exponent"]
-
-
-def kind_scores(query, arrays, weights, mode):
-    reserved = query.reservation_kind and query.reservation_kind != "ess"
-    purpose = lot_purpose(query.text, weights)
-    fit_of_kind = np.asarray(
-        [
-            [kind_factor(kind, mode, purpose, weights, declared) for kind in arrays.kind_names] or [0.0]
-            for declared in (False, True)
-        ]
-    )
-    admitted_kind = np.asarray(
-        [
-            (not reserved or is_eligible_for(kind, query.reservation_kind)) and kind not in EXCLUDED_KINDS
-            for kind in arrays.kind_names
-        ]
-        or [False]
-    )
-    admitted = admitted_kind[arrays.kind_codes]
-    # A declared service kind matching the mode lifts a structure whose kind is atypical.
-    declared = (
-        arrays.offers_staff if mode == "staff_provision" else arrays.offers_service | arrays.offers_goods
-    )
-    fit = fit_of_kind[declared.astype(np.int64), arrays.kind_codes]
-    return fit, admitted
 
 
 BATCH_CACHE_ENTRIES = (

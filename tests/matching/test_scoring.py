@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from dentelle.matching.competence import cpv_similarity_rows
+from dentelle.matching.kind import execution_mode
 from dentelle.matching.reasons import explain
-from dentelle.matching.scoring import LotQuery, cpv_similarity_rows, execution_mode, score_all
+from dentelle.matching.scoring import LotQuery, score_all
 from dentelle.matching.structures import AreaRecord, CompetenceRecord
 from tests.matching.helpers import (
     WEIGHTS,

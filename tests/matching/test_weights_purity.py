@@ -10,6 +10,8 @@ from dentelle.matching.weights import WEIGHTS_PATH, WeightsError, load_weights, 
 
 PURE = [
     "scoring.py",
+    "competence.py",
+    "kind.py",
     "territory.py",
     "capacity.py",
     "text.py",
