@@ -357,7 +357,7 @@ class ReferentialIndex:
         if self._place_resolver is None:
             with self._locks["resolver"]:
                 if self._place_resolver is None:
-                    from dentelle.referentials.places import PlaceResolver
+                    from dentelle.referentials.place_resolver import PlaceResolver
 
                     self._place_resolver = self._cached_resolver(PlaceResolver)
         return self._place_resolver

@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from dentelle.referentials.places import PlaceResolver, code_kind, resolve_place
+from dentelle.referentials.place_resolver import PlaceResolver
+from dentelle.referentials.places import code_kind, resolve_place
 
 
 def _commune(code, name, dept, region, kind="COM", postcodes=(), population=1000, parent=""):
