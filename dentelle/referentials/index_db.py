@@ -1,6 +1,7 @@
 """Database readers of the referentials index (index.py): whole parts, or one row alone."""
 
-from dentelle.referentials.index import CommuneInfo, CpvInfo
+from dentelle.referentials.index_cpv import CpvInfo
+from dentelle.referentials.index_territories import CommuneInfo
 from dentelle.referentials.models import Commune, CpvCode
 
 _COMMUNE_FIELDS = (

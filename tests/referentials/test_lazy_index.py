@@ -5,7 +5,9 @@ import threading
 
 from dentelle.referentials import index as index_module
 from dentelle.referentials import warmup
-from dentelle.referentials.index import CommuneInfo, CpvInfo, GroupingInfo, ReferentialIndex
+from dentelle.referentials.index import ReferentialIndex
+from dentelle.referentials.index_cpv import CpvInfo
+from dentelle.referentials.index_territories import CommuneInfo, GroupingInfo
 from dentelle.referentials.models import Commune, CpvCode, Department, Region
 
 
