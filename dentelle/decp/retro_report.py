@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from dentelle.core.exports import xlsx_bytes
-from dentelle.decp.retro import category_label
+from dentelle.decp.retro_figures import category_label
 
 GROUP_COLUMNS = (
     ("contracts", "Marchés"),

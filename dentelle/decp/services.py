@@ -79,13 +79,13 @@ class Retrospective:
     fmt: str
     analysis: object  # DecpAnalysis
     problems: ProblemLog
-    table: object  # one row per market (retro.contract_table)
+    table: object  # one row per market (retro_figures.contract_table)
     buyers: object
     categories: object
     departments: object
     years: object
     scanner_calls: int
-    card: object = None  # retro.PeerCard of --buyer
+    card: object = None  # retro_figures.PeerCard of --buyer
     top: object = None  # its ten contracts to look at first
     seconds: dict = field(default_factory=dict)
 
@@ -95,7 +95,7 @@ def retrospective_file(source, *, region=None, buyer=None, problem_limit=200, su
 
     ``region``: only the contracts performed there; ``buyer`` (SIRET): its peer card and the ten
     contracts to look at first. ``supply``: the able counts (default: the matching engine)."""
-    from dentelle.decp import retro
+    from dentelle.decp import retro, retro_figures
     from dentelle.purchases.supply import make_supply
     from dentelle.rules.loader import default_rules
 
@@ -112,22 +112,22 @@ def retrospective_file(source, *, region=None, buyer=None, problem_limit=200, su
     scanned, calls = retro.scan(contracts, context)
     seconds["scanner"] = time.perf_counter() - started - sum(seconds.values())
     by_siret, by_siren = known_siae()
-    table = retro.contract_table(Contracts(contracts, frame.parties), scanned, by_siret, by_siren)
-    buyers = retro.by_buyer(table)
+    table = retro_figures.contract_table(Contracts(contracts, frame.parties), scanned, by_siret, by_siren)
+    buyers = retro_figures.by_buyer(table)
     result = Retrospective(
         fmt,
         analysis,
         problems,
         table,
         buyers,
-        retro.by_category(table),
-        retro.by_department(table),
-        retro.by_year(table),
+        retro_figures.by_category(table),
+        retro_figures.by_department(table),
+        retro_figures.by_year(table),
         calls,
     )
     if buyer:
-        result.card = retro.peer_card(buyers, buyer)
-        top = retro.top_contracts(table, buyer)
+        result.card = retro_figures.peer_card(buyers, buyer)
+        top = retro_figures.top_contracts(table, buyer)
         if fmt == "consolidated" and top.height:
             objects = objects_of(source, top.get_column("index").to_list())
             top = top.with_columns(pl.col("index").replace_strict(objects, default="").alias("object"))

@@ -103,7 +103,7 @@ def _xlsx_response(retro, name):
 
 def _retro_context(retro, buyer):
     """The retrospective's tables as rows for the template (labels, percentages)."""
-    from dentelle.decp.retro import category_label
+    from dentelle.decp.retro_figures import category_label
     from dentelle.decp.retro_report import _measure, contract_line
 
     def rows(frame, key, label=str):
