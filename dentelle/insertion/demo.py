@@ -13,123 +13,29 @@ What makes it true to life:
 - declarations start with the contract and follow its monthly volume (delivery between 80 and 105 %),
   never exceeding 105 % of the required hours.
 
-Without a plan (tests), a few lots are created here and the estimator alone decides the clause.
+Without a plan (tests), a few lots are created and the estimator alone decides the clause. The lots and
+their hours: demo_lots.py; the holders: demo_holders.py; beneficiaries and declarations:
+demo_declarations.py; this module creates the contracts and accepts a few pipeline proposals.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from dentelle.accounts.demo import demo_organisation
-from dentelle.accounts.models import BuyerService, User
-from dentelle.insertion.enums import (
-    AgeBand,
-    ClauseCategory,
-    DeclarationStatus,
-    EmploymentContractType,
-    ExitOutcome,
-    FulfilmentMode,
-    IaeCriterion,
-)
-from dentelle.insertion.models import AnnualObjective, Beneficiary, Contract, HoursDeclaration
-from dentelle.insertion.totals import refresh_realised
+from dentelle.accounts.models import User
+from dentelle.insertion.demo_declarations import create_declarations, month_add
+from dentelle.insertion.demo_holders import Holders
+from dentelle.insertion.demo_lots import PREFIX, demo_lots, estimator_hours, scanner_hours
+from dentelle.insertion.models import AnnualObjective, Contract
 
 SEED = 170_000
 OBJECTIVE = Decimal("170000")
-PREFIX = "DEMO-INS-"
 MIN_CLAUSE_HOURS = 300  # lots below this get no clause in the demo (the only sourced floor is 150 h)
-HOURS_PER_PERSON_MONTH = 110
-DERIVED_CATEGORIES = {
-    ClauseCategory.YOUTH_LOW_QUALIFICATION,
-    ClauseCategory.QPV_RESIDENT,
-}  # follow age and QPV
-FALLBACK_LOTS = [
-    ("DL", "Nettoyage des lycées du Val-de-Marne", "90919200", 2_400_000, "94"),
-    ("DL", "Entretien des espaces verts des lycées de Seine-Saint-Denis", "77310000", 900_000, "93"),
-    ("DL", "Peinture intérieure de lycées parisiens", "45442100", 1_800_000, "75"),
-    ("DESR", "Plantations du campus d'Aubervilliers", "77310000", 350_000, "93"),
-    ("DESR", "Maçonnerie du campus d'Aubervilliers", "45262500", 6_500_000, "93"),
-    ("DPMG", "Nettoyage du siège de Saint-Ouen", "90919200", 1_500_000, "93"),
-    ("DPMG", "Déménagement et manutention des services", "98392000", 600_000, "93"),
-    ("DPMG", "Maintenance des bâtiments régionaux", "50700000", 3_000_000, "92"),
-    ("DT", "Entretien des abords des gares routières", "77310000", 700_000, "77"),
-    ("DT", "Travaux de voirie des pôles d'échanges", "45233000", 8_000_000, "91"),
-    ("DFP", "Restauration des centres de formation", "55523100", 1_200_000, "95"),
-    ("DFP", "Nettoyage des centres de formation", "90919200", 800_000, "78"),
-]
-MODES_BY_FAMILY = {
-    "cleaning": [FulfilmentMode.DIRECT_HIRE, FulfilmentMode.STAFF_PROVISION, FulfilmentMode.SUBCONTRACTING],
-    "green_spaces": [
-        FulfilmentMode.SUBCONTRACTING,
-        FulfilmentMode.CO_CONTRACTING,
-        FulfilmentMode.STAFF_PROVISION,
-    ],
-}
-DEFAULT_MODES = [
-    FulfilmentMode.DIRECT_HIRE,
-    FulfilmentMode.STAFF_PROVISION,
-    FulfilmentMode.STAFF_PROVISION,
-    FulfilmentMode.SUBCONTRACTING,
-    FulfilmentMode.TRAINING,
-]
-
-
-def siret_from(rng):
-    """A random SIRET that passes the Luhn check (demo data only)."""
-    digits = [rng.randrange(10) for _ in range(13)]
-    for check in range(10):
-        candidate = digits + [check]
-        total = 0
-        for i, d in enumerate(reversed(candidate)):
-            d = d * 2 if i % 2 else d
-            total += d - 9 if d > 9 else d
-        if total % 10 == 0:
-            return "".join(map(str, candidate))
-    raise AssertionError("unreachable")
-
-
-def _lots(organisation):
-    from dentelle.purchases.models import Lot
-
-    lots = list(
-        Lot.objects.filter(operation__buyer_service__organisation=organisation, estimated_amount__gt=0)
-        .select_related("operation__buyer_service")
-        .order_by("pk")
-    )
-    return lots or _create_fallback_lots(organisation)
-
-
-def _create_fallback_lots(organisation):
-    from dentelle.purchases.models import Lot, Nature, Operation
-
-    lots = []
-    for n, (code, title, cpv, amount, dept) in enumerate(FALLBACK_LOTS, start=1):
-        service = BuyerService.objects.get(organisation=organisation, code=code)
-        operation, _ = Operation.objects.get_or_create(
-            buyer_service=service,
-            reference=f"{PREFIX}{n:02d}",
-            defaults={"title": title, "nature": Nature.WORKS if cpv.startswith("45") else Nature.SERVICES},
-        )
-        lot, _ = Lot.objects.get_or_create(
-            operation=operation,
-            number="1",
-            defaults={
-                "title": title,
-                "cpv_code": cpv,
-                "estimated_amount": amount,
-                "department_codes": [dept],
-            },
-        )
-        lots.append(lot)
-    return lots
-
-
-def _month_add(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+NO_CONTRACT_REFERENCES = ("DESR-2027-AUB-CAMPUS", "DL-2027-NETTOYAGE-LYCEES")  # announced for next year
 
 
 def load_insertion_demo(stdout):
@@ -139,86 +45,6 @@ def load_insertion_demo(stdout):
         return
     with transaction.atomic():
         _generate(organisation, stdout)
-
-
-CLAUSE_KINDS = ("social_clause", "mandatory_condition", "new_sector")
-NO_CONTRACT_REFERENCES = ("DESR-2027-AUB-CAMPUS", "DL-2027-NETTOYAGE-LYCEES")  # announced for next year
-
-
-def _scanner_hours(lots):
-    """{lot pk: hours} from the scanner's current findings that carry an estimate (clause proposed)."""
-    from dentelle.purchases.models import Finding
-
-    hours = {}
-    rows = Finding.objects.filter(
-        lot__in=lots, is_current=True, kind__in=CLAUSE_KINDS, estimated_hours__gt=0
-    ).values_list("lot_id", "estimated_hours")
-    for lot_id, value in rows:
-        hours[lot_id] = max(hours.get(lot_id, 0), value)
-    return hours
-
-
-def _estimator_hours(lot, rules):
-    """Fallback lots (no scan): the estimator's hours when it advises a clause, else None."""
-    from dentelle.insertion.hours import estimate_for_family
-    from dentelle.rules import family_for_cpv
-
-    family = family_for_cpv(lot.cpv_code, rules) if lot.cpv_code else None
-    if family is None or not lot.estimated_amount:
-        return None
-    estimate = estimate_for_family(lot.estimated_amount, family, lot.duration_months)
-    return estimate.hours if estimate.clause_advised and estimate.hours else None
-
-
-class Holders:
-    """Structures of the directory by trade: the NAF codes whose CPV prefix fits the lot's code."""
-
-    def __init__(self, rng):
-        import csv
-
-        from dentelle.rules.loader import DATA_DIR
-        from dentelle.siaes.models import Siae
-
-        self.rng = rng
-        self.by_naf = {}
-        for siret, name, naf, department in (
-            Siae.objects.filter(is_active=True)
-            .exclude(naf="")
-            .values_list("siret", "name", "naf", "department_code")
-        ):
-            self.by_naf.setdefault(naf, []).append((siret, name, department))
-        self.rows = []
-        with open(DATA_DIR / "naf_cpv.csv", encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                key = row["key"].replace(".", "")
-                self.rows.append((row["cpv_prefix"], row["scope"], key))
-        self._memo = {}
-
-    def candidates(self, cpv):
-        if cpv not in self._memo:
-            fitting = [
-                (len(prefix), scope, key) for prefix, scope, key in self.rows if cpv.startswith(prefix)
-            ]
-            found = []
-            for length in sorted({f[0] for f in fitting}, reverse=True):  # most specific trade first
-                for _, scope, key in (f for f in fitting if f[0] == length):
-                    if scope == "naf":
-                        found += self.by_naf.get(key, [])
-                    else:  # a NAF division: every subclass of it
-                        found += [s for naf, rows in self.by_naf.items() if naf.startswith(key) for s in rows]
-                if found:
-                    break
-            self._memo[cpv] = sorted(set(found))
-        return self._memo[cpv]
-
-    def pick(self, cpv, department):
-        if not self.by_naf:  # no directory loaded (tests): a labelled stand-in, never a real structure
-            return (siret_from(self.rng), "Titulaire de démonstration (annuaire non chargé)", department)
-        found = self.candidates(cpv or "")
-        if not found:
-            return None
-        local = [s for s in found if s[2] == department]
-        return self.rng.choice(local or found)
 
 
 def _generate(organisation, stdout, today=None):
@@ -233,15 +59,15 @@ def _generate(organisation, stdout, today=None):
     )
     facilitator = User.objects.filter(username="facilitatrice").first()
     rules = rules_for(organisation)
-    lots = _lots(organisation)
-    scanned = _scanner_hours(lots)
+    lots = demo_lots(organisation)
+    scanned = scanner_hours(lots)
     holders = Holders(rng)
     this_month = today.replace(day=1)
     plans, skipped = [], {"no_clause": 0, "next_year_operation": 0, "no_holder": 0}
     for n, lot in enumerate(lots):
         if n % 4 == 3:  # one lot in four is not awarded yet: it stays in the pipeline
             continue
-        hours = scanned.get(lot.pk) if scanned else _estimator_hours(lot, rules)
+        hours = scanned.get(lot.pk) if scanned else estimator_hours(lot, rules)
         family = family_for_cpv(lot.cpv_code, rules) if lot.cpv_code else None
         if not hours or hours < MIN_CLAUSE_HOURS or family is None:
             skipped["no_clause"] += 1
@@ -260,12 +86,12 @@ def _generate(organisation, stdout, today=None):
         if launch and launch > today:
             # The current award of the same need ends when the planned one starts.
             end = launch - timedelta(days=1)
-            start = _month_add(launch.replace(day=1), -duration)
+            start = month_add(launch.replace(day=1), -duration)
         else:
-            start = _month_add(this_month, -rng.randint(1, duration - 1))
-            end = _month_add(start, duration) - timedelta(days=1)
+            start = month_add(this_month, -rng.randint(1, duration - 1))
+            end = month_add(start, duration) - timedelta(days=1)
         if start > this_month:
-            start = _month_add(this_month, -1)
+            start = month_add(this_month, -1)
         plans.append((lot, start, end, hours, family.id, department, holder))
     if not plans:
         stdout.write("  Suivi des clauses : aucun lot avec une clause proposée, rien à générer.")
@@ -294,7 +120,7 @@ def _generate(organisation, stdout, today=None):
                 trade_family=family_id,
             )
         )
-    declarations, beneficiaries = _declarations(rng, organisation, contracts, today, facilitator)
+    declarations, beneficiaries = create_declarations(rng, organisation, contracts, today, facilitator)
     accepted = _accept_pipeline_findings(organisation, [lot for n, lot in enumerate(lots) if n % 4 == 3])
     stdout.write(
         f"  Suivi des clauses : objectif {OBJECTIVE} h, {len(contracts)} marchés avec une clause proposée par le "
@@ -322,98 +148,3 @@ def _accept_pipeline_findings(organisation, lots, limit=40):
     return Finding.objects.filter(pk__in=chosen).update(
         status=FindingStatus.ACCEPTED, decided_by=officer, decided_at=timezone.now()
     )
-
-
-def _overlap_share(start, end, year):
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    first = max(start.year * 12 + start.month, year * 12 + 1)
-    last = min(end.year * 12 + end.month, year * 12 + 12)
-    return max(0, last - first + 1) / months
-
-
-def _beneficiary(rng, organisation, n, contract, today):
-    young = rng.random() < 0.30
-    categories = rng.sample(
-        [c for c in ClauseCategory.values if c not in DERIVED_CATEGORIES], rng.randint(1, 2)
-    )
-    criteria = rng.sample(
-        [IaeCriterion.DELD, IaeCriterion.RSA, IaeCriterion.TH, IaeCriterion.PI, IaeCriterion.ASS], 1
-    )
-    if young:
-        categories.append(ClauseCategory.YOUTH_LOW_QUALIFICATION)
-        criteria += [IaeCriterion.JEUNE, IaeCriterion.CAP_BEP]
-    is_qpv = rng.random() < 0.15
-    if is_qpv:
-        criteria.append(IaeCriterion.QPV)
-        categories.append(ClauseCategory.QPV_RESIDENT)
-    start = max(contract.start_date, _month_add(date(contract.start_date.year, 1, 1), rng.randint(0, 6)))
-    end = start + timedelta(days=rng.choice([61, 92, 122, 183, 365]))
-    outcome = rng.choice(
-        [ExitOutcome.SUSTAINABLE_JOB, ExitOutcome.TEMPORARY_JOB, ExitOutcome.TRAINING, ExitOutcome.JOB_SEARCH]
-    )
-    return Beneficiary(
-        organisation=organisation,
-        pseudonym=f"B-D{n:08X}",
-        clause_categories=sorted(set(categories)),
-        iae_criteria=sorted(set(criteria)),
-        sex="F" if rng.random() < 0.17 else "M",
-        age_band=AgeBand.UNDER_26 if young else rng.choice([AgeBand.FROM_26_TO_49, AgeBand.FROM_50]),
-        is_qpv=is_qpv,
-        commune_insee_code=rng.choice(
-            ["93001", "93066", "94028", "75118", "92050", "77288", "91228", "95127"]
-        ),
-        employment_contract_type=rng.choice(list(EmploymentContractType.values)),
-        contract_start=start,
-        contract_end=end,
-        exit_outcome=outcome if end < today else ExitOutcome.ONGOING,
-        exited_on=end if end < today else None,
-    )
-
-
-def _declarations(rng, organisation, contracts, today, facilitator):
-    last_month = _month_add(today.replace(day=1), -1)  # declarations arrive the month after
-    now = timezone.now()
-    rows, people, counter = [], [], 0
-    for contract in contracts:
-        required = float(contract.required_hours)
-        per_month = required / contract.duration_months
-        delivery = rng.uniform(0.80, 1.05)
-        modes = MODES_BY_FAMILY.get(contract.trade_family, DEFAULT_MODES)
-        team = []
-        for _ in range(max(1, min(15, round(per_month * delivery / HOURS_PER_PERSON_MONTH)))):
-            counter += 1
-            team.append((_beneficiary(rng, organisation, counter, contract, today), rng.choice(modes)))
-        people += [b for b, _ in team]
-        month = contract.start_date.replace(day=1)  # hours start with the contract, never before
-        delivered, ceiling = 0.0, required * 1.05
-        while month <= min(last_month, contract.end_date):
-            share = min(per_month * delivery * rng.uniform(0.9, 1.1), ceiling - delivered) / len(team)
-            if share <= 0:
-                break
-            for beneficiary, mode in team:
-                status = (
-                    DeclarationStatus.DRAFT
-                    if month == last_month and rng.random() < 0.4
-                    else DeclarationStatus.VALIDATED
-                )
-                value = Decimal(str(round(share, 1)))
-                delivered += float(value)
-                rows.append(
-                    HoursDeclaration(
-                        contract=contract,
-                        month=month,
-                        fulfilment_mode=mode,
-                        beneficiary=beneficiary,
-                        hours=value,
-                        status=status,
-                        validated_by=facilitator if status == DeclarationStatus.VALIDATED else None,
-                        validated_at=now if status == DeclarationStatus.VALIDATED else None,
-                        created_by=facilitator,
-                    )
-                )
-            month = _month_add(month, 1)
-    for person in people:
-        person.save()  # save() derives the department and contract duration
-    HoursDeclaration.objects.bulk_create(rows, batch_size=2000)
-    refresh_realised()  # bulk_create sends no signal
-    return len(rows), len(people)
