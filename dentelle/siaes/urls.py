@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dentelle.siaes import views, views_contacts
+from dentelle.siaes import views, views_contacts, views_profile
 
 app_name = "siaes"
 urlpatterns = [
@@ -9,16 +9,18 @@ urlpatterns = [
     path("export.<str:fmt>", views.export, name="export"),
     path("couverture/", views.coverage, name="coverage"),
     path("couverture/export.<str:fmt>", views.coverage_export, name="coverage_export"),
-    path("<int:pk>/", views.profile, name="profile"),
-    path("<int:pk>/modifier/", views.edit, name="edit"),
-    path("<int:pk>/competences/", views.add_competence, name="add_competence"),
+    path("<int:pk>/", views_profile.profile, name="profile"),
+    path("<int:pk>/modifier/", views_profile.edit, name="edit"),
+    path("<int:pk>/competences/", views_profile.add_competence, name="add_competence"),
     path(
-        "<int:pk>/competences/<int:competence_pk>/retirer/", views.delete_competence, name="delete_competence"
+        "<int:pk>/competences/<int:competence_pk>/retirer/",
+        views_profile.delete_competence,
+        name="delete_competence",
     ),
-    path("<int:pk>/capacites/", views.add_capacity, name="add_capacity"),
-    path("<int:pk>/zones/", views.add_area, name="add_area"),
-    path("<int:pk>/zones/<int:area_pk>/retirer/", views.delete_area, name="delete_area"),
-    path("<int:pk>/notes/", views.add_note, name="add_note"),
+    path("<int:pk>/capacites/", views_profile.add_capacity, name="add_capacity"),
+    path("<int:pk>/zones/", views_profile.add_area, name="add_area"),
+    path("<int:pk>/zones/<int:area_pk>/retirer/", views_profile.delete_area, name="delete_area"),
+    path("<int:pk>/notes/", views_profile.add_note, name="add_note"),
     path("<int:pk>/contacts/", views_contacts.add_contact, name="add_contact"),
     path("<int:pk>/contacts/<int:contact_pk>/modifier/", views_contacts.edit_contact, name="edit_contact"),
     path("<int:pk>/contacts/<int:contact_pk>/retirer/", views_contacts.delete_contact, name="delete_contact"),

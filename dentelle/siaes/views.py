@@ -1,41 +1,25 @@
-"""Pages of the SIAE directory: search, map, profile, edits, supply coverage, exports."""
+"""Pages of the SIAE directory: search, map, supply coverage, exports (a structure's page and its edits:
+views_profile.py)."""
 
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
 
-from dentelle.core.audit import log_access
 from dentelle.core.exports import csv_bytes, xlsx_bytes
-from dentelle.core.permissions import CAN_EDIT_ANY_SIAE, can_edit_siae, can_see_contacts, has_role
 from dentelle.core.security import policy_framable_by_this_site
 from dentelle.referentials.index import get_index
 from dentelle.rules.services import rules_for
 from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes import svgmap
-from dentelle.siaes.access import can_see_siae_contacts
-from dentelle.siaes.enums import AreaOrigin
 from dentelle.siaes.exports import EXPORT_LIMIT, siae_rows
-from dentelle.siaes.forms import (
-    CapacityForm,
-    CompetenceForm,
-    ContactForm,
-    SearchForm,
-    ServiceAreaForm,
-    SiaeForm,
-    SourcingNoteForm,
-    competence_origin,
-    edit_source,
-)
-from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
+from dentelle.siaes.forms import SearchForm
+from dentelle.siaes.models import Competence
 from dentelle.siaes.search import ResultPages, SearchParams, search_siaes
 
 PAGE_SIZE = 50
@@ -155,184 +139,6 @@ def export(request, fmt):
     stamp = dt.date.today().isoformat()
     # Streamed workbook: the directory export reaches thousands of rows.
     return table_download(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", write_only=True)
-
-
-AUDIT_PROFILE_VIEW_EVERY = 60 * 60  # a structure's contacts: one audit row per user and hour (SQLite load)
-
-
-def profile_context(request, siae):
-    index = get_index()
-    competences = [
-        {"obj": c, "label": index.cpv_label(c.cpv_prefix.ljust(8, "0")) or ""}
-        for c in siae.competences.all().order_by("origin", "cpv_prefix")
-    ]
-    show_notes = can_see_contacts(request.user)  # internal to the buyers, never to a structure
-    show_contacts = can_see_siae_contacts(request.user, siae)  # staff, and the structure's own members
-    if show_contacts and siae.contacts.exists():
-        log_access(request.user, "voir contacts", siae, once_per=AUDIT_PROFILE_VIEW_EVERY)
-    editable = can_edit_siae(request.user, siae)
-    return {
-        "title": siae.display_name,
-        "siae": siae,
-        "competences": competences,
-        "capacities": list(siae.capacities.all()),
-        "areas": list(siae.service_areas.all()),
-        "notes": list(siae.sourcing_notes.select_related("author")) if show_notes else None,
-        "contracts": list(siae.won_contracts.all()),
-        "contacts": list(siae.contacts.all()) if show_contacts else None,
-        "conventions": list(siae.conventions.all()),
-        "networks": list(siae.networks.all()),
-        "commune": index.commune(siae.commune_insee_code) if siae.commune_insee_code else None,
-        "department_name": index.department_name(siae.department_code),
-        "region_name": index.region_name(siae.region_code),
-        "can_edit": editable,
-        "can_add_note": has_role(request.user, CAN_EDIT_ANY_SIAE),
-        "provenance": sorted(siae.provenance.items()),
-        "forms": {
-            "competence": CompetenceForm(),
-            "capacity": CapacityForm(initial={"as_of": dt.date.today()}),
-            "area": ServiceAreaForm(),
-            "note": SourcingNoteForm(initial={"date": dt.date.today()}),
-            "contact": ContactForm(),
-        },
-    }
-
-
-@login_required
-def profile(request, pk):
-    siae = get_object_or_404(Siae, pk=pk)
-    return render(request, "siaes/profile.html", profile_context(request, siae))
-
-
-def form_errors_text(form):
-    """Every error of a refused form, as one flash message (the forms sit inline on the profile)."""
-    return " ".join(e for errors in form.errors.values() for e in errors)
-
-
-def editable_siae(request, pk):
-    siae = get_object_or_404(Siae, pk=pk)
-    if not can_edit_siae(request.user, siae):
-        raise PermissionDenied("Vous ne pouvez modifier que la fiche de votre structure.")
-    return siae
-
-
-@login_required
-def edit(request, pk):
-    siae = editable_siae(request, pk)
-    form = SiaeForm(request.POST or None, instance=siae, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(
-            request, "Fiche enregistrée. Les champs modifiés ne seront plus écrasés par les imports."
-        )
-        return redirect("siaes:profile", pk=siae.pk)
-    return render(
-        request, "siaes/edit.html", {"title": f"Modifier {siae.display_name}", "siae": siae, "form": form}
-    )
-
-
-def protect(siae, name, user):
-    siae.mark_edited([name], edit_source(user), dt.date.today())
-    siae.save(update_fields=["edited_fields", "provenance", "updated_at"])
-
-
-@login_required
-@require_POST
-def add_competence(request, pk):
-    siae = editable_siae(request, pk)
-    form = CompetenceForm(request.POST)
-    if form.is_valid():
-        Competence.objects.get_or_create(
-            siae=siae,
-            cpv_prefix=form.cleaned_data["cpv_prefix"],
-            origin=competence_origin(request.user, siae),
-            defaults={"rationale": form.cleaned_data["rationale"] or edit_source(request.user)},
-        )
-        messages.success(request, "Compétence ajoutée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
-
-
-@login_required
-@require_POST
-def delete_competence(request, pk, competence_pk):
-    siae = editable_siae(request, pk)
-    competence = get_object_or_404(Competence, pk=competence_pk, siae=siae)
-    if competence.origin in ("naf", "kind"):
-        protect(siae, "competences", request.user)  # imports stop re-deriving what a person removed
-    competence.delete()
-    messages.success(request, "Compétence retirée.")
-    return redirect("siaes:profile", pk=siae.pk)
-
-
-@login_required
-@require_POST
-def add_capacity(request, pk):
-    siae = editable_siae(request, pk)
-    form = CapacityForm(request.POST)
-    if form.is_valid():
-        Capacity.objects.update_or_create(
-            siae=siae,
-            metric=form.cleaned_data["metric"],
-            defaults={
-                "value": form.cleaned_data["value"],
-                "source": form.cleaned_data["source"],
-                "as_of": form.cleaned_data["as_of"],
-                "recorded_by": request.user,
-            },
-        )
-        messages.success(request, "Capacité enregistrée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
-
-
-@login_required
-@require_POST
-def add_area(request, pk):
-    siae = editable_siae(request, pk)
-    form = ServiceAreaForm(request.POST)
-    if form.is_valid():
-        siae.service_areas.filter(origin=AreaOrigin.DEFAULT).delete()
-        ServiceArea.objects.get_or_create(
-            siae=siae,
-            kind=form.cleaned_data["kind"],
-            code=form.cleaned_data["code"],
-            defaults={"radius_km": form.cleaned_data.get("radius_km"), "origin": AreaOrigin.DECLARED},
-        )
-        protect(siae, "service_areas", request.user)
-        messages.success(request, "Zone d'intervention ajoutée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
-
-
-@login_required
-@require_POST
-def delete_area(request, pk, area_pk):
-    siae = editable_siae(request, pk)
-    get_object_or_404(ServiceArea, pk=area_pk, siae=siae).delete()
-    protect(siae, "service_areas", request.user)
-    messages.success(request, "Zone d'intervention retirée.")
-    return redirect("siaes:profile", pk=siae.pk)
-
-
-@login_required
-@require_POST
-def add_note(request, pk):
-    siae = get_object_or_404(Siae, pk=pk)
-    if not has_role(request.user, CAN_EDIT_ANY_SIAE):
-        raise PermissionDenied("Seuls les chargés des achats responsables notent le sourcing.")
-    form = SourcingNoteForm(request.POST)
-    if form.is_valid():
-        note = form.save(commit=False)
-        note.siae, note.author = siae, request.user
-        note.save()
-        messages.success(request, "Note de sourcing ajoutée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
 
 
 def coverage_context(request):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from dentelle.core.audit import log_access
 from dentelle.siaes.forms import ContactForm
 from dentelle.siaes.models import Contact
-from dentelle.siaes.views import editable_siae, form_errors_text
+from dentelle.siaes.views_profile import editable_siae, form_errors_text
 
 
 @login_required
