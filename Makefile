@@ -29,7 +29,7 @@ demo: venv
 	@# The worker (background jobs: plan imports and scans, exports) runs beside the server, with the same
 	@# environment (one SECRET_KEY: the links it e-mails are signed), and stops with it.
 	$(DEMO_ENV) bash -c '$(BIN)/dentelle worker & trap "kill $$! 2>/dev/null" EXIT; \
-	  $(BIN)/dentelle serve --bind 127.0.0.1:8000 --workers $${DENTELLE_WORKERS:-2}'
+	  $(BIN)/dentelle serve --bind 127.0.0.1:8000'
 
 # Production: DEBUG off; one background worker beside gunicorn (stopped with it; several workers and
 # servers: docs/deploiement.md); SECRET_KEY, ALLOWED_HOSTS, DENTELLE_SITE_URL, CSRF_TRUSTED_ORIGINS and DATABASE_URL

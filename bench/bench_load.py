@@ -80,7 +80,7 @@ class Client:
 
 
 def run_phase(count, duration, work):
-    timings, errors, by_label, lock = [], [], {}, threading.Lock()
+    timings, errors, by_label, by_client, lock = [], [], {}, {}, threading.Lock()
     stop = time.monotonic() + duration
 
     def loop(index):
@@ -97,6 +97,8 @@ def run_phase(count, duration, work):
         with lock:
             timings.extend(local_t)
             errors.extend(local_e)
+            if local_t:
+                by_client[index] = statistics.mean(local_t)
             for label, elapsed in local_l:
                 by_label.setdefault(label, []).append(elapsed)
 
@@ -107,6 +109,7 @@ def run_phase(count, duration, work):
     for thread in threads:
         thread.join()
     run_phase.by_label = by_label
+    run_phase.by_client = by_client
     return timings, errors, time.monotonic() - started
 
 
@@ -133,9 +136,24 @@ def main():
     parser.add_argument("--writes", type=int, default=10, help="déclarations par écrivain")
     args = parser.parse_args()
 
+    # Each reader logs in once, before anything is timed: a login hashes its password (PBKDF2, about half a
+    # second of CPU), and 50 of them at the start of the timed phase made every page wait behind them.
+    readers = [None] * args.clients
+
+    def log_in(index):
+        readers[index] = Client(args.url)
+        readers[index].login(ROLES[index % len(ROLES)])
+
+    logins = [threading.Thread(target=log_in, args=(i,)) for i in range(args.clients)]
+    for thread in logins:
+        thread.start()
+    for thread in logins:
+        thread.join()
+    if None in readers:
+        raise SystemExit("Des lecteurs n'ont pas pu se connecter.")
+
     def reader(index, stop):
-        client = Client(args.url)
-        client.login(ROLES[index % len(ROLES)])
+        client = readers[index]
         n = index
         while time.monotonic() < stop:
             path = PATHS[n % len(PATHS)]
@@ -155,6 +173,13 @@ def main():
     print(
         f"  CPU du banc lui-même : {bench_cpu:.1f} s sur {wall:.0f} s ({100 * bench_cpu / wall:.0f} % d'un cœur)"
     )
+    # Clients served unevenly (connections stuck to a crowded process) show as a spread of their means.
+    means = sorted(run_phase.by_client.values())
+    if means:
+        print(
+            f"  latence moyenne par client : de {means[0] * 1000:.0f} à {means[-1] * 1000:.0f} ms "
+            f"(médiane {statistics.median(means) * 1000:.0f} ms)"
+        )
     # The target holds for pages and for the API separately: one line for each.
     for kind, is_api in (("pages", False), ("API", True)):
         values = [

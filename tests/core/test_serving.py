@@ -123,6 +123,19 @@ def test_serve_runs_gunicorn_gthread_with_the_given_size():
     assert argv[argv.index("--worker-class") + 1] == "gthread"
     assert argv[argv.index("--workers") + 1] == "3"
     assert argv[argv.index("--threads") + 1] == "8"
+    assert argv[argv.index("--keep-alive") + 1] == "0"  # each request to a free process (serve.py)
+
+
+def test_database_connections_are_kept_a_minute_by_default():
+    code = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CONN_MAX_AGE"}
+    env.update(DEBUG="1", DATABASE_URL="sqlite:///:memory:")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.split() == ["60", "True"], result.stderr
 
 
 def test_an_import_writes_one_log_line(caplog):
