@@ -4,6 +4,10 @@ API; prints requests/s, p50/p95/p99, errors, and checks every write is stored ex
 through the API's own database, DATABASE_URL). Threads + http.client only.
 
     DATABASE_URL=... python bench/bench_load.py --url http://127.0.0.1:8000 --clients 50 --duration 120 --writers 20
+
+The server runs with `DENTELLE_API_USER_RATE=` (no per-user API limit) for this bench: the 50 readers share
+the four demo accounts, so each account asks ≈ 40 API requests a second, far above the 1,200 a minute a
+person is allowed; with the limit on, the answers are 429 and count as errors.
 """
 
 import argparse
@@ -124,6 +128,10 @@ def report(name, timings, errors, wall):
     )
     for line in sorted(set(errors))[:10]:
         print(f"  {line}")
+    if any(line.startswith("429") for line in errors):
+        print(
+            "  429 : limite par utilisateur de l'API ; relancez le serveur avec DENTELLE_API_USER_RATE= (vide)."
+        )
 
 
 def main():
