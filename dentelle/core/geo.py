@@ -1,10 +1,12 @@
 # pure: no database
 """Pure geographic helpers: distances and the commune → department → region chain.
 
-No Django import here: callers pass plain values (see tests/core/test_geo.py).
+No Django import here: callers pass plain values or numpy arrays (see tests/core/test_geo.py).
 """
 
 import math
+
+import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -16,6 +18,14 @@ def haversine_km(lat1, lon1, lat2, lon2):
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def haversine_many(lat_rad, lon_rad, cos_lat, lat0, lon0):
+    """Vectorised :func:`haversine_km` from points given in radians (with their cosine, precomputed
+    once by the caller's index) to points in degrees; arrays broadcast against each other."""
+    lat2, lon2 = np.radians(lat0), np.radians(lon0)
+    a = np.sin((lat2 - lat_rad) * 0.5) ** 2 + cos_lat * np.cos(lat2) * np.sin((lon2 - lon_rad) * 0.5) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def department_of_commune(insee_code):

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from dentelle.core.geo import haversine_many
 from dentelle.decp.readers import iter_decp
 from dentelle.matching.facts import LotFacts, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.kind import EXCLUDED_KINDS
 from dentelle.matching.places import place_of
 from dentelle.matching.scoring import score_all
-from dentelle.matching.territory import haversine_many
 from dentelle.matching.weights import CRITERIA, load_weights
 from dentelle.referentials.places import resolve_place
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dentelle.core.geo import haversine_many
 from dentelle.matching.capacity import _decay, _known, network_factor, size_factor
 from dentelle.matching.competence import combine_competence, place_stems
 from dentelle.matching.kind import EXCLUDED_KINDS, execution_mode, kind_factor, lot_purpose
@@ -216,12 +217,9 @@ def text_part(terms, index, documents, row, size):
 
 def territory_part(lots, arrays, row, params):
     """(territory part, coverage share, distance km) of the structure for every lot."""
-    lat2, lon2 = np.radians(lots.lat), np.radians(lots.lon)
-    a = (
-        np.sin((lat2 - arrays.lat_rad[row]) * 0.5) ** 2
-        + arrays.cos_lat[row] * np.cos(lat2) * np.sin((lon2 - arrays.lon_rad[row]) * 0.5) ** 2
+    distance = haversine_many(
+        arrays.lat_rad[row], arrays.lon_rad[row], arrays.cos_lat[row], lots.lat, lots.lon
     )
-    distance = 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
     site = int(arrays.dept_idx[row])
     site_inside = lots.dept_mask[:, site] if site >= 0 else np.zeros(lots.size, dtype=bool)
     distance = np.where(lots.is_wide & site_inside, 0.0, distance)

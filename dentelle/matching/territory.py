@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dentelle.core.geo import EARTH_RADIUS_KM, haversine_many
+
 NATIONAL, REGION, DEPARTMENT, COMMUNE, RADIUS = range(5)
 
 
@@ -42,20 +44,12 @@ class PlaceFacts:
         return self.kind in {"commune", "epci", "ept"}
 
 
-def haversine_many(lat_rad, lon_rad, cos_lat, lat0, lon0):
-    """Vectorised great-circle distance in km from points given in radians (with their cosine) to one
-    point in degrees; the structure side is precomputed once by the index."""
-    lat2, lon2 = np.radians(lat0), np.radians(lon0)
-    a = np.sin((lat2 - lat_rad) * 0.5) ** 2 + cos_lat * np.cos(lat2) * np.sin((lon2 - lon_rad) * 0.5) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-
-
 def distance_many(lat_rad, lon_rad, cos_lat, lat0, lon0):
     """Equirectangular distance in km (mean-latitude cosine): within 0.5 % of the great-circle
     distance at the scale of France, and several times cheaper over 10,000 structures."""
     lat2, lon2 = np.radians(lat0), np.radians(lon0)
     mean_cos = 0.5 * (cos_lat + np.cos(lat2))
-    return 6371.0088 * np.hypot(lat_rad - lat2, (lon_rad - lon2) * mean_cos)
+    return EARTH_RADIUS_KM * np.hypot(lat_rad - lat2, (lon_rad - lon2) * mean_cos)
 
 
 def lot_department_mask(arrays, place):

@@ -2,12 +2,14 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from dentelle.core.geo import (
     department_of_commune,
     department_of_postcode,
     haversine_km,
+    haversine_many,
     region_of_commune,
     region_of_department,
 )
@@ -70,3 +72,11 @@ def test_region_chain():
     assert region_of_commune("2A004", mapping) == "94"
     with pytest.raises(ValueError, match="Département inconnu"):
         region_of_department("99", mapping)
+
+
+def test_haversine_many_matches_the_scalar_version():
+    lats, lons = np.array([48.8530, 43.2965, 0.0]), np.array([2.3499, 5.3698, 0.0])
+    lat_rad, lon_rad = np.radians(lats), np.radians(lons)
+    many = haversine_many(lat_rad, lon_rad, np.cos(lat_rad), 45.7578, 4.8320)
+    expected = [haversine_km(la, lo, 45.7578, 4.8320) for la, lo in zip(lats, lons, strict=True)]
+    assert many == pytest.approx(expected)
