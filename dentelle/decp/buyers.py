@@ -8,7 +8,8 @@ otherwise: thresholds.toml).
 """
 
 import re
-import unicodedata
+
+from dentelle.core.text import fold
 
 CATEGORIES = {
     "etat": "État et ses services",
@@ -59,12 +60,6 @@ NAME_RULES = (
 )
 SIREN_PREFIXES = (("21", "commune"), ("22", "departement"), ("23", "region"), ("24", "intercommunalite"))
 _COMPILED = tuple((category, re.compile(pattern)) for category, pattern in NAME_RULES)
-
-
-def fold(text):
-    """Lower case without accents (« Région » → « region »)."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
 
 
 def buyer_category(siret, name):

@@ -10,7 +10,6 @@ import csv
 import io
 import itertools
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from dentelle.core.spreadsheet import (
     open_workbook,
     too_many_rows_message,
 )
+from dentelle.core.text import ascii_fold
 from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 
@@ -39,8 +39,7 @@ class FileProblem(Exception):
 
 
 def _key(text):
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", text.lower())
+    return re.sub(r"[^a-z]", "", ascii_fold(text))
 
 
 MODES = {}

@@ -7,7 +7,7 @@ dentelle/rules/data/matching_weights.toml.
 
 import numpy as np
 
-from dentelle.matching.text import fold
+from dentelle.core.text import fold
 from dentelle.siaes.kinds import is_eligible_for
 
 EXCLUDED_KINDS = ("OPCS",)  # facilitators' host bodies are not suppliers (domain §2.1)

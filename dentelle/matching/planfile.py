@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from dentelle.core.numbers import AMOUNT, NumberError, parse_number
+from dentelle.core.text import fold
 from dentelle.matching.facts import LotFacts
-from dentelle.matching.text import fold
 
 ALIASES = {
     "text": ("objet", "objet du marche", "intitule", "libelle", "designation", "titre"),

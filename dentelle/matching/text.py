@@ -7,11 +7,12 @@ few tokens costs a few `np.bincount` calls over short arrays.
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+
+from dentelle.core.text import fold
 
 STOPWORDS = frozenset(
     """au aux avec ce ces dans de des du en et il la le les leur lui ma mais me meme mes moi mon ne nos
@@ -22,14 +23,6 @@ STOPWORDS = frozenset(
 )
 TOKEN_RE = re.compile(r"[a-z0-9]+")
 STEM_LENGTH = 7  # crude French stemming: "nettoyage" / "nettoyer" → "nettoya"/"nettoye" → 7 letters
-
-
-def fold(text):
-    """Lower case without accents ('Espaces verts' → 'espaces verts')."""
-    # œ and æ do not decompose: "second œuvre" would lose its "o" and match nothing sensible.
-    lowered = str(text or "").lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def tokens(text):

@@ -1,19 +1,19 @@
 # pure: no database
 """Text normalisation shared by the loaders, the index and the place resolver (pure, stdlib only).
 
-``normalise`` folds accents, case, hyphens and apostrophes so that "Saint-Étienne", "ST ETIENNE" and
+``normalise`` folds accents (:func:`dentelle.core.text.ascii_fold`), case, hyphens and apostrophes so that "Saint-Étienne", "ST ETIENNE" and
 "saint etienne" give the same key. ``lossy`` builds the key used for text whose accents were lost in
 transit (some DECP files carry "Is\ufffdre" for "Isère"): every accented letter is dropped, and the
 replacement character is dropped from the input too, so both sides meet on "isre".
 """
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from dentelle.core.text import ascii_fold
 
 REPLACEMENT_CHAR = "\ufffd"
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 # Token-level spellings that mean the same thing in French place names and EPCI names.
 _TOKEN_ALIASES = {
@@ -37,19 +37,10 @@ _PHRASE_ALIASES = [
 ]
 
 
-def fold(text):
-    """Lower-case text without accents (keeps punctuation)."""
-    text = (text or "").translate(_LIGATURES)
-    if text.isascii():
-        return text.lower()
-    # NFKD splits "é" into "e" + accent; the ASCII encoding then drops the accent (fast, in C).
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-
-
 @lru_cache(maxsize=200_000)
 def normalise(text):
     """Key for comparing names: no accents, lower case, single spaces, "st" → "saint"."""
-    folded = _NON_ALNUM.sub(" ", fold((text or "").replace(REPLACEMENT_CHAR, ""))).strip()
+    folded = _NON_ALNUM.sub(" ", ascii_fold((text or "").replace(REPLACEMENT_CHAR, ""))).strip()
     if "communaute" in folded or "agglomeration" in folded:
         for pattern, short in _PHRASE_ALIASES:
             folded = pattern.sub(short, folded)

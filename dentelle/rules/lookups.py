@@ -5,7 +5,7 @@ and the set with an organisation's overrides applied."""
 from dataclasses import replace
 from decimal import Decimal
 
-from dentelle.referentials.text import fold
+from dentelle.core.text import fold
 from dentelle.rules.loader import default_rules
 from dentelle.rules.types import NATURES, Ceiling, Param, RulesError, with_cpv_index
 

@@ -5,13 +5,12 @@ set it, and the date of that data). `edited_fields` lists the fields a person ch
 overwrite them.
 """
 
-import unicodedata
-
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from dentelle.core.models import TimeStampedModel
+from dentelle.core.text import plain_words
 from dentelle.core.validators import validate_siret
 from dentelle.siaes import kinds as kind_rules
 from dentelle.siaes.enums import (
@@ -29,12 +28,6 @@ from dentelle.siaes.querysets import SiaeQuerySet
 __all__ = ["SiaeKind", "ServiceKind", "CompetenceOrigin", "AreaKind", "CapacityMetric", "NetworkKind"]
 
 CPV_PREFIX_VALIDATOR = RegexValidator(r"^\d{2,8}$", "Préfixe CPV : de 2 à 8 chiffres.")
-
-
-def normalise_text(value):
-    """Lower case, no accents, single spaces: what free-text search compares."""
-    text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("'", " ").replace("-", " ").split())
 
 
 class Network(models.Model):
@@ -112,7 +105,7 @@ class Siae(TimeStampedModel):
         super().save(*args, **kwargs)
 
     def compute_search_text(self):
-        return normalise_text(f"{self.name} {self.brand} {self.city}")[:600]
+        return plain_words(f"{self.name} {self.brand} {self.city}")[:600]
 
     @property
     def display_name(self):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from dentelle.core.text import plain_words
 from dentelle.siaes.enums import SERVICE_KIND_FIELDS, CapacityMetric, ServiceKind, SiaeKind
 from dentelle.siaes.models import ServiceArea, Siae
 from dentelle.siaes.querysets import cpv_prefix
@@ -156,7 +157,6 @@ def search_siaes(params, index=None):
 
 
 def search_text(queryset, text):
-    from dentelle.siaes.models import normalise_text
     from dentelle.siaes.querysets import digit_prefix_q
 
     text = clean_text(text)
@@ -164,7 +164,7 @@ def search_text(queryset, text):
     if compact.isdigit():
         return queryset.filter(digit_prefix_q("siret", compact[:14], 14))
     query = Q()
-    for word in normalise_text(text).split():
+    for word in plain_words(text).split():
         query &= Q(search_text__contains=word)
     return queryset.filter(query)
 

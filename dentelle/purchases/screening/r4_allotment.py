@@ -3,10 +3,10 @@
 
 from decimal import Decimal
 
+from dentelle.core.text import fold
 from dentelle.purchases.allotment import Unit, propose_split
 from dentelle.purchases.screening.common import settings
 from dentelle.purchases.screening.data import FindingDraft, euros
-from dentelle.referentials.text import fold
 
 MAINTENANCE_FAMILIES = {"cleaning", "green_spaces", "building_maintenance", "waste_collection"}
 MAINTENANCE_WORDS = ("entretien", "maintenance", "nettoyage", "proprete", "gardiennage")  # folded
