@@ -8,7 +8,7 @@ import sys
 
 COMMANDS = {
     "referentials": "Référentiels : charger, état, résoudre un lieu, chercher un code CPV",
-    "siaes": "Annuaire des SIAE : importer, statistiques",
+    "siaes": "Annuaire des SIAE : importer, statistiques, marchés remportés (contracts-won)",
     "plan": "Programmation des achats : importer un fichier",
     "scan": "Balayer un fichier de programmation et produire le rapport",
     "hours": "Heures d'insertion : estimer",
@@ -20,6 +20,11 @@ COMMANDS = {
     "serve": "Servir l'application comme en production (gunicorn, fichiers statiques)",
     "worker": "Exécuter les travaux de fond (imports, balayages, exports, lettre, purge)",
 }
+
+
+# Commands kept under the name users know while their code lives in another app (layering:
+# `siaes` cannot import `decp`).
+ALIASES = {("siaes", "contracts-won"): ["decp", "contracts-won"]}
 
 
 def usage():
@@ -35,6 +40,7 @@ def main(argv=None):
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(usage())
         return 0
+    argv = ALIASES.get(tuple(argv[:2]), argv[:2]) + argv[2:]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -19,7 +19,7 @@ FORBIDDEN_PREFIXES = ("django.db", "django.contrib", "django_tasks", "ninja", "d
 # Decision modules that must stay marked (a marker removed would silently drop the check).
 MUST_BE_PURE = [
     "core/geo.py",
-    "insertion/hours.py",
+    "rules/hours.py",
     "insertion/progress.py",
     "insertion/charts.py",
     "matching/scoring.py",

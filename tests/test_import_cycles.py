@@ -21,9 +21,7 @@ ROOT = Path(__file__).resolve().parents[1] / "dentelle"
 # only shrinks. Empty it to require a cycle-free graph.
 KNOWN_CYCLE_EDGES = {
     ("purchases", "matching"): "purchases/supply.py probes the matching app (to inject the supply instead)",
-    ("purchases", "insertion"): "purchases estimates hours with insertion/hours.py (estimator to move down)",
     ("siaes", "purchases"): "siaes/coverage.py counts able structures with purchases.supply",
-    ("siaes", "decp"): "`dentelle siaes contracts-won` calls decp.won.record_won_contracts",
 }
 
 

@@ -1,4 +1,5 @@
-"""Contracts won by directory structures, from a DECP file (`dentelle siaes contracts-won FILE`).
+"""Contracts won by directory structures, from a DECP file (`dentelle decp contracts-won FILE`, also
+reachable as `dentelle siaes contracts-won`).
 
 Each holder of a contract (« titulaire ») is looked up in the directory by its SIRET, then by its SIREN
 when the SIRET is unknown (another establishment of the same company; only when the SIREN names one

@@ -73,8 +73,8 @@ def scanner_hours(lots):
 
 def estimator_hours(lot, rules):
     """Fallback lots (no scan): the estimator's hours when it advises a clause, else None."""
-    from dentelle.insertion.hours import estimate_for_family
     from dentelle.rules import family_for_cpv
+    from dentelle.rules.hours import estimate_for_family
 
     family = family_for_cpv(lot.cpv_code, rules) if lot.cpv_code else None
     if family is None or not lot.estimated_amount:

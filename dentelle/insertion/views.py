@@ -215,8 +215,8 @@ def lot_hours(lot):
         return float(planned), None
     if not lot.estimated_amount or not lot.cpv_code:
         return None, None
-    from dentelle.insertion.hours import estimate_for_family
     from dentelle.rules import family_for_cpv
+    from dentelle.rules.hours import estimate_for_family
 
     family = family_for_cpv(lot.cpv_code)
     if family is None:

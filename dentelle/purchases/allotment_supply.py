@@ -16,6 +16,8 @@ from dentelle.matching.weights import load_weights
 from dentelle.purchases.allotment_lots import Params, Site, Structure, department_split
 from dentelle.purchases.allotment_milp import optimise
 from dentelle.purchases.supply import SIAE_KINDS
+from dentelle.rules import default_rules, family_for_cpv
+from dentelle.rules.hours import estimate_for_family
 
 
 def able_structures(cpv, region_code, default_capacity, nature="services"):
@@ -67,9 +69,6 @@ def solver_sites(rows, lot_amount=None):
 def hours_per_euro(cpv, rules=None):
     """Insertion hours of a social clause per € of lot amount, from the scanner's estimator (the
     trade family's chain is linear in the amount; 0 when the family or a parameter is missing)."""
-    from dentelle.insertion.hours import estimate_for_family
-    from dentelle.rules import default_rules, family_for_cpv
-
     family = family_for_cpv(cpv, rules or default_rules()) if cpv else None
     if family is None:
         return 0.0

@@ -1,4 +1,4 @@
-"""`dentelle siaes contracts-won FILE`: contracts won by directory structures recorded on their profiles."""
+"""`dentelle siaes contracts-won FILE` (= `dentelle decp contracts-won`): contracts won by directory structures recorded on their profiles."""
 
 import json
 import re
@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 
+from dentelle.cli import main
 from dentelle.siaes.models import Siae, WonContract
 
 ALONE = "73282932000074"  # known by its SIRET
@@ -71,7 +72,7 @@ def decp_file(tmp_path):
 
 def run(*args):
     out = StringIO()
-    call_command("siaes", "contracts-won", *args, stdout=out)
+    call_command("decp", "contracts-won", *args, stdout=out)
     return out.getvalue()
 
 
@@ -153,3 +154,8 @@ def test_bad_files_are_french_errors_and_write_nothing(directory, tmp_path):
     with pytest.raises(CommandError, match="Import annulé"):
         run(str(broken), "--wet-run")
     assert WonContract.objects.count() == 0
+
+
+def test_the_siaes_name_of_the_command_still_runs_it(directory, decp_file, capsys):
+    assert main(["siaes", "contracts-won", str(decp_file)]) == 0
+    assert "3 modification(s) à faire (simulation)." in capsys.readouterr().out

@@ -7,7 +7,7 @@ import pytest
 
 from dentelle.accounts.models import Organisation, User
 from dentelle.core.roles import Role
-from dentelle.insertion.hours import estimate_for_family
+from dentelle.rules.hours import estimate_for_family
 from dentelle.rules.models import RuleOverride
 from dentelle.rules.services import rules_for
 

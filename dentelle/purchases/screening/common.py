@@ -4,8 +4,8 @@ thresholds, and the capped-volume figures."""
 
 from functools import lru_cache
 
-from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.screening.data import estimate_figures
+from dentelle.rules.hours import estimate_for_family
 from dentelle.rules.thresholds import thresholds_at
 
 

@@ -3,9 +3,9 @@
 and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
 
 from dentelle.core.formatting import grouped_int
-from dentelle.insertion.hours import estimate_for_family
 from dentelle.purchases.screening.data import FindingDraft, euros
 from dentelle.purchases.screening.plausibility import plausible_hours
+from dentelle.rules.hours import estimate_for_family
 from dentelle.rules.lookups import family_for_cpv
 from dentelle.rules.thresholds import WORKS
 

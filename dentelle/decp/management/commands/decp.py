@@ -1,13 +1,15 @@
-"""`dentelle decp analyse FICHIER` and `dentelle decp export`: DECP retrospective analysis and v2 export."""
+"""`dentelle decp analyse FICHIER`, `dentelle decp contracts-won FICHIER` and `dentelle decp export`: DECP
+retrospective analysis, contracts won by directory structures, and v2 export."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from dentelle.core.commands import DentelleCommand
+from dentelle.core.importing import ImportCommand, run_import
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
+from dentelle.decp.won import record_won_contracts
 
 
 def percent(value):
@@ -59,7 +61,7 @@ def report_lines(path_name, fmt, result, problems, top=15):
     return lines
 
 
-class Command(DentelleCommand):
+class Command(ImportCommand):  # its print_report; each action declares its own options
     help = "Données essentielles de la commande publique (DECP) : analyse rétrospective, export v2."
 
     def add_arguments(self, parser):
@@ -82,6 +84,19 @@ class Command(DentelleCommand):
         analyse.add_argument("--out", metavar="RAPPORT.xlsx", help="Écrire aussi la rétrospective en XLSX")
         analyse.add_argument("--json", action="store_true", help="Sortie JSON au lieu du rapport texte")
         analyse.add_argument("--anomalies", type=int, default=0, help="Lister les N premières anomalies")
+        won = sub.add_parser(
+            "contracts-won",
+            help="Rattacher aux structures les marchés qu'elles ont remportés (fichier DECP, simulation par défaut).",
+            description=(
+                "Lit un fichier DECP (v1 ou v2 JSON, CSV v1, consolidé national CSV ou Parquet), reconnaît les "
+                "titulaires de l'annuaire par SIRET puis par SIREN, et enregistre ces marchés sur leur fiche : "
+                "le moteur de mise en relation s'en sert comme compétences « apprise d'un marché remporté »."
+            ),
+        )
+        won.add_argument("file", help="Fichier DECP.")
+        won.add_argument(
+            "--wet-run", action="store_true", help="Écrire réellement en base (sinon : simulation)."
+        )
         export = sub.add_parser(
             "export", help="Exporter au format DECP v2 les marchés attribués d'une organisation"
         )
@@ -93,8 +108,24 @@ class Command(DentelleCommand):
     def handle(self, *args, **options):
         if options["action"] == "analyse":
             self.analyse(options)
+        elif options["action"] == "contracts-won":
+            self.contracts_won(options)
         else:
             self.export(options)
+
+    def contracts_won(self, options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Fichier DECP « {path} » introuvable.")
+        report, committed = run_import(record_won_contracts, wet_run=options["wet_run"], path=path)
+        self.stdout.write(report.source)
+        self.print_report(report, committed, options["wet_run"])
+        changes = report.counts.get("modifications", 0)
+        if changes == 0:
+            self.stdout.write("0 modification : les fiches étaient déjà à jour.")
+        else:
+            verb = "enregistrée(s)" if committed else "à faire (simulation)"
+            self.stdout.write(f"{changes} modification(s) {verb}.")
 
     def analyse(self, options):
         from dentelle.decp import retro_report

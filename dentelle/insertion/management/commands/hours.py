@@ -25,8 +25,7 @@ class Command(DentelleCommand):
         est.add_argument("--json", action="store_true", help="Sortie JSON")
 
     def handle(self, *args, **options):
-        from dentelle.insertion import hours
-        from dentelle.rules import default_rules, family_for_cpv
+        from dentelle.rules import default_rules, family_for_cpv, hours
 
         manual = [options["labour_share"], options["rate"], options["hourly_cost"]]
         amount = _number(options["amount"], "--amount")

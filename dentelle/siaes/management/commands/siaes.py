@@ -1,4 +1,5 @@
-"""`dentelle siaes import|stats|contracts-won`: the SIAE directory from the command line."""
+"""`dentelle siaes import|stats`: the SIAE directory from the command line (`dentelle siaes contracts-won`
+reads DECP files: it is `dentelle decp contracts-won`, see dentelle/cli.py)."""
 
 import datetime as dt
 import json
@@ -43,46 +44,13 @@ class Command(ImportCommand):
         imp.add_argument(
             "--fetch", action="store_true", help="lemarche-api : interroger l'API (jeton LEMARCHE_API_TOKEN)."
         )
-        won = sub.add_parser(
-            "contracts-won",
-            help="Rattacher aux structures les marchés qu'elles ont remportés (fichier DECP, simulation par défaut).",
-            description=(
-                "Lit un fichier DECP (v1 ou v2 JSON, CSV v1, consolidé national CSV ou Parquet), reconnaît les "
-                "titulaires de l'annuaire par SIRET puis par SIREN, et enregistre ces marchés sur leur fiche : "
-                "le moteur de mise en relation s'en sert comme compétences « apprise d'un marché remporté »."
-            ),
-        )
-        won.add_argument("file", help="Fichier DECP.")
-        won.add_argument(
-            "--wet-run", action="store_true", help="Écrire réellement en base (sinon : simulation)."
-        )
         stats = sub.add_parser("stats", help="Compter les structures par type et par région.")
         stats.add_argument("--json", action="store_true", help="Sortie JSON.")
 
     def handle(self, *args, **options):
         if options["action"] == "stats":
             return self.handle_stats(options)
-        if options["action"] == "contracts-won":
-            return self.handle_contracts_won(options)
         return self.handle_import(options)
-
-    def handle_contracts_won(self, options):
-        from pathlib import Path
-
-        from dentelle.decp.won import record_won_contracts
-
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"Fichier DECP « {path} » introuvable.")
-        report, committed = run_import(record_won_contracts, wet_run=options["wet_run"], path=path)
-        self.stdout.write(report.source)
-        self.print_report(report, committed, options["wet_run"])
-        changes = report.counts.get("modifications", 0)
-        if changes == 0:
-            self.stdout.write("0 modification : les fiches étaient déjà à jour.")
-        else:
-            verb = "enregistrée(s)" if committed else "à faire (simulation)"
-            self.stdout.write(f"{changes} modification(s) {verb}.")
 
     def handle_import(self, options):
         source, path = options["source"], options.get("file")

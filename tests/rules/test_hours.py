@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from dentelle.insertion.hours import (
+from dentelle.rules import Param, default_rules
+from dentelle.rules.hours import (
     estimate_cleaning,
     estimate_for_family,
     estimate_standard,
     round_hours,
 )
-from dentelle.rules import Param, default_rules
 
 
 def test_mef_sud_77_worked_example_gives_833_hours():
