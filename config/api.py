@@ -104,6 +104,7 @@ def _mount():
     from dentelle.decp.api import router as decp_router
     from dentelle.insertion.api import router as insertion_router
     from dentelle.matching.api import router as matching_router
+    from dentelle.matching.api_coverage import router as coverage_router
     from dentelle.purchases.api import router as purchases_router
     from dentelle.referentials.api import router as referentials_router
     from dentelle.siaes.api import router as siaes_router
@@ -111,6 +112,7 @@ def _mount():
     api.add_router("/accounts", accounts_router)
     api.add_router("/referentials", referentials_router)
     api.add_router("/siaes", siaes_router)
+    api.add_router("/siaes", coverage_router)
     api.add_router("/purchases", purchases_router)
     api.add_router("/matching", matching_router)
     api.add_router("/insertion", insertion_router)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", include("dentelle.accounts.urls")),
     path("referentiels/", include("dentelle.referentials.urls")),
+    path("siae/couverture/", include("dentelle.matching.urls_coverage")),
     path("siae/", include("dentelle.siaes.urls")),
     path("achats/", include("dentelle.purchases.urls")),
     path("mise-en-relation/", include("dentelle.matching.urls")),

@@ -41,7 +41,7 @@ class Context:
     """What the screening needs besides the contract: rules, able counts, today's date."""
 
     rules: object
-    supply: object = None  # ``purchases.supply.MatchingSupply`` or anything with prepare()/count()
+    supply: object = None  # ``purchases.supply.make_supply()`` or anything with prepare()/count()
     today: date | None = None
 
 

@@ -8,9 +8,14 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here: the engine's modules load models, which the app registry is not ready for
+        # when this module is imported.
+        from dentelle.matching.supply import ENGINE
+        from dentelle.purchases.supply import register_engine
         from dentelle.referentials.warmup import register_warmer
 
         register_warmer(warm_matching_indexes)
+        register_engine(ENGINE)  # purchases sits below matching: it gets the engine handed over
 
 
 def warm_matching_indexes():

@@ -1,40 +1,17 @@
-"""Django side of the allotment: the able structures of a trade, with their positions, and the
-sites' territories, for the pure optimiser (dentelle/purchases/allotment_milp.py).
+"""Django side of the allotment: the sites' territories and the able structures of a trade, with
+their positions, for the pure optimiser (dentelle/purchases/allotment_milp.py).
 
-Able structures are the matching engine's one definition (`dentelle.matching.able.able_mask` on the
-trade's able query over the whole region), one per company. Capacity: the structure's turnover when
-known, else the rules' sourced default per structure (R3's « default_capacity_per_structure »).
+Able structures come from the matching engine (`dentelle.matching.supply.able_structures`: its one
+definition of an able structure, one per company), handed over through `purchases.supply.engine()`.
 """
 
 import math
 
-from dentelle.matching.able import able_mask, able_query
-from dentelle.matching.facts import LotFacts, query_of
-from dentelle.matching.index import get_structure_index
-from dentelle.matching.scoring import score_all
-from dentelle.matching.weights import load_weights
-from dentelle.purchases.allotment_lots import Params, Site, Structure, department_split
+from dentelle.purchases.allotment_lots import Params, Site, department_split
 from dentelle.purchases.allotment_milp import optimise
-from dentelle.purchases.supply import SIAE_KINDS
+from dentelle.purchases.supply import engine
 from dentelle.rules import default_rules, family_for_cpv
 from dentelle.rules.hours import estimate_for_family
-
-
-def able_structures(cpv, region_code, default_capacity, nature="services"):
-    """SIAE (L2113-13 kinds) able to do ``cpv`` in the region, as positioned :class:`Structure`."""
-    arrays, weights = get_structure_index(), load_weights()
-    facts = LotFacts(cpv_codes=[cpv], place_kind="region", place_code=region_code, nature=nature)
-    result = score_all(able_query(query_of(facts)), arrays, weights)
-    mask = able_mask(result, arrays, weights)
-    out = []
-    for i in mask.nonzero()[0]:
-        lat, lon = float(arrays.lat[i]), float(arrays.lon[i])
-        if str(arrays.kinds[i]) not in SIAE_KINDS or lat != lat or lon != lon:  # NaN: no position
-            continue
-        turnover = float(arrays.turnover[i])
-        capacity = turnover if turnover == turnover and turnover > 0 else float(default_capacity)
-        out.append(Structure(arrays.sirets[i], lat, lon, capacity))
-    return out
 
 
 def memberships(commune_codes):
@@ -127,7 +104,7 @@ def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, **
     values.setdefault("min_able", int(rules.screening["min_able_structures"].value))
     params = Params(hours_per_euro=hours_per_euro(cpv, rules), **values)
     sites = solver_sites(rows, amount)
-    structures = able_structures(cpv, region_code, capacity)
+    structures = engine().able_structures(cpv, region_code, capacity)
     return (
         params,
         sites,

@@ -1,20 +1,18 @@
-"""How many able structures can answer a lot, in its territory (input facts of rules R3 and R4).
+"""How many able structures can answer a lot, in its territory (input facts of rules R3 and R4), and
+the other answers purchases needs from the matching engine.
 
-One backend: the matching engine's definition of an able structure (`dentelle.matching.able`), the
-same count as the supply-coverage table and the lot page. A scan first hands every request of the
-plan to `prepare()`, which counts all distinct ones in one batch; `count()` then reads the answer
-(and counts a request it was not given beforehand on its own, with the same code).
+The matching app sits above purchases (docs/architecture.md, « Couches »): it hands its engine over at
+start-up (`MatchingConfig.ready` → `register_engine`, see dentelle/matching/supply.py), so that the
+scan, the allotment and the lot page of the CLI, the web, the jobs and the benchmarks all run the one
+engine without purchases importing it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from dentelle.matching.able import count_able
-from dentelle.matching.facts import LotFacts, query_of
-from dentelle.matching.index import get_structure_index
-from dentelle.matching.weights import load_weights
-from dentelle.siaes.kinds import DISABILITY_KINDS
+from django.core.exceptions import ImproperlyConfigured
 
 SIAE_KINDS = ("ACI", "AI", "EI", "ETTI")  # L2113-13 by default (domain §3.1; EITI, GEIQ to verify)
 
@@ -38,55 +36,29 @@ class SupplyRequest(NamedTuple):
     reservation_kind: str = ""
 
 
-class MatchingSupply:
-    """Counts from the matching engine (scores, territory coverage, capacity), batched per plan."""
+class Engine(NamedTuple):
+    """What purchases asks of the matching engine."""
 
-    backend = "moteur de mise en relation"
-
-    def __init__(self, arrays=None):
-        # Once per scan: the index checks the directory's version on each call.
-        self._arrays = arrays if arrays is not None else get_structure_index()
-        self._weights = load_weights()
-        self._answers = {}
-        self._score_cache = {}
-
-    def prepare(self, requests):
-        """Count every request not yet counted, in one batch."""
-        missing = list(dict.fromkeys(r for r in requests if r not in self._answers))
-        if not missing:
-            return
-        queries = [query_of(_facts(request)) for request in missing]
-        counts = count_able(queries, self._arrays, self._weights, self._score_cache)
-        self._answers.update(zip(missing, map(self._supply, counts), strict=True))
-
-    def count(self, request):
-        if request not in self._answers:
-            self.prepare([request])
-        return self._answers[request]
-
-    def _supply(self, counts):
-        siae = sum(n for kind, n in counts.kinds.items() if kind in SIAE_KINDS)
-        disability = sum(n for kind, n in counts.kinds.items() if kind in DISABILITY_KINDS)
-        median = counts.median_turnover
-        # Capacity known only if every counted structure has a turnover; otherwise the rule falls
-        # back on its sourced default per structure.
-        known = median and counts.with_known_capacity == counts.count
-        capacity = Decimal(str(median)) * siae if known else None
-        return Supply(siae, disability, capacity, self.backend)
+    make_supply: Callable  # () → a counter with prepare(requests) and count(request) → Supply
+    able_structures: Callable  # (cpv, region_code, default_capacity) → [allotment_lots.Structure]
+    ranked_structures: Callable  # (lot, top) → the ranking dict of the lot page
 
 
-def _facts(request):
-    place_kind, place_code = request.place_kind, request.place_code
-    if not place_kind and len(request.department_codes) == 1:
-        place_kind, place_code = "department", request.department_codes[0]
-    return LotFacts(
-        cpv_codes=[request.cpv],
-        place_kind=place_kind,
-        place_code=place_code,
-        nature=request.nature or "services",
-        reservation_kind=request.reservation_kind or "",
-    )
+_engine = None
+
+
+def register_engine(engine):
+    global _engine
+    _engine = engine
+
+
+def engine():
+    if _engine is None:
+        raise ImproperlyConfigured(
+            "Moteur de mise en relation absent : « dentelle.matching » doit figurer dans INSTALLED_APPS."
+        )
+    return _engine
 
 
 def make_supply():
-    return MatchingSupply()
+    return engine().make_supply()

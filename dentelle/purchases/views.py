@@ -27,7 +27,9 @@ from dentelle.purchases.plan_page import filtered_lots, plan_summary
 from dentelle.purchases.queries import plan_report
 from dentelle.purchases.report import KIND_LABELS, json_bytes, xlsx_report
 from dentelle.purchases.services import accept_finding, reject_finding
+from dentelle.purchases.supply import engine
 from dentelle.purchases.views_allotment import allotment_context
+from dentelle.siaes.models import Siae
 
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "dentelle_plan_uploads"
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -159,13 +161,8 @@ def lot_detail(request, pk):
     lot = get_object_or_404(
         visible_lots(request.user).select_related("operation__buyer_service", "operation__plan"), pk=pk
     )
-    ranking = None
-    try:
-        from dentelle.matching.services import ranked_structures
-
-        ranking = ranked_structures(lot, top=10)
-    except Exception:  # matching engine absent or directory not loaded: the page still shows findings
-        ranking = None
+    # An empty directory has no ranking to show; the page still shows the findings.
+    ranking = engine().ranked_structures(lot, top=10) if Siae.objects.exists() else None
     return render(
         request,
         "purchases/lot_detail.html",

@@ -1,4 +1,5 @@
-"""API of the SIAE directory: list (same filters as the page), detail, supply coverage."""
+"""API of the SIAE directory: list (same filters as the page), detail (the supply coverage under the
+same prefix: matching/api_coverage.py)."""
 
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404
@@ -6,8 +7,6 @@ from ninja import Field, Query, Router, Schema
 
 from config.api_errors import errors
 from dentelle.core.audit import log_access
-from dentelle.rules.services import rules_for
-from dentelle.siaes import coverage as coverage_rules
 from dentelle.siaes.access import can_see_siae_contacts
 from dentelle.siaes.models import Siae
 from dentelle.siaes.search import ResultPages, SearchParams, search_siaes
@@ -161,45 +160,6 @@ def list_siaes(request, filters: Query[SiaeFilters]):
         "offset": offset,
         "notes": result.notes,
         "results": [brief(s) for s in rows],
-    }
-
-
-@router.get(
-    "/coverage",
-    response={200: dict, **errors(404)},
-    summary="Couverture de l'offre : structures capables par famille et département",
-)
-def coverage(request, region: str = "11"):
-    from dentelle.referentials.index import get_index
-
-    index = get_index()
-    if region not in index.regions:
-        raise Http404("Région inconnue")
-    data = coverage_rules.coverage(
-        region, index, rules=rules_for(getattr(request.user, "organisation", None))
-    )
-    return {
-        "region": data["region"],
-        "region_name": data["region_name"],
-        "reservation_min": data["reservation_min"],
-        "departments": [{"code": c, "name": n} for c, n in data["departments"]],
-        "families": [
-            {
-                "id": row["id"],
-                "label": row["label"],
-                "cpv_prefixes": row["prefixes"],
-                "source": row["source"],
-                "departments": {
-                    cell["department"]: {
-                        "count": cell["count"],
-                        "disability": cell["disability"],
-                        "level": cell["level"].key,
-                    }
-                    for cell in row["cells"]
-                },
-            }
-            for row in data["rows"]
-        ],
     }
 
 

@@ -5,6 +5,7 @@ territory. Scores are not asserted (the weights move); only the agreement betwee
 import pytest
 
 from dentelle.core.importing import ImportReport
+from dentelle.matching.coverage import coverage
 from dentelle.matching.services import LotFacts, count_able_structures, ranked_structures
 from dentelle.purchases.facts import plan_facts
 from dentelle.purchases.planfile import read_plan_file
@@ -12,7 +13,6 @@ from dentelle.purchases.scanfile import scan_plan_data
 from dentelle.purchases.screening import screen_lot
 from dentelle.purchases.supply import SIAE_KINDS, make_supply
 from dentelle.rules import default_rules
-from dentelle.siaes.coverage import coverage
 from dentelle.siaes.models import ServiceArea
 from tests.factories import SiaeFactory, with_competences
 

@@ -2,8 +2,7 @@
 
 import pytest
 
-from dentelle.rules import default_rules
-from dentelle.siaes.coverage import (
+from dentelle.matching.coverage import (
     EXTRA_FAMILIES,
     coverage,
     coverage_families,
@@ -11,6 +10,7 @@ from dentelle.siaes.coverage import (
     level_of,
     reservation_min,
 )
+from dentelle.rules import default_rules
 from tests.factories import SiaeFactory, with_competences
 
 

@@ -175,15 +175,15 @@ def test_exports_are_formula_safe(client, reader, index):
 def test_coverage_page_and_exports(client, reader, index):
     with_competences(SiaeFactory(), "9091")
     client.force_login(reader)
-    page = client.get(reverse("siaes:coverage"), {"region": "11", "famille": "cleaning"}).content.decode()
+    page = client.get(reverse("coverage:page"), {"region": "11", "famille": "cleaning"}).content.decode()
     assert "Seine-Saint-Denis" in page and "<svg" in page
     assert "Structures capables : Nettoyage et propreté" in page  # the map shows the chosen family
-    response = client.get(reverse("siaes:coverage_export", args=["csv"]), {"region": "11"})
+    response = client.get(reverse("coverage:export", args=["csv"]), {"region": "11"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     cleaning = next(r for r in rows if r[0] == "Nettoyage et propreté")
     header = rows[0]
     assert cleaning[header.index("Seine-Saint-Denis (93)")] == "1"
-    xlsx = client.get(reverse("siaes:coverage_export", args=["xlsx"]), {"region": "11"})
+    xlsx = client.get(reverse("coverage:export", args=["xlsx"]), {"region": "11"})
     assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == len(rows)
 
 

@@ -10,7 +10,8 @@ families (`dentelle.rules`).
 
 from dataclasses import dataclass
 
-from dentelle.purchases.supply import MatchingSupply, SupplyRequest
+from dentelle.matching.supply import MatchingSupply
+from dentelle.purchases.supply import SupplyRequest
 from dentelle.siaes.querysets import cpv_prefix
 
 
