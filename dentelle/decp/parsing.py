@@ -5,9 +5,9 @@ Every bad field is reported as a ``DecpProblem`` and left empty; nothing here ra
 """
 
 import re
-from datetime import date
 
 from dentelle.core.numbers import AMOUNT, DURATION_MONTHS, NumberError, parse_integer, parse_number
+from dentelle.core.parsing import iso_date
 from dentelle.core.validators import normalise_cpv
 from dentelle.decp.records import (
     ENVIRONMENTAL_VALUES,
@@ -81,8 +81,8 @@ class _Fields:
         try:
             if not match:
                 raise ValueError
-            return date.fromisoformat(match.group(1))
-        except ValueError:
+            return iso_date(match.group(1))
+        except ValueError:  # DateError included
             self.problem(name, f"date invalide ({text!r} : AAAA-MM-JJ attendu)")
             return None
 

@@ -9,7 +9,6 @@ the database.
 import csv
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 
 from dentelle.core.file_errors import (
@@ -21,6 +20,7 @@ from dentelle.core.file_errors import (
     surrogate_error_message,
 )
 from dentelle.core.numbers import NumberError, json_int, parse_number
+from dentelle.core.parsing import DateError, iso_date
 from dentelle.core.validators import clean_siret
 from dentelle.siaes.kinds import ALL_KINDS
 from dentelle.siaes.naf_cpv import compact_naf
@@ -193,14 +193,11 @@ def parse_capacity(report, line, column, value, bound):
 
 def parse_date(value, default, report=None, line=None, column="updated_at"):
     """The AAAA-MM-JJ date at the start of ``value``; ``default`` (reported) when it is impossible."""
-    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value) if isinstance(value, str) else None
-    if not match:
-        return default
     try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
+        return iso_date(value) or default
+    except DateError as exc:
         if report is not None:
-            report.warning(line, column, f"date impossible {match.group(0)!r} : date du fichier retenue")
+            report.warning(line, column, f"{exc.reason} : date du fichier retenue")
         return default
 
 
