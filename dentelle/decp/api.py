@@ -77,13 +77,10 @@ def export(request):
     organisation = request.user.organisation
     if organisation is None:
         raise HttpError(400, "Votre compte n'est rattaché à aucune organisation.")
-    from dentelle.decp.adapters import ModelsUnavailable, export_organisation
+    from dentelle.decp.adapters import export_organisation
     from dentelle.decp.writer import dumps
 
-    try:
-        document, violations = export_organisation(organisation)
-    except ModelsUnavailable as exc:
-        raise HttpError(503, str(exc)) from None
+    document, violations = export_organisation(organisation)
     response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
     return response

@@ -184,7 +184,7 @@ def _gauge(share):
 @login_required
 def decp_export(request):
     require_role(request.user, CAN_EXPORT_DECP)
-    from dentelle.decp.adapters import ModelsUnavailable, export_organisation
+    from dentelle.decp.adapters import export_organisation
     from dentelle.decp.writer import dumps
 
     organisation = request.user.organisation
@@ -192,10 +192,7 @@ def decp_export(request):
         return render(
             request, "decp/page.html", _export_error("Votre compte n'est rattaché à aucune organisation.")
         )
-    try:
-        document, violations = export_organisation(organisation)
-    except ModelsUnavailable as exc:
-        return render(request, "decp/page.html", _export_error(str(exc)))
+    document, violations = export_organisation(organisation)
     response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="decp_v2_export.json"'
     response["X-Decp-Ecarts-Schema"] = str(len(violations))

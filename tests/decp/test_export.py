@@ -67,3 +67,25 @@ def test_cli_export_writes_the_file(awarded_contract, tmp_path, capsys):
 def test_cli_export_needs_a_known_organisation(organisation):
     with pytest.raises(CommandError, match="introuvable"):
         call_command("decp", "export", "--organisation", "Nulle part")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("clause_hours", 2400), ("has_employment_condition", True), ("insertion_market", True)],
+)
+def test_each_lot_field_that_means_a_clause_reaches_the_decp_output(awarded_contract, field, value):
+    """The adapter reads the lot's fields by their names: renaming one must fail here, not silently
+    drop the clause from the export."""
+    lot = awarded_contract.lot
+    lot.clause_hours, lot.has_employment_condition, lot.insertion_market = None, False, False
+    lot.reservation_kind = ""
+    setattr(lot, field, value)
+    lot.save()
+    awarded_contract.required_hours = 0
+    awarded_contract.reservation_kind = ""
+    awarded_contract.save()
+    document, _ = export_organisation(awarded_contract.organisation)
+    assert document["marches"]["marche"][0]["considerationsSociales"]["considerationSociale"] == [
+        "Clause sociale"
+    ]

@@ -181,14 +181,11 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
             self.stdout.write(f"Rétrospective écrite dans {out}.")
 
     def export(self, options):
-        from dentelle.decp.adapters import ModelsUnavailable, export_organisation
+        from dentelle.decp.adapters import export_organisation
         from dentelle.decp.writer import dumps
 
         organisation = self.find_organisation(options["organisation"])
-        try:
-            document, violations = export_organisation(organisation)
-        except ModelsUnavailable as exc:
-            raise CommandError(str(exc)) from None
+        document, violations = export_organisation(organisation)
         text = dumps(document)
         count = len(document["marches"]["marche"])
         if options["out"]:
