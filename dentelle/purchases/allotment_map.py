@@ -116,10 +116,7 @@ def site_map(sites, lots):
     frame = frame_for(points)
     box = tuple(round(v, 3) for v in (frame.south, frame.west, frame.north, frame.east))
     frame = Frame(*box)
-    try:
-        outline, labels = _outline_paths(box, frame.width)
-    except Exception:  # referentials not loaded: the map goes without outlines
-        outline, labels = "", []
+    outline, labels = _outline_paths(box, frame.width)  # referentials not loaded: no commune, no outline
     lot_of = {key: k for k, lot in enumerate(lots) for key in lot["sites"]}
     dots = []
     for s in sites:

@@ -77,12 +77,10 @@ def resolver():
     from dentelle.referentials.places import resolve_place
 
     def resolve(text):
-        try:
-            if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
-                return _commune(text) or resolve_place("", code=text, code_kind_text="Code commune")
-            return resolve_place(text)
-        except Exception:  # an unknown or ambiguous place is a row error, not a traceback
-            return None
+        # An unknown or ambiguous place resolves to None: a row error, not a traceback.
+        if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
+            return _commune(text) or resolve_place("", code=text, code_kind_text="Code commune")
+        return resolve_place(text)
 
     return resolve
 

@@ -5,6 +5,7 @@ or when the label search finds the exact label; « moyenne » when one source al
 below « haute » is shown, never applied silently.
 """
 
+from dentelle.referentials.index import get_index
 from dentelle.rules.lookups import families_for_text
 
 STOP_WORDS = {
@@ -28,12 +29,7 @@ STOP_WORDS = {
 
 
 def _search(text, limit=5):
-    try:
-        from dentelle.referentials.index import get_index
-
-        return get_index().search_cpv(text, limit=limit)
-    except Exception:  # referentials not loaded: keywords only
-        return []
+    return get_index().search_cpv(text, limit=limit)  # referentials not loaded: none, keywords only
 
 
 def suggest_cpv(text, search=_search):

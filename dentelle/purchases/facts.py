@@ -5,17 +5,14 @@ from decimal import Decimal
 from dentelle.purchases.places import resolve_lot_place
 from dentelle.purchases.screening import LineItemFacts, LotFacts
 from dentelle.purchases.supply import SupplyRequest
+from dentelle.referentials.index import get_index
 
 SMALL_LOT_PROCEDURE = "adapted_small_lot"
 
 
 def _department_name(code):
-    try:
-        from dentelle.referentials.index import get_index
-
-        return get_index().department_name(code) or f"Département {code}"
-    except Exception:  # referentials not loaded
-        return f"Département {code}"
+    # Referentials not loaded: the index is empty and has no name for the code.
+    return get_index().department_name(code) or f"Département {code}"
 
 
 def supply_request(cpv, department_codes, place_kind="", place_code="", nature="", reservation_kind=""):

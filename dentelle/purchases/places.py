@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 
 from dentelle.core.geo import department_of_commune, department_of_postcode
+from dentelle.referentials.index import get_index
+from dentelle.referentials.places import resolve_place
 
 
 @dataclass
@@ -21,22 +23,12 @@ class ResolvedPlace:
 
 
 def _index():
-    try:
-        from dentelle.referentials.index import get_index
-
-        index = get_index()
-    except Exception:  # referentials not loaded or index not ready: fall back to the code heuristics
-        return None
-    return index if getattr(index, "departments", None) else None
+    index = get_index()
+    return index if index.departments else None  # referentials not loaded: the code heuristics
 
 
 def _referential_resolve(text, code, kind_hint=""):
-    from dentelle.referentials.places import resolve_place
-
-    try:
-        return resolve_place(text, code=code or None, code_kind_text=kind_hint or None)
-    except Exception:  # a resolver bug must not break an import; the fallback still applies
-        return None
+    return resolve_place(text, code=code or None, code_kind_text=kind_hint or None)
 
 
 def _from_place(place, index):

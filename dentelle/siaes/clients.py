@@ -5,10 +5,13 @@ The API authenticates with `Authorization: Bearer <token>` and paginates with li
 """
 
 import json
+import logging
 import urllib.parse
 import urllib.request
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://lemarche.inclusion.beta.gouv.fr/api"
 PAGE_SIZE = 100
@@ -43,6 +46,7 @@ class LemarcheClient:
         except LemarcheApiError:
             raise
         except Exception as exc:  # network, HTTP or JSON error: one French message for the caller
+            logger.warning("event=api_call service=lemarche url=%s status=failed error=%r", url, exc)
             raise LemarcheApiError(
                 f"Appel à l'API du marché de l'inclusion impossible ({url}) : {exc}"
             ) from exc
