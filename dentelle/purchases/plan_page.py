@@ -7,7 +7,6 @@ among its counted findings (current and not rejected); a lot over several depart
 an equal share of its hours and amount (grouped here by department list, then shared).
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
@@ -15,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from dentelle.purchases.models import Finding, FindingStatus
 from dentelle.purchases.permissions import visible_lots
-from dentelle.purchases.report import _rounded
+from dentelle.purchases.report import empty_breakdowns, summary_dict
 from dentelle.rules.services import rules_for
 
 
@@ -72,16 +71,7 @@ def plan_summary(plan, user):
         )
     )
     totals = {"lots": 0, "hours": 0, "with_findings": 0}
-    by_service = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
-    by_department = defaultdict(
-        lambda: {
-            "lots": 0,
-            "shared_lots": 0,
-            "potential_hours": Decimal(0),
-            "amount": Decimal(0),
-            "findings": 0,
-        }
-    )
+    by_service, by_department = empty_breakdowns()
     for row in groups:
         hours, found = row["hours"] or 0, row["found"] or 0
         totals["lots"] += row["n"]
@@ -103,29 +93,19 @@ def plan_summary(plan, user):
                 target["amount"] += row["amount"] * share
             if len(departments) > 1:
                 target["shared_lots"] += row["n"]
-    total_hours = totals["hours"] or 0
-    summary = {
-        "lots": totals["lots"],
-        "lots_with_findings": totals["with_findings"],
-        "lots_by_kind": dict(sorted(lots_by_kind.items())),
-        "findings_by_kind": dict(sorted(findings_by_kind.items())),
-        "potential_hours": total_hours,
-        "reservable_lots": lots_by_kind.get("reservation", 0),
-        "carve_outs": findings_by_kind.get("carve_out", 0),
-        "compliance_gaps": lots_by_kind.get("mandatory_condition", 0),
-        "by_service": dict(sorted(by_service.items())),
-        "by_department": {d: _rounded(row) for d, row in sorted(by_department.items())},
-    }
     rules = rules_for(plan.organisation)
     objective = rules.screening.get("annual_objective_hours")
-    if objective is not None and objective.value is not None:
-        summary["annual_objective_hours"] = int(objective.value)
-        summary["share_of_objective"] = (
-            round(total_hours / int(objective.value), 3) if objective.value else None
-        )
-    if rules.versions:
-        summary["parameter_versions"] = rules.versions
-    return summary
+    return summary_dict(
+        lots=totals["lots"],
+        lots_with_findings=totals["with_findings"],
+        lots_by_kind=lots_by_kind,
+        findings_by_kind=findings_by_kind,
+        potential_hours=totals["hours"] or 0,
+        by_service=by_service,
+        by_department=by_department,
+        objective_hours=objective.value if objective else None,
+        versions=rules.versions,
+    )
 
 
 def filtered_lots(plan, user, kind="", service=""):

@@ -37,15 +37,22 @@ def plan_lots(plan, user):
 def plan_report(plan, user):
     """The same JSON shape as `dentelle scan` (summary + lots[] + findings[]), from stored findings.
     Rejected findings are listed but bring no hours."""
+    return lots_report(plan, plan_lots(plan, user))
+
+
+def lots_report(plan, lots):
+    """The `dentelle scan` JSON of these lots of the plan, from their stored findings: rejected or no longer
+    current findings are listed under ``all_findings`` but bring no hours."""
     entries = []
-    for lot in plan_lots(plan, user):
+    for lot in lots:
         findings = [finding_dict(f) for f in lot.findings.all()]
         counted = [f for f in findings if f["status"] != FindingStatus.REJECTED and f["is_current"]]
+        service = lot.operation.buyer_service
         entry = lot_entry(
             operation=lot.operation.reference,
             lot=lot.number,
             title=lot.title,
-            service=lot.operation.buyer_service.code or lot.operation.buyer_service.name,
+            service=service.code or service.name,
             cpv=lot.cpv_code,
             amount=lot.estimated_amount,
             departments=lot.department_codes or [],

@@ -73,8 +73,8 @@ def _rounded(row):
     return row
 
 
-def summarise(entries, objective_hours=None, versions=None):
-    lots_by_kind, findings_by_kind = Counter(), Counter()
+def empty_breakdowns():
+    """The per-service and per-department totals of a summary, to be filled lot by lot."""
     by_service = defaultdict(lambda: {"lots": 0, "potential_hours": 0, "findings": 0})
     by_department = defaultdict(
         lambda: {
@@ -85,6 +85,12 @@ def summarise(entries, objective_hours=None, versions=None):
             "findings": 0,
         }
     )
+    return by_service, by_department
+
+
+def summarise(entries, objective_hours=None, versions=None):
+    lots_by_kind, findings_by_kind = Counter(), Counter()
+    by_service, by_department = empty_breakdowns()
     total_hours = 0
     for entry in entries:
         kinds = {f["kind"] for f in entry["findings"]}
@@ -98,13 +104,39 @@ def summarise(entries, objective_hours=None, versions=None):
         service["potential_hours"] += entry["potential_hours"]
         service["findings"] += len(entry["findings"])
         _add_to_departments(by_department, entry)
+    return summary_dict(
+        lots=len(entries),
+        lots_with_findings=sum(1 for e in entries if e["findings"]),
+        lots_by_kind=lots_by_kind,
+        findings_by_kind=findings_by_kind,
+        potential_hours=total_hours,
+        by_service=by_service,
+        by_department=by_department,
+        objective_hours=objective_hours,
+        versions=versions,
+    )
+
+
+def summary_dict(
+    *,
+    lots,
+    lots_with_findings,
+    lots_by_kind,
+    findings_by_kind,
+    potential_hours,
+    by_service,
+    by_department,
+    objective_hours,
+    versions,
+):
+    """The report summary from its totals (counted from entries here, aggregated by SQL in plan_page)."""
     summary = {
-        "lots": len(entries),
-        "lots_with_findings": sum(1 for e in entries if e["findings"]),
+        "lots": lots,
+        "lots_with_findings": lots_with_findings,
         # Sorted keys: the same plan gives the same report bytes whatever the hash seed.
         "lots_by_kind": dict(sorted(lots_by_kind.items())),
         "findings_by_kind": dict(sorted(findings_by_kind.items())),
-        "potential_hours": total_hours,
+        "potential_hours": potential_hours,
         "reservable_lots": lots_by_kind.get("reservation", 0),
         "carve_outs": findings_by_kind.get("carve_out", 0),
         "compliance_gaps": lots_by_kind.get("mandatory_condition", 0),
@@ -114,7 +146,7 @@ def summarise(entries, objective_hours=None, versions=None):
     if objective_hours is not None:
         summary["annual_objective_hours"] = int(objective_hours)
         summary["share_of_objective"] = (
-            round(total_hours / int(objective_hours), 3) if objective_hours else None
+            round(potential_hours / int(objective_hours), 3) if objective_hours else None
         )
     if versions:
         summary["parameter_versions"] = versions
