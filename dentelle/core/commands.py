@@ -101,3 +101,15 @@ class FrenchErrorsMixin:
 
 class DentelleCommand(FrenchErrorsMixin, BaseCommand):
     pass
+
+
+def print_changes(command, report, committed, wet_run, up_to_date):
+    """An import command's report, then how many records it changes (``up_to_date``: what none means)."""
+    command.stdout.write(report.source)
+    command.print_report(report, committed, wet_run)
+    changes = report.counts.get("modifications", 0)
+    if changes == 0:
+        command.stdout.write(f"0 modification : {up_to_date}.")
+    else:
+        verb = "enregistrée(s)" if committed else "à faire (simulation)"
+        command.stdout.write(f"{changes} modification(s) {verb}.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from dentelle.core.commands import print_changes
 from dentelle.core.importing import ImportCommand, run_import
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
@@ -118,14 +119,9 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
         if not path.is_file():
             raise CommandError(f"Fichier DECP « {path} » introuvable.")
         report, committed = run_import(record_won_contracts, wet_run=options["wet_run"], path=path)
-        self.stdout.write(report.source)
-        self.print_report(report, committed, options["wet_run"])
-        changes = report.counts.get("modifications", 0)
-        if changes == 0:
-            self.stdout.write("0 modification : les fiches étaient déjà à jour.")
-        else:
-            verb = "enregistrée(s)" if committed else "à faire (simulation)"
-            self.stdout.write(f"{changes} modification(s) {verb}.")
+        print_changes(
+            self, report, committed, options["wet_run"], up_to_date="les fiches étaient déjà à jour"
+        )
 
     def analyse(self, options):
         from dentelle.decp import retro_report

@@ -3,13 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from dentelle.core.commands import DentelleCommand
-from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.privacy import purge, purge_due
 
 
-class Command(DentelleCommand):
+class Command(ImportCommand):
     help = "Suivi des clauses sociales : import des déclarations d'heures, purge des données personnelles."
 
     def add_arguments(self, parser):
@@ -64,20 +63,9 @@ class Command(DentelleCommand):
         except FileProblem as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Import des déclarations d'heures : {path.name}")
-        for key, value in sorted(report.counts.items()):
-            self.stdout.write(f"  {key} : {value}")
-        for problem in report.problems[:200]:
-            self.stdout.write(f"  - {problem}")
+        self.print_report(report, committed, wet_run)
         if committed:
-            self.stdout.write(self.style.SUCCESS("Import enregistré (déclarations en brouillon, à valider)."))
-        elif wet_run:
-            raise CommandError(
-                f"Import annulé : {len(report.errors)} erreur(s) bloquante(s). La base n'a pas été modifiée."
-            )
-        else:
-            self.stdout.write(
-                self.style.WARNING("Simulation : rien n'a été enregistré. Relancer avec --wet-run.")
-            )
+            self.stdout.write("Les déclarations importées sont en brouillon, à valider.")
 
     def purge(self, wet_run, days):
         due = purge_due(retention_days=days)

@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import CommandError
 
+from dentelle.core.commands import print_changes
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.siaes.importers import SOURCES, import_file, import_records
 from dentelle.siaes.importers.lemarche_api import read_lemarche_api_payload
@@ -75,14 +76,7 @@ class Command(ImportCommand):
             )
         except SourceFileError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(report.source)
-        self.print_report(report, committed, options["wet_run"])
-        changes = report.counts.get("modifications", 0)
-        if changes == 0:
-            self.stdout.write("0 modification : l'annuaire était déjà à jour.")
-        else:
-            verb = "enregistrée(s)" if committed else "à faire (simulation)"
-            self.stdout.write(f"{changes} modification(s) {verb}.")
+        print_changes(self, report, committed, options["wet_run"], up_to_date="l'annuaire était déjà à jour")
 
     def fetch_importer(self, date):
         from dentelle.siaes.clients import LemarcheApiError, LemarcheClient
