@@ -8,23 +8,15 @@ from django.views.decorators.http import require_POST
 from dentelle.core.audit import log_access
 from dentelle.siaes.forms import ContactForm
 from dentelle.siaes.models import Contact
-from dentelle.siaes.views_profile import editable_siae, form_errors_text
+from dentelle.siaes.views_profile import editable_siae, profile_form_post
 
 
-@login_required
-@require_POST
-def add_contact(request, pk):
-    siae = editable_siae(request, pk)
-    form = ContactForm(request.POST)
-    if form.is_valid():
-        contact = form.save(commit=False)
-        contact.siae = siae
-        contact.save()
-        log_access(request.user, "ajouter contact", siae)
-        messages.success(request, "Contact ajouté.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
+@profile_form_post(ContactForm, "Contact ajouté.")
+def add_contact(request, siae, form):
+    contact = form.save(commit=False)
+    contact.siae = siae
+    contact.save()
+    log_access(request.user, "ajouter contact", siae)
 
 
 @login_required

@@ -2,6 +2,7 @@
 notes (contacts: views_contacts.py). An edited field is protected from the next imports."""
 
 import datetime as dt
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -105,22 +106,37 @@ def protect(siae, name, user):
     siae.save(update_fields=["edited_fields", "provenance", "updated_at"])
 
 
-@login_required
-@require_POST
-def add_competence(request, pk):
-    siae = editable_siae(request, pk)
-    form = CompetenceForm(request.POST)
-    if form.is_valid():
-        Competence.objects.get_or_create(
-            siae=siae,
-            cpv_prefix=form.cleaned_data["cpv_prefix"],
-            origin=competence_origin(request.user, siae),
-            defaults={"rationale": form.cleaned_data["rationale"] or edit_source(request.user)},
-        )
-        messages.success(request, "Compétence ajoutée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
+def profile_form_post(form_class, done, find_siae=editable_siae):
+    """A form posted from a structure's page: ``save(request, siae, form)`` when it is valid and ``done``
+    shown, its errors shown otherwise; back to the page either way."""
+
+    def decorator(save):
+        @login_required
+        @require_POST
+        @wraps(save)
+        def view(request, pk):
+            siae = find_siae(request, pk)
+            form = form_class(request.POST)
+            if form.is_valid():
+                save(request, siae, form)
+                messages.success(request, done)
+            else:
+                messages.error(request, form_errors_text(form))
+            return redirect("siaes:profile", pk=siae.pk)
+
+        return view
+
+    return decorator
+
+
+@profile_form_post(CompetenceForm, "Compétence ajoutée.")
+def add_competence(request, siae, form):
+    Competence.objects.get_or_create(
+        siae=siae,
+        cpv_prefix=form.cleaned_data["cpv_prefix"],
+        origin=competence_origin(request.user, siae),
+        defaults={"rationale": form.cleaned_data["rationale"] or edit_source(request.user)},
+    )
 
 
 @login_required
@@ -135,46 +151,30 @@ def delete_competence(request, pk, competence_pk):
     return redirect("siaes:profile", pk=siae.pk)
 
 
-@login_required
-@require_POST
-def add_capacity(request, pk):
-    siae = editable_siae(request, pk)
-    form = CapacityForm(request.POST)
-    if form.is_valid():
-        Capacity.objects.update_or_create(
-            siae=siae,
-            metric=form.cleaned_data["metric"],
-            defaults={
-                "value": form.cleaned_data["value"],
-                "source": form.cleaned_data["source"],
-                "as_of": form.cleaned_data["as_of"],
-                "recorded_by": request.user,
-            },
-        )
-        messages.success(request, "Capacité enregistrée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
+@profile_form_post(CapacityForm, "Capacité enregistrée.")
+def add_capacity(request, siae, form):
+    Capacity.objects.update_or_create(
+        siae=siae,
+        metric=form.cleaned_data["metric"],
+        defaults={
+            "value": form.cleaned_data["value"],
+            "source": form.cleaned_data["source"],
+            "as_of": form.cleaned_data["as_of"],
+            "recorded_by": request.user,
+        },
+    )
 
 
-@login_required
-@require_POST
-def add_area(request, pk):
-    siae = editable_siae(request, pk)
-    form = ServiceAreaForm(request.POST)
-    if form.is_valid():
-        siae.service_areas.filter(origin=AreaOrigin.DEFAULT).delete()
-        ServiceArea.objects.get_or_create(
-            siae=siae,
-            kind=form.cleaned_data["kind"],
-            code=form.cleaned_data["code"],
-            defaults={"radius_km": form.cleaned_data.get("radius_km"), "origin": AreaOrigin.DECLARED},
-        )
-        protect(siae, "service_areas", request.user)
-        messages.success(request, "Zone d'intervention ajoutée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
+@profile_form_post(ServiceAreaForm, "Zone d'intervention ajoutée.")
+def add_area(request, siae, form):
+    siae.service_areas.filter(origin=AreaOrigin.DEFAULT).delete()
+    ServiceArea.objects.get_or_create(
+        siae=siae,
+        kind=form.cleaned_data["kind"],
+        code=form.cleaned_data["code"],
+        defaults={"radius_km": form.cleaned_data.get("radius_km"), "origin": AreaOrigin.DECLARED},
+    )
+    protect(siae, "service_areas", request.user)
 
 
 @login_required
@@ -187,18 +187,16 @@ def delete_area(request, pk, area_pk):
     return redirect("siaes:profile", pk=siae.pk)
 
 
-@login_required
-@require_POST
-def add_note(request, pk):
+def noted_siae(request, pk):
+    """Any structure, for the buyers in charge of sourcing only."""
     siae = get_object_or_404(Siae, pk=pk)
     if not has_role(request.user, CAN_EDIT_ANY_SIAE):
         raise PermissionDenied("Seuls les chargés des achats responsables notent le sourcing.")
-    form = SourcingNoteForm(request.POST)
-    if form.is_valid():
-        note = form.save(commit=False)
-        note.siae, note.author = siae, request.user
-        note.save()
-        messages.success(request, "Note de sourcing ajoutée.")
-    else:
-        messages.error(request, form_errors_text(form))
-    return redirect("siaes:profile", pk=siae.pk)
+    return siae
+
+
+@profile_form_post(SourcingNoteForm, "Note de sourcing ajoutée.", find_siae=noted_siae)
+def add_note(request, siae, form):
+    note = form.save(commit=False)
+    note.siae, note.author = siae, request.user
+    note.save()
