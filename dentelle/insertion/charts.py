@@ -47,6 +47,21 @@ def _svg(width, height, title, body):
     )
 
 
+BAR_SWATCH = (12, 12, 10)  # width, height, rise above the text's baseline
+LINE_SWATCH = (14, 4, 9)
+
+
+def _legend(body, left, baseline, items, swatch=BAR_SWATCH):
+    """One line of legend: for each (offset from ``left``, colour, text), a swatch then its text."""
+    width, height, rise = swatch
+    for offset, colour, text in items:
+        x = left + offset
+        body.append(
+            f'<rect x="{x}" y="{baseline - rise}" width="{width}" height="{height}" fill="{colour}"/>'
+        )
+        body.append(f'<text x="{x + width + 6}" y="{baseline}">{text}</text>')
+
+
 def _axis(body, left, top, plot_w, plot_h, y_max, ticks=4):
     for i in range(ticks + 1):
         value = y_max * i / ticks
@@ -91,11 +106,13 @@ def cumulative_chart(progress, width=760, height=300):
     body.append(
         f'<text x="{x(11):.1f}" y="{y(last) + 16:.1f}" text-anchor="end" fill="{GREY}">Projection {_fmt(last)} h</text>'
     )
-    legend_y = height - 8
-    body.append(f'<rect x="{left}" y="{legend_y - 9}" width="14" height="4" fill="{BLUE}"/>')
-    body.append(f'<text x="{left + 20}" y="{legend_y}">Réalisé cumulé (validé)</text>')
-    body.append(f'<rect x="{left + 190}" y="{legend_y - 9}" width="14" height="4" fill="{GREY}"/>')
-    body.append(f'<text x="{left + 210}" y="{legend_y}">Projection (engagé × taux de réalisation)</text>')
+    _legend(
+        body,
+        left,
+        height - 8,
+        [(0, BLUE, "Réalisé cumulé (validé)"), (190, GREY, "Projection (engagé × taux de réalisation)")],
+        swatch=LINE_SWATCH,
+    )
     return _svg(width, height, "Heures d'insertion cumulées et projection de fin d'année", body)
 
 
@@ -122,11 +139,12 @@ def monthly_chart(progress, width=760, height=260):
         body.append(
             f'<text x="{left + step * (i + 0.5):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{label}</text>'
         )
-    legend_y = height - 8
-    body.append(f'<rect x="{left}" y="{legend_y - 10}" width="12" height="12" fill="{LIGHT_BLUE}"/>')
-    body.append(f'<text x="{left + 18}" y="{legend_y}">Engagé (marchés signés, réparti par mois)</text>')
-    body.append(f'<rect x="{left + 300}" y="{legend_y - 10}" width="12" height="12" fill="{BLUE}"/>')
-    body.append(f'<text x="{left + 318}" y="{legend_y}">Réalisé (validé)</text>')
+    _legend(
+        body,
+        left,
+        height - 8,
+        [(0, LIGHT_BLUE, "Engagé (marchés signés, réparti par mois)"), (300, BLUE, "Réalisé (validé)")],
+    )
     return _svg(width, height, "Heures d'insertion par mois : engagé et réalisé", body)
 
 
@@ -158,17 +176,16 @@ def breakdown_chart(rows, labels=None, title="", width=760, limit=12):
                 )
             x += w
         body.append(f'<text x="{x + 6:.1f}" y="{y + 13}">{_fmt(row.projection + row.pipeline)} h</text>')
-    legend_y = height - 10
-    for i, (colour, text) in enumerate(
-        (
-            (BLUE, "Réalisé"),
-            (LIGHT_BLUE, "Reste projeté (engagé)"),
-            ("#ffca00", "En projet (recommandations)"),
-        )
-    ):
-        lx = left + i * 170
-        body.append(f'<rect x="{lx}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>')
-        body.append(f'<text x="{lx + 18}" y="{legend_y}">{text}</text>')
+    _legend(
+        body,
+        left,
+        height - 10,
+        [
+            (0, BLUE, "Réalisé"),
+            (170, LIGHT_BLUE, "Reste projeté (engagé)"),
+            (340, "#ffca00", "En projet (recommandations)"),
+        ],
+    )
     return _svg(width, height, title, body)
 
 
