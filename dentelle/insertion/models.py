@@ -19,7 +19,7 @@ from dentelle.insertion.enums import (
     PartyRole,
     Sex,
 )
-from dentelle.purchases.models import ReservationKind
+from dentelle.purchases.models import reservation_kind_field
 
 HOURS = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
@@ -84,13 +84,7 @@ class Contract(TimeStampedModel):
         "montant HT (€)", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
     required_hours = models.DecimalField("heures d'insertion exigées", **HOURS)
-    reservation_kind = models.CharField(
-        "réservation",
-        max_length=24,
-        choices=ReservationKind.choices,
-        default=ReservationKind.NONE,
-        blank=True,
-    )
+    reservation_kind = reservation_kind_field()
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="facilitateur",

@@ -24,6 +24,17 @@ class ReservationKind(models.TextChoices):
     ESS = "ess", "Réservé aux entreprises de l'ESS (art. L2113-15 CCP)"
 
 
+def reservation_kind_field():
+    """The reservation of a lot or of a contract: the same column wherever it is stored."""
+    return models.CharField(
+        "réservation",
+        max_length=24,
+        choices=ReservationKind.choices,
+        default=ReservationKind.NONE,
+        blank=True,
+    )
+
+
 class OperationStatus(models.TextChoices):
     PLANNED = "planned", "Prévue"
     PREPARING = "preparing", "En préparation"
@@ -149,13 +160,7 @@ class Lot(TimeStampedModel):
     has_employment_condition = models.BooleanField(
         "autre condition sociale ou d'emploi prévue", default=False
     )
-    reservation_kind = models.CharField(
-        "réservation",
-        max_length=24,
-        choices=ReservationKind.choices,
-        default=ReservationKind.NONE,
-        blank=True,
-    )
+    reservation_kind = reservation_kind_field()
     social_award_criterion = models.BooleanField("critère social d'attribution (R2152-7)", default=False)
     insertion_market = models.BooleanField("marché d'insertion (R2123-1 3°)", default=False)
     territorial_split = models.JSONField("découpage territorial retenu", default=list, blank=True)
