@@ -321,6 +321,46 @@ def _commune_department(insee):
     return code[:3] if code.startswith(("97", "98")) else code[:2]
 
 
+# StructureArrays columns with one value per structure (picked by row in structure_subset).
+STRUCTURE_COLUMNS = (
+    "pks",
+    "kinds",
+    "active",
+    "lat",
+    "lon",
+    "lat_rad",
+    "lon_rad",
+    "cos_lat",
+    "dept_idx",
+    "kind_codes",
+    "turnover",
+    "largest_contract",
+    "fte",
+    "free_monthly_hours",
+    "offers_staff",
+    "offers_service",
+    "offers_goods",
+    "siren",
+)
+# Columns with one value per competence.
+COMPETENCE_COLUMNS = (
+    "comp_digits",
+    "comp_sig",
+    "comp_weight",
+    "comp_evidence",
+)
+# Columns with one value per service area.
+AREA_COLUMNS = (
+    "area_kind",
+    "area_dept",
+    "area_region",
+    "area_commune",
+    "area_radius",
+    "area_declared",
+    "area_site_dept_covered",
+)
+
+
 def structure_subset(arrays, rows):
     """StructureArrays of structures `rows` only (renumbered 0..k-1), sharing the vocabularies
     (departments, regions, kinds, idf) of `arrays`: scoring a lot against the subset gives those rows
@@ -336,27 +376,18 @@ def structure_subset(arrays, rows):
         np.flatnonzero(np.r_[True, comp_struct[1:] != comp_struct[:-1]]) if comp.size else np.zeros(0, int)
     )
     capacity = np.asarray([new_of[int(r)] for r in arrays.capacity_rows if int(r) in new_of], dtype=np.int64)
+    picked = {name: getattr(arrays, name)[rows] for name in STRUCTURE_COLUMNS}
+    picked |= {name: getattr(arrays, name)[comp] for name in COMPETENCE_COLUMNS}
+    picked |= {name: getattr(arrays, name)[area] for name in AREA_COLUMNS}
     return replace(
         arrays,
+        **picked,
         n=len(rows),
-        pks=arrays.pks[rows],
         names=[arrays.names[r] for r in rows],
         sirets=[arrays.sirets[r] for r in rows],
-        kinds=arrays.kinds[rows],
-        active=arrays.active[rows],
-        lat=arrays.lat[rows],
-        lon=arrays.lon[rows],
-        lat_rad=arrays.lat_rad[rows],
-        lon_rad=arrays.lon_rad[rows],
-        cos_lat=arrays.cos_lat[rows],
-        dept_idx=arrays.dept_idx[rows],
         comp_struct=comp_struct,
-        comp_digits=arrays.comp_digits[comp],
-        comp_sig=arrays.comp_sig[comp],
-        comp_weight=arrays.comp_weight[comp],
         comp_codes=[arrays.comp_codes[i] for i in comp],
         comp_origins=[arrays.comp_origins[i] for i in comp],
-        comp_evidence=arrays.comp_evidence[comp],
         comp_unique_digits=arrays.comp_unique_digits[unique],
         comp_unique_sig=arrays.comp_unique_sig[unique],
         comp_inverse=inverse.astype(np.int32),
@@ -364,26 +395,10 @@ def structure_subset(arrays, rows):
         comp_owners=comp_struct[starts] if comp.size else np.zeros(0, np.int32),
         comp_passes=_competence_passes(comp_struct),
         capacity_rows=capacity,
-        kind_codes=arrays.kind_codes[rows],
         area_struct=np.asarray([new_of[int(r)] for r in arrays.area_struct[area]], dtype=np.int32),
-        area_kind=arrays.area_kind[area],
-        area_dept=arrays.area_dept[area],
-        area_region=arrays.area_region[area],
-        area_commune=arrays.area_commune[area],
-        area_radius=arrays.area_radius[area],
-        area_declared=arrays.area_declared[area],
-        area_site_dept_covered=arrays.area_site_dept_covered[area],
-        turnover=arrays.turnover[rows],
-        largest_contract=arrays.largest_contract[rows],
-        fte=arrays.fte[rows],
-        free_monthly_hours=arrays.free_monthly_hours[rows],
-        offers_staff=arrays.offers_staff[rows],
-        offers_service=arrays.offers_service[rows],
-        offers_goods=arrays.offers_goods[rows],
         text=restrict_text_index(arrays.text, rows, arrays.profiles),
         profiles=[arrays.profiles[r] for r in rows],
         name_text=restrict_text_index(arrays.name_text, rows, arrays.names),
-        siren=arrays.siren[rows],
         establishments=arrays.establishments[rows] if arrays.establishments is not None else None,
         row_of_pk={int(arrays.pks[r]): new for new, r in enumerate(rows)},
     )
