@@ -165,7 +165,7 @@ def time_exports(index):
 
     builders = {
         "csv": lambda header, rows: csv_bytes(header, rows),
-        "xlsx": lambda header, rows: xlsx_bytes([("Structures", header, rows)], write_only=True),
+        "xlsx": lambda header, rows: xlsx_bytes([("Structures", header, rows)], streamed=True),
     }
     results = []
     for fmt, build in builders.items():

@@ -196,7 +196,7 @@ def workbook(result):
                 ],
             )
         )
-    return xlsx_bytes(sheets, write_only=True)
+    return xlsx_bytes(sheets, streamed=True)
 
 
 def as_dict(result):

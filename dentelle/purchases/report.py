@@ -225,4 +225,4 @@ def xlsx_report(report):
         [f"Lots — {KIND_LABELS.get(k, k)}", v] for k, v in sorted(summary["lots_by_kind"].items())
     ]
     sheets = [("Lots", XLSX_HEADER, rows), ("Synthèse", ["Indicateur", "Valeur"], summary_rows)]
-    return xlsx_bytes(sheets, write_only=True)  # streamed: a 100,000-lot plan in seconds, not minutes
+    return xlsx_bytes(sheets, streamed=True)  # a 100,000-lot plan in seconds, not minutes

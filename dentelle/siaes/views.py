@@ -116,10 +116,10 @@ def directory_map(request):
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table_download(fmt, sheet_title, header, rows, filename, write_only=False):
+def table_download(fmt, sheet_title, header, rows, filename, streamed=False):
     """One table as a CSV or XLSX attachment (fmt already checked by the caller)."""
     if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes([(sheet_title, header, rows)], write_only), content_type=XLSX_TYPE)
+        response = HttpResponse(xlsx_bytes([(sheet_title, header, rows)], streamed), content_type=XLSX_TYPE)
     else:
         response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
@@ -135,4 +135,4 @@ def export(request, fmt):
     header, rows = siae_rows(result.queryset, index, EXPORT_LIMIT)
     stamp = dt.date.today().isoformat()
     # Streamed workbook: the directory export reaches thousands of rows.
-    return table_download(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", write_only=True)
+    return table_download(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", streamed=True)

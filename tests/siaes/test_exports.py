@@ -65,11 +65,11 @@ def test_streamed_xlsx_reads_back_like_openpyxl_and_holds_no_formula():
         ["", dt.date(2026, 11, 25), dt.datetime(2026, 11, 25, 14, 30), "Île-de-France", "ok", 10**12],
     ]
     sheets = [("Structures", ["nom", "=x", "c", "d", "e", "f"], rows), ("Synthèse", ["Indicateur"], [[1]])]
-    expected, streamed = _read(xlsx_bytes(sheets)), _read(xlsx_bytes(sheets, write_only=True))
+    expected, streamed = _read(xlsx_bytes(sheets)), _read(xlsx_bytes(sheets, streamed=True))
     assert streamed == expected
     assert streamed["Structures"][1][:4] == ['\'=HYPERLINK("http://x")', "'+33 1", "'-2", "'@SUM(A1)"]
     assert streamed["Structures"][0][1] == "'=x"
-    workbook = load_workbook(io.BytesIO(xlsx_bytes(sheets, write_only=True)))
+    workbook = load_workbook(io.BytesIO(xlsx_bytes(sheets, streamed=True)))
     sheet = workbook["Structures"]
     assert all(cell.font.b for cell in sheet[1]) and not sheet["A2"].font.b
     assert sheet["A2"].data_type == "s" and sheet["B3"].data_type == "n" and sheet["D3"].data_type == "b"
@@ -82,7 +82,7 @@ def test_streamed_xlsx_drops_characters_xml_forbids_and_fixes_sheet_titles():
             ("Lots: 2026/27 [brouillon]" + "x" * 40, ["a"], [["nul\x00 et bip\x07"]]),
             ("Lots: 2026/27 [brouillon]" + "x" * 40, ["b"], []),
         ],
-        write_only=True,
+        streamed=True,
     )
     workbook = load_workbook(io.BytesIO(content))
     first, second = workbook.sheetnames
