@@ -43,8 +43,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("DENTELLE_BIND", "127.0.0.1:8000"))
-        # One process per core (each runs Python on one core at a time), threads to overlap database waits.
-        default_workers = os.environ.get("DENTELLE_WORKERS") or str(os.cpu_count() or 2)
+        # One process per core (each runs Python on one core at a time), threads to overlap database waits;
+        # at most 4 by default (each process holds its own indexes, ≈ 220 MB): set DENTELLE_WORKERS for more.
+        default_workers = os.environ.get("DENTELLE_WORKERS") or str(min(os.cpu_count() or 2, 4))
         parser.add_argument("--workers", type=int, default=int(default_workers))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("DENTELLE_THREADS", "6")))
         parser.add_argument(
