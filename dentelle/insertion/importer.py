@@ -7,14 +7,14 @@ transaction, every bad row reported with its line, column and reason).
 """
 
 import csv
-import io
 import itertools
 import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from dentelle.core.file_errors import csv_error_message, has_nul, nul_error_message
+from dentelle.core import tabular
+from dentelle.core.file_errors import csv_error_message
 from dentelle.core.numbers import HOURS, Bound, NumberError, parse_number
 from dentelle.core.spreadsheet import (
     LOCAL,
@@ -86,17 +86,10 @@ def read_rows(stream, filename, limits=LOCAL):
 
 def _csv_rows(data, filename, limits=LOCAL):
     """Rows of a CSV file, read lazily: encoding and structure problems surface as ``FileProblem``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            f"{filename} : encodage non reconnu (octet {exc.start}). Enregistrez le fichier en « CSV UTF-8 »."
-        ) from exc
-    if has_nul(text):
-        raise FileProblem(nul_error_message(filename, text))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:  # UTF-8 only: beneficiaries' names in Windows-1252 would be stored garbled
+        reader = tabular.csv_reader(tabular.decode(data, filename, tabular.UTF8))
+    except tabular.TabularError as exc:
+        raise FileProblem(str(exc)) from None
     try:
         yield from itertools.islice(reader, limits.max_rows)
         if next(reader, None) is not None:

@@ -13,10 +13,12 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from dentelle.core import tabular
 from dentelle.core.importing import ImportReport
+from dentelle.core.spreadsheet import SpreadsheetError, iter_sheet_rows, open_workbook
+from dentelle.core.text import ascii_fold
 
 COLUMNS = {
     "site": "name",
@@ -60,8 +62,7 @@ class SiteRow:
 def _key(text):
     """A header reduced for matching: accents, case, « (…) » and « HT » ignored (« Montant annuel HT (€) »
     is « montant annuel », « Commune (code INSEE) » is « commune »: the lot page's export reads back)."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r"\([^)]*\)", " ", ascii_fold(text))
     return " ".join(w for w in text.replace("_", " ").split() if w != "ht")
 
 
@@ -96,9 +97,8 @@ def _records(content, name):
         if not isinstance(data, list):
             raise ValueError('le JSON doit être une liste de sites ou {"sites": [...]}')
         return [(k + 1, row) for k, row in enumerate(data) if isinstance(row, dict)]
-    text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t") if text.strip() else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    text = tabular.decode(content, name)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=tabular.sniff_delimiter(text))
     return [(k + 2, row) for k, row in enumerate(reader)]
 
 
@@ -141,8 +141,6 @@ def read_site_file(content, name, resolve=None):
     """(rows, report) of a CSV or JSON site file; a malformed file is one error, never a traceback."""
     report = ImportReport(source=name)
     if name.lower().endswith((".xlsx", ".xlsm")):
-        from dentelle.core.spreadsheet import SpreadsheetError, iter_sheet_rows, open_workbook
-
         try:  # the « sites » sheet, else the first one (the lot page's export has one named « Sites »)
             workbook = open_workbook(content, name)
             sheets = workbook.worksheets
@@ -154,7 +152,10 @@ def read_site_file(content, name, resolve=None):
         return rows_from_records(records, report, resolve), report
     try:
         records = _records(content, name)
-    except (ValueError, UnicodeDecodeError, csv.Error) as exc:
+    except tabular.TabularError as exc:  # already names the file and says what to do
+        report.error(None, "", str(exc))
+        return [], report
+    except (ValueError, csv.Error) as exc:
         report.error(None, "", f"fichier de sites illisible : {exc}")
         return [], report
     return rows_from_records(records, report, resolve), report

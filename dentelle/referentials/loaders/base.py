@@ -7,9 +7,9 @@ recorded in the import report with their line and column, and the whole load is 
 
 import csv
 import hashlib
-import io
 from pathlib import Path
 
+from dentelle.core import tabular
 from dentelle.core.importing import ImportReport
 
 BATCH_SIZE = 2000
@@ -50,20 +50,19 @@ def read_text(path):
     path = Path(path)
     if not path.is_file():
         raise ReferenceFileError(path, "fichier introuvable")
-    raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ReferenceFileError(path, "encodage illisible (UTF-8 attendu)", line) from None
+        return tabular.decode(path.read_bytes(), path.name, tabular.UTF8)
+    except tabular.TabularError as exc:
+        if exc.line is None:  # NUL bytes: the message already says what is wrong
+            raise ReferenceFileError(path, str(exc).split(" : ", 1)[-1]) from None
+        raise ReferenceFileError(path, "encodage illisible (UTF-8 attendu)", exc.line) from None
 
 
 def read_header(path):
     """Column names of a CSV file (used to detect which layout a file follows)."""
     text = read_text(path)
     first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [name.strip() for name in next(csv.reader([first], delimiter=delimiter), [])]
+    return [name.strip() for name in next(csv.reader([first], delimiter=tabular.sniff_delimiter(first)), [])]
 
 
 def read_csv(path, required_columns):
@@ -76,9 +75,7 @@ def read_csv(path, required_columns):
     text = read_text(path)
     if not text.strip():
         raise ReferenceFileError(path, "fichier vide")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = tabular.csv_reader(text, tabular.sniff_delimiter(text.split("\n", 1)[0]), strict=True)
     try:
         header = [name.strip() for name in next(reader)]
         missing = [name for name in required_columns if name not in header]

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+from dentelle.core import tabular
 from dentelle.core.file_errors import (
     csv_error_message,
     has_lone_surrogate,
@@ -75,9 +76,7 @@ def read_csv(path, required, report=None):
             ) from None
     if has_nul(text):
         raise SourceFileError(nul_error_message(path, text))
-    sample = text[:2000]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(text.splitlines(), delimiter=delimiter)
+    reader = csv.DictReader(text.splitlines(), delimiter=tabular.sniff_delimiter(text))
     headers = [h.strip() for h in (reader.fieldnames or [])]
     missing = [col for col in required if col not in headers]
     if missing:
