@@ -10,14 +10,8 @@ from django.conf import settings
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.purchases.demo_sites import green_space_operation, load_demo_sites
 from dentelle.purchases.importer import import_plan, known_cpv_codes
-from dentelle.purchases.planfile import (
-    LineItemData,
-    LotData,
-    OperationData,
-    PlanData,
-    nature_of,
-    parse_decimal,
-)
+from dentelle.purchases.plan_cells import nature_of, parse_decimal
+from dentelle.purchases.plan_data import LineItemData, LotData, OperationData, PlanData
 
 PLAN_NAME = "Programmation démo (DECP Île-de-France 2019 rejouée)"
 AUBERVILLIERS_REFERENCE = "DESR-2027-AUB-CAMPUS"

@@ -10,7 +10,7 @@ import hashlib
 from datetime import date
 from decimal import Decimal
 
-from dentelle.purchases.planfile import LotData, OperationData
+from dentelle.purchases.plan_data import LotData, OperationData, PlanData
 from dentelle.purchases.sitefile import SiteRow
 
 CLEANING_REFERENCE = "DL-2027-NETTOYAGE-LYCEES"
@@ -118,7 +118,6 @@ def load_demo_sites(plan, organisation, stdout):
     from dentelle.purchases.demo import regional_cleaning_operation
     from dentelle.purchases.importer import import_plan
     from dentelle.purchases.models import Operation
-    from dentelle.purchases.planfile import PlanData
     from dentelle.purchases.services import scan_operations
 
     year = plan.year

@@ -120,7 +120,7 @@ def operation_facts(operation, supply=None):
 
 
 def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
-    """[(operation, lot, LotFacts, index)] for a parsed plan file (``planfile.PlanData``), without the DB.
+    """[(operation, lot, LotFacts, index)] for a parsed plan file (``plan_data.PlanData``), without the DB.
 
     A plan repeats (place, trade) pairs lot after lot: each distinct one is resolved, counted and turned
     into supply facts once (``known``), then every lot reads its entry."""

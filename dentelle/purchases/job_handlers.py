@@ -18,7 +18,9 @@ from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Lot, Operation, PurchasePlan
 from dentelle.purchases.permissions import visible_plans
-from dentelle.purchases.planfile import PlanFileError, read_table_file, user_mapping
+from dentelle.purchases.plan_columns import user_mapping
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.planfile import read_table_file
 from dentelle.purchases.queries import plan_report
 from dentelle.purchases.report import json_bytes, xlsx_report
 from dentelle.purchases.services import scan_operations

@@ -15,20 +15,22 @@ from dentelle.core.file_errors import (
 )
 from dentelle.core.numbers import YEAR, NumberError, json_int, parse_integer
 from dentelle.purchases.models import Nature, ReservationKind
-from dentelle.purchases.planfile import (
+from dentelle.purchases.plan_cells import (
     BOUNDS,
-    FORMAT_ID,
     MAX_KEY_CHARS,
+    digits_cpv,
+    nature_of,
+    parse_date,
+    parse_decimal,
+)
+from dentelle.purchases.plan_data import (
+    FORMAT_ID,
     LineItemData,
     LotData,
     OperationData,
     PlanData,
     PlanFileError,
-    _digits_cpv,
     decode,
-    nature_of,
-    parse_date,
-    parse_decimal,
 )
 
 FORMAT_HINT = f"Corrigez le fichier (format {FORMAT_ID}, décrit dans docs/plan-format.md) puis réessayez."
@@ -186,7 +188,7 @@ def _json_operation(raw, where):
             LineItemData(
                 reference=str(item.get("reference") or k + 1),
                 description=_required(item, "description", at),
-                cpv=_digits_cpv(item.get("cpv")),
+                cpv=digits_cpv(item.get("cpv")),
                 amount=amount,
             )
         )
@@ -209,8 +211,8 @@ def _json_lot(lot_raw, j, operation, where):
     return LotData(
         number=str(lot_raw.get("number") or j + 1),
         title=str(lot_raw.get("title") or operation.title),
-        cpv=_digits_cpv(lot_raw.get("cpv")),
-        additional_cpv=[_digits_cpv(c) for c in additional if _digits_cpv(c)],
+        cpv=digits_cpv(lot_raw.get("cpv")),
+        additional_cpv=[digits_cpv(c) for c in additional if digits_cpv(c)],
         amount=_amount(lot_raw, "amount", where),
         annual_amount=_amount(lot_raw, "annual_amount", where),
         duration_months=_integer(lot_raw, "duration_months", where) or operation.duration_months,

@@ -34,7 +34,7 @@ def paused_gc():
 
 
 def scan_plan_data(plan, rules, supply=None, default_launch_date=None, stream=None, with_figures=False):
-    """Screen a parsed plan (``planfile.PlanData``); returns the report dict (summary + lots[])."""
+    """Screen a parsed plan (``plan_data.PlanData``); returns the report dict (summary + lots[])."""
     with paused_gc():
         return _scan(plan, rules, supply, default_launch_date, stream, with_figures)
 

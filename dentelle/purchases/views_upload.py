@@ -17,15 +17,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from dentelle.accounts.models import BuyerService
+from dentelle.core import tabular
 from dentelle.core.importing import ImportReport
 from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
 from dentelle.core.spreadsheet import UPLOAD, SpreadsheetError, iter_sheet_rows, open_workbook
 from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import check_services, preview_warnings
+from dentelle.purchases.importer import preview_warnings
 from dentelle.purchases.permissions import services_of
-from dentelle.purchases.planfile import FIELD_LABELS, PlanFileError, decode, read_table_file, user_mapping
+from dentelle.purchases.plan_columns import FIELD_LABELS, user_mapping
+from dentelle.purchases.plan_data import PlanFileError, decode
+from dentelle.purchases.plan_services import check_services
+from dentelle.purchases.planfile import read_table_file
 from dentelle.purchases.upload_store import discard, keep, path_of
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
@@ -98,9 +102,8 @@ def preview_part(data, name):
         text = decode(data, name)
     except PlanFileError:
         return data, 0  # the full read says why
-    sample = text[:5000]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    delimiter = tabular.sniff_delimiter(text)
+    reader = tabular.csv_reader(text, delimiter)
     try:
         head = list(itertools.islice(reader, PREVIEW_ROWS))
         more = next(reader, None) is not None

@@ -92,10 +92,8 @@ def test_size_warning_in_cli_and_json(directory, amount, warns):
 @pytest.mark.parametrize(
     "amount", ["1e999999", "NaN", "Infinity", "9" * 400], ids=["exponent", "nan", "inf", "400-digits"]
 )
-def test_simple_plan_reader_ignores_unbounded_amounts(geo, tmp_path, amount):
-    from dentelle.matching.planfile import read_simple_plan
-
+def test_plan_reader_ignores_unbounded_amounts(geo, tmp_path, amount):
     path = tmp_path / "plan.csv"
     path.write_text(f"objet;code CPV;montant;lieu\nEspaces verts;77310000;{amount};93\n", encoding="utf-8")
-    ((_line, facts),) = read_simple_plan(path)
+    ((_line, facts),) = read_plan(path)
     assert facts.amount is None

@@ -3,14 +3,11 @@ reference that test_import_bulk_same_result.py compares the bulk importer with."
 
 from pathlib import Path
 
-from dentelle.purchases.importer import (
-    PlaceKind,
-    find_service,
-    known_cpv_codes,
-    procedure_of,
-    resolve_lot_place,
-)
-from dentelle.purchases.models import LineItem, Lot, Operation, PurchasePlan
+from dentelle.purchases.importer import known_cpv_codes
+from dentelle.purchases.models import LineItem, Lot, Operation, PlaceKind, PurchasePlan
+from dentelle.purchases.places import resolve_lot_place
+from dentelle.purchases.plan_services import find_service
+from dentelle.purchases.plan_writer import procedure_of
 
 
 def legacy_import_plan(

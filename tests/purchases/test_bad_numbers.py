@@ -11,10 +11,11 @@ from openpyxl import Workbook
 
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.spreadsheet import UPLOAD
-from dentelle.purchases import planfile
+from dentelle.purchases import plan_rows
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Lot, Operation, PurchasePlan
-from dentelle.purchases.planfile import PlanFileError, read_table_file
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.planfile import read_table_file
 
 HEADER = ["Référence", "Objet", "Code CPV", "Montant estimé HT", "Durée (mois)", "Direction/Service"]
 
@@ -174,7 +175,7 @@ def test_a_100k_row_csv_is_refused_at_once_by_the_upload_preview():
 
 
 def test_cpv_suggestions_stop_at_the_time_budget(monkeypatch):
-    monkeypatch.setattr(planfile, "SUGGESTION_SECONDS", 0.05)
+    monkeypatch.setattr(plan_rows, "SUGGESTION_SECONDS", 0.05)
 
     def slow_suggest(text):
         time.sleep(0.01)

@@ -11,7 +11,8 @@ from openpyxl import Workbook
 from dentelle.core.file_errors import JSON_REASONS, json_reason
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.management.commands.scan import Command as ScanCommand
-from dentelle.purchases.planfile import PlanFileError, read_table_file
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.planfile import read_table_file
 
 # Words of Python's own messages that must never reach a user.
 ENGLISH = re.compile(r"Expecting|Error|BadZip|Invalid|delimiter|Unterminated|Extra data|line \d|column \d")

@@ -15,7 +15,8 @@ from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.spreadsheet import UPLOAD
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import LineItem, Lot, Operation, PurchasePlan
-from dentelle.purchases.planfile import PlanFileError, read_table_file
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.planfile import read_table_file
 from tests import fuzz_strategies as fz
 
 HEADERS = [

@@ -8,7 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from dentelle.core.importing import ImportReport
-from dentelle.purchases.planfile import PlanFileError, map_headers, read_plan_file, read_table_file
+from dentelle.purchases.plan_columns import map_headers
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.planfile import read_plan_file, read_table_file
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "purchases"
 

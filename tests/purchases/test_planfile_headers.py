@@ -5,7 +5,8 @@ import io
 from openpyxl import Workbook
 
 from dentelle.core.importing import ImportReport
-from dentelle.purchases.planfile import find_header_row, header_key, map_headers, read_table_file
+from dentelle.purchases.plan_columns import find_header_row, header_key, map_headers
+from dentelle.purchases.planfile import read_table_file
 
 
 def _xlsx(rows):

@@ -7,7 +7,8 @@ import pytest
 
 from dentelle.jobs.worker import run_pending
 from dentelle.purchases.models import Lot, PurchasePlan
-from dentelle.purchases.planfile import PlanFileError, user_mapping
+from dentelle.purchases.plan_columns import user_mapping
+from dentelle.purchases.plan_data import PlanFileError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "purchases"
 

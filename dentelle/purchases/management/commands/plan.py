@@ -9,9 +9,11 @@ from django.db.models import Count
 from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import find_organisation, import_plan
+from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import PurchasePlan
-from dentelle.purchases.planfile import PlanFileError, read_plan_file
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.plan_services import find_organisation
+from dentelle.purchases.planfile import read_plan_file
 from dentelle.purchases.services import scan_plan
 from dentelle.purchases.stored_scan import stored_plan_report
 

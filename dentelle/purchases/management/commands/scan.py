@@ -10,8 +10,10 @@ from django.core.management.base import CommandError
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import drop_unknown_cpv, find_organisation
-from dentelle.purchases.planfile import PlanFileError, read_plan_file
+from dentelle.purchases.importer import drop_unknown_cpv
+from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.plan_services import find_organisation
+from dentelle.purchases.planfile import read_plan_file
 from dentelle.purchases.report import json_bytes, write_json, xlsx_report
 from dentelle.purchases.scanfile import paused_gc, scan_plan_data
 from dentelle.purchases.services import scan_plan
