@@ -35,7 +35,7 @@ from dentelle.matching.index import get_structure_index  # noqa: E402
 from dentelle.matching.lot_arrays import best_lots, build_lot_arrays, score_structure  # noqa: E402
 from dentelle.matching.reasons import explain  # noqa: E402
 from dentelle.matching.scoring import score_all, trim_cache  # noqa: E402
-from dentelle.matching.structures import structure_subset  # noqa: E402
+from dentelle.matching.structure_subset import structure_subset  # noqa: E402
 from dentelle.matching.weights import load_weights  # noqa: E402
 from dentelle.siaes.models import Siae  # noqa: E402
 

@@ -7,7 +7,7 @@ Stable entry points (the purchases helper calls the first two):
   `matching/_ranked_structures.html`);
 - `explain_structure(lot, siae_pk)`, `opportunities_for_structure(siae, lots, top)`,
   `open_opportunities(siae, top)` (open lots, cached lot side), `match_plan(lots, top)`.
-`lot` is a `purchases.Lot` or a `LotFacts`.
+`lot` is a `purchases.Lot` or a `LotDescription`.
 """
 
 from dataclasses import replace
@@ -16,19 +16,19 @@ import numpy as np
 
 from dentelle.matching.able import count_able
 from dentelle.matching.capacity import oversize_warning
-from dentelle.matching.facts import LotFacts, facts_from_lot, query_of
+from dentelle.matching.description import LotDescription, describe_lot, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.lot_arrays import best_lots, build_lot_arrays, score_structure
 from dentelle.matching.lot_index import get_open_lot_arrays
 from dentelle.matching.places import cpv_label
 from dentelle.matching.reasons import MODE_LABELS, explain
 from dentelle.matching.scoring import LotQuery, score_all, trim_cache
-from dentelle.matching.structures import structure_subset
+from dentelle.matching.structure_subset import structure_subset
 from dentelle.matching.weights import load_weights
 from dentelle.purchases.models import Lot
 
 __all__ = [
-    "LotFacts",
+    "LotDescription",
     "count_able_structures",
     "count_able_many",
     "ranked_structures",
@@ -125,7 +125,7 @@ def count_able_structures(lot, arrays=None, min_score=None):
 
 
 def count_able_many(lots, arrays=None, min_score=None, cache=None):
-    """`count_able_structures` of many lots (Lot, LotFacts or LotQuery) in one batch."""
+    """`count_able_structures` of many lots (Lot, LotDescription or LotQuery) in one batch."""
     arrays = arrays if arrays is not None else get_structure_index()
     weights = load_weights()
     if min_score is not None:
@@ -195,7 +195,7 @@ def match_plan(lots, top=5, arrays=None):
     weights = load_weights()
     out, cache = [], {}  # lots of one plan share places, amounts and codes
     lots = list(lots)
-    facts_list = [facts_from_lot(lot) for lot in lots]
+    facts_list = [describe_lot(lot) for lot in lots]
     queries = [query_of(facts) for facts in facts_list]
     able = count_able(queries, arrays, weights)
     for lot, facts, query, able_counts in zip(lots, facts_list, queries, able, strict=True):

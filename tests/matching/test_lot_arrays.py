@@ -11,7 +11,8 @@ from dentelle.matching.lot_arrays import (
 )
 from dentelle.matching.reasons import explain
 from dentelle.matching.scoring import LotQuery, score_all
-from dentelle.matching.structures import AreaRecord, CompetenceRecord, structure_subset
+from dentelle.matching.structure_subset import structure_subset
+from dentelle.matching.structures import AreaRecord, CompetenceRecord
 from dentelle.matching.territory import PlaceFacts
 from tests.matching.helpers import (
     WEIGHTS,
