@@ -17,6 +17,7 @@ import gzip
 import io
 import re
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from dentelle.decp.consolidated import PARQUET_MAGIC, ConsolidatedFileError, iter_consolidated
@@ -142,45 +143,14 @@ def iter_decp(source, problems=None):
         yield from iter_decp_json(source, problems)
 
 
-def iter_decp_json(source, problems=None):
-    """Yield the records of a v1 or v2 JSON file (the version is read from the file's structure)."""
-    problems = problems if problems is not None else []
+@contextmanager
+def _decp_text(source, newline=""):
+    """(display name, text stream) of a DECP file, plain or gzipped; its read failures made French."""
     name = _display_name(source)
     stream, must_close, raw = _open_binary(source)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig")
-    parser = JsonStream(text)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline=newline)
     try:
-        found = False
-        index = 0
-        for key in parser.members():
-            if key != "marches":
-                parser.value()
-                continue
-            found = True
-            if parser.peek() == "[":
-                for item in parser.elements():
-                    index += 1
-                    yield record_from_json(item, index, "1", problems)
-            else:
-                for sub_key in parser.members():
-                    if sub_key in ("marche", "contrat-concession") and parser.peek() == "[":
-                        for item in parser.elements():
-                            index += 1
-                            yield record_from_json(item, index, "2", problems)
-                    else:
-                        parser.value()
-        parser.expect_end()
-        if not found:
-            raise DecpFileError(f"Fichier DECP « {name} » : aucune clé « marches » à la racine du JSON.")
-    except JsonSyntaxError as exc:
-        raise DecpFileError(
-            f"Fichier DECP « {name} » : JSON mal formé au {exc} .".replace(" .", ".")
-        ) from None
-    except RecursionError:
-        raise DecpFileError(
-            f"Fichier DECP « {name} » : JSON trop profondément imbriqué (listes ou objets les uns dans "
-            "les autres) : ce n'est pas un fichier DECP."
-        ) from None
+        yield name, text
     except UnicodeDecodeError:
         raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
     except (OSError, EOFError, zlib.error):
@@ -190,6 +160,45 @@ def iter_decp_json(source, problems=None):
             raw.close()
         else:
             text.detach()
+
+
+def iter_decp_json(source, problems=None):
+    """Yield the records of a v1 or v2 JSON file (the version is read from the file's structure)."""
+    problems = problems if problems is not None else []
+    with _decp_text(source, newline=None) as (name, text):
+        parser = JsonStream(text)
+        try:
+            found = False
+            index = 0
+            for key in parser.members():
+                if key != "marches":
+                    parser.value()
+                    continue
+                found = True
+                if parser.peek() == "[":
+                    for item in parser.elements():
+                        index += 1
+                        yield record_from_json(item, index, "1", problems)
+                else:
+                    for sub_key in parser.members():
+                        if sub_key in ("marche", "contrat-concession") and parser.peek() == "[":
+                            for item in parser.elements():
+                                index += 1
+                                yield record_from_json(item, index, "2", problems)
+                        else:
+                            parser.value()
+            parser.expect_end()
+            if not found:
+                raise DecpFileError(f"Fichier DECP « {name} » : aucune clé « marches » à la racine du JSON.")
+        except JsonSyntaxError as exc:
+            raise DecpFileError(
+                f"Fichier DECP « {name} » : JSON mal formé au {exc} .".replace(" .", ".")
+            ) from None
+        except RecursionError:
+            raise DecpFileError(
+                f"Fichier DECP « {name} » : JSON trop profondément imbriqué (listes ou objets les uns dans "
+                "les autres) : ce n'est pas un fichier DECP."
+            ) from None
 
 
 def _iter_consolidated(source, problems):
@@ -217,34 +226,23 @@ def _csv_reason(exc):
 def iter_decp_csv(source, problems=None):
     """Yield the records of the flattened v1 CSV (one row per record, pipe-separated holders)."""
     problems = problems if problems is not None else []
-    name = _display_name(source)
-    stream, must_close, raw = _open_binary(source)
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.DictReader(text, strict=True)
-        header = reader.fieldnames or []
-        missing = [column for column in CSV_COLUMNS if column not in header]
-        if missing:
+    with _decp_text(source) as (name, text):
+        try:
+            reader = csv.DictReader(text, strict=True)
+            header = reader.fieldnames or []
+            missing = [column for column in CSV_COLUMNS if column not in header]
+            if missing:
+                raise DecpFileError(
+                    f"Fichier DECP « {name} » : ce n'est pas un CSV DECP v1 aplati, colonnes manquantes : "
+                    + ", ".join(missing)
+                    + "."
+                )
+            for index, row in enumerate(reader, start=1):
+                yield record_from_csv(row, index, problems)
+        except csv.Error as exc:
             raise DecpFileError(
-                f"Fichier DECP « {name} » : ce n'est pas un CSV DECP v1 aplati, colonnes manquantes : "
-                + ", ".join(missing)
-                + "."
-            )
-        for index, row in enumerate(reader, start=1):
-            yield record_from_csv(row, index, problems)
-    except csv.Error as exc:
-        raise DecpFileError(
-            f"Fichier DECP « {name} » : CSV mal formé ligne {reader.line_num} ({_csv_reason(exc)})."
-        ) from None
-    except UnicodeDecodeError:
-        raise DecpFileError(f"Fichier DECP « {name} » : le texte n'est pas encodé en UTF-8.") from None
-    except (OSError, EOFError, zlib.error):
-        raise DecpFileError(f"Fichier DECP « {name} » : archive gzip abîmée ou tronquée.") from None
-    finally:
-        if must_close:
-            raw.close()
-        else:
-            text.detach()
+                f"Fichier DECP « {name} » : CSV mal formé ligne {reader.line_num} ({_csv_reason(exc)})."
+            ) from None
 
 
 __all__ = [
