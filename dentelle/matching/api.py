@@ -9,7 +9,7 @@ from config.api_errors import errors
 from dentelle.core.permissions import has_role
 from dentelle.core.validators import normalise_cpv
 from dentelle.matching.answers import answer_refusal, record_answer
-from dentelle.matching.facts import LotFacts
+from dentelle.matching.description import LotDescription
 from dentelle.matching.models import LotResponse, ResponseKind
 from dentelle.matching.permissions import STAFF_ROLES, can_see_opportunities, is_member_of
 from dentelle.matching.services import open_opportunities, ranked_structures
@@ -132,7 +132,7 @@ def search(request, criteria: Query[CriteriaIn]):
         code = normalise_cpv(criteria.cpv)
     except ValueError:
         raise HttpError(422, "Code CPV mal formé : 8 chiffres attendus.") from None
-    facts = LotFacts(
+    facts = LotDescription(
         cpv_codes=[code],
         annual_amount=criteria.amount,
         place_text=criteria.place,

@@ -1,4 +1,6 @@
-"""What the matching needs to know about a lot, from a `purchases.Lot` or a plain `LotFacts`."""
+"""What the matching needs to know about a lot: a ``LotDescription`` (plain values, its place not yet
+resolved), read from a ``purchases.Lot`` or built by the CLI, the API and the pages; ``query_of`` turns it
+into the scorer's ``LotQuery``. (The scanner's facts of a lot are ``purchases.screening.LotFacts``.)"""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,8 +11,8 @@ from dentelle.matching.scoring import LotQuery
 
 
 @dataclass
-class LotFacts:
-    """A lot described by plain values (the purchases scanner and the CLI build these)."""
+class LotDescription:
+    """A lot described by plain values (the CLI, the API, the pages and the evaluation build these)."""
 
     cpv_codes: list = field(default_factory=list)  # main code first
     amount: float | None = None  # whole estimated amount, € HT
@@ -48,39 +50,22 @@ def _codes(values):
     return codes
 
 
-def facts_from_lot(lot):
-    """LotFacts of a purchases.Lot, reading its fields defensively (the model is still growing)."""
-    if isinstance(lot, LotFacts):
+def describe_lot(lot):
+    """LotDescription of a ``purchases.Lot`` (a LotDescription passes through)."""
+    if isinstance(lot, LotDescription):
         return lot
-    operation = getattr(lot, "operation", None)
-    extra = getattr(lot, "additional_cpv_codes", None) or []
-    if isinstance(extra, str):
-        extra = extra.replace(";", ",").replace("|", ",").split(",")
-    elif hasattr(extra, "all"):
-        extra = [getattr(c, "code", c) for c in extra.all()]
-    text = " ".join(
-        str(part)
-        for part in (
-            getattr(lot, "title", ""),
-            getattr(lot, "description", ""),
-            getattr(operation, "title", "") if operation else "",
-        )
-        if part
-    )
-    nature = (
-        getattr(lot, "nature", "") or (getattr(operation, "nature", "") if operation else "") or "services"
-    )
-    return LotFacts(
-        cpv_codes=_codes([getattr(lot, "cpv_code", ""), *extra]),
-        amount=_number(getattr(lot, "estimated_amount", None)),
-        annual_amount=_number(getattr(lot, "annual_amount", None)),
-        place_kind=str(getattr(lot, "place_kind", "") or ""),
-        place_code=str(getattr(lot, "place_code", "") or ""),
-        place_text=str(getattr(lot, "place_text", "") or getattr(lot, "place_name", "") or ""),
-        nature=str(nature),
-        reservation_kind=str(getattr(lot, "reservation_kind", "") or ""),
-        text=text,
-        duration_months=getattr(lot, "duration_months", None),
+    operation = lot.operation
+    return LotDescription(
+        cpv_codes=_codes([lot.cpv_code, *lot.additional_cpv_codes]),
+        amount=_number(lot.estimated_amount),
+        annual_amount=_number(lot.annual_amount),
+        place_kind=lot.place_kind,
+        place_code=lot.place_code,
+        place_text=lot.place_text,
+        nature=operation.nature or "services",
+        reservation_kind=lot.reservation_kind,
+        text=" ".join(part for part in (lot.title, operation.title) if part),
+        duration_months=lot.duration_months,
     )
 
 
@@ -101,8 +86,8 @@ def resolve_place(facts):
 
 
 def query_of(lot_or_facts):
-    """LotQuery for the pure scorer, from a Lot or LotFacts."""
-    facts = facts_from_lot(lot_or_facts)
+    """LotQuery for the pure scorer, from a Lot or LotDescription."""
+    facts = describe_lot(lot_or_facts)
     return LotQuery(
         cpv_codes=tuple(_codes(facts.cpv_codes)),
         text=facts.text,

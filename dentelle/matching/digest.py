@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
-from dentelle.matching.facts import query_of
+from dentelle.matching.description import query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.models import DigestDelivery, DigestOptOut
 from dentelle.matching.scoring import score_all

@@ -18,7 +18,7 @@ import numpy as np
 
 from dentelle.core.geo import haversine_many
 from dentelle.decp.readers import iter_decp
-from dentelle.matching.facts import LotFacts, query_of
+from dentelle.matching.description import LotDescription, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.kind import EXCLUDED_KINDS
 from dentelle.matching.places import place_of
@@ -104,7 +104,7 @@ def _buyer_places(record, place):
 
 
 def facts_of_record(record):
-    return LotFacts(
+    return LotDescription(
         cpv_codes=[record.cpv] if record.cpv else [],
         amount=float(record.amount) if record.amount is not None else None,
         duration_months=record.duration_months,

@@ -13,8 +13,8 @@ import threading
 from django.db.models import Count, Max, Sum
 from django.db.models.signals import post_delete, post_save
 
+from dentelle.matching.description import query_of
 from dentelle.matching.digest import OPEN_STATUSES, open_lots
-from dentelle.matching.facts import query_of
 from dentelle.matching.lot_arrays import build_lot_arrays
 from dentelle.matching.weights import load_weights
 from dentelle.purchases.models import Finding, Lot, Operation

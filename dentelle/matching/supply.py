@@ -11,7 +11,7 @@ beforehand on its own, with the same code).
 from decimal import Decimal
 
 from dentelle.matching.able import able_mask, able_query, count_able
-from dentelle.matching.facts import LotFacts, query_of
+from dentelle.matching.description import LotDescription, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.scoring import score_all
 from dentelle.matching.services import ranked_structures
@@ -62,7 +62,7 @@ def _facts(request):
     place_kind, place_code = request.place_kind, request.place_code
     if not place_kind and len(request.department_codes) == 1:
         place_kind, place_code = "department", request.department_codes[0]
-    return LotFacts(
+    return LotDescription(
         cpv_codes=[request.cpv],
         place_kind=place_kind,
         place_code=place_code,
@@ -74,7 +74,7 @@ def _facts(request):
 def able_structures(cpv, region_code, default_capacity, nature="services"):
     """SIAE (L2113-13 kinds) able to do ``cpv`` in the region, as positioned :class:`Structure`."""
     arrays, weights = get_structure_index(), load_weights()
-    facts = LotFacts(cpv_codes=[cpv], place_kind="region", place_code=region_code, nature=nature)
+    facts = LotDescription(cpv_codes=[cpv], place_kind="region", place_code=region_code, nature=nature)
     result = score_all(able_query(query_of(facts)), arrays, weights)
     mask = able_mask(result, arrays, weights)
     out = []

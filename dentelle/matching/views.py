@@ -18,8 +18,8 @@ from dentelle.matching.answers import (
     link_already_used,
     record_answer,
 )
+from dentelle.matching.description import LotDescription
 from dentelle.matching.digest import read_answer_token, unsubscribe_token_state
-from dentelle.matching.facts import LotFacts
 from dentelle.matching.forms import ResponseForm, SearchForm
 from dentelle.matching.models import DigestOptOut, LotResponse, ResponseKind
 from dentelle.matching.permissions import STAFF_ROLES, can_see_opportunities, is_member_of
@@ -48,7 +48,7 @@ def search(request):
     ranking = None
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        facts = LotFacts(
+        facts = LotDescription(
             cpv_codes=[data["cpv"]],
             annual_amount=float(data["amount"]) if data["amount"] else None,
             place_text=data["place"],

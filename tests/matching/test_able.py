@@ -7,7 +7,7 @@ import pytest
 
 from dentelle.matching import able, scoring
 from dentelle.matching.able import able_query, count_able
-from dentelle.matching.facts import LotFacts, query_of
+from dentelle.matching.description import LotDescription, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.scoring import score_all
 from dentelle.matching.weights import load_weights
@@ -55,7 +55,7 @@ def varied_queries():
         {"nature": "supplies", "staff_provision": True},
     ]
     combos = itertools.product(codes, places, others)
-    return [LotFacts(cpv_codes=c, **p, **o) for i, (c, p, o) in enumerate(combos) if i % 3 == 0]
+    return [LotDescription(cpv_codes=c, **p, **o) for i, (c, p, o) in enumerate(combos) if i % 3 == 0]
 
 
 def test_batch_equals_one_by_one(arrays, monkeypatch):
@@ -89,7 +89,7 @@ def test_able_scores_are_score_all_s_scores_to_the_bit(arrays, monkeypatch):
 
 def test_able_scores_refuse_a_query_with_text_or_amount(arrays):
     query = query_of(
-        LotFacts(cpv_codes=["77310000"], place_kind="department", place_code="93", amount=50_000)
+        LotDescription(cpv_codes=["77310000"], place_kind="department", place_code="93", amount=50_000)
     )
     with pytest.raises(ValueError):
         scoring.able_scores([query], arrays, load_weights(), {})
@@ -108,9 +108,9 @@ def test_the_count_is_the_lot_page_s_distinct_top_above_the_threshold(arrays):
 
 def test_the_able_query_ignores_title_and_amount(arrays):
     weights = load_weights()
-    plain = query_of(LotFacts(cpv_codes=["77310000"], place_kind="department", place_code="93"))
+    plain = query_of(LotDescription(cpv_codes=["77310000"], place_kind="department", place_code="93"))
     dressed = query_of(
-        LotFacts(
+        LotDescription(
             cpv_codes=["77310000"],
             place_kind="department",
             place_code="93",

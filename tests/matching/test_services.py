@@ -1,8 +1,8 @@
-"""Index, services and the LotFacts / Lot entry points (database)."""
+"""Index, services and the LotDescription / Lot entry points (database)."""
 
 import pytest
 
-from dentelle.matching.facts import LotFacts, query_of
+from dentelle.matching.description import LotDescription, query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.services import (
     count_able_structures,
@@ -48,7 +48,7 @@ def test_ranked_structures_on_a_lot(lot, directory):
 
 
 def test_same_answer_for_a_plain_lotfacts(lot, directory):
-    facts = LotFacts(
+    facts = LotDescription(
         cpv_codes=["77310000"],
         annual_amount=120_000,
         place_kind="department",
@@ -59,7 +59,7 @@ def test_same_answer_for_a_plain_lotfacts(lot, directory):
 
 
 def test_free_text_place_is_resolved(directory):
-    query = query_of(LotFacts(cpv_codes=["77310000"], place_text="Lille"))
+    query = query_of(LotDescription(cpv_codes=["77310000"], place_text="Lille"))
     assert query.place.kind == "commune" and query.place.code == "59350"
 
 
@@ -80,7 +80,7 @@ def test_reserved_lot_counts_only_its_legal_basis(lot, directory):
 
 
 def test_staff_provision_lot_prefers_etti(directory):
-    facts = LotFacts(
+    facts = LotDescription(
         cpv_codes=["79620000"], place_kind="region", place_code="11", text="Mise à disposition de personnel"
     )
     assert names(ranked_structures(facts, top=1)) == ["Intérim Solidaire"]
@@ -94,15 +94,15 @@ def test_explain_structure_gives_rank_and_reasons(lot, directory):
 
 
 def test_opportunities_for_a_structure(lot, directory):
-    other = LotFacts(cpv_codes=["90910000"], place_kind="department", place_code="93", text="Nettoyage")
+    other = LotDescription(cpv_codes=["90910000"], place_kind="department", place_code="93", text="Nettoyage")
     entries = opportunities_for_structure(directory["jardins"], [other, lot])
     assert [lot_ for lot_, _ in entries][0] is lot
 
 
 def test_match_plan_batch(directory):
     plan = [
-        LotFacts(cpv_codes=["77310000"], place_text="93"),
-        LotFacts(cpv_codes=["90910000"], place_text="93"),
+        LotDescription(cpv_codes=["77310000"], place_text="93"),
+        LotDescription(cpv_codes=["90910000"], place_text="93"),
     ]
     results = match_plan(plan, top=2)
     assert {s["name"] for s in results[0]["structures"]} == {
@@ -142,7 +142,7 @@ def test_index_adds_rome_trades_by_siret(geo, monkeypatch):
 def test_a_list_without_any_trade_evidence_is_flagged(directory):
     from dentelle.matching.services import NO_EVIDENCE_WARNING
 
-    catering = ranked_structures(LotFacts(cpv_codes=["55523100"], place_text="93"), top=5)
+    catering = ranked_structures(LotDescription(cpv_codes=["55523100"], place_text="93"), top=5)
     assert catering["items"] and NO_EVIDENCE_WARNING in catering["warnings"]
-    green = ranked_structures(LotFacts(cpv_codes=["77310000"], place_text="93"), top=5)
+    green = ranked_structures(LotDescription(cpv_codes=["77310000"], place_text="93"), top=5)
     assert NO_EVIDENCE_WARNING not in green["warnings"]

@@ -6,7 +6,7 @@ import pytest
 
 from dentelle.core.importing import ImportReport
 from dentelle.matching.coverage import coverage
-from dentelle.matching.services import LotFacts, count_able_structures, ranked_structures
+from dentelle.matching.services import LotDescription, count_able_structures, ranked_structures
 from dentelle.purchases.facts import plan_facts
 from dentelle.purchases.planfile import read_plan_file
 from dentelle.purchases.scanfile import scan_plan_data
@@ -112,7 +112,7 @@ def test_coverage_reservation_and_allotment_agree(
     assert all(lot["able_structures"] == cell["count"] for lot in alone)
 
     # The lot page's count is the same function: SIAE kinds of it equal the scanner's number.
-    facts = LotFacts(cpv_codes=[cpv], place_kind="department", place_code=department)
+    facts = LotDescription(cpv_codes=[cpv], place_kind="department", place_code=department)
     counts = count_able_structures(facts)
     assert sum(n for kind, n in counts["kinds"].items() if kind in SIAE_KINDS) == cell["count"]
     assert ranked_structures(facts)["able_count"] == counts["count"]

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.validators import normalise_cpv
-from dentelle.matching.facts import LotFacts
+from dentelle.matching.description import LotDescription
 from dentelle.matching.places import resolve_place_text
 from dentelle.matching.services import match_plan, ranked_structures
 
@@ -84,7 +84,7 @@ class Command(DentelleCommand):
         place = options["place"] or ""
         if place and resolve_place_text(place) is None:
             raise CommandError(f"Lieu introuvable dans les référentiels : {place!r}.")
-        facts = LotFacts(
+        facts = LotDescription(
             cpv_codes=[code],
             annual_amount=options["amount"],
             place_text=place,
