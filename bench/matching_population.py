@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 
 from dentelle.matching.scoring import LotQuery
-from dentelle.matching.territory import PlaceFacts
+from dentelle.referentials.place import Place
 from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
 from dentelle.siaes.naf_cpv import suggest_competences
 
@@ -159,28 +159,33 @@ def make_lots(all_communes, dept_region, count):
         commune = rng.choice(all_communes)
         dept = commune["code_departement"]
         if roll < 0.6:
-            place = PlaceFacts(
+            place = Place(
                 "commune",
                 commune["code_insee"],
                 commune["nom"],
-                float(commune["latitude"]),
-                float(commune["longitude"]),
-                (dept,),
-                (commune["code_insee"],),
+                latitude=float(commune["latitude"]),
+                longitude=float(commune["longitude"]),
+                department_codes=(dept,),
+                commune_codes=(commune["code_insee"],),
             )
         elif roll < 0.9:
-            place = PlaceFacts(
-                "department", dept, dept, float(commune["latitude"]), float(commune["longitude"]), (dept,)
+            place = Place(
+                "department",
+                dept,
+                dept,
+                latitude=float(commune["latitude"]),
+                longitude=float(commune["longitude"]),
+                department_codes=(dept,),
             )
         else:
             region = dept_region.get(dept, "")
-            place = PlaceFacts(
+            place = Place(
                 "region",
                 region,
                 region,
-                float(commune["latitude"]),
-                float(commune["longitude"]),
-                tuple(regions.get(region, [dept])),
+                latitude=float(commune["latitude"]),
+                longitude=float(commune["longitude"]),
+                department_codes=tuple(regions.get(region, [dept])),
             )
         lots.append(
             LotQuery(

@@ -71,7 +71,7 @@ def nature_of_cpv(cpv):
 
 
 def place_of_record(record):
-    """PlaceFacts of a record's place of execution (code, its type and name read together, as the
+    """Place of a record's place of execution (code, its type and name read together, as the
     referentials resolver does for plans), refined by the buyer's commune when the place is a
     department or wider and the buyer's name names a commune inside it: a départemental OPH or a town
     executes its contract around its own site, not at the department's centre."""

@@ -61,7 +61,7 @@ class LotArrays:
     lon: np.ndarray
     is_point: np.ndarray
     is_commune: np.ndarray
-    is_wide: np.ndarray  # distance nil inside (PlaceFacts.distance_counts_inside)
+    is_wide: np.ndarray  # distance nil inside (Place.distance_counts_inside)
     is_national: np.ndarray
     place_codes: np.ndarray
     dept_mask: np.ndarray  # (lots, departments of the structure index)

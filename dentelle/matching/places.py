@@ -4,8 +4,8 @@ Everything comes from the referentials helper's in-memory index (`get_index()`, 
 referential rows change); places are memoised per index object, so a 2,000-lot plan costs no query.
 """
 
-from dentelle.matching.territory import PlaceFacts
 from dentelle.referentials.index import get_index
+from dentelle.referentials.place import Place
 
 NATIONAL_WORDS = {
     "france",
@@ -46,11 +46,11 @@ def cpv_label(code):
 
 
 def national_place():
-    return PlaceFacts("national", "FR", "France entière")
+    return Place("national", "FR", "France entière")
 
 
 def place_of(kind, code, name=""):
-    """PlaceFacts of an INSEE-coded place (commune, department, region, epci, ept, national) or None."""
+    """Place of an INSEE-coded place (commune, department, region, epci, ept, national) or None."""
     index = _index()
     key = (kind, code, name)
     if key not in _cache["places"]:
@@ -81,14 +81,16 @@ def _build_place(index, kind, code, name):
         commune = index.commune(code)
         if commune is None:
             return None
-        return PlaceFacts(
+        return Place(
             "commune",
             code,
             name or commune.name,
-            commune.latitude,
-            commune.longitude,
-            (commune.department_code,),
-            (code,),
+            department_code=commune.department_code,
+            region_code=commune.region_code,
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            commune_codes=(code,),
+            department_codes=(commune.department_code,),
         )
     if kind == "department":
         if code not in index.departments:
@@ -121,11 +123,19 @@ def _area_place(kind, code, name, communes, depts, commune_codes=()):
         total = sum(p for _, _, p in points)
         lat = sum(la * p for la, _, p in points) / total
         lon = sum(lo * p for _, lo, p in points) / total
-    return PlaceFacts(kind, code, name, lat, lon, tuple(depts), commune_codes)
+    return Place(
+        kind,
+        code,
+        name,
+        latitude=lat,
+        longitude=lon,
+        commune_codes=commune_codes,
+        department_codes=tuple(depts),
+    )
 
 
 def resolve_place_text(text):
-    """PlaceFacts of a free-text place ('Saint-Denis (93)', '93', 'Île-de-France', '93001', 'France')."""
+    """Place of a free-text place ('Saint-Denis (93)', '93', 'Île-de-France', '93001', 'France')."""
     text = (text or "").strip()
     if not text:
         return None

@@ -15,7 +15,8 @@ import numpy as np
 from dentelle.matching.capacity import capacity_scores, network_factor, size_factor
 from dentelle.matching.competence import combine_competence, cpv_scores, place_stems, text_similarities
 from dentelle.matching.kind import execution_mode, kind_scores, lot_purpose
-from dentelle.matching.territory import PlaceFacts, territory_scores
+from dentelle.matching.territory import territory_scores
+from dentelle.referentials.place import Place
 
 CRITERIA_LABELS = {
     "competence": "Compétence",
@@ -33,7 +34,7 @@ class LotQuery:
     cpv_codes: tuple = ()  # main code first
     text: str = ""
     annual_amount: float | None = None
-    place: PlaceFacts | None = None
+    place: Place | None = None
     nature: str = "services"  # works, services, supplies
     reservation_kind: str = ""
     staff_provision: bool | None = None  # None: deduced from CPV codes and text

@@ -7,41 +7,11 @@ region-wide lot) is partly able — the part is named in the reasons. Distance f
 place then lowers the score gently; a structure outside its declared area keeps a small score when near.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from dentelle.core.geo import EARTH_RADIUS_KM, haversine_many
 
 NATIONAL, REGION, DEPARTMENT, COMMUNE, RADIUS = range(5)
-
-
-@dataclass(frozen=True)
-class PlaceFacts:
-    """Where a lot is executed, resolved against the referentials."""
-
-    kind: str  # commune, epci, ept, department, region, national
-    code: str = ""
-    name: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    department_codes: tuple = ()  # departments the place spans (empty for national)
-    commune_codes: tuple = ()  # communes of a commune / EPCI / EPT place
-    site_known: bool = False  # the point is a real site (the buyer's), not the area's centre
-
-    def distance_counts_inside(self, wide_kinds):
-        """Whether distance to the point ranks structures inside the place: yes for a commune-like place
-        or an area whose point is a real site; no inside a region, France, or a department known only
-        by its centre (an arbitrary point: every structure of the department is "there")."""
-        return self.site_known or self.kind not in wide_kinds
-
-    @property
-    def is_national(self):
-        return self.kind == "national"
-
-    @property
-    def is_point(self):
-        return self.kind in {"commune", "epci", "ept"}
 
 
 def distance_many(lat_rad, lon_rad, cos_lat, lat0, lon0):

@@ -1,4 +1,5 @@
-"""Resolve a lot's place of execution to a territory (kind, code, departments, region).
+"""Resolve a lot's place of execution to a territory (``referentials.place.Place``: kind, code, departments,
+region).
 
 Uses ``dentelle.referentials.places.resolve_place`` (referentials helper) when it is available and
 the referentials are loaded; otherwise reads the DECP-style code type (« Code postal »,
@@ -6,20 +7,12 @@ the referentials are loaded; otherwise reads the DECP-style code type (« Code p
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from dentelle.core.geo import department_of_commune, department_of_postcode
 from dentelle.referentials.index import get_index
+from dentelle.referentials.place import Place
 from dentelle.referentials.places import resolve_place
-
-
-@dataclass
-class ResolvedPlace:
-    kind: str = ""
-    code: str = ""
-    name: str = ""
-    department_codes: list = field(default_factory=list)
-    region_code: str = ""
 
 
 def _index():
@@ -35,11 +28,11 @@ def _from_place(place, index):
     departments = []
     if place.kind == "region" and index is not None:
         departments = list(index.departments_of_region(place.code))
-    elif getattr(place, "commune_codes", None) and place.kind in ("epci", "ept"):
+    elif place.commune_codes and place.kind in ("epci", "ept"):
         departments = sorted({department_of_commune(c) for c in place.commune_codes})
     elif place.department_code:
         departments = [place.department_code]
-    return ResolvedPlace(place.kind, place.code, place.name, departments, place.region_code or "")
+    return replace(place, department_codes=tuple(departments))
 
 
 def resolve_lot_place(text, code="", kind_hint=""):
@@ -51,9 +44,11 @@ def resolve_lot_place(text, code="", kind_hint=""):
             return _from_place(place, index)
     resolved = _fallback(text, code, kind_hint.lower())
     if index is not None and resolved.department_codes and not resolved.region_code:
-        resolved.region_code = index.department_region.get(resolved.department_codes[0], "")
+        resolved = replace(
+            resolved, region_code=index.department_region.get(resolved.department_codes[0], "")
+        )
     if index is not None and resolved.kind == "region":
-        resolved.department_codes = list(index.departments_of_region(resolved.code))
+        resolved = replace(resolved, department_codes=tuple(index.departments_of_region(resolved.code)))
     return resolved
 
 
@@ -62,15 +57,15 @@ def _fallback(text, code, hint):
     digits = code or (found.group(1) if found else "")
     try:
         if "region" in hint or "région" in hint:
-            return ResolvedPlace("region", digits, text, [], digits)
+            return Place("region", digits, text, region_code=digits)
         if "departement" in hint or "département" in hint or len(digits) in (2, 3) and digits:
-            return ResolvedPlace("department", digits, text, [digits])
+            return Place("department", digits, text, department_codes=(digits,))
         if "commune" in hint and len(digits) == 5:
             dept = department_of_commune(digits)
-            return ResolvedPlace("commune", digits, text, [dept])
+            return Place("commune", digits, text, department_codes=(dept,))
         if len(digits) == 5:
             dept = department_of_postcode(digits)
-            return ResolvedPlace("department", dept, text, [dept])
+            return Place("department", dept, text, department_codes=(dept,))
     except ValueError:
         pass
-    return ResolvedPlace(name=text)
+    return Place("", "", text)  # not located: the lot keeps its text only

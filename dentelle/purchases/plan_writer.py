@@ -172,8 +172,8 @@ class BulkWriter:
         lot.place_text = lot_data.place[:300]
         lot.place_kind = place.kind if place.kind in PlaceKind.values else ""
         lot.place_code = place.code[:12]
-        lot.department_codes = place.department_codes
-        lot.region_code = place.region_code
+        lot.department_codes = list(place.department_codes)
+        lot.region_code = place.region_code or ""
         lot.sites_count = lot_data.sites_count
         lot.procedure = procedure_of(lot_data.procedure)
         lot.transferred_staff_monthly_hours = lot_data.transferred_staff_monthly_hours

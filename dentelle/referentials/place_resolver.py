@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from dentelle.core.geo import department_of_postcode
 from dentelle.referentials import place_names as names
+from dentelle.referentials.place import Place
 from dentelle.referentials.place_reading import (
     CODE_ONLY,
     DEPT_IN_PARENS,
@@ -25,7 +26,6 @@ from dentelle.referentials.place_reading import (
     name_words,
     roman_ordinals,
 )
-from dentelle.referentials.places import Place
 from dentelle.referentials.text import REPLACEMENT_CHAR, compact, lossy, normalise
 
 

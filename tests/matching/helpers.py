@@ -1,8 +1,8 @@
 """Plain builders for pure scoring tests (no database)."""
 
 from dentelle.matching.structures import AreaRecord, CompetenceRecord, StructureRecord, build_structure_arrays
-from dentelle.matching.territory import PlaceFacts
 from dentelle.matching.weights import load_weights
+from dentelle.referentials.place import Place
 
 WEIGHTS = load_weights()
 DEPARTMENT_REGION = {
@@ -58,13 +58,21 @@ def arrays_of(*records):
 
 def commune_place(code):
     lat, lon = POINTS[code]
-    return PlaceFacts("commune", code, f"Commune {code}", lat, lon, (code[:2],), (code,))
+    return Place(
+        "commune",
+        code,
+        f"Commune {code}",
+        latitude=lat,
+        longitude=lon,
+        department_codes=(code[:2],),
+        commune_codes=(code,),
+    )
 
 
 def department_place(code):
-    return PlaceFacts("department", code, f"Département {code}", None, None, (code,))
+    return Place("department", code, f"Département {code}", department_codes=(code,))
 
 
 def region_place(code="11"):
     depts = tuple(d for d, r in DEPARTMENT_REGION.items() if r == code)
-    return PlaceFacts("region", code, "Île-de-France", 48.85, 2.35, depts)
+    return Place("region", code, "Île-de-France", latitude=48.85, longitude=2.35, department_codes=depts)

@@ -13,7 +13,7 @@ from dentelle.matching.reasons import explain
 from dentelle.matching.scoring import LotQuery, score_all
 from dentelle.matching.structure_subset import structure_subset
 from dentelle.matching.structures import AreaRecord, CompetenceRecord
-from dentelle.matching.territory import PlaceFacts
+from dentelle.referentials.place import Place
 from tests.matching.helpers import (
     WEIGHTS,
     arrays_of,
@@ -54,14 +54,22 @@ def directory():
 
 
 def lots():
-    epci = PlaceFacts("epci", "200054781", "Plaine Commune", 48.92, 2.36, ("93",), ("93001", "93066"))
+    epci = Place(
+        "epci",
+        "200054781",
+        "Plaine Commune",
+        latitude=48.92,
+        longitude=2.36,
+        department_codes=("93",),
+        commune_codes=("93001", "93066"),
+    )
     return [
         LotQuery(("77310000",), "Entretien des espaces verts", 120_000.0, department_place("93")),
         LotQuery(("77310000", "90910000"), "Espaces verts et nettoyage", 2_000_000.0, region_place("11")),
         LotQuery(("79620000",), "Mise à disposition de personnel", 50_000.0, commune_place("75056")),
         LotQuery(("77311000",), "Tonte", None, commune_place("77288"), reservation_kind="siae"),
         LotQuery(
-            ("45210000",), "Travaux de gros œuvre", 300_000.0, PlaceFacts("national", "FR", "France"), "works"
+            ("45210000",), "Travaux de gros œuvre", 300_000.0, Place("national", "FR", "France"), "works"
         ),
         LotQuery(("90910000",), "Nettoyage des vitres", 80_000.0, epci, reservation_kind="handicap"),
         LotQuery((), "Taille des haies", 10_000.0, None),

@@ -10,8 +10,8 @@ from dentelle.matching.capacity import oversize_warning
 from dentelle.matching.reasons import explain
 from dentelle.matching.scoring import LotQuery, score_all
 from dentelle.matching.services import lot_warnings
-from dentelle.matching.territory import PlaceFacts
 from dentelle.matching.text import tokens
+from dentelle.referentials.place import Place
 from tests.matching.helpers import WEIGHTS, arrays_of, commune_place, structure
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "matching"
@@ -78,7 +78,7 @@ def test_name_word_alone_never_lifts_competence():
     "field", ["name", "profile_text"], ids=["place-word-in-name-ignored", "place-word-in-profile-ignored"]
 )
 def test_lot_place_words_are_not_competence(field):
-    place = PlaceFacts("department", "93", "Seine-Saint-Denis", None, None, ("93",))
+    place = Place("department", "93", "Seine-Saint-Denis", department_codes=("93",))
     query = LotQuery(cpv_codes=("77310000",), text="Espaces verts de Seine-Saint-Denis", place=place)
     result, _ = _score(query, structure(1, cpv=[], **{field: "Seine Saint Denis"}))
     assert result.text_part[0] == 0

@@ -41,7 +41,7 @@ def test_decp_idf_place_names_resolve_to_the_department_of_their_code(referentia
     right, misses = 0, Counter()
     for name, dept in names.items():
         found = resolve_lot_place(name).department_codes
-        if found == [dept]:
+        if found == (dept,):
             right += 1
         else:
             misses[f"« {name} » attendu {dept}, trouvé {found or 'rien'}"] += 1
