@@ -21,6 +21,7 @@ import polars as pl
 
 from dentelle.decp.analysis import department_of_place
 from dentelle.decp.buyers import buyer_category, threshold_category
+from dentelle.purchases.enums import Nature
 
 CLAUSE = "Clause sociale"
 CRITERION = "Critère social"
@@ -29,11 +30,8 @@ SCAN_SCHEMA = {"index": pl.Int64, "hours": pl.Int64, "reservation": pl.Boolean}
 
 
 def cpv_nature(cpv):
-    """Works, supplies or services by CPV division (45 works; 03–44 and 48 supplies; the rest services)."""
-    division = int(cpv[:2]) if cpv[:2].isdigit() else 99
-    if division == 45:
-        return "works"
-    return "supplies" if division < 45 or division == 48 else "services"
+    """``Nature.of_cpv`` as plain text (polars columns), services when the code has no division."""
+    return str(Nature.of_cpv(cpv) or Nature.SERVICES)
 
 
 @dataclass(frozen=True)

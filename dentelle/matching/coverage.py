@@ -11,6 +11,7 @@ families (`dentelle.rules`).
 from dataclasses import dataclass
 
 from dentelle.matching.supply import MatchingSupply
+from dentelle.purchases.enums import Nature
 from dentelle.purchases.supply import SupplyRequest
 from dentelle.siaes.querysets import cpv_prefix
 
@@ -105,17 +106,9 @@ def family_code(family):
     return (cpv_prefix(family.cpv_prefixes[0]) + "00000000")[:8]
 
 
-def cpv_nature(code):
-    """Works, supplies or services by CPV division (45 works; 03–44 and 48 supplies; the rest services)."""
-    division = int(code[:2]) if code[:2].isdigit() else 99
-    if division == 45:
-        return "works"
-    return "supplies" if division < 45 or division == 48 else "services"
-
-
 def family_request(family, department):
     code = family_code(family)
-    return SupplyRequest(code, (department,), "department", department, cpv_nature(code), "")
+    return SupplyRequest(code, (department,), "department", department, Nature.of_cpv(code), "")
 
 
 def coverage(region_code, index, families=None, supply=None, rules=None):

@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
+from dentelle.purchases.enums import Procedure
 from dentelle.purchases.places import resolve_lot_place
 from dentelle.purchases.screening import LineItemFacts, LotFacts
 from dentelle.purchases.supply import SupplyRequest
 from dentelle.referentials.index import get_index
 
-SMALL_LOT_PROCEDURE = "adapted_small_lot"
+SMALL_LOT_PROCEDURE = Procedure.ADAPTED_SMALL_LOT
 
 
 def _department_name(code):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from dentelle.core.numbers import AMOUNT, COUNT, DURATION_MONTHS, HOURS, MONTHLY_HOURS, Bound, parse_number
+from dentelle.purchases.enums import Nature
 from dentelle.purchases.plan_columns import normalise_header
 
 # Range of every numeric column (core.numbers): within the model columns, so nothing stored is unreadable.
@@ -23,7 +24,12 @@ BOUNDS = {
 # Texts compared in the database (service, organisation: ``iexact``, a LIKE on SQLite) stay short.
 MAX_KEY_CHARS = 200
 SUGGESTION_SECONDS = 10.0  # time budget of the CPV suggestions for one file (upload preview)
-NATURE_WORDS = {"travaux": "works", "services": "services", "service": "services", "fournitures": "supplies"}
+NATURE_WORDS = {
+    "travaux": Nature.WORKS,
+    "services": Nature.SERVICES,
+    "service": Nature.SERVICES,
+    "fournitures": Nature.SUPPLIES,
+}
 RESERVATION_WORDS = {
     "siae": "siae",
     "l2113 13": "siae",
@@ -67,10 +73,7 @@ def nature_of(text, cpv):
         for word, nature in NATURE_WORDS.items():
             if word in words:
                 return nature
-    if cpv[:2].isdigit():
-        division = int(cpv[:2])
-        return "works" if division == 45 else ("supplies" if division < 45 else "services")
-    return ""
+    return Nature.of_cpv(cpv)
 
 
 @lru_cache(maxsize=1024)

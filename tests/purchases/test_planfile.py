@@ -135,3 +135,15 @@ def test_blank_rows_are_skipped_in_csv_and_workbooks_with_true_line_numbers():
     plan = read_table_file(buffer.getvalue(), "plan.xlsx", ImportReport())
     lots = [lot for op in plan.operations for lot in op.lots]
     assert [(lot.line, lot.cpv, lot.amount) for lot in lots] == [(3, "77310000", Decimal("2000"))]
+
+
+@pytest.mark.parametrize(
+    "cpv, nature",
+    [("45210000", "works"), ("03410000", "supplies"), ("48000000", "supplies"), ("72000000", "services"), ("", "")],
+    ids=["works", "supplies", "software-packages-are-supplies", "services", "no-code"],
+)
+def test_nature_from_the_cpv_division(cpv, nature):
+    # One rule for the plan reader, the coverage and the retrospective (division 48 was services here).
+    from dentelle.purchases.plan_cells import nature_of
+
+    assert nature_of("", cpv) == nature

@@ -2,6 +2,7 @@
 """R1-clause (pure): a social clause with estimated hours on a labour-intensive trade above the floors."""
 
 from dentelle.core.formatting import grouped_int
+from dentelle.purchases.enums import FindingKind
 from dentelle.purchases.screening.common import settings, with_cap
 from dentelle.purchases.screening.data import FindingDraft, euros, pct
 from dentelle.purchases.screening.plausibility import plausible_hours
@@ -39,7 +40,7 @@ def check(facts, family, estimate, thresholds, rules):
         reasons.append(volume.reason)
     return FindingDraft(
         "R1-clause",
-        "social_clause",
+        FindingKind.SOCIAL_CLAUSE,
         reasons,
         "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
         with_cap(estimate, volume),

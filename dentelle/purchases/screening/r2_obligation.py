@@ -5,6 +5,7 @@ above the EU thresholds."""
 from functools import lru_cache
 
 from dentelle.core.formatting import grouped_int
+from dentelle.purchases.enums import FindingKind
 from dentelle.purchases.screening.data import FindingDraft, day, euros
 from dentelle.purchases.screening.plausibility import plausible_hours
 
@@ -34,7 +35,7 @@ def check(facts, family, estimate, thresholds, rules):
         reasons.append(volume.reason)
     return FindingDraft(
         "R2-obligation-2026",
-        "mandatory_condition",
+        FindingKind.MANDATORY_CONDITION,
         reasons,
         f"Loi n° 2021-1104 art. 35 ; {row['article']}",
         lambda: {  # built only when figures are asked for (the CLI leaves them out by default)

@@ -5,6 +5,7 @@ structures can absorb it."""
 from decimal import Decimal
 from functools import lru_cache
 
+from dentelle.purchases.enums import FindingKind, ReservationKind
 from dentelle.purchases.screening.common import settings as screening_settings
 from dentelle.purchases.screening.data import FindingDraft, euros, pct
 
@@ -23,16 +24,16 @@ def check(facts, family, estimate, thresholds, rules):
     if facts.able_structures >= minimum:
         if yearly is None or yearly > capacity_cap:
             return None
-        article, kind, who = "CCP L2113-13 et R2113-7", "siae", "SIAE"
+        article, kind, who = "CCP L2113-13 et R2113-7", ReservationKind.SIAE, "SIAE"
         count = facts.able_structures
     elif (facts.disability_structures or 0) >= minimum:
-        article, kind, who = "CCP L2113-12 et R2113-7", "disability", "EA et ESAT"
+        article, kind, who = "CCP L2113-12 et R2113-7", ReservationKind.DISABILITY, "EA et ESAT"
         count = facts.disability_structures
     else:
         return None
     share = thresholds.reservation_min_share()
     whole = facts.market_amount is None or facts.market_amount == facts.amount
-    if kind == "siae":
+    if kind == ReservationKind.SIAE:
         capacity_sentence = (
             f"Montant annuel {euros(yearly)} ≤ capacité annuelle estimée {euros(capacity_cap)}"
             + (
@@ -49,7 +50,7 @@ def check(facts, family, estimate, thresholds, rules):
     default_source = rules.screening["default_capacity_per_structure"].source
     return FindingDraft(
         "R3-reservation",
-        "reservation",
+        FindingKind.RESERVATION,
         reasons,
         article,
         lambda: {

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from dentelle.core.text import fold
 from dentelle.purchases.allotment import Unit, propose_split
+from dentelle.purchases.enums import FindingKind
 from dentelle.purchases.screening.common import settings
 from dentelle.purchases.screening.data import FindingDraft, euros
 
@@ -50,7 +51,7 @@ def check(facts, family, estimate, thresholds, rules):
     ]
     return FindingDraft(
         "R4-allotment",
-        "allotment",
+        FindingKind.ALLOTMENT,
         reasons,
         "CCP L2113-10 (allotissement) ; L2113-11",
         lambda: {

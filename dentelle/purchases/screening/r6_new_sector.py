@@ -3,6 +3,7 @@
 support jobs."""
 
 from dentelle.core.formatting import grouped_int
+from dentelle.purchases.enums import FindingKind
 from dentelle.purchases.screening.common import with_cap
 from dentelle.purchases.screening.data import FindingDraft, euros
 from dentelle.purchases.screening.plausibility import plausible_hours
@@ -32,7 +33,7 @@ def check(facts, family, estimate, thresholds, rules):
         reasons.append("Volume d'heures à calibrer avec le facilitateur (paramètres du métier inconnus).")
     return FindingDraft(
         "R6-new-sector",
-        "new_sector",
+        FindingKind.NEW_SECTOR,
         reasons,
         "CCP L2112-2 ; CCAG 2021 art. 16.1",
         with_cap(estimate, volume) if estimate else {},

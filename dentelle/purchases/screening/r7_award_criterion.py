@@ -2,6 +2,7 @@
 """R7-award-criterion (pure): a social award criterion where a calibrated clause does not fit."""
 
 from dentelle.core.formatting import grouped_int
+from dentelle.purchases.enums import FindingKind
 from dentelle.purchases.screening.common import settings
 from dentelle.purchases.screening.data import FindingDraft
 
@@ -31,7 +32,7 @@ def check(facts, family, estimate, thresholds, rules):
     ]
     return FindingDraft(
         "R7-award-criterion",
-        "award_criterion",
+        FindingKind.AWARD_CRITERION,
         reasons,
         "CCP R2152-7 ; CE 25 mars 2013 n° 364950",
         estimate if estimate else {},

@@ -3,6 +3,7 @@
 and the carve-out of SIAE-able line items under the small-lots exception (R5, R2123-1 2°)."""
 
 from dentelle.core.formatting import grouped_int
+from dentelle.purchases.enums import FindingKind, Nature, Procedure, ReservationKind
 from dentelle.purchases.screening.data import FindingDraft, euros
 from dentelle.purchases.screening.plausibility import plausible_hours
 from dentelle.rules.hours import estimate_for_family
@@ -38,7 +39,7 @@ def line_items_clause(facts, rules):
         reasons.append(volume.reason)
     return FindingDraft(
         "R1-clause",
-        "social_clause",
+        FindingKind.SOCIAL_CLAUSE,
         reasons,
         "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
         {
@@ -50,11 +51,11 @@ def line_items_clause(facts, rules):
 
 
 def line_nature(cpv):
-    return WORKS if cpv.startswith("45") else "services"
+    return Nature.WORKS if cpv.startswith("45") else Nature.SERVICES
 
 
 def carve_outs(facts, thresholds, rules):
-    if not facts.line_items or facts.nature != WORKS or not facts.market_amount:
+    if not facts.line_items or facts.nature != Nature.WORKS or not facts.market_amount:
         return []
     max_share = thresholds.small_lots_max_share()
     budget = facts.market_amount * max_share.value
@@ -75,7 +76,7 @@ def carve_outs(facts, thresholds, rules):
             reasons.append(
                 "Opération sous le seuil européen : le lot détaché se passe déjà en procédure adaptée."
             )
-            procedure = "adapted"
+            procedure = Procedure.ADAPTED
         elif fits_lot and fits_budget:
             used += item.amount
             reasons.append(
@@ -83,7 +84,7 @@ def carve_outs(facts, thresholds, rules):
                 f"budget de 20 % = {euros(budget)}, utilisé {euros(used)} après ce lot "
                 f"(reste {euros(budget - used)})."
             )
-            procedure = "adapted_small_lot"
+            procedure = Procedure.ADAPTED_SMALL_LOT
         else:
             why = (
                 f"montant ≥ {euros(limit.value)}"
@@ -93,8 +94,8 @@ def carve_outs(facts, thresholds, rules):
             reasons.append(
                 f"Exception des petits lots impossible ({why}) : lot séparé en procédure formalisée."
             )
-            procedure = "formalised"
-        reservation = "siae" if procedure != "formalised" else ""
+            procedure = Procedure.FORMALISED
+        reservation = ReservationKind.SIAE if procedure != Procedure.FORMALISED else ReservationKind.NONE
         if reservation:
             reasons.append(
                 "Proposition : lot séparé réservé aux SIAE (L2113-13) ou marché d'insertion (R2123-1 3°)."
@@ -107,7 +108,7 @@ def carve_outs(facts, thresholds, rules):
         drafts.append(
             FindingDraft(
                 "R5-carve-out",
-                "carve_out",
+                FindingKind.CARVE_OUT,
                 reasons,
                 "CCP L2113-10 ; R2123-1 2° (petits lots) ; L2113-13 (réservation)",
                 {
