@@ -1,12 +1,12 @@
 """API: analyse a DECP file, export the organisation's contracts in DECP v2."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from ninja import File, Form, Router
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from config.api_errors import errors
+from dentelle.core.downloads import download_response
 from dentelle.core.permissions import has_role
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
@@ -81,6 +81,7 @@ def export(request):
     from dentelle.decp.writer import dumps
 
     document, violations = export_organisation(organisation)
-    response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
+    # The same file as the DECP page's download (attachment, not cached).
+    response = download_response(dumps(document), "decp_v2_export.json", "json")
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
     return response
