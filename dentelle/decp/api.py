@@ -50,13 +50,13 @@ def analyse(
     except DecpFileError as exc:
         raise HttpError(400, str(exc)) from None
     return {
-        "fichier": file.name,
+        "file": file.name,
         "format": fmt,
         **result.as_dict(),
         "anomalies": problems.total,
-        "anomalies_par_champ": problems.by_field,
-        "premieres_anomalies": [
-            {"enregistrement": p.index, "id": p.record_id, "champ": p.field, "motif": p.reason}
+        "anomalies_by_field": problems.by_field,
+        "first_anomalies": [
+            {"record": p.index, "id": p.record_id, "field": p.field, "reason": p.reason}
             for p in list(problems)[:50]
         ],
     }
