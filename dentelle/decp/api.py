@@ -67,7 +67,8 @@ def analyse(
     response={200: dict, **errors(403, 503)},
     summary="Exporter les marchés attribués au format DECP v2",
     description=(
-        "Document DECP v2 (schéma 2.0.3) des marchés attribués de l'organisation de l'utilisateur. "
+        "Document DECP v2 (schéma 2.0.3) des marchés attribués de l'organisation de l'utilisateur, en pièce "
+        "jointe `decp_v2_export.json` (jamais mise en cache). "
         "L'en-tête `X-Decp-Ecarts-Schema` donne le nombre d'écarts au schéma (champs à compléter)."
     ),
 )

@@ -162,3 +162,15 @@ def test_api_export(client, buyer, awarded_contract):
     assert response.status_code == 200
     marche = response.json()["marches"]["marche"][0]
     assert marche["considerationsSociales"]["considerationSociale"] == ["Clause sociale", "Marché réservé"]
+
+
+@pytest.mark.django_db
+def test_page_and_api_export_the_same_file(client, buyer, awarded_contract):
+    api = client.get("/api/decp/export", headers=token_for(buyer))
+    client.force_login(buyer)
+    page = client.get("/decp/export/")
+    for response in (api, page):
+        assert response["Content-Disposition"] == 'attachment; filename="decp_v2_export.json"'
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
+    assert api.content == page.content and api["X-Decp-Ecarts-Schema"] == page["X-Decp-Ecarts-Schema"]
