@@ -83,49 +83,51 @@ class DecpAnalysis:
         def share(value):
             return None if value is None else round(value, 4)
 
+        # English keys (the API's and `dentelle decp analyse --json`'s); the values of
+        # "social_values" are the DECP's own (considerationsSociales).
         return {
-            "enregistrements": self.records,
+            "records": self.records,
             "region": self.region or None,
-            "marches": self.markets,
+            "contracts": self.markets,
             "concessions": self.concessions,
             "versions": dict(self.versions),
-            "hors_region": self.outside_region,
-            "lieu_non_rattachable": self.unknown_place,
-            "sans_montant": self.without_amount,
-            "seuil_eur": int(DECP_V2_THRESHOLD),
-            "marches_au_dessus_du_seuil": self.over_threshold,
+            "outside_region": self.outside_region,
+            "unknown_place": self.unknown_place,
+            "without_amount": self.without_amount,
+            "threshold_eur": int(DECP_V2_THRESHOLD),
+            "contracts_over_threshold": self.over_threshold,
             "v2": {
-                "marches_au_dessus_du_seuil": self.v2_over_threshold,
-                "avec_consideration_sociale": self.with_social,
-                "part": share(self.social_share),
-                "objectif_pnad": PNAD_TARGET_SHARE,
-                "ecart_objectif": share(self.gap_to_target),
-                "valeurs": dict(self.social_values),
+                "contracts_over_threshold": self.v2_over_threshold,
+                "with_social_consideration": self.with_social,
+                "share": share(self.social_share),
+                "pnad_target": PNAD_TARGET_SHARE,
+                "gap_to_target": share(self.gap_to_target),
+                "social_values": dict(self.social_values),
             },
-            "divisions_intensives_en_main_d_oeuvre": list(LABOUR_INTENSIVE_DIVISIONS),
-            "marches_intensifs_au_dessus_du_seuil": self.labour_intensive,
-            "part_intensifs_au_dessus_du_seuil": share(self.labour_intensive_share),
-            "marches_intensifs_tous_montants": self.labour_intensive_all,
-            "part_intensifs_tous_montants": share(self.labour_intensive_share_all),
-            "divisions_cpv": [
+            "labour_intensive_divisions": list(LABOUR_INTENSIVE_DIVISIONS),
+            "labour_intensive_over_threshold": self.labour_intensive,
+            "labour_intensive_share_over_threshold": share(self.labour_intensive_share),
+            "labour_intensive_all_amounts": self.labour_intensive_all,
+            "labour_intensive_share_all_amounts": share(self.labour_intensive_share_all),
+            "cpv_divisions": [
                 {
                     "division": d.division,
-                    "marches": d.markets,
-                    "au_dessus_du_seuil": d.over_threshold,
-                    "montant": money(d.amount),
-                    "avec_consideration_sociale": d.with_social,
+                    "contracts": d.markets,
+                    "over_threshold": d.over_threshold,
+                    "amount": money(d.amount),
+                    "with_social_consideration": d.with_social,
                 }
                 for d in self.sorted_divisions()
             ],
-            "siae_titulaires": [
+            "siae_holders": [
                 {
                     "siret": h.siret,
-                    "nom_publie": h.name,
+                    "published_name": h.name,
                     "siae": h.siae_name,
                     "type": h.siae_kind,
                     "role": h.role,
-                    "marches": h.markets,
-                    "montant": money(h.amount),
+                    "contracts": h.markets,
+                    "amount": money(h.amount),
                 }
                 for h in self.sorted_siae_holders()
             ],

@@ -1,12 +1,12 @@
 """API: analyse a DECP file, export the organisation's contracts in DECP v2."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from ninja import File, Form, Router
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from config.api_errors import errors
+from dentelle.core.downloads import download_response
 from dentelle.core.permissions import has_role
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
@@ -50,13 +50,13 @@ def analyse(
     except DecpFileError as exc:
         raise HttpError(400, str(exc)) from None
     return {
-        "fichier": file.name,
+        "file": file.name,
         "format": fmt,
         **result.as_dict(),
         "anomalies": problems.total,
-        "anomalies_par_champ": problems.by_field,
-        "premieres_anomalies": [
-            {"enregistrement": p.index, "id": p.record_id, "champ": p.field, "motif": p.reason}
+        "anomalies_by_field": problems.by_field,
+        "first_anomalies": [
+            {"record": p.index, "id": p.record_id, "field": p.field, "reason": p.reason}
             for p in list(problems)[:50]
         ],
     }
@@ -67,7 +67,8 @@ def analyse(
     response={200: dict, **errors(403, 503)},
     summary="Exporter les marchés attribués au format DECP v2",
     description=(
-        "Document DECP v2 (schéma 2.0.3) des marchés attribués de l'organisation de l'utilisateur. "
+        "Document DECP v2 (schéma 2.0.3) des marchés attribués de l'organisation de l'utilisateur, en pièce "
+        "jointe `decp_v2_export.json` (jamais mise en cache). "
         "L'en-tête `X-Decp-Ecarts-Schema` donne le nombre d'écarts au schéma (champs à compléter)."
     ),
 )
@@ -81,6 +82,7 @@ def export(request):
     from dentelle.decp.writer import dumps
 
     document, violations = export_organisation(organisation)
-    response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
+    # The same file as the DECP page's download (attachment, not cached).
+    response = download_response(dumps(document), "decp_v2_export.json", "json")
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
     return response

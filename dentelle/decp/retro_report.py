@@ -206,36 +206,36 @@ def as_dict(result):
         return [{key: _cell(value) for key, value in row.items()} for row in frame.iter_rows(named=True)]
 
     data = {
-        "appels_scanner": result.scanner_calls,
+        "scanner_calls": result.scanner_calls,
         "categories": rows(result.categories),
-        "annees": rows(result.years),
-        "departements": rows(result.departments),
+        "years": rows(result.years),
+        "departments": rows(result.departments),
     }
     if result.card is not None:
-        data["fiche"] = {
+        data["card"] = {
             "siret": result.card.siret,
-            "nom": result.card.name,
-            "categorie": result.card.category,
-            "taille": result.card.size,
-            "acheteurs_de_la_categorie": result.card.peers,
-            "de_meme_taille": result.card.same_size,
-            "mesures": [
+            "name": result.card.name,
+            "category": result.card.category,
+            "size": result.card.size,
+            "category_buyers": result.card.peers,
+            "same_size_buyers": result.card.same_size,
+            "measures": [
                 {
-                    "mesure": label,
-                    "valeur": _cell(value),
-                    "rang": rank,
-                    "rang_taille": rank_size,
-                    "mediane": _cell(median),
+                    "measure": label,
+                    "value": _cell(value),
+                    "rank": rank,
+                    "size_rank": rank_size,
+                    "median": _cell(median),
                 }
                 for label, value, rank, rank_size, median in result.card.rows
             ],
         }
     if result.top is not None:
-        data["marches_a_regarder"] = [
+        data["contracts_to_review"] = [
             {
                 "id": row["id"],
-                "objet": row["object"],
-                "heures": row["hours"],
+                "object": row["object"],
+                "hours": row["hours"],
                 "reservation": row["reservation"],
             }
             for row in result.top.iter_rows(named=True)

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from dentelle.core.downloads import download_response
 from dentelle.core.permissions import has_role, require_role
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.forms import DecpUploadForm, human_size
@@ -70,9 +70,6 @@ def decp_page(request):
     return render(request, "decp/page.html", context)
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _analysis_job(request, uploaded, region, buyer):
     """A file too large to analyse while the page waits: the worker reads it and writes the XLSX."""
     from dentelle.jobs.models import JobKind
@@ -96,9 +93,7 @@ def _xlsx_response(retro, name):
     from dentelle.decp.retro_report import workbook
 
     stem = re.sub(r"[^\w.-]+", "-", name.split(".")[0], flags=re.ASCII).strip("-") or "decp"
-    response = HttpResponse(workbook(retro), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="retrospective-{stem}.xlsx"'
-    return response
+    return download_response(workbook(retro), f"retrospective-{stem}.xlsx", "xlsx")
 
 
 def _retro_context(retro, buyer):
@@ -193,8 +188,7 @@ def decp_export(request):
             request, "decp/page.html", _export_error("Votre compte n'est rattaché à aucune organisation.")
         )
     document, violations = export_organisation(organisation)
-    response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="decp_v2_export.json"'
+    response = download_response(dumps(document), "decp_v2_export.json", "json")
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
     return response
 

@@ -3,12 +3,13 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from dentelle.core.downloads import download_response
 from dentelle.core.permissions import (
     CAN_DECLARE_HOURS,
     CAN_SEE_PROGRESS,
@@ -241,9 +242,5 @@ def report_xlsx(request, year):
     require_role(request.user, CAN_SEE_PROGRESS)
     check_year(year)
     organisation = organisation_of(request.user)
-    response = HttpResponse(
-        build_report(organisation, year).xlsx(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="bilan-clauses-sociales-{year}.xlsx"'
-    return response
+    content = build_report(organisation, year).xlsx()
+    return download_response(content, f"bilan-clauses-sociales-{year}.xlsx", "xlsx")

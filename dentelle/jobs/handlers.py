@@ -13,14 +13,12 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from dentelle.core.downloads import CONTENT_TYPES
 from dentelle.jobs.models import JobFile, JobKind, JobState
 
 HANDLERS = {}
 
-EXPORT_TYPES = {
-    "json": "application/json; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+EXPORT_TYPES = {kind: CONTENT_TYPES[kind] for kind in ("json", "xlsx")}
 
 
 def handles(kind):

@@ -4,9 +4,10 @@ runs), its state as JSON (for a script), and the file an export job wrote."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from dentelle.core.downloads import download_response
 from dentelle.core.permissions import CAN_SEE_PROGRESS, require_role
 from dentelle.jobs.models import JobFile
 from dentelle.jobs.permissions import visible_jobs
@@ -64,8 +65,5 @@ def job_download(request, pk):
     if job.created_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied("Seule la personne qui a demandé cet export peut le télécharger.")
     stored = get_object_or_404(JobFile, job=job, role=JobFile.OUTPUT)
-    response = HttpResponse(
-        bytes(stored.data), content_type=stored.content_type or "application/octet-stream"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{stored.name}"'
-    return response
+    # The type the job stored with the file; failing that, the one of its name's suffix.
+    return download_response(bytes(stored.data), stored.name, content_type=stored.content_type or None)

@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from dentelle.core.downloads import table_response
 from dentelle.matching import coverage as coverage_rules
 from dentelle.referentials.index import get_index
 from dentelle.rules.services import rules_for
 from dentelle.siaes import svgmap
-from dentelle.siaes.views import DEFAULT_REGION, table_download
+from dentelle.siaes.views import DEFAULT_REGION
 
 
 def coverage_context(request):
@@ -69,4 +70,4 @@ def coverage_export(request, fmt):
         raise Http404("Format inconnu")
     _index, region, data = coverage_context(request)
     header, rows = coverage_rules.coverage_table(data)
-    return table_download(fmt, f"Couverture {region}", header, rows, f"couverture-offre-{region}")
+    return table_response(fmt, f"Couverture {region}", header, rows, f"couverture-offre-{region}")

@@ -56,11 +56,11 @@ def optimised_draft(lot, rules):
         "CCP L2113-10 (allotissement) ; L2113-11 ; L2113-13 (réservation des lots)",
         lambda: {
             "min_able_structures": {
-                "valeur": str(params.min_able),
+                "value": str(params.min_able),
                 "source": rules.screening["min_able_structures"].source,
             },
             "default_capacity_per_structure": {
-                "valeur": str(rules.screening["default_capacity_per_structure"].value),
+                "value": str(rules.screening["default_capacity_per_structure"].value),
                 "source": rules.screening["default_capacity_per_structure"].source,
             },
         },

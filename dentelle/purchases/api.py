@@ -75,7 +75,13 @@ class FindingOut(Schema):
     estimated_hours: int | None
     reasons: list[str]
     legal_basis: str
-    figures: dict
+    figures: dict = Field(
+        description=(
+            "Chiffres utilisés, chacun avec sa source : "
+            '`{"eu_threshold": {"value": "5404000", "source": "…"}}` (clés en anglais ; '
+            '`"assumed": true` signale une hypothèse plutôt qu\'une donnée)'
+        )
+    )
     proposal: dict
     parameter_versions: dict
     status: str

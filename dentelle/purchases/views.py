@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from dentelle.core.downloads import download_response
 from dentelle.core.permissions import (
     CAN_DECIDE_FINDINGS,
     CAN_EDIT_PLANS,
@@ -127,15 +128,8 @@ def plan_export(request, pk, fmt):
     report = plan_report(plan, request.user)
     for entry in report["lots"]:
         entry.pop("all_findings", None)
-    if fmt == "json":
-        response = HttpResponse(json_bytes(report), content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="programmation-{plan.pk}.json"'
-        return response
-    response = HttpResponse(
-        xlsx_report(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="programmation-{plan.pk}.xlsx"'
-    return response
+    content = json_bytes(report) if fmt == "json" else xlsx_report(report)
+    return download_response(content, f"programmation-{plan.pk}.{fmt}", fmt)
 
 
 @login_required

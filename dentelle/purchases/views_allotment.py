@@ -8,10 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from dentelle.core.downloads import download_response
 from dentelle.core.exports import xlsx_bytes
 from dentelle.core.formatting import format_number, format_share
 from dentelle.core.permissions import (
@@ -330,11 +330,7 @@ def lot_allot_export(request, pk):
             ("Paramètres", ["Paramètre", "Valeur"], params),
         ]
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="allotissement-lot-{lot.pk}.xlsx"'
-    return response
+    return download_response(content, f"allotissement-lot-{lot.pk}.xlsx", "xlsx")
 
 
 @login_required

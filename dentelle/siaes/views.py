@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from dentelle.core.exports import csv_bytes, xlsx_bytes
+from dentelle.core.downloads import table_response
 from dentelle.core.security import policy_framable_by_this_site
 from dentelle.referentials.index import get_index
 from dentelle.siaes import svgmap
@@ -113,19 +113,6 @@ def directory_map(request):
     return response
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def table_download(fmt, sheet_title, header, rows, filename, streamed=False):
-    """One table as a CSV or XLSX attachment (fmt already checked by the caller)."""
-    if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes([(sheet_title, header, rows)], streamed), content_type=XLSX_TYPE)
-    else:
-        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
 @login_required
 def export(request, fmt):
     if fmt not in ("csv", "xlsx"):
@@ -135,4 +122,4 @@ def export(request, fmt):
     header, rows = siae_rows(result.queryset, index, EXPORT_LIMIT)
     stamp = dt.date.today().isoformat()
     # Streamed workbook: the directory export reaches thousands of rows.
-    return table_download(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", streamed=True)
+    return table_response(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", streamed=True)

@@ -100,7 +100,7 @@ def test_social_share_counts_v2_markets_from_the_40000_threshold():
     assert result.gap_to_target == pytest.approx(0.2)
     assert result.social_values["Pas de considération sociale"] == 2
     assert result.social_values["Critère social"] == 1
-    assert result.as_dict()["v2"]["part"] == 0.5
+    assert result.as_dict()["v2"]["share"] == 0.5
 
 
 def test_v1_has_no_social_share_but_counts_labour_intensive_divisions():

@@ -33,8 +33,8 @@ def test_cli_analyse_v2_reports_share_against_pnad_target():
 def test_cli_analyse_json_finds_known_siae_holders():
     Siae.objects.create(siret="32933888305269", siren="329338883", name="Charpente solidaire", kind="EI")
     payload = json.loads(run("analyse", str(V2_EXAMPLE), "--json"))
-    assert payload["format"] == "v2-json" and payload["enregistrements"] == 5
-    holders = {(h["siret"], h["role"]) for h in payload["siae_titulaires"]}
+    assert payload["format"] == "v2-json" and payload["records"] == 5
+    holders = {(h["siret"], h["role"]) for h in payload["siae_holders"]}
     assert holders == {("32933888305269", "titulaire"), ("32933888305269", "sous-traitant")}
 
 
@@ -129,10 +129,10 @@ def test_api_analyse_multipart(client, make_user):
     response = client.post("/api/decp/analyse", {"file": upload}, headers=headers)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["format"] == "v1-csv" and body["enregistrements"] == 4
-    assert body["marches_au_dessus_du_seuil"] == 1
-    assert body["anomalies"] == len(body["premieres_anomalies"]) > 0
-    assert {"enregistrement", "id", "champ", "motif"} == set(body["premieres_anomalies"][0])
+    assert body["format"] == "v1-csv" and body["records"] == 4
+    assert body["contracts_over_threshold"] == 1
+    assert body["anomalies"] == len(body["first_anomalies"]) > 0
+    assert {"record", "id", "field", "reason"} == set(body["first_anomalies"][0])
 
 
 @pytest.mark.django_db
@@ -162,3 +162,15 @@ def test_api_export(client, buyer, awarded_contract):
     assert response.status_code == 200
     marche = response.json()["marches"]["marche"][0]
     assert marche["considerationsSociales"]["considerationSociale"] == ["Clause sociale", "Marché réservé"]
+
+
+@pytest.mark.django_db
+def test_page_and_api_export_the_same_file(client, buyer, awarded_contract):
+    api = client.get("/api/decp/export", headers=token_for(buyer))
+    client.force_login(buyer)
+    page = client.get("/decp/export/")
+    for response in (api, page):
+        assert response["Content-Disposition"] == 'attachment; filename="decp_v2_export.json"'
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
+    assert api.content == page.content and api["X-Decp-Ecarts-Schema"] == page["X-Decp-Ecarts-Schema"]

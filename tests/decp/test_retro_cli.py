@@ -47,7 +47,7 @@ def test_cli_retrospective_json_counts_contracts_won_by_directory_structures():
     retro = json.loads(text)["retrospective"]
     assert sum(row["siae_won"] for row in retro["categories"]) >= 1
     assert sum(row["contracts"] for row in retro["categories"]) == 5
-    assert retro["appels_scanner"] <= 5
+    assert retro["scanner_calls"] <= 5
 
 
 @pytest.mark.django_db

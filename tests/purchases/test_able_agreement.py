@@ -94,11 +94,11 @@ def test_coverage_reservation_and_allotment_agree(
     # What the R3 finding says, through the same code as `dentelle scan`.
     findings = {f.rule_id: f for f in screen_lot(local, rules)}
     if "R3-reservation" in findings and findings["R3-reservation"].proposal["reservation_kind"] == "siae":
-        assert findings["R3-reservation"].figures_dict()["structures_capables"]["valeur"] == cell["count"]
+        assert findings["R3-reservation"].figures_dict()["able_structures"]["value"] == cell["count"]
     report = scan_plan_data(scanned(tmp_path), rules, make_supply(), with_figures=True)
     entry = next(e for e in report["lots"] if e["departments"] == [department] and e["cpv"] == cpv)
     r3 = next(f for f in entry["findings"] if f["rule"] == "R3-reservation")
-    assert r3["figures"]["structures_capables"]["valeur"] == cell["count"]
+    assert r3["figures"]["able_structures"]["value"] == cell["count"]
 
     # R4's proposal shows the department's own lot with the same count when it stands alone.
     r4 = next(

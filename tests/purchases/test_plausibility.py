@@ -51,8 +51,8 @@ def test_large_works_lot_is_capped_and_keeps_the_chain_figure():
     )  # the chain's figure stays visible
     assert "Volume plafonné à 9\u202f500 h" in text and "à calibrer avec le facilitateur" in text
     figures = clause.figures_dict()
-    assert figures["heures_chaine_de_calcul"]["valeur"] == chain
-    assert figures["plafond_vraisemblance"]["valeur"] == cap
+    assert figures["chain_hours"]["value"] == chain
+    assert figures["plausibility_ceiling"]["value"] == cap
     assert findings["R2-obligation-2026"].estimated_hours == cap  # R2 repeats the proposed volume
 
 
@@ -61,7 +61,7 @@ def test_works_lot_under_the_ceiling_is_not_capped():
     clause = findings["R1-clause"]
     assert clause.estimated_hours == 9167
     assert not any("plafonné" in r for r in clause.reasons)
-    assert "plafond_vraisemblance" not in clause.figures_dict()
+    assert "plausibility_ceiling" not in clause.figures_dict()
 
 
 def test_services_have_no_ceiling():
@@ -79,7 +79,7 @@ def test_aubervilliers_operation_with_line_items_is_capped():
     )
     clause = by_rule(works_lot("110000000", line_items=items))["R1-clause"]
     assert clause.estimated_hours == 9500
-    assert clause.figures_dict()["heures_chaine_de_calcul"]["valeur"] > 9500
+    assert clause.figures_dict()["chain_hours"]["value"] > 9500
 
 
 def test_organisation_override_moves_the_ceiling():

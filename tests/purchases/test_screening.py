@@ -215,7 +215,7 @@ def test_r3_says_the_capacity_is_an_assumption_when_it_is_used():
     finding = rules_of(lot(able_structures=3, able_capacity=None))["R3-reservation"]
     capacity = finding.reasons[1]
     assert "hypothèse à vérifier" in capacity and "300\u202f000 €" in capacity
-    assert finding.figures_dict()["capacite"]["hypothese"] is True
+    assert finding.figures_dict()["capacity"]["assumed"] is True
 
 
 def test_r3_known_capacity_is_not_called_an_assumption():

@@ -26,11 +26,11 @@ class Plausible:
         if not self.capped:
             return {}
         return {
-            "heures_chaine_de_calcul": {
-                "valeur": self.chain_hours,
+            "chain_hours": {
+                "value": self.chain_hours,
                 "source": "Chaîne de calcul des heures (domain.md §4.1 et §4.5)",
             },
-            "plafond_vraisemblance": {"valeur": self.hours, "source": self.ceiling_source},
+            "plausibility_ceiling": {"value": self.hours, "source": self.ceiling_source},
         }
 
 

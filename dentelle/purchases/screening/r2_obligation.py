@@ -39,9 +39,9 @@ def check(facts, family, estimate, thresholds, rules):
         reasons,
         f"Loi n° 2021-1104 art. 35 ; {row['article']}",
         lambda: {  # built only when figures are asked for (the CLI leaves them out by default)
-            "seuil_europeen": {"valeur": str(threshold.value), "source": threshold.source},
-            "date_obligation": {"valeur": str(row["valid_from"]), "source": row["source"]},
-            "valeur_marche": {"valeur": str(value), "source": "Montant estimé HT de l'opération"},
+            "eu_threshold": {"value": str(threshold.value), "source": threshold.source},
+            "obligation_date": {"value": str(row["valid_from"]), "source": row["source"]},
+            "market_value": {"value": str(value), "source": "Montant estimé HT de l'opération"},
         },
         hours,
     )

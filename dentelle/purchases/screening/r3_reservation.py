@@ -54,13 +54,13 @@ def check(facts, family, estimate, thresholds, rules):
         reasons,
         article,
         lambda: {
-            "structures_capables": {"valeur": count, "source": "Annuaire Dentelle des SIAE"},
-            "montant_annuel": {"valeur": str(yearly), "source": "Programmation"},
-            "part_minimale": {"valeur": str(share.value), "source": share.source},
-            "capacite": {
-                "valeur": str(capacity_cap),
+            "able_structures": {"value": count, "source": "Annuaire Dentelle des SIAE"},
+            "annual_amount": {"value": str(yearly), "source": "Programmation"},
+            "min_share": {"value": str(share.value), "source": share.source},
+            "capacity": {
+                "value": str(capacity_cap),
                 "source": default_source if assumed else "Chiffres d'affaires connus des structures capables",
-                "hypothese": assumed,
+                "assumed": assumed,
             },
         },
         proposal={"reservation_kind": kind},

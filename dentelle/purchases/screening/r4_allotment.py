@@ -55,8 +55,8 @@ def check(facts, family, estimate, thresholds, rules):
         reasons,
         "CCP L2113-10 (allotissement) ; L2113-11",
         lambda: {
-            "lot_min": {
-                "valeur": str(min_amount),
+            "min_lot_amount": {
+                "value": str(min_amount),
                 "source": rules.screening["allotment_min_lot_amount"].source,
             }
         },

@@ -43,7 +43,7 @@ def line_items_clause(facts, rules):
         reasons,
         "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
         {
-            "methode": {"valeur": "somme par ligne d'estimation", "source": "domain.md §4.5"},
+            "method": {"value": "somme par ligne d'estimation", "source": "domain.md §4.5"},
             **volume.figures(),
         },
         volume.hours,
@@ -112,9 +112,9 @@ def carve_outs(facts, thresholds, rules):
                 reasons,
                 "CCP L2113-10 ; R2123-1 2° (petits lots) ; L2113-13 (réservation)",
                 {
-                    "budget_20pc": {"valeur": str(budget), "source": max_share.source},
-                    "budget_utilise": {"valeur": str(used), "source": "Somme des petits lots de l'opération"},
-                    "plafond_lot": {"valeur": str(limit.value), "source": limit.source},
+                    "budget_20_percent": {"value": str(budget), "source": max_share.source},
+                    "budget_used": {"value": str(used), "source": "Somme des petits lots de l'opération"},
+                    "lot_ceiling": {"value": str(limit.value), "source": limit.source},
                 },
                 subject=f"ligne:{item.reference}",
                 proposal={

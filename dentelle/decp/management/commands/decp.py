@@ -157,7 +157,7 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
         fmt, analysis, problems = result.fmt, result.analysis, result.problems
         if options["json"]:
             payload = {
-                "fichier": path.name,
+                "file": path.name,
                 "format": fmt,
                 **analysis.as_dict(),
                 "anomalies": problems.total,
