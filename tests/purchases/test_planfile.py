@@ -139,7 +139,13 @@ def test_blank_rows_are_skipped_in_csv_and_workbooks_with_true_line_numbers():
 
 @pytest.mark.parametrize(
     "cpv, nature",
-    [("45210000", "works"), ("03410000", "supplies"), ("48000000", "supplies"), ("72000000", "services"), ("", "")],
+    [
+        ("45210000", "works"),
+        ("03410000", "supplies"),
+        ("48000000", "supplies"),
+        ("72000000", "services"),
+        ("", ""),
+    ],
     ids=["works", "supplies", "software-packages-are-supplies", "services", "no-code"],
 )
 def test_nature_from_the_cpv_division(cpv, nature):
