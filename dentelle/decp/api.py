@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from config.api_errors import errors
+from dentelle.core.logs import mark_export
 from dentelle.core.permissions import has_role
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
@@ -83,4 +84,4 @@ def export(request):
     document, violations = export_organisation(organisation)
     response = HttpResponse(dumps(document), content_type="application/json; charset=utf-8")
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
-    return response
+    return mark_export(response, "decp", len(document["marches"]["marche"]))
