@@ -3,7 +3,10 @@
 import hashlib
 import logging
 
+from django.core.cache import cache
+
 from dentelle.core.logs import kv, who
+from dentelle.core.models import AuditLog
 
 logger = logging.getLogger("dentelle.audit")
 
@@ -12,9 +15,6 @@ def log_access(user, action, obj=None, *, object_type="", object_id="", detail="
     """One audit row per access. ``once_per`` (seconds): at most one row per user, action and object
     in that window (the repeated views of a page are not stored again; the log line is still written).
     Never used for beneficiaries: every access to their personal data is stored."""
-    from django.core.cache import cache
-
-    from dentelle.core.models import AuditLog
 
     if obj is not None:
         object_type = object_type or obj._meta.label

@@ -2,12 +2,21 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 from dentelle.core.permissions import has_role, require_role
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.forms import DecpUploadForm, human_size
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
+from dentelle.decp.retro_figures import category_label
+from dentelle.decp.retro_map import missed_hours_map
+from dentelle.decp.retro_report import _measure, contract_line
+from dentelle.decp.services import retrospective_file
+from dentelle.jobs.models import JobKind
+from dentelle.jobs.services import start_job
+from dentelle.referentials.index import get_index
+from dentelle.referentials.models import CpvCode
 
 
 @login_required
@@ -25,8 +34,6 @@ def decp_page(request):
         ),
     }
     if request.method == "POST" and form.is_valid():
-        from dentelle.decp.services import retrospective_file
-
         uploaded = form.cleaned_data["file"]
         buyer = form.cleaned_data["buyer"] or None
         if uploaded.size > settings.DENTELLE_DECP_INLINE_BYTES:
@@ -75,8 +82,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _analysis_job(request, uploaded, region, buyer):
     """A file too large to analyse while the page waits: the worker reads it and writes the XLSX."""
-    from dentelle.jobs.models import JobKind
-    from dentelle.jobs.services import start_job
 
     job = start_job(
         JobKind.DECP_ANALYSIS,
@@ -103,8 +108,6 @@ def _xlsx_response(retro, name):
 
 def _retro_context(retro, buyer):
     """The retrospective's tables as rows for the template (labels, percentages)."""
-    from dentelle.decp.retro_figures import category_label
-    from dentelle.decp.retro_report import _measure, contract_line
 
     def rows(frame, key, label=str):
         out = []
@@ -147,10 +150,6 @@ def _retro_context(retro, buyer):
 
 def _missed_hours_map(departments):
     """The map of the missed potential (None when the referentials have no commune coordinates)."""
-    from django.utils.safestring import mark_safe
-
-    from dentelle.decp.retro_map import missed_hours_map
-    from dentelle.referentials.index import get_index
 
     svg = missed_hours_map(departments.select("department", "missed_hours").iter_rows(), get_index())
     return None if svg is None else mark_safe(svg)  # noqa: S308 (every text in it is escaped)
@@ -159,7 +158,6 @@ def _missed_hours_map(departments):
 def _department_label(code):
     if not code:
         return "lieu non rattachable"
-    from dentelle.referentials.index import get_index
 
     name = get_index().department_name(code)
     return f"{code} {name}" if name else code
@@ -167,7 +165,6 @@ def _department_label(code):
 
 def _with_labels(divisions):
     """(figures, French label of the CPV division) pairs; the label is empty if the CPV is not loaded."""
-    from dentelle.referentials.models import CpvCode
 
     codes = [f"{d.division}000000" for d in divisions]
     labels = dict(CpvCode.objects.filter(code__in=codes).values_list("code", "label_fr"))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dentelle.core.logs import log_scan
 from dentelle.purchases.allotment_scan import with_optimised_allotment
+from dentelle.purchases.allotment_sites import create_allotted_lots
 from dentelle.purchases.facts import lot_request, operation_facts, prepare_supply
 from dentelle.purchases.models import (
     Finding,
@@ -169,7 +170,7 @@ def accept_finding(finding, user):
 
 def _allot(lot, finding):
     """Create the territorial lots of the optimiser's proposal, with their sites and measures."""
-    from dentelle.purchases.allotment_sites import create_allotted_lots
+    # lazy: allotment_supply loads HiGHS (highspy, 0.26 s of imports); not needed at start-up
     from dentelle.purchases.allotment_supply import hours_per_euro
 
     lots = create_allotted_lots(lot, finding.proposal["optimiser"], hours_per_euro(lot.cpv_code))
