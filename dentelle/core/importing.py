@@ -108,8 +108,7 @@ def run_import(importer, *, wet_run, report=None, strict=True, **options):
             committed = True
     except DryRun:
         pass
-    except Exception:
-        # Boundary: whatever the importer raised, one failure line is written, then the error goes on up.
+    except Exception:  # boundary: whatever the importer raised is logged once, then goes on up
         logger.exception(
             kv(event="import", importer=name, source=_source(report), wet_run=wet_run, status="failed")
         )

@@ -110,7 +110,7 @@ def read_sheets(data, name, max_sheets=2, limits=UPLOAD):
     try:
         try:
             sheets = workbook.worksheets[:max_sheets]
-        except Exception:
+        except Exception:  # boundary: openpyxl reads the workbook's parts lazily and raises many kinds
             raise SpreadsheetError(xlsx_error_message(name, data)) from None
         return [
             (sheet.title, list(iter_sheet_rows(sheet, data, name, limits.max_rows, limits.max_columns)))
