@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 
+from dentelle.core.logs import log_scan
 from dentelle.decp import retro, retro_figures
 from dentelle.decp.analysis import analyse_frame, place_regions
 from dentelle.decp.consolidated import ConsolidatedFileError
@@ -111,6 +112,8 @@ def retrospective_file(source, *, region=None, buyer=None, problem_limit=200, su
     context = retro.Context(rules or default_rules(), supply if supply is not None else make_supply())
     scanned, calls = retro.scan(contracts, context)
     seconds["scanner"] = time.perf_counter() - started - sum(seconds.values())
+    proposals = scanned.filter((pl.col("hours").fill_null(0) > 0) | pl.col("reservation").fill_null(False))
+    log_scan("decp", scanned.height, proposals.height, seconds["scanner"], format=fmt, scanner_calls=calls)
     by_siret, by_siren = known_siae()
     table = retro_figures.contract_table(Contracts(contracts, frame.parties), scanned, by_siret, by_siren)
     buyers = retro_figures.by_buyer(table)

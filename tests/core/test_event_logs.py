@@ -12,6 +12,7 @@ from dentelle.core.audit import log_access
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.logs import RequestEvents, kv, mark_export
 from dentelle.core.roles import Role
+from dentelle.decp.services import retrospective_file
 from dentelle.purchases.services import scan_plan
 from dentelle.purchases.supply import Supply
 from tests.factories import LotFactory, OperationFactory
@@ -171,3 +172,11 @@ def test_the_audit_line_names_the_person_by_id(facilitator, dentelle_log):
     line = one(dentelle_log("audit"))
     assert f"user={facilitator.pk} role=facilitator object=insertion.Beneficiary:7" in line
     assert facilitator.username not in line
+
+
+@pytest.mark.django_db
+def test_a_decp_retrospective_writes_its_scan_line(dentelle_log):
+    result = retrospective_file("tests/data/decp/consolidated_bad_rows.csv", supply=ThreeAble())
+    line = one(dentelle_log("scan"))
+    assert f"event=scan plan=decp lots={result.table.height} findings=" in line
+    assert f"format=consolidated scanner_calls={result.scanner_calls}" in line
