@@ -11,8 +11,8 @@ string (a search may hold a name).
   ``mark_export(response, kind, rows)`` (the code that builds the file gives its kind and number of rows;
   an attachment without a mark is logged ``rows=?``). Exports written outside a request (jobs) call
   ``log_export`` themselves.
-- Imports: ``core.importing.run_import``; scans: ``purchases.services.scan_operations`` and
-  ``purchases.scanfile.scan_plan_data`` (``log_scan``).
+- Imports: ``core.importing.run_import``; scans (``log_scan``): ``purchases.services.scan_operations`` (stored
+  plans), ``purchases.scanfile.scan_plan_data`` (a plan file) and ``decp.services.retrospective_file``.
 """
 
 import logging
@@ -74,7 +74,7 @@ def log_scan(plan, lots, findings, seconds, **extra):
 
 
 def _attachment_name(response):
-    disposition = response.get("Content-Disposition", "") if hasattr(response, "get") else ""
+    disposition = response.get("Content-Disposition", "")
     if not disposition.startswith("attachment"):
         return None
     match = _FILENAME.search(disposition)

@@ -97,7 +97,6 @@ def test_site_url_check_accepts_a_site_address():
         assert health.check_site_url() == []
 
 
-@pytest.mark.slow
 def test_production_settings_serve_static_through_whitenoise_and_derive_the_site_url():
     code = (
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"

@@ -50,7 +50,6 @@ def test_aubervilliers_operation_planting_is_a_reserved_small_lot():
     assert planting.proposal["reservation_kind"] == "siae"
 
 
-@pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_step_is_idempotent(tmp_path, settings):
     from dentelle.accounts.demo import SERVICES, demo_organisation

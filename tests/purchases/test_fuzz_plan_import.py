@@ -149,7 +149,6 @@ def check(name, data, organisation):
         assert snapshot() == before
 
 
-@pytest.mark.slow
 @pytest.mark.django_db
 def test_fuzz_plan_files(organisation):
     @fz.FUZZ

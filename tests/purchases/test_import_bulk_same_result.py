@@ -131,6 +131,7 @@ def default_service(org):
 # --- Scenarios --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_fresh_import_stores_what_the_row_by_row_import_stored(two_organisations, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_OPERATIONS", 40)  # rows met again across chunks too
     files = plan_files()

@@ -35,7 +35,6 @@ def idf_names():
     return names
 
 
-@pytest.mark.slow
 @pytest.mark.django_db
 def test_decp_idf_place_names_resolve_to_the_department_of_their_code(referentials_loaded):
     names = idf_names()
