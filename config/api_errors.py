@@ -8,6 +8,8 @@ from django.http import Http404
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
+from dentelle.core.logs import note_refusal
+
 logger = logging.getLogger(__name__)
 
 # pydantic error type → French reason (unknown types get a generic reason).
@@ -77,6 +79,7 @@ def install(api):
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
+        note_refusal(request, exc)  # dentelle.core.logs.RequestEvents writes the line
         return api.create_response(request, {"detail": "Introuvable (ou hors de vos droits)."}, status=404)
 
     def http_error(request, exc):
@@ -84,6 +87,7 @@ def install(api):
         if isinstance(exc, Throttled):
             message = "Trop de requêtes : réessayez plus tard."
         message = GENERIC_MESSAGES.get(message, message)
+        note_refusal(request, message)  # written by dentelle.core.logs.RequestEvents if a 401 or 403
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
     for kind in (HttpError, AuthenticationError, AuthorizationError, Throttled):

@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dentelle.core.security.ContentSecurityPolicy",
     "config.api_guard.QueryGuard",
+    # One log line per refused access (401, 403, 404 of a view) and per export served (dentelle.core.logs).
+    "dentelle.core.logs.RequestEvents",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -42,6 +42,7 @@ def main(argv=None):
         return 0
     argv = ALIASES.get(tuple(argv[:2]), argv[:2]) + argv[2:]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # lazy: `dentelle` and `dentelle --help` answer without loading Django
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import InterfaceError, OperationalError

@@ -1,3 +1,4 @@
+import logging
 import socket
 
 import pytest
@@ -178,3 +179,31 @@ def assert_flat_queries(client, django_assert_max_num_queries):
         return response
 
     return check
+
+
+# --- Log lines ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dentelle_log(caplog):
+    """The lines the "dentelle" loggers write during the test: ``dentelle_log("export")`` lists the messages
+    holding ``event=export``. Those loggers do not propagate to the root logger (config.settings LOGGING),
+    so caplog's handler is attached to each of them for the test, at level INFO."""
+    loggers = [logging.getLogger(name) for name in ("dentelle", "dentelle.audit")]
+    added = [logger for logger in loggers if caplog.handler not in logger.handlers]
+    for logger in added:
+        logger.addHandler(caplog.handler)
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.INFO)
+    caplog.handler.setLevel(logging.INFO)
+
+    def lines(event=None):
+        messages = [r.getMessage() for r in caplog.records if r.name.split(".")[0] == "dentelle"]
+        return [m for m in messages if event is None or f"event={event} " in f"{m} "]
+
+    yield lines
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+    for logger in added:
+        logger.removeHandler(caplog.handler)

@@ -278,6 +278,7 @@ def hides_secret(params, role):
     return is_foreign(params, role)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonyme")
 def test_no_role_reaches_another_services_or_organisations_objects(client, world, role):
     if role is not None:

@@ -182,6 +182,7 @@ def _check_name(failure):
     return (type(failure).checks or (failure.title,))[0]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["buyer", "siae_member"])
 def test_api_conforms_to_its_schema(api_schema, small_organisation, role):

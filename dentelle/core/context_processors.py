@@ -1,5 +1,8 @@
 import time
 
+from django.utils.translation import get_language
+from dsfr.models import DsfrConfig
+
 from dentelle.core import permissions as perms
 from dentelle.core.roles import Role, capabilities_of
 
@@ -12,9 +15,6 @@ def site_config(request):
     twice per page (its own context processor asks for the current language's row, then for any row)."""
     now = time.monotonic()
     if now >= _site_config["until"]:
-        from django.utils.translation import get_language
-        from dsfr.models import DsfrConfig
-
         config = DsfrConfig.objects.filter(language=get_language()).first() or DsfrConfig.objects.first()
         _site_config.update(value=config, until=now + SITE_CONFIG_SECONDS)
     return {"SITE_CONFIG": _site_config["value"]}

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 from dentelle.core.exports import csv_bytes, xlsx_bytes
+from dentelle.core.logs import mark_export
 from dentelle.core.text import ascii_fold
 
 CONTENT_TYPES = {
@@ -59,9 +60,10 @@ def content_disposition(filename):
     return header
 
 
-def download_response(content, filename, kind=None, *, content_type=None):
+def download_response(content, filename, kind=None, *, content_type=None, export=None, rows=None):
     """``content`` (bytes) as an attachment named ``filename``. ``kind`` (csv, xlsx, json) gives the
-    content type, by default the name's suffix; ``content_type`` overrides it (a stored file's own)."""
+    content type, by default the name's suffix; ``content_type`` overrides it (a stored file's own).
+    ``export`` and ``rows`` name what it holds for the ``event=export`` log line (``core.logs``)."""
     kind = kind or PurePosixPath(filename).suffix.lstrip(".").lower()
     if content_type is None:
         content_type = CONTENT_TYPES.get(kind, OCTET_STREAM)
@@ -69,10 +71,12 @@ def download_response(content, filename, kind=None, *, content_type=None):
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"
     add_never_cache_headers(response)
+    if export is not None:
+        mark_export(response, export, "?" if rows is None else rows)
     return response
 
 
-def table_response(fmt, sheet_title, header, rows, filename, streamed=False):
+def table_response(fmt, sheet_title, header, rows, filename, streamed=False, export=None):
     """One table as a CSV or an XLSX attachment named ``filename.fmt`` (``fmt`` checked by the caller)."""
     if fmt == "xlsx":
         content = xlsx_bytes([(sheet_title, header, rows)], streamed)
@@ -80,4 +84,4 @@ def table_response(fmt, sheet_title, header, rows, filename, streamed=False):
         content = csv_bytes(header, rows)
     else:
         raise ValueError(f"Format de tableau inconnu : {fmt}")
-    return download_response(content, f"{filename}.{fmt}", fmt)
+    return download_response(content, f"{filename}.{fmt}", fmt, export=export, rows=len(rows))

@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from dentelle.core.commands import DentelleCommand
+from dentelle.core.logs import kv
 from dentelle.core.numbers import NumberError, parse_integer, parse_number
 
 logger = logging.getLogger("dentelle.import")
@@ -38,6 +39,9 @@ class ImportReport:
     source: str = ""
     problems: list[RowProblem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    rows: int | None = (
+        None  # rows read from the source, when the importer or its caller knows them (log line)
+    )
 
     def error(self, line, column, reason):
         self.problems.append(RowProblem(line, column, reason, blocking=True))
@@ -104,19 +108,31 @@ def run_import(importer, *, wet_run, report=None, strict=True, **options):
             committed = True
     except DryRun:
         pass
-    except Exception:
-        logger.exception("event=import importer=%s wet_run=%s status=failed", name, wet_run)
+    except Exception:  # boundary: whatever the importer raised is logged once, then goes on up
+        logger.exception(
+            kv(event="import", importer=name, source=_source(report), wet_run=wet_run, status="failed")
+        )
         raise
     logger.info(
-        "event=import importer=%s wet_run=%s committed=%s errors=%d warnings=%d seconds=%.2f",
-        name,
-        wet_run,
-        committed,
-        len(report.errors),
-        len(report.warnings),
-        time.monotonic() - started,
+        kv(
+            event="import",
+            importer=name,
+            source=_source(report),
+            rows="?" if report.rows is None else report.rows,
+            wet_run=wet_run,
+            committed=committed,
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            counts=";".join(f"{key}={value}" for key, value in sorted(report.counts.items())) or None,
+            seconds=f"{time.monotonic() - started:.2f}",
+        )
     )
     return report, committed
+
+
+def _source(report):
+    """The source's file name (never its full path), or what the importer reads ("API")."""
+    return str(report.source).replace("\\", "/").rsplit("/", 1)[-1] or None
 
 
 class ImportCommand(DentelleCommand):

@@ -4,6 +4,9 @@ import logging
 
 from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.urls import Resolver404
+
+from dentelle.core.logs import note_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -22,25 +25,22 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     # Our PermissionDenied messages are French and say why ("Votre rôle ne permet pas cette action.").
+    # The line itself is written by dentelle.core.logs.RequestEvents, for pages and API alike.
     reason = str(exception) if exception is not None and str(exception) else ""
-    user = getattr(request, "user", None)
-    logger.warning(
-        'event=access_refused path=%s user=%s reason="%s"',
-        request.path,
-        getattr(user, "pk", None) if user is not None and user.is_authenticated else "anonyme",
-        reason,
-    )
+    note_refusal(request, reason)
     return _error(request, 403, "Accès refusé", reason)
 
 
 def page_not_found(request, exception=None):
+    if exception is not None and not isinstance(exception, Resolver404):  # an unknown address has no reason
+        note_refusal(request, exception)
     return _error(request, 404, "Page introuvable")
 
 
 def server_error(request):
     try:
         return _error(request, 500, "Erreur du serveur")
-    except Exception:
+    except Exception:  # boundary: the last handler; anything that breaks the error page gets the bare one
         logger.exception("La page d'erreur 500 n'a pas pu être affichée.")
         return HttpResponseServerError(BARE_500)
 

@@ -264,6 +264,7 @@ def _count_siae(result, record, siae_by_siret, siae_by_siren):
 
 def place_regions(contracts, department_region):
     """Region code (or None) of every contract's place, resolved once per distinct (type, code)."""
+    # lazy: polars costs 0.6 s of imports; only a DECP analysis needs it
     import polars as pl
 
     keys = contracts.select("place_type", "place_code")
@@ -278,6 +279,7 @@ def place_regions(contracts, department_region):
 
 def analyse_frame(frame, *, region=None, department_region=None, siae_by_siret=None, siae_by_siren=None):
     """``analyse`` of a ``frame.Contracts``: the same ``DecpAnalysis``, computed in columns."""
+    # lazy: polars costs 0.6 s of imports; only a DECP analysis needs it
     import polars as pl
 
     contracts, parties = frame.contracts, frame.parties
@@ -339,6 +341,7 @@ def analyse_frame(frame, *, region=None, department_region=None, siae_by_siret=N
 
 
 def _siae_frame(result, markets, parties, siae_by_siret, siae_by_siren):
+    # lazy: polars costs 0.6 s of imports; only a DECP analysis needs it
     import polars as pl
 
     if parties.is_empty() or not (siae_by_siret or siae_by_siren):

@@ -7,10 +7,14 @@ from ninja.files import UploadedFile
 
 from config.api_errors import errors
 from dentelle.core.downloads import download_response
+from dentelle.core.logs import mark_export
 from dentelle.core.permissions import has_role
+from dentelle.decp.adapters import export_organisation
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 from dentelle.decp.readers import DecpFileError
+from dentelle.decp.services import analyse_file
+from dentelle.decp.writer import dumps
 
 router = Router(tags=["decp"])
 
@@ -43,7 +47,6 @@ def analyse(
     region = (region or "").strip()
     if region and not region.isdigit():
         raise HttpError(400, "Code de région INSEE attendu (chiffres, ex. 11).")
-    from dentelle.decp.services import analyse_file
 
     try:
         fmt, result, problems = analyse_file(file, region=region or None)
@@ -78,11 +81,9 @@ def export(request):
     organisation = request.user.organisation
     if organisation is None:
         raise HttpError(400, "Votre compte n'est rattaché à aucune organisation.")
-    from dentelle.decp.adapters import export_organisation
-    from dentelle.decp.writer import dumps
 
     document, violations = export_organisation(organisation)
     # The same file as the DECP page's download (attachment, not cached).
     response = download_response(dumps(document), "decp_v2_export.json", "json")
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
-    return response
+    return mark_export(response, "decp", len(document["marches"]["marche"]))

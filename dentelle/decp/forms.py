@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 
+from dentelle.referentials.models import Region
+
 
 def human_size(size):
     return f"{size / (1024 * 1024):.1f} Mo".replace(".", ",")
@@ -25,8 +27,6 @@ def upload_problem(name, size, limit=None):
 
 
 def region_choices():
-    from dentelle.referentials.models import Region
-
     return [("", "Toutes les régions")] + [
         (r.code, f"{r.name} ({r.code})") for r in Region.objects.order_by("name")
     ]

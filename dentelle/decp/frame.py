@@ -142,9 +142,7 @@ def _stripped(column):
 
 
 def _social(fields, value):
-    from dentelle.decp.consolidated import _social
-
-    return list(_social(value, fields))
+    return list(consolidated._social(value, fields))
 
 
 PARSERS = (

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.urls import reverse
 
 from dentelle.core.formatting import format_number
+from dentelle.core.logs import log_export
 from dentelle.decp import retro_report
 from dentelle.decp.readers import DecpFileError
 from dentelle.decp.services import retrospective_file
@@ -37,6 +38,7 @@ def decp_analysis(job, progress):
     progress.step("Écriture de la rétrospective (XLSX)")
     stem = re.sub(r"[^\w.-]+", "-", name.split(".")[0], flags=re.ASCII).strip("-") or "decp"
     store_output(job, f"retrospective-{stem}.xlsx", retro_report.workbook(result), EXPORT_TYPES["xlsx"])
+    log_export(job.created_by, "retrospective", result.table.height, "xlsx", job=job.pk)
     contracts, problems = format_number(result.table.height), format_number(result.problems.total)
     return {
         "message": f"Analyse terminée : {contracts} marchés lus, {problems} anomalie(s) signalée(s) ; "

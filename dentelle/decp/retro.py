@@ -22,6 +22,10 @@ import polars as pl
 from dentelle.decp.analysis import department_of_place
 from dentelle.decp.buyers import buyer_category, threshold_category
 from dentelle.purchases.enums import Nature
+from dentelle.purchases.screening import LotFacts, screen_lot
+from dentelle.purchases.supply import SupplyRequest
+from dentelle.rules.lookups import family_for_cpv
+from dentelle.rules.thresholds import _in_force, thresholds_at
 
 CLAUSE = "Clause sociale"
 CRITERION = "Critère social"
@@ -45,7 +49,6 @@ class Context:
 
 def _regime(when, rules):
     """The thresholds regime in force at a date: the rows that apply, and whether the 2026 obligation does."""
-    from dentelle.rules.thresholds import _in_force, thresholds_at
 
     if when is None:
         return None
@@ -55,8 +58,6 @@ def _regime(when, rules):
 
 
 def _request(cpv, department, nature, reservation_kind):
-    from dentelle.purchases.supply import SupplyRequest
-
     return SupplyRequest(cpv, (department,), "department", department, nature, reservation_kind)
 
 
@@ -67,7 +68,6 @@ def _wants_supply(family, reservation_kind, department):
 
 def contract_facts(row, family, supply_counts, context):
     """The scanner's ``LotFacts`` of one contract (a dict of the contract frame's columns + department)."""
-    from dentelle.purchases.screening import LotFacts
 
     social = row["social"] or ()
     department = row["department"]
@@ -94,7 +94,6 @@ def contract_facts(row, family, supply_counts, context):
 
 def _outcome(facts, context):
     """(potential hours, reservation proposed) of one lot: the plan report's reading of the findings."""
-    from dentelle.purchases.screening import screen_lot
 
     findings = screen_lot(facts, context.rules, context.today or date.today())
     hours = [f.estimated_hours for f in findings if f.estimated_hours]
@@ -127,7 +126,6 @@ def with_places(contracts):
 
 def scan_per_record(contracts, context):
     """Reference path: every market screened on its own (``contracts`` from ``with_places``)."""
-    from dentelle.rules.lookups import family_for_cpv
 
     markets = contracts.filter(pl.col("kind") == "marche")
     out = {"index": [], "hours": [], "reservation": []}
@@ -151,8 +149,6 @@ def scan(contracts, context):
     """Hours and reservation the scanner would have proposed for every market, one call per combination.
 
     Returns (frame index/hours/reservation, number of scanner calls)."""
-    from dentelle.purchases.screening import LotFacts, screen_lot
-    from dentelle.rules.lookups import family_for_cpv
 
     rules = context.rules
     # Lazy from here: only the narrow results below are materialised (1.6 M rows never copied whole).

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
+
 SCHEMA_RELATIVE_PATH = Path("decp") / "decp_v2_schema_2.0.3.json"
 EXCLUSIVE_VALUES = {
     "considerationSociale": "Pas de considération sociale",
@@ -31,8 +33,6 @@ class SchemaViolation:
 
 
 def schema_path():
-    from django.conf import settings
-
     return Path(settings.DENTELLE_DATA_DIR) / SCHEMA_RELATIVE_PATH
 
 

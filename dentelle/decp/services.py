@@ -8,15 +8,20 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 
+from dentelle.core.logs import log_scan
+from dentelle.decp import retro, retro_figures
 from dentelle.decp.analysis import analyse_frame, place_regions
 from dentelle.decp.consolidated import ConsolidatedFileError
 from dentelle.decp.frame import Contracts, frame_from_consolidated, frame_from_records, objects_of
 from dentelle.decp.readers import DecpFileError, ProblemLog, detect_format, iter_decp
+from dentelle.purchases.supply import make_supply
+from dentelle.referentials.models import Department
+from dentelle.rules.loader import default_rules
+from dentelle.siaes.models import Siae
 
 
 def department_region_mapping():
     """Department code → region code, from the referentials, else from the shared geo file."""
-    from dentelle.referentials.models import Department
 
     mapping = dict(Department.objects.values_list("code", "region_id"))
     if mapping:
@@ -30,7 +35,6 @@ def department_region_mapping():
 
 def known_siae():
     """({siret: (name, kind)}, {siren: (name, kind)}) of the directory's structures."""
-    from dentelle.siaes.models import Siae
 
     by_siret, by_siren = {}, {}
     for siret, siren, name, kind in Siae.objects.values_list("siret", "siren", "name", "kind"):
@@ -95,9 +99,6 @@ def retrospective_file(source, *, region=None, buyer=None, problem_limit=200, su
 
     ``region``: only the contracts performed there; ``buyer`` (SIRET): its peer card and the ten
     contracts to look at first. ``supply``: the able counts (default: the matching engine)."""
-    from dentelle.decp import retro, retro_figures
-    from dentelle.purchases.supply import make_supply
-    from dentelle.rules.loader import default_rules
 
     seconds, started = {}, time.perf_counter()
     problems = ProblemLog(limit=problem_limit)
@@ -111,6 +112,8 @@ def retrospective_file(source, *, region=None, buyer=None, problem_limit=200, su
     context = retro.Context(rules or default_rules(), supply if supply is not None else make_supply())
     scanned, calls = retro.scan(contracts, context)
     seconds["scanner"] = time.perf_counter() - started - sum(seconds.values())
+    proposals = scanned.filter((pl.col("hours").fill_null(0) > 0) | pl.col("reservation").fill_null(False))
+    log_scan("decp", scanned.height, proposals.height, seconds["scanner"], format=fmt, scanner_calls=calls)
     by_siret, by_siren = known_siae()
     table = retro_figures.contract_table(Contracts(contracts, frame.parties), scanned, by_siret, by_siren)
     buyers = retro_figures.by_buyer(table)

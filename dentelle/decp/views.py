@@ -1,13 +1,26 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 
 from dentelle.core.downloads import download_response
 from dentelle.core.permissions import has_role, require_role
+from dentelle.decp.adapters import export_organisation
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.forms import DecpUploadForm, human_size
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
+from dentelle.decp.retro_figures import category_label
+from dentelle.decp.retro_map import missed_hours_map
+from dentelle.decp.retro_report import _measure, contract_line, workbook
+from dentelle.decp.services import retrospective_file
+from dentelle.decp.writer import dumps
+from dentelle.jobs.models import JobKind
+from dentelle.jobs.services import start_job
+from dentelle.referentials.index import get_index
+from dentelle.referentials.models import CpvCode
 
 
 @login_required
@@ -25,8 +38,6 @@ def decp_page(request):
         ),
     }
     if request.method == "POST" and form.is_valid():
-        from dentelle.decp.services import retrospective_file
-
         uploaded = form.cleaned_data["file"]
         buyer = form.cleaned_data["buyer"] or None
         if uploaded.size > settings.DENTELLE_DECP_INLINE_BYTES:
@@ -72,8 +83,6 @@ def decp_page(request):
 
 def _analysis_job(request, uploaded, region, buyer):
     """A file too large to analyse while the page waits: the worker reads it and writes the XLSX."""
-    from dentelle.jobs.models import JobKind
-    from dentelle.jobs.services import start_job
 
     job = start_job(
         JobKind.DECP_ANALYSIS,
@@ -88,18 +97,14 @@ def _analysis_job(request, uploaded, region, buyer):
 
 def _xlsx_response(retro, name):
     """The retrospective as the XLSX of `dentelle decp analyse --out`, named after the uploaded file."""
-    import re
-
-    from dentelle.decp.retro_report import workbook
-
     stem = re.sub(r"[^\w.-]+", "-", name.split(".")[0], flags=re.ASCII).strip("-") or "decp"
-    return download_response(workbook(retro), f"retrospective-{stem}.xlsx", "xlsx")
+    return download_response(
+        workbook(retro), f"retrospective-{stem}.xlsx", "xlsx", export="retrospective", rows=retro.table.height
+    )
 
 
 def _retro_context(retro, buyer):
     """The retrospective's tables as rows for the template (labels, percentages)."""
-    from dentelle.decp.retro_figures import category_label
-    from dentelle.decp.retro_report import _measure, contract_line
 
     def rows(frame, key, label=str):
         out = []
@@ -142,10 +147,6 @@ def _retro_context(retro, buyer):
 
 def _missed_hours_map(departments):
     """The map of the missed potential (None when the referentials have no commune coordinates)."""
-    from django.utils.safestring import mark_safe
-
-    from dentelle.decp.retro_map import missed_hours_map
-    from dentelle.referentials.index import get_index
 
     svg = missed_hours_map(departments.select("department", "missed_hours").iter_rows(), get_index())
     return None if svg is None else mark_safe(svg)  # noqa: S308 (every text in it is escaped)
@@ -154,7 +155,6 @@ def _missed_hours_map(departments):
 def _department_label(code):
     if not code:
         return "lieu non rattachable"
-    from dentelle.referentials.index import get_index
 
     name = get_index().department_name(code)
     return f"{code} {name}" if name else code
@@ -162,7 +162,6 @@ def _department_label(code):
 
 def _with_labels(divisions):
     """(figures, French label of the CPV division) pairs; the label is empty if the CPV is not loaded."""
-    from dentelle.referentials.models import CpvCode
 
     codes = [f"{d.division}000000" for d in divisions]
     labels = dict(CpvCode.objects.filter(code__in=codes).values_list("code", "label_fr"))
@@ -179,16 +178,15 @@ def _gauge(share):
 @login_required
 def decp_export(request):
     require_role(request.user, CAN_EXPORT_DECP)
-    from dentelle.decp.adapters import export_organisation
-    from dentelle.decp.writer import dumps
-
     organisation = request.user.organisation
     if organisation is None:
         return render(
             request, "decp/page.html", _export_error("Votre compte n'est rattaché à aucune organisation.")
         )
     document, violations = export_organisation(organisation)
-    response = download_response(dumps(document), "decp_v2_export.json", "json")
+    response = download_response(
+        dumps(document), "decp_v2_export.json", "json", export="decp", rows=len(document["marches"]["marche"])
+    )
     response["X-Decp-Ecarts-Schema"] = str(len(violations))
     return response
 

@@ -22,6 +22,7 @@ from dentelle.decp.analysis import department_of_place
 from dentelle.decp.frame import objects_of
 from dentelle.decp.readers import DecpFileError, ProblemLog
 from dentelle.decp.services import read_contracts
+from dentelle.siaes.models import Siae, WonContract
 
 FIELDS = ("buyer_name", "buyer_siret", "object", "cpv_code", "amount", "date", "source")
 MAX_AMOUNT = Decimal("999999999999.99")  # WonContract.amount: max_digits=14, decimal_places=2
@@ -29,7 +30,6 @@ MAX_AMOUNT = Decimal("999999999999.99")  # WonContract.amount: max_digits=14, de
 
 def directory_keys():
     """({siret: siae id}, {siren: [(siae id, department)]}) of the directory."""
-    from dentelle.siaes.models import Siae
 
     by_siret, by_siren = {}, {}
     for pk, siret, siren, department in Siae.objects.values_list("pk", "siret", "siren", "department_code"):
@@ -90,7 +90,6 @@ class _Departments:
 
 def record_won_contracts(report, path):
     """The importer (``core.importing.run_import``): DECP file in, ``WonContract`` rows written."""
-    from dentelle.siaes.models import WonContract
 
     path = Path(path)
     report.source = f"Marchés remportés : {path.name}"

@@ -8,4 +8,5 @@ class InsertionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # lazy: ready() runs once the app registry is ready; totals imports models
         from dentelle.insertion import totals  # noqa: F401  (connects the signal)

@@ -6,8 +6,12 @@ from django.utils import timezone
 
 from dentelle.accounts.models import BuyerService
 from dentelle.core.versions import cached_for_version
+from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.models import AnnualObjective, Contract, RealisedMonth
 from dentelle.insertion.progress import MISSING, CommittedContract, PipelineItem, Realised, compute_progress
+from dentelle.purchases.models import Finding, FindingStatus
+from dentelle.referentials.models import Department
+from dentelle.rules import RulesError, default_rules, family_for_cpv
 
 # Changed by database triggers on every table these figures read (migration insertion 0004).
 PROGRESS_VERSION = "insertion_progress"
@@ -80,8 +84,6 @@ def pipeline_for(organisation):
     A lot can carry several accepted findings with hours (clause, 2026 condition…): the lot counts
     once, with the largest estimate, so the pipeline is not inflated.
     """
-    from dentelle.purchases.models import Finding, FindingStatus
-    from dentelle.rules import family_for_cpv
 
     # Only the columns the pipeline reads: full findings carry their reasons and figures (JSON), which
     # the dashboard never shows (a third of its time on a demo organisation).
@@ -146,7 +148,6 @@ def cached_progress(organisation, year=None, as_of=None):
 
 def dimension_labels(organisation):
     """Readable labels for breakdown keys (services by code, departments, trade families, modes)."""
-    from dentelle.insertion.enums import FulfilmentMode
 
     labels = {
         "service": {},
@@ -156,8 +157,6 @@ def dimension_labels(organisation):
     }
     for service in BuyerService.objects.filter(organisation=organisation):
         labels["service"][service.code or service.name] = service.name
-    from dentelle.referentials.models import Department
-    from dentelle.rules import RulesError, default_rules
 
     try:
         labels["trade_family"] = {f.id: f.label for f in default_rules().families}

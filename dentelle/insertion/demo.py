@@ -31,6 +31,9 @@ from dentelle.insertion.demo_declarations import create_declarations, month_add
 from dentelle.insertion.demo_holders import Holders
 from dentelle.insertion.demo_lots import PREFIX, demo_lots, estimator_hours, scanner_hours
 from dentelle.insertion.models import AnnualObjective, Contract
+from dentelle.purchases.models import Finding, FindingStatus
+from dentelle.rules import family_for_cpv
+from dentelle.rules.services import rules_for
 
 SEED = 170_000
 OBJECTIVE = Decimal("170000")
@@ -48,9 +51,6 @@ def load_insertion_demo(stdout):
 
 
 def _generate(organisation, stdout, today=None):
-    from dentelle.rules import family_for_cpv
-    from dentelle.rules.services import rules_for
-
     rng = random.Random(SEED)
     today = today or timezone.localdate()
     year = today.year
@@ -134,7 +134,6 @@ def _generate(organisation, stdout, today=None):
 def _accept_pipeline_findings(organisation, lots, limit=40):
     """Show a pipeline: accept the scanner's hour proposals on some lots not awarded yet, as the
     purchasing officer would — only when no decision was recorded at all (never overrides one)."""
-    from dentelle.purchases.models import Finding, FindingStatus
 
     findings = Finding.objects.filter(lot__in=lots, estimated_hours__gt=0)
     if findings.exclude(status=FindingStatus.PROPOSED).exists():

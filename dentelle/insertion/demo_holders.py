@@ -1,6 +1,11 @@
 """Demo step, the holders: a structure of the directory whose trade fits the lot (NAF → CPV table
 ``rules/data/naf_cpv.csv``), preferably in the lot's department."""
 
+import csv
+
+from dentelle.rules.loader import DATA_DIR
+from dentelle.siaes.models import Siae
+
 
 def siret_from(rng):
     """A random SIRET that passes the Luhn check (demo data only)."""
@@ -20,11 +25,6 @@ class Holders:
     """Structures of the directory by trade: the NAF codes whose CPV prefix fits the lot's code."""
 
     def __init__(self, rng):
-        import csv
-
-        from dentelle.rules.loader import DATA_DIR
-        from dentelle.siaes.models import Siae
-
         self.rng = rng
         self.by_naf = {}
         for siret, name, naf, department in (

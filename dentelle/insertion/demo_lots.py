@@ -2,6 +2,9 @@
 hours required (the scanner's current findings; without a plan, a few fallback lots and the estimator)."""
 
 from dentelle.accounts.models import BuyerService
+from dentelle.purchases.models import Finding, Lot, Nature, Operation
+from dentelle.rules import family_for_cpv
+from dentelle.rules.hours import estimate_for_family
 
 PREFIX = "DEMO-INS-"  # references of the demo's contracts and of its fallback operations
 FALLBACK_LOTS = [
@@ -23,7 +26,6 @@ CLAUSE_KINDS = ("social_clause", "mandatory_condition", "new_sector")
 
 def demo_lots(organisation):
     """The organisation's lots with an amount, or the fallback lots created for the demo."""
-    from dentelle.purchases.models import Lot
 
     lots = list(
         Lot.objects.filter(operation__buyer_service__organisation=organisation, estimated_amount__gt=0)
@@ -34,8 +36,6 @@ def demo_lots(organisation):
 
 
 def _create_fallback_lots(organisation):
-    from dentelle.purchases.models import Lot, Nature, Operation
-
     lots = []
     for n, (code, title, cpv, amount, dept) in enumerate(FALLBACK_LOTS, start=1):
         service = BuyerService.objects.get(organisation=organisation, code=code)
@@ -60,7 +60,6 @@ def _create_fallback_lots(organisation):
 
 def scanner_hours(lots):
     """{lot pk: hours} from the scanner's current findings that carry an estimate (clause proposed)."""
-    from dentelle.purchases.models import Finding
 
     hours = {}
     rows = Finding.objects.filter(
@@ -73,8 +72,6 @@ def scanner_hours(lots):
 
 def estimator_hours(lot, rules):
     """Fallback lots (no scan): the estimator's hours when it advises a clause, else None."""
-    from dentelle.rules import family_for_cpv
-    from dentelle.rules.hours import estimate_for_family
 
     family = family_for_cpv(lot.cpv_code, rules) if lot.cpv_code else None
     if family is None or not lot.estimated_amount:

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from dentelle.core.forms import DsfrForm, DsfrModelForm
+from dentelle.core.validators import validate_insee_commune
 from dentelle.insertion.enums import ClauseCategory, FulfilmentMode, IaeCriterion
 from dentelle.insertion.models import Beneficiary, Contract
 
@@ -87,8 +88,6 @@ class BeneficiaryForm(DsfrModelForm):
         }
 
     def clean_commune_insee_code(self):
-        from dentelle.core.validators import validate_insee_commune
-
         code = (self.cleaned_data.get("commune_insee_code") or "").strip().upper()
         if code:
             validate_insee_commune(code)

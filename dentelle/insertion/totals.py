@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from dentelle.accounts.models import Organisation
 from dentelle.insertion.enums import DeclarationStatus
 from dentelle.insertion.models import Contract, HoursDeclaration, RealisedMonth
+from dentelle.rules import family_for_cpv
 
 KEY_FIELDS = ("organisation_id", "buyer_service_id", "department_code", "trade_family")
 
@@ -103,7 +104,6 @@ def _declaration_saved(sender, instance, **kwargs):
 
 def family_of_lot(lot):
     """The trade family of a lot's CPV code ("" when it has none): what the dashboard groups by."""
-    from dentelle.rules import family_for_cpv
 
     cpv = getattr(lot, "cpv_code", "") if lot is not None else ""
     family = family_for_cpv(cpv) if cpv else None

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from dentelle.core.audit import log_access
 from dentelle.core.downloads import download_response
 from dentelle.core.permissions import (
     CAN_DECLARE_HOURS,
@@ -25,6 +26,9 @@ from dentelle.insertion.clauses import ClauseFacts, clause_wording
 from dentelle.insertion.dashboard import PROGRESS_VERSION, dimension_labels, progress_for
 from dentelle.insertion.permissions import organisation_of, visible_contracts
 from dentelle.insertion.report import build_report
+from dentelle.purchases.models import Lot
+from dentelle.rules import family_for_cpv
+from dentelle.rules.hours import estimate_for_family
 
 DIMENSION_TITLES = {
     "service": "Par service acheteur",
@@ -148,8 +152,6 @@ def contract_detail(request, pk):
     )
     show_beneficiaries = can_see_beneficiaries(request.user)
     if show_beneficiaries:
-        from dentelle.core.audit import log_access
-
         log_access(
             request.user, "liste_declarations", contract, detail="identifiants des bénéficiaires affichés"
         )
@@ -174,7 +176,6 @@ def contract_detail(request, pk):
 @login_required
 def lot_clause(request, lot_pk):
     """Clause wording for a planned lot (before award), hours from the estimator."""
-    from dentelle.purchases.models import Lot
 
     require_role(request.user, CAN_SEE_PROGRESS)
     lot = get_object_or_404(Lot.objects.select_related("operation__buyer_service"), pk=lot_pk)
@@ -216,8 +217,6 @@ def lot_hours(lot):
         return float(planned), None
     if not lot.estimated_amount or not lot.cpv_code:
         return None, None
-    from dentelle.rules import family_for_cpv
-    from dentelle.rules.hours import estimate_for_family
 
     family = family_for_cpv(lot.cpv_code)
     if family is None:
@@ -243,4 +242,4 @@ def report_xlsx(request, year):
     check_year(year)
     organisation = organisation_of(request.user)
     content = build_report(organisation, year).xlsx()
-    return download_response(content, f"bilan-clauses-sociales-{year}.xlsx", "xlsx")
+    return download_response(content, f"bilan-clauses-sociales-{year}.xlsx", "xlsx", export="bilan")

@@ -90,6 +90,7 @@ def store_output(job, name, data, content_type):
 @task()
 def run_job(job_id):
     """Run one job (the worker calls this). Returns the final state; a job already started is left alone."""
+    # lazy: cycle, jobs.worker imports this module at its top
     from dentelle.jobs.worker import current_worker_id
 
     claimed = Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(

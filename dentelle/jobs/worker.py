@@ -15,8 +15,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from dentelle.jobs.models import Job, JobKind, JobState, PeriodicRun, WorkerHeartbeat
+from dentelle.jobs.services import start_job
 
 logger = logging.getLogger("dentelle.jobs")
 _worker_id = ""
@@ -128,7 +132,6 @@ def enqueue_due(now=None, names=None):
 
     A task never run starts counting now (the first digest goes at the next scheduled moment, not when
     the worker first starts). The conditional update makes one worker only win a given moment."""
-    from dentelle.jobs.services import start_job
 
     now = now or timezone.now()
     names = settings.DENTELLE_PERIODIC_TASKS if names is None else names
@@ -205,9 +208,6 @@ def run_pending(worker_id="inline"):
     record the result); returns how many ran. For tests and one-off runs: `dentelle worker` is the
     service. Unlike the worker loop it leaves the database connection alone (it may be inside a test's
     transaction)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-    from django_tasks_db.models import DBTaskResult
-    from django_tasks_db.utils import exclusive_transaction
 
     runner = Worker(
         queue_names=["*"],

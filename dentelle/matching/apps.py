@@ -21,6 +21,7 @@ class MatchingConfig(AppConfig):
 def warm_matching_indexes():
     """Background warm-up (referentials/warmup.py): the structure index and the open lots' arrays,
     so the first matching page of a process does not build them."""
+    # lazy: apps.py is imported before the app registry is ready; the indexes load models
     from dentelle.matching.index import get_structure_index
     from dentelle.matching.lot_index import get_open_lot_arrays
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from dentelle.matching.supply import MatchingSupply
 from dentelle.purchases.enums import Nature
 from dentelle.purchases.supply import SupplyRequest
+from dentelle.rules import default_rules
 from dentelle.siaes.querysets import cpv_prefix
 
 
@@ -59,7 +60,6 @@ def coverage_families(rules=None):
     Same ids and labels as the scanner and the dashboard (`dentelle.rules`), so a family reads the
     same on every page.
     """
-    from dentelle.rules import default_rules
 
     rules = rules or default_rules()
     families = [
@@ -76,8 +76,6 @@ def coverage_families(rules=None):
 # coverage table and the reservation finding); fewer allow a clause or a targeted consultation; none
 # means sourcing comes first.
 def reservation_min(rules=None):
-    from dentelle.rules import default_rules
-
     rules = rules or default_rules()
     return int(rules.screening["min_able_structures"].value)
 

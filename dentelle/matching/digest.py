@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from dentelle.accounts.models import User
 from dentelle.matching.description import query_of
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.models import DigestDelivery, DigestOptOut
@@ -69,7 +70,6 @@ def site_url(path):
 
 def recipients_of(siae_ids):
     """E-mail addresses per structure: its contacts and its members' accounts."""
-    from dentelle.accounts.models import User
 
     found = {}
     for siae_id, email in (

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
+from dentelle.core.diskcache import cached
 from dentelle.matching.places import cpv_labels, department_regions, place_names
 from dentelle.matching.structures import AreaRecord, CompetenceRecord, StructureRecord, build_structure_arrays
-from dentelle.matching.weights import load_weights
+from dentelle.matching.weights import WEIGHTS_PATH, load_weights
+from dentelle.referentials.index import _loads_signature
 from dentelle.referentials.models import NafCode
 from dentelle.siaes.models import Capacity, Competence, DirectoryVersion, ServiceArea, Siae, WonContract
-from dentelle.siaes.naf_cpv import default_table, normalise_naf
+from dentelle.siaes.naf_cpv import TABLE_PATH, default_table, normalise_naf
 from dentelle.siaes.querysets import cpv_prefix
 
 ROME_TRADES_FILE = "siae/siae_metiers_rome_2019_07.csv"
@@ -224,10 +226,6 @@ def cached_index(version):
     The key names everything the arrays are built from: the directory's version token (changed by
     triggers on any write), the referentials' loads (labels, place names, regions), the weights file,
     the ROME trades file and the NAF → CPV table, and (as file contents) the code that builds them."""
-    from dentelle.core.diskcache import cached
-    from dentelle.matching.weights import WEIGHTS_PATH
-    from dentelle.referentials.index import _loads_signature
-    from dentelle.siaes.naf_cpv import TABLE_PATH
 
     if version is None:
         return build_index_from_db(version)

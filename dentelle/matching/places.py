@@ -6,6 +6,7 @@ referential rows change); places are memoised per index object, so a 2,000-lot p
 
 from dentelle.referentials.index import get_index
 from dentelle.referentials.place import Place
+from dentelle.referentials.places import resolve_place
 
 NATIONAL_WORDS = {
     "france",
@@ -145,8 +146,6 @@ def resolve_place_text(text):
     if len(text) == 5 and index.commune(text) is not None:
         return place_of("commune", text.upper())  # an INSEE code is taken as such
     if text not in _cache["texts"]:
-        from dentelle.referentials.places import resolve_place
-
         resolved = resolve_place(text)
         _cache["texts"][text] = place_of(resolved.kind, resolved.code, resolved.name) if resolved else None
     return _cache["texts"][text]

@@ -70,4 +70,6 @@ def coverage_export(request, fmt):
         raise Http404("Format inconnu")
     _index, region, data = coverage_context(request)
     header, rows = coverage_rules.coverage_table(data)
-    return table_response(fmt, f"Couverture {region}", header, rows, f"couverture-offre-{region}")
+    return table_response(
+        fmt, f"Couverture {region}", header, rows, f"couverture-offre-{region}", export="couverture"
+    )

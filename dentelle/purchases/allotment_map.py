@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from dentelle.referentials.models import Commune
 from dentelle.siaes import svgmap
 
 WIDTH = 640
@@ -59,7 +60,6 @@ def frame_for(points, margin=0.06):
 @lru_cache(maxsize=16)
 def _outline_paths(box, width):
     """(boundary path, [(code, x, y)] labels) of the departments within ``box`` (rounded bounds)."""
-    from dentelle.referentials.models import Commune
 
     frame = Frame(*box, width=width)
     pad = 0.15

@@ -14,8 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from dentelle.core.formatting import format_number, format_share
 from dentelle.purchases.allotment_lots import CLAUSE, RESERVED, baseline_limits, distances_km
-from dentelle.purchases.models import Lot, PlaceKind, ReservationKind, Site
+from dentelle.purchases.models import Finding, FindingKind, Lot, PlaceKind, ReservationKind, Site
+from dentelle.rules.services import rules_for
 
 GREEN_SPACES = "77310000"
 CENTS = Decimal("0.01")
@@ -111,13 +113,12 @@ def lot_limits(sites, **given):
 
 def allot_lot(lot, rules=None, **given):
     """(params, sites, structures, optimiser proposal, department split) of a stored lot's sites."""
+    # lazy: allotment_supply loads HiGHS (highspy, 0.26 s of imports); not needed at start-up
     from dentelle.purchases.allotment_supply import propose, solver_sites
 
     rows = list(lot.sites.order_by("id"))
     limits = lot_limits(solver_sites(rows, lot_annual_amount(lot)), **given)
     if rules is None:
-        from dentelle.rules.services import rules_for
-
         rules = rules_for(lot.operation.buyer_service.organisation)
     return propose(
         rows,
@@ -287,8 +288,7 @@ def site_table(sites, lots=None):
 def accept_allotment(lot, proposal, user):
     """Accept ``proposal`` (a ``proposal_dict``) for ``lot`` through its R4 finding, as an officer
     accepts any finding: the finding keeps the proposal accepted, the lots are created. Returns them."""
-    from dentelle.core.formatting import format_number, format_share
-    from dentelle.purchases.models import Finding, FindingKind
+    # lazy: cycle, purchases.services imports this module (through allotment_scan)
     from dentelle.purchases.services import accept_finding
 
     fig = proposal["optimiser"]["figures"]

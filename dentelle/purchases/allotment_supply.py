@@ -6,17 +6,19 @@ definition of an able structure, one per company), handed over through `purchase
 """
 
 import math
+from types import SimpleNamespace
 
 from dentelle.purchases.allotment_lots import Params, Site, department_split
 from dentelle.purchases.allotment_milp import optimise
 from dentelle.purchases.supply import engine
+from dentelle.referentials.models import Commune
+from dentelle.referentials.places import resolve_place
 from dentelle.rules import default_rules, family_for_cpv
 from dentelle.rules.hours import estimate_for_family
 
 
 def memberships(commune_codes):
     """commune INSEE code → (department, EPT SIREN, EPCI SIREN) from the referentials."""
-    from dentelle.referentials.models import Commune
 
     rows = Commune.objects.filter(insee_code__in=set(commune_codes)).values_list(
         "insee_code", "department_id", "ept_id", "epci_id"
@@ -56,9 +58,6 @@ def hours_per_euro(cpv, rules=None):
 def _commune(code):
     """A commune by its INSEE code, straight from the referentials (a code that is also a postcode
     elsewhere must not be read as one)."""
-    from types import SimpleNamespace
-
-    from dentelle.referentials.models import Commune
 
     c = Commune.objects.filter(insee_code=code).first()
     if c is None:
@@ -74,8 +73,6 @@ def _commune(code):
 
 
 def resolver():
-    from dentelle.referentials.places import resolve_place
-
     def resolve(text):
         # An unknown or ambiguous place resolves to None: a row error, not a traceback.
         if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
@@ -91,7 +88,6 @@ ILE_DE_FRANCE = "11"
 def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, **limits):
     """(params, sites, structures, optimiser proposal, department split) for site rows: the one path of
     the CLI, the API and the lot page. ``limits``: Params fields (None = no limit)."""
-    from dentelle.rules.loader import default_rules
 
     rules = rules or default_rules()
     capacity = float(rules.screening["default_capacity_per_structure"].value)

@@ -10,11 +10,14 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
-from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_SEE_PROGRESS, has_role
+from dentelle.core.importing import ImportReport
+from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_EDIT_PLANS, CAN_SEE_PROGRESS, has_role
+from dentelle.purchases.allotment_sites import allot_lot, proposal_dict
 from dentelle.purchases.paging import MAX_ID, MAX_OFFSET, PAGING_HELP, check_ids, id_or_none, page_bounds
 from dentelle.purchases.permissions import visible_findings, visible_lots, visible_operations, visible_plans
 from dentelle.purchases.queries import finding_dict, plan_report
 from dentelle.purchases.services import accept_finding, reject_finding
+from dentelle.purchases.sitefile import rows_from_records
 
 router = Router(tags=["purchases"])
 
@@ -310,10 +313,8 @@ class AllotmentIn(Schema):
     summary="Allotissement fin d'un marché multi-sites (optimiseur HiGHS et découpage par département)",
 )
 def allotment_api(request, payload: AllotmentIn):
-    from dentelle.core.importing import ImportReport
-    from dentelle.core.permissions import CAN_EDIT_PLANS
+    # lazy: allotment_supply loads HiGHS (highspy, 0.26 s of imports); not needed at start-up
     from dentelle.purchases.allotment_supply import propose, resolver
-    from dentelle.purchases.sitefile import rows_from_records
 
     _require(request, CAN_EDIT_PLANS)
     report = ImportReport(source="API")
@@ -350,9 +351,6 @@ class LotAllotmentIn(Schema):
     summary="Allotissement fin d'un lot enregistré avec ses sites (optimiseur et découpage par département)",
 )
 def lot_allotment_api(request, lot_id: int, payload: LotAllotmentIn):
-    from dentelle.core.permissions import CAN_EDIT_PLANS
-    from dentelle.purchases.allotment_sites import allot_lot, proposal_dict
-
     _require(request, CAN_EDIT_PLANS)
     lot = get_object_or_404(
         visible_lots(request.user).select_related("operation__buyer_service__organisation"),

@@ -7,11 +7,14 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from dentelle.accounts.demo import demo_organisation
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.purchases.demo_sites import green_space_operation, load_demo_sites
 from dentelle.purchases.importer import import_plan, known_cpv_codes
+from dentelle.purchases.models import Finding, Operation, PurchasePlan
 from dentelle.purchases.plan_cells import nature_of, parse_decimal
 from dentelle.purchases.plan_data import LineItemData, LotData, OperationData, PlanData
+from dentelle.purchases.services import scan_plan
 
 PLAN_NAME = "Programmation démo (DECP Île-de-France 2019 rejouée)"
 AUBERVILLIERS_REFERENCE = "DESR-2027-AUB-CAMPUS"
@@ -180,10 +183,6 @@ def regional_cleaning_operation(year):
 
 
 def load_demo_plan(stdout):
-    from dentelle.accounts.demo import demo_organisation
-    from dentelle.purchases.models import Finding, Operation, PurchasePlan
-    from dentelle.purchases.services import scan_plan
-
     organisation = demo_organisation()
     if not organisation.services.exists():
         stdout.write("  Programmation démo : services de la Région absents, étape ignorée.")

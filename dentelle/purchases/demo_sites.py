@@ -10,8 +10,14 @@ import hashlib
 from datetime import date
 from decimal import Decimal
 
+from dentelle.core.importing import ImportReport, run_import
+from dentelle.purchases.allotment_sites import replace_lot_sites
+from dentelle.purchases.importer import import_plan
+from dentelle.purchases.models import Operation
 from dentelle.purchases.plan_data import LotData, OperationData, PlanData
+from dentelle.purchases.services import scan_operations
 from dentelle.purchases.sitefile import SiteRow
+from dentelle.referentials.models import Commune
 
 CLEANING_REFERENCE = "DL-2027-NETTOYAGE-LYCEES"
 GREEN_REFERENCE = "DL-2027-ESPACES-VERTS-LYCEES"
@@ -32,7 +38,6 @@ def _draw(*parts):
 
 def lycees():
     """[(name, commune, pupils)] of the illustrative lycées, communes from the referentials."""
-    from dentelle.referentials.models import Commune
 
     communes = (
         Commune.objects.filter(region_id="11", kind__in=("COM", "ARM"), population__gte=10_000)
@@ -113,12 +118,8 @@ def green_space_operation(year):
 
 def load_demo_sites(plan, organisation, stdout):
     """Create the two multi-site operations if missing, store their sites, scan them (idempotent)."""
-    from dentelle.core.importing import ImportReport, run_import
-    from dentelle.purchases.allotment_sites import replace_lot_sites
+    # lazy: cycle, purchases.demo imports this module at its top
     from dentelle.purchases.demo import regional_cleaning_operation
-    from dentelle.purchases.importer import import_plan
-    from dentelle.purchases.models import Operation
-    from dentelle.purchases.services import scan_operations
 
     year = plan.year
     builders = {

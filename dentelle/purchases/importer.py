@@ -11,10 +11,13 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 
+from dentelle.purchases.allotment_sites import import_site_rows
 from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.places import resolve_lot_place
 from dentelle.purchases.plan_services import ServiceResolver
 from dentelle.purchases.plan_writer import CHUNK_OPERATIONS, BulkWriter
+from dentelle.purchases.sitefile import rows_from_records
+from dentelle.referentials.index import get_index
 
 
 def import_plan(
@@ -76,9 +79,7 @@ def _lot_index_changed():
 
 def _import_sites(records, operations, report):
     """The « sites » sheet: rows checked like a site file (line, column, reason), then saved."""
-    from dentelle.purchases.allotment_sites import import_site_rows
-    from dentelle.purchases.allotment_supply import resolver
-    from dentelle.purchases.sitefile import rows_from_records
+    from dentelle.purchases.allotment_supply import resolver  # lazy: loads HiGHS, for site sheets only
 
     errors = len(report.errors)
     rows = rows_from_records(records, report, resolver())
@@ -92,13 +93,7 @@ def _import_sites(records, operations, report):
 
 def known_cpv_codes():
     """The CPV 2008 codes of the referential, or None when it is not loaded (then nothing is checked)."""
-    try:
-        from dentelle.referentials.index import get_index
-
-        codes = get_index().cpv_codes
-    except Exception:  # referentials not loaded: cannot check
-        return None
-    return codes or None
+    return get_index().cpv_codes or None  # an empty index: the referentials are not loaded
 
 
 def drop_unknown_cpv(plan_data, report):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.logs import log_export
 from dentelle.core.permissions import can_create_services, writable_services
 from dentelle.core.spreadsheet import MAX_COLUMNS, MAX_UNCOMPRESSED_BYTES, Limits
 from dentelle.jobs.handlers import EXPORT_TYPES, handles
@@ -84,7 +85,7 @@ def plan_import(job, progress):
         plan_data = read_table_file(data, name, report, suggest_cpv, mapping=mapping, limits=job_limits())
     except PlanFileError as exc:
         raise JobError(str(exc)) from None
-    lots = sum(len(op.lots) for op in plan_data.operations)
+    lots = report.rows = sum(len(op.lots) for op in plan_data.operations)
     progress.step(f"Enregistrement de {lots} lots", total=lots)
     service = writable.filter(pk=params.get("service") or 0).first()
     report, committed = run_import(
@@ -151,6 +152,7 @@ def plan_export(job, progress):
     progress.step(f"Écriture du fichier {fmt.upper()} ({len(report['lots'])} lots)")
     data = json_bytes(report) if fmt == "json" else xlsx_report(report)
     store_output(job, f"programmation-{plan.pk}.{fmt}", data, EXPORT_TYPES[fmt])
+    log_export(user, "programmation", len(report["lots"]), fmt, job=job.pk)
     size = f"{len(data) / 1e6:.1f}".replace(".", ",")
     return {
         "message": f"Export prêt : {len(report['lots'])} lots, {size} Mo.",

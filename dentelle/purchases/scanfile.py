@@ -5,6 +5,7 @@ import time
 from contextlib import contextmanager
 from datetime import date
 
+from dentelle.core.logs import log_scan
 from dentelle.purchases.facts import plan_facts
 from dentelle.purchases.report import lot_entry, report_dict
 from dentelle.purchases.screening import screen_lot
@@ -62,5 +63,12 @@ def _scan(plan, rules, supply, default_launch_date, stream, with_figures):
             progress(count, len(items), stream, started)
     if stream is not None:
         stream.write("\n")
+    log_scan(
+        "fichier",
+        len(entries),
+        sum(len(entry["findings"]) for entry in entries),
+        time.perf_counter() - started,
+        name=plan.name or None,
+    )
     objective = rules.screening.get("annual_objective_hours")
     return report_dict(entries, objective.value if objective else None, rules.versions)

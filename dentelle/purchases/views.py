@@ -129,7 +129,9 @@ def plan_export(request, pk, fmt):
     for entry in report["lots"]:
         entry.pop("all_findings", None)
     content = json_bytes(report) if fmt == "json" else xlsx_report(report)
-    return download_response(content, f"programmation-{plan.pk}.{fmt}", fmt)
+    return download_response(
+        content, f"programmation-{plan.pk}.{fmt}", fmt, export="programmation", rows=len(report["lots"])
+    )
 
 
 @login_required

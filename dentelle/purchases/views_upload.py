@@ -25,6 +25,7 @@ from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import preview_warnings
+from dentelle.purchases.job_handlers import job_limits
 from dentelle.purchases.permissions import services_of
 from dentelle.purchases.plan_columns import FIELD_LABELS, user_mapping
 from dentelle.purchases.plan_data import PlanFileError, decode
@@ -58,9 +59,7 @@ def _xlsx_preview_part(data, name):
     """An .xlsx beyond ``PREVIEW_ROWS`` rows: a small workbook of its first sheet's first rows (cells keep
     their types: numbers, dates), read lazily; the line-item sheet is left to the job. Any problem: the
     whole file, whose normal read says what is wrong."""
-    from openpyxl import Workbook
-
-    from dentelle.purchases.job_handlers import job_limits
+    from openpyxl import Workbook  # lazy: openpyxl costs start-up time; only large workbooks need it here
 
     limits = job_limits()
     try:

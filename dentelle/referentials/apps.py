@@ -8,6 +8,7 @@ class ReferentialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # lazy: apps.py is imported before the app registry is ready (models, index)
         from django.core.signals import request_finished
         from django.db.models.signals import post_save
 

@@ -9,8 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+from dentelle.core.diskcache import cached
 from dentelle.referentials.index_cpv import CpvLookups
+from dentelle.referentials.index_db import db_communes, db_cpv_codes, db_single
 from dentelle.referentials.index_territories import GroupingInfo, TerritoryLookups
+from dentelle.referentials.models import Department, Grouping, ReferentialLoad, Region
 from dentelle.referentials.place_resolver import PlaceResolver
 
 _LOCK = threading.Lock()
@@ -80,9 +83,6 @@ class ReferentialIndex(TerritoryLookups, CpvLookups):
     # --- from the database ---------------------------------------------------------------------
     @classmethod
     def from_db(cls):
-        from dentelle.referentials.index_db import db_communes, db_cpv_codes, db_single
-        from dentelle.referentials.models import Department, Region
-
         index = cls.__new__(cls)
         index._setup(
             {
@@ -96,8 +96,6 @@ class ReferentialIndex(TerritoryLookups, CpvLookups):
         return index
 
     def _db_groupings(self):
-        from dentelle.referentials.models import Grouping
-
         members = {}
         for commune in self.communes.values():
             if commune.kind in (
@@ -129,7 +127,6 @@ class ReferentialIndex(TerritoryLookups, CpvLookups):
         key = getattr(self, "_cache_key", None)
         if key is None:
             return resolver_class.from_index(self)
-        from dentelle.core.diskcache import cached
 
         here = Path(__file__).parent
         sources = sorted(here.glob("*.py"))
@@ -143,8 +140,6 @@ RECHECK_SECONDS = 60
 
 
 def _loads_signature():
-    from dentelle.referentials.models import ReferentialLoad
-
     return tuple(ReferentialLoad.objects.order_by("name").values_list("name", "version", "loaded_at"))
 
 

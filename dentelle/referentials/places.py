@@ -27,6 +27,7 @@ def code_kind(text):
 
 def resolve_place(text, code=None, code_kind_text=None):
     """Territory named by ``text`` (and an optional code and DECP code type), or None."""
+    # lazy: cycle, referentials.index imports this module (through place_resolver)
     from dentelle.referentials.index import get_index
 
     kind = code_kind(code_kind_text) if code_kind_text else None

@@ -15,6 +15,8 @@ import threading
 from django.conf import settings
 from django.db import connections
 
+from dentelle.referentials.index import get_index
+
 logger = logging.getLogger(__name__)
 WARMERS = []  # callables run after the referentials index, in order
 _started = threading.Event()
@@ -37,8 +39,6 @@ def warm_up_allowed():
 
 
 def warm_all():
-    from dentelle.referentials.index import get_index
-
     get_index().warm()
     for warmer in WARMERS:
         warmer()

@@ -7,6 +7,10 @@ from datetime import date
 
 from django.db import transaction
 
+from dentelle.accounts.demo import demo_organisation
+from dentelle.accounts.models import User
+from dentelle.rules.models import RuleOverride
+
 # (family, parameter, value, why): working values, not sourced figures; each is shown « à confirmer ».
 REGION_VALUES = [
     (
@@ -60,10 +64,6 @@ SOURCE = "Valeur de travail de la Région Île-de-France (démonstration) — au
 
 
 def load_demo_overrides(stdout):
-    from dentelle.accounts.demo import demo_organisation
-    from dentelle.accounts.models import User
-    from dentelle.rules.models import RuleOverride
-
     organisation = demo_organisation()
     officer = User.objects.filter(username="acheteuse-responsable").first()
     created = 0

@@ -1,13 +1,14 @@
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from dentelle.core.models import TimeStampedModel
+from dentelle.rules.lookups import overridable_paths
 
 
 def validate_override_value(value):
-    from decimal import Decimal, InvalidOperation
-
     if value in ("", None):
         return
     try:
@@ -61,7 +62,5 @@ class RuleOverride(TimeStampedModel):
         return f"{self.organisation} : {self.parameter_path} = {self.value or '—'}"
 
     def clean(self):
-        from dentelle.rules.lookups import overridable_paths
-
         if self.parameter_path not in overridable_paths():
             raise ValidationError({"parameter_path": "Paramètre inconnu dans les fichiers de règles."})

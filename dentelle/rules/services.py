@@ -2,13 +2,13 @@
 
 from dentelle.rules.loader import default_rules
 from dentelle.rules.lookups import apply_overrides
+from dentelle.rules.models import RuleOverride
 
 
 def rules_for(organisation):
     rules = default_rules()
     if organisation is None:
         return rules
-    from dentelle.rules.models import RuleOverride
 
     # Latest override per parameter wins (ordering: path, then most recent date first).
     seen = set()

@@ -17,8 +17,10 @@ from django.utils.text import slugify
 
 from dentelle.accounts.models import User
 from dentelle.core.importing import run_import
+from dentelle.referentials.models import ReferentialLoad
+from dentelle.siaes import importers, naf_cpv
 from dentelle.siaes.importers import import_file
-from dentelle.siaes.models import ImportedFile, Siae
+from dentelle.siaes.models import ImportedFile, Network, Siae
 
 # Lineage dates decide which value wins, whatever the order. asp-ids comes last because it only
 # enriches structures that exist: after the others, one pass reaches the steady state.
@@ -33,7 +35,6 @@ DEMO_FILES = [
 
 def load_networks(data_dir):
     """The 13 IAE and disability networks and 5 labels of Le marché (names and websites only)."""
-    from dentelle.siaes.models import Network
 
     created = 0
     for file_name, kind in (("lemarche/networks.json", "network"), ("lemarche/labels.json", "label")):
@@ -64,8 +65,6 @@ def _sha256(paths):
 
 def context_fingerprint():
     """What else decides an import's result: the NAF → CPV table, the importers, the referentials."""
-    from dentelle.referentials.models import ReferentialLoad
-    from dentelle.siaes import importers, naf_cpv
 
     code = sorted(Path(importers.__file__).parent.glob("*.py"))
     digest = _sha256([naf_cpv.TABLE_PATH, *code])

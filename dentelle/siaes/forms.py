@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 
 from dentelle.core.forms import DsfrModelForm
+from dentelle.referentials.index import get_index
 from dentelle.siaes.enums import AreaKind, CapacityMetric, CompetenceOrigin, ServiceKind, SiaeKind
 from dentelle.siaes.models import Capacity, Competence, Contact, ServiceArea, Siae, SourcingNote
 from dentelle.siaes.naf_cpv import compact_naf
@@ -84,16 +85,12 @@ class SiaeForm(DsfrModelForm):
         return compact_naf(value) if value else ""
 
     def clean_commune_insee_code(self):
-        from dentelle.referentials.index import get_index
-
         code = (self.cleaned_data.get("commune_insee_code") or "").strip().upper()
         if code and get_index().commune(code) is None:
             raise forms.ValidationError(f"Commune inconnue : {code}.")
         return code
 
     def save(self, commit=True):
-        from dentelle.referentials.index import get_index
-
         siae = super().save(commit=False)
         changed = [name for name in self.changed_data if name != "networks"]
         if "commune_insee_code" in changed and siae.commune_insee_code:
@@ -149,8 +146,6 @@ class ServiceAreaForm(DsfrModelForm):
         fields = ["kind", "code", "radius_km"]
 
     def clean(self):
-        from dentelle.referentials.index import get_index
-
         data = super().clean()
         kind, code = data.get("kind"), (data.get("code") or "").strip().upper()
         index = get_index()

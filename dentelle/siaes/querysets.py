@@ -5,6 +5,7 @@ import math
 from django.db import models
 
 from dentelle.core.geo import EARTH_RADIUS_KM, haversine_km
+from dentelle.siaes.enums import SERVICE_KIND_FIELDS
 
 
 def cpv_prefix(code):
@@ -48,6 +49,7 @@ class SiaeQuerySet(models.QuerySet):
         kinds = [str(k) for group in kinds for k in ([group] if isinstance(group, str) else group)]
         if not kinds:
             return self
+        # lazy: cycle, siaes.models imports this module for its managers
         from dentelle.siaes.models import Convention
 
         # One subquery, not a list fetched first: PostgreSQL hashes it once ("hashed SubPlan") and
@@ -59,6 +61,7 @@ class SiaeQuerySet(models.QuerySet):
         codes = [c for group in codes for c in ([group] if isinstance(group, str) else group)]
         if not codes:
             return self
+        # lazy: cycle, siaes.models imports this module for its managers
         from dentelle.siaes.models import Competence
 
         competences = Competence.objects.filter(competence_q(codes), siae_id=models.OuterRef("pk"))
@@ -104,6 +107,7 @@ class SiaeQuerySet(models.QuerySet):
         A radius area counts through the site's department only (no polygons: a department is not
         a shape here); national, region and department areas count as declared.
         """
+        # lazy: cycle, siaes.models imports this module for its managers
         from dentelle.siaes.models import ServiceArea
 
         areas = ServiceArea.objects.filter(
@@ -117,6 +121,7 @@ class SiaeQuerySet(models.QuerySet):
         return self.filter(models.Q(department_code=department_code) | models.Q(pk__in=ids))
 
     def with_known_capacity(self, *metrics):
+        # lazy: cycle, siaes.models imports this module for its managers
         from dentelle.siaes.models import Capacity
 
         capacities = Capacity.objects.all()
@@ -127,8 +132,6 @@ class SiaeQuerySet(models.QuerySet):
         return self.filter(pk__in=capacities.values("siae_id"))
 
     def offering(self, *service_kinds):
-        from dentelle.siaes.enums import SERVICE_KIND_FIELDS
-
         query = models.Q(pk__in=[])
         for kind in service_kinds:
             query |= models.Q(**{SERVICE_KIND_FIELDS[kind]: True})
@@ -136,6 +139,7 @@ class SiaeQuerySet(models.QuerySet):
 
     def search(self, text):
         """Free text on name, brand and city (accents and case ignored); digits → SIRET/SIREN prefix."""
+        # lazy: cycle, siaes.search imports siaes.models, which imports this module
         from dentelle.siaes.search import search_text
 
         return search_text(self, text)

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from dentelle.core.text import plain_words
+from dentelle.referentials.index import get_index
+from dentelle.referentials.places import resolve_place
 from dentelle.siaes.enums import SERVICE_KIND_FIELDS, CapacityMetric, ServiceKind, SiaeKind
 from dentelle.siaes.models import ServiceArea, Siae
-from dentelle.siaes.querysets import cpv_prefix
+from dentelle.siaes.querysets import cpv_prefix, digit_prefix_q
 
 MAX_RADIUS_KM = 500
 
@@ -88,8 +90,6 @@ def resolve_cpv(text, index):
 
 
 def territory_filter(queryset, params, index, notes):
-    from dentelle.referentials.places import resolve_place
-
     place = None
     if params.place:
         place = resolve_place(params.place)
@@ -128,8 +128,6 @@ def territory_filter(queryset, params, index, notes):
 
 
 def search_siaes(params, index=None):
-    from dentelle.referentials.index import get_index
-
     index = index or get_index()
     notes = []
     queryset = Siae.objects.all()
@@ -157,8 +155,6 @@ def search_siaes(params, index=None):
 
 
 def search_text(queryset, text):
-    from dentelle.siaes.querysets import digit_prefix_q
-
     text = clean_text(text)
     compact = text.replace(" ", "")
     if compact.isdigit():

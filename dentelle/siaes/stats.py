@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 
+from dentelle.referentials.index import get_index
 from dentelle.siaes.enums import SiaeKind
 from dentelle.siaes.models import Competence, Siae
 
@@ -11,8 +12,6 @@ def share(part, total):
 
 
 def directory_stats(queryset=None):
-    from dentelle.referentials.index import get_index
-
     queryset = Siae.objects.all() if queryset is None else queryset
     total = queryset.count()
     active = queryset.filter(is_active=True).count()

@@ -122,4 +122,6 @@ def export(request, fmt):
     header, rows = siae_rows(result.queryset, index, EXPORT_LIMIT)
     stamp = dt.date.today().isoformat()
     # Streamed workbook: the directory export reaches thousands of rows.
-    return table_response(fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", streamed=True)
+    return table_response(
+        fmt, "Structures", header, rows, f"annuaire-siae-{stamp}", streamed=True, export="annuaire"
+    )

@@ -8,8 +8,13 @@ from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from dentelle.jobs.models import Job, JobState, WorkerHeartbeat
+from dentelle.jobs.worker import file_alive, live_workers
+from dentelle.referentials.models import ReferentialLoad
 
 logger = logging.getLogger("dentelle.health")
 
@@ -55,8 +60,6 @@ def database_status():
 
 
 def referentials_status():
-    from dentelle.referentials.models import ReferentialLoad
-
     try:
         names = sorted(ReferentialLoad.objects.values_list("name", flat=True))
     except DatabaseError:
@@ -69,10 +72,6 @@ def referentials_status():
 def worker_status():
     """Is a `dentelle worker` alive (a heartbeat newer than DENTELLE_WORKER_STALE_SECONDS)? Also says how
     many jobs wait: jobs queued with no worker alive would never run."""
-    from django.utils import timezone
-
-    from dentelle.jobs.models import Job, JobState, WorkerHeartbeat
-    from dentelle.jobs.worker import file_alive, live_workers
 
     try:
         alive = live_workers().count()

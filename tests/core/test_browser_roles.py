@@ -183,6 +183,7 @@ def _links(driver):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
 def test_each_role_sees_french_styled_grouped_pages(live_server, console_browser, role):

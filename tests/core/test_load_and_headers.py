@@ -35,6 +35,7 @@ def run_python(code, **env):
     )
 
 
+@pytest.mark.slow
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     result = run_python(
         "from django.db import connection; c = connection.cursor();"
@@ -46,6 +47,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"], result.stderr
 
 
+@pytest.mark.slow
 def test_debug_is_off_unless_set():
     result = run_python("from django.conf import settings; print(settings.DEBUG)", SECRET_KEY="s" * 60)
     assert result.stdout.strip() == "False", result.stderr

@@ -152,24 +152,3 @@ def test_an_import_writes_one_log_line(caplog):
             run_import(importer, wet_run=True)
     line = [r.getMessage() for r in caplog.records if r.name == "dentelle.import"][-1]
     assert "event=import" in line and "committed=False" in line and "errors=1" in line
-
-
-@pytest.mark.django_db
-def test_a_refused_access_is_logged(client, caplog):
-    import logging
-
-    from django.core.exceptions import PermissionDenied
-    from django.test import RequestFactory
-
-    from dentelle.core.views import permission_denied
-
-    request = RequestFactory().get("/achats/programmation/1/")
-    from django.contrib.auth.models import AnonymousUser
-
-    request.user = AnonymousUser()
-    with caplog.at_level(logging.WARNING, logger="dentelle.core.views"):
-        response = permission_denied(request, PermissionDenied("Votre rôle ne permet pas cette action."))
-    assert response.status_code == 403
-    assert any(
-        "event=access_refused" in r.getMessage() and "user=anonyme" in r.getMessage() for r in caplog.records
-    )

@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dentelle import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +26,7 @@ def test_secret_key_is_mandatory_without_debug():
     assert "SECRET_KEY est obligatoire" in result.stderr
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_with_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -58,6 +61,7 @@ def test_cli_without_arguments_prints_french_usage(capsys):
     assert "referentials" in out
 
 
+@pytest.mark.slow
 def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
     result = subprocess.run(
         [
@@ -93,6 +97,7 @@ def test_the_cli_explains_a_missing_secret_key_in_french(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_cli_explains_an_unreachable_database_in_french():
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/absente"}
     result = subprocess.run(

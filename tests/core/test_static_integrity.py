@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from dsfr import checksums
@@ -14,6 +15,7 @@ def _sri(path):
     return "sha384-" + base64.b64encode(hashlib.sha384(path.read_bytes()).digest()).decode()
 
 
+@pytest.mark.slow
 def test_collected_dsfr_files_keep_their_integrity_hashes(tmp_path):
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -98,6 +98,7 @@ def referentials_in_this_test(db):
     invalidate_index()
 
 
+@pytest.mark.slow
 def test_page_shows_the_retrospective_and_the_peer_card(client, officer, tmp_path, referentials_in_this_test):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

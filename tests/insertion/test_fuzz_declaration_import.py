@@ -72,6 +72,7 @@ def check(name, data):
         STATS["refused, database unchanged"] += 1
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_fuzz_declaration_files(contract, beneficiary):
     @fz.FUZZ

@@ -68,6 +68,7 @@ def scanned(tmp_path):
     return plan
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "family_id, cpv, department, local_key, regional_key",
     [

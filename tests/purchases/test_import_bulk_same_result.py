@@ -131,6 +131,7 @@ def default_service(org):
 # --- Scenarios --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_fresh_import_stores_what_the_row_by_row_import_stored(two_organisations, monkeypatch):
     monkeypatch.setattr(importer, "CHUNK_OPERATIONS", 40)  # rows met again across chunks too
     files = plan_files()
@@ -153,6 +154,7 @@ def test_a_fresh_import_stores_what_the_row_by_row_import_stored(two_organisatio
     )
 
 
+@pytest.mark.slow
 def test_a_reimport_updates_in_place_and_keeps_the_decisions_like_the_row_by_row_import(two_organisations):
     run_both(two_organisations, plan_files(), service=default_service)
     for org in two_organisations:  # the same decisions taken in Dentelle on both sides

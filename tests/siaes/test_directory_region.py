@@ -28,6 +28,7 @@ def test_directory_without_organisation_region_opens_on_everything(client, index
     assert client.get("/siae/").status_code == 200
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_directory_map_may_be_embedded_by_this_site_only(client, index, django_user_model):
     user = django_user_model.objects.create(username="lecteur", role=Role.READER)

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 DATA = Path(settings.DENTELLE_DATA_DIR)
 
 
+@pytest.mark.slow
 def test_asp_geiq_esat_real_files(run):
     asp = run("asp", None, path=DATA / "siae" / "siae_asp_2019_07.csv")
     assert asp.committed and not asp.errors

@@ -3,9 +3,13 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import transaction
+
 from dentelle.core.importing import ImportReport, run_import
+from dentelle.referentials.index import invalidate_index
 from dentelle.referentials.loaders import cpv, geo, naf
 from dentelle.referentials.loaders.base import ReferenceFileError
+from dentelle.referentials.models import ReferentialLoad
 
 # Order matters only for reading; writes use deferred foreign keys within one transaction.
 LOADERS = {"cpv": cpv, "geo": geo, "naf": naf}
@@ -26,8 +30,6 @@ class LoadOutcome:
 
 
 def _record(name, version_text, files, report):
-    from dentelle.referentials.models import ReferentialLoad
-
     source = ", ".join(str(path) for path in files)[:400]
     for key in RECORDED_AS[name]:
         rows = sum(value for label, value in report.counts.items() if "supprimés" not in label)
@@ -46,10 +48,6 @@ def load_referentials(data_dir, *, only=None, wet_run=False, if_changed=False):
     Every file is located before anything is written. Raises ReferenceFileError on a missing or
     unreadable file; any row error cancels the whole load, so the database is left unchanged.
     """
-    from django.db import transaction
-
-    from dentelle.referentials.index import invalidate_index
-    from dentelle.referentials.models import ReferentialLoad
 
     plans = []
     for name in only or LOADERS:

@@ -9,6 +9,8 @@ import csv
 import hashlib
 from pathlib import Path
 
+from django.db.models import ProtectedError
+
 from dentelle.core import tabular
 from dentelle.core.importing import ImportReport
 
@@ -108,8 +110,6 @@ def upsert(model, objects, key, fields):
 
 def delete_missing(model, keep_keys, report, label):
     """Remove rows absent from the new file; rows still used elsewhere are kept, with a warning."""
-    from django.db.models import ProtectedError
-
     stale = sorted(set(model.objects.values_list("pk", flat=True)) - set(keep_keys))
     removed = 0
     for start in range(0, len(stale), 500):

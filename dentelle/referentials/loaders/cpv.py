@@ -15,6 +15,7 @@ from dentelle.referentials.loaders.base import (
     read_csv,
     upsert,
 )
+from dentelle.referentials.models import CpvCode
 from dentelle.referentials.text import normalise
 
 CSV_COLUMNS = ["code", "code_cpv", "libelle_fr"]
@@ -72,6 +73,7 @@ def _cell(values, at):
 
 
 def _rows_from_xlsx(path, report):
+    # lazy: openpyxl costs 0.4 s of imports; only the CPV workbook needs it
     from openpyxl import load_workbook
 
     try:
@@ -95,7 +97,6 @@ def _rows_from_xlsx(path, report):
 
 def load(files, report):
     """Parse and upsert all CPV codes. Row problems go to ``report``; nothing is written if any."""
-    from dentelle.referentials.models import CpvCode
 
     path = files[0]
     reader = _rows_from_xlsx if path.suffix.lower() == ".xlsx" else _rows_from_csv

@@ -21,6 +21,7 @@ from dentelle.referentials.loaders.base import (
     read_header,
     upsert,
 )
+from dentelle.referentials.models import Commune, Department, Grouping, Region
 
 INSEE_RE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 DEPT_RE = re.compile(r"^(\d{2}|2[AB]|\d{3})$")
@@ -232,8 +233,6 @@ def _communes(path, report, departments, groupings):
 
 
 def load(files, report):
-    from dentelle.referentials.models import Commune, Department, Grouping, Region
-
     regions, regions_cog = _regions(files["regions"], report)
     departments, departments_cog = _departments(files["departments"], report, regions)
     groupings = None

@@ -10,6 +10,7 @@ from dentelle.referentials.loaders.base import (
     read_csv,
     upsert,
 )
+from dentelle.referentials.models import NafCode
 
 COLUMNS = ["niveau", "code", "libelle", "code_parent"]
 LEVELS = {"section", "division", "groupe", "classe", "sous-classe"}
@@ -28,8 +29,6 @@ def version(files):
 
 
 def load(files, report):
-    from dentelle.referentials.models import NafCode
-
     path = files[0]
     nodes = {}
     for line, row in read_csv(path, COLUMNS):

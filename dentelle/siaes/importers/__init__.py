@@ -5,7 +5,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dentelle.referentials.index import get_index
 from dentelle.siaes.importers import asp, asp_ids, esat, geiq, lemarche, lemarche_api
+from dentelle.siaes.importers.upsert import Upserter
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,6 @@ def read_records(source, path, report, data_date):
 
 def import_file(report, *, source, path, data_date=None, index=None):
     """Importer function for core.importing.run_import: read, validate, upsert."""
-    from dentelle.referentials.index import get_index
-    from dentelle.siaes.importers.upsert import Upserter
 
     date = data_date_of(source, path, data_date)
     report.source = f"{SOURCES[source].label} — {Path(path).name}"
@@ -60,8 +60,6 @@ def import_file(report, *, source, path, data_date=None, index=None):
 
 def import_records(report, *, source, records, label, index=None):
     """Upsert records obtained elsewhere (the API client)."""
-    from dentelle.referentials.index import get_index
-    from dentelle.siaes.importers.upsert import Upserter
 
     report.source = label
     report.count("lignes lues valides", len(records))

@@ -3,6 +3,8 @@
 import os
 import sys
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -60,9 +62,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from django.conf import settings
-        from django.core.management import call_command
-
         if settings.DEBUG:
             self.stderr.write("Attention : DEBUG est activé ; en production, ne le définissez pas.")
         if not options["no_collectstatic"]:

@@ -6,11 +6,16 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from dentelle.accounts.models import Organisation
 from dentelle.core.commands import print_changes
 from dentelle.core.importing import ImportCommand, run_import
+from dentelle.decp import retro_report
+from dentelle.decp.adapters import export_organisation
 from dentelle.decp.analysis import LABOUR_INTENSIVE_DIVISIONS, PNAD_TARGET_SHARE
 from dentelle.decp.readers import FORMAT_LABELS, DecpFileError
+from dentelle.decp.services import retrospective_file
 from dentelle.decp.won import record_won_contracts
+from dentelle.decp.writer import dumps
 
 
 def percent(value):
@@ -124,9 +129,6 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
         )
 
     def analyse(self, options):
-        from dentelle.decp import retro_report
-        from dentelle.decp.services import retrospective_file
-
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier DECP « {path} » introuvable.")
@@ -177,9 +179,6 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
             self.stdout.write(f"Rétrospective écrite dans {out}.")
 
     def export(self, options):
-        from dentelle.decp.adapters import export_organisation
-        from dentelle.decp.writer import dumps
-
         organisation = self.find_organisation(options["organisation"])
         document, violations = export_organisation(organisation)
         text = dumps(document)
@@ -199,8 +198,6 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
             self.stderr.write("Conforme au schéma DECP 2.0.3.")
 
     def find_organisation(self, wanted):
-        from dentelle.accounts.models import Organisation
-
         organisations = Organisation.objects.all()
         if wanted:
             match = (

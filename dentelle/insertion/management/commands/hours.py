@@ -1,9 +1,11 @@
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import CommandError
 
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.validators import normalise_cpv
+from dentelle.rules import default_rules, family_for_cpv, hours
 
 
 class Command(DentelleCommand):
@@ -25,8 +27,6 @@ class Command(DentelleCommand):
         est.add_argument("--json", action="store_true", help="Sortie JSON")
 
     def handle(self, *args, **options):
-        from dentelle.rules import default_rules, family_for_cpv, hours
-
         manual = [options["labour_share"], options["rate"], options["hourly_cost"]]
         amount = _number(options["amount"], "--amount")
         rules = default_rules()
@@ -81,8 +81,6 @@ class Command(DentelleCommand):
 
 
 def _number(text, option):
-    from decimal import Decimal, InvalidOperation
-
     try:
         value = Decimal(str(text).replace(",", ".").replace(" ", ""))
     except InvalidOperation as exc:

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.privacy import purge, purge_due
+from dentelle.insertion.totals import refresh_realised
 
 
 class Command(ImportCommand):
@@ -44,8 +45,6 @@ class Command(ImportCommand):
         if options["action"] == "import-declarations":
             self.import_declarations(options["file"], options["wet_run"])
         elif options["action"] == "refresh-totals":
-            from dentelle.insertion.totals import refresh_realised
-
             self.stdout.write(f"Récapitulatif recalculé : {refresh_realised()} ligne(s).")
         else:
             self.purge(options["wet_run"], options["days"])

@@ -6,8 +6,12 @@ from django.core.management.base import CommandError
 
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.validators import normalise_cpv
+from dentelle.decp.readers import DecpFileError
 from dentelle.matching.description import LotDescription
+from dentelle.matching.digest import run_digest
+from dentelle.matching.evaluation import RECALL_AT, Evaluation, cross_validate
 from dentelle.matching.places import resolve_place_text
+from dentelle.matching.planfile import read_plan
 from dentelle.matching.services import match_plan, ranked_structures
 
 HELP_TOP = "nombre de structures affichées (défaut : %(default)s)"
@@ -114,8 +118,6 @@ class Command(DentelleCommand):
             )
 
     def handle_plan(self, options):
-        from dentelle.matching.planfile import read_plan
-
         lots = read_plan(options["file"])
         if not lots:
             raise CommandError(f"{options['file']} : aucune ligne de lot.")
@@ -151,9 +153,6 @@ class Command(DentelleCommand):
                 )
 
     def handle_evaluate(self, options):
-        from dentelle.decp.readers import DecpFileError
-        from dentelle.matching.evaluation import RECALL_AT, Evaluation, cross_validate
-
         evaluation = Evaluation(keep_features=options["cross_validate"])
         for path in options["decp"]:
             try:
@@ -210,8 +209,6 @@ class Command(DentelleCommand):
             )
 
     def handle_digest(self, options):
-        from dentelle.matching.digest import run_digest
-
         summary = run_digest(options["min_score"], wet_run=options["wet_run"])
         for siae, entries, emails in summary["previews"]:
             self.stdout.write(f"{siae.display_name} ({', '.join(emails)}) : {len(entries)} opportunité(s)")

@@ -10,7 +10,9 @@ from django.core.management.base import CommandError
 from dentelle.core.commands import DentelleCommand
 from dentelle.core.formatting import format_amount as euros
 from dentelle.core.formatting import format_hours, format_number, format_share
+from dentelle.purchases.allotment_sites import allot_lot
 from dentelle.purchases.allotment_supply import propose, resolver
+from dentelle.purchases.models import Lot
 from dentelle.purchases.sitefile import read_site_file
 
 
@@ -120,9 +122,6 @@ class Command(DentelleCommand):
             )
 
     def _stored_lot(self, pk, limits):
-        from dentelle.purchases.allotment_sites import allot_lot
-        from dentelle.purchases.models import Lot
-
         lot = Lot.objects.select_related("operation__buyer_service__organisation").filter(pk=pk).first()
         if lot is None:
             raise CommandError(f"Lot {pk} introuvable.")

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from dentelle.accounts.models import BuyerService
+from dentelle.accounts.models import BuyerService, Organisation
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import import_plan
@@ -59,8 +59,6 @@ class Command(ImportCommand):
             raise CommandError(str(exc)) from None
         organisation = find_organisation(options["organisation"] or plan_data.organisation)
         if organisation is None:
-            from dentelle.accounts.models import Organisation
-
             candidates = list(Organisation.objects.all()[:2])
             if options["organisation"] or len(candidates) != 1:
                 raise CommandError("Organisation inconnue : préciser --organisation avec un nom existant.")

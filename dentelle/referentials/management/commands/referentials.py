@@ -7,7 +7,10 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from dentelle.core.commands import DentelleCommand
+from dentelle.referentials.index import get_index
 from dentelle.referentials.loaders import LOADERS, ReferenceFileError, load_referentials
+from dentelle.referentials.places import resolve_place
+from dentelle.referentials.status import referential_status
 
 
 class Command(DentelleCommand):
@@ -100,8 +103,6 @@ class Command(DentelleCommand):
             )
 
     def status(self, options):
-        from dentelle.referentials.status import referential_status
-
         rows = referential_status()
         if options["json"]:
             for row in rows:
@@ -113,8 +114,6 @@ class Command(DentelleCommand):
             self.stdout.write(f"{row['label']:<28} {row['count']:>7}  {row['version'] or '—'}  ({loaded})")
 
     def resolve_place(self, options):
-        from dentelle.referentials.places import resolve_place
-
         place = resolve_place(options["text"], code=options["code"])
         if options["json"]:
             self.stdout.write(json.dumps(place.as_dict() if place else None, ensure_ascii=False, indent=2))
@@ -122,14 +121,11 @@ class Command(DentelleCommand):
         if place is None:
             self.stdout.write(f"Aucun territoire trouvé pour « {options['text']} ».")
             return
-        from dentelle.referentials.index import get_index
 
         index = get_index()
         self.stdout.write(place.describe_with_names(index.department_name, index.region_name))
 
     def cpv(self, options):
-        from dentelle.referentials.index import get_index
-
         index = get_index()
         found = index.search_cpv(options["query"], limit=options["limit"])
         if options["json"]:

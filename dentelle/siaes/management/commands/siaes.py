@@ -8,9 +8,11 @@ from django.core.management.base import CommandError
 
 from dentelle.core.commands import print_changes
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
+from dentelle.siaes.clients import LemarcheApiError, LemarcheClient
 from dentelle.siaes.importers import SOURCES, import_file, import_records
 from dentelle.siaes.importers.lemarche_api import read_lemarche_api_payload
 from dentelle.siaes.importers.records import SourceFileError
+from dentelle.siaes.stats import directory_stats, format_stats
 
 
 class Command(ImportCommand):
@@ -79,8 +81,6 @@ class Command(ImportCommand):
         print_changes(self, report, committed, options["wet_run"], up_to_date="l'annuaire était déjà à jour")
 
     def fetch_importer(self, date):
-        from dentelle.siaes.clients import LemarcheApiError, LemarcheClient
-
         def importer(report):
             try:
                 pages = list(LemarcheClient().siae_pages())
@@ -94,8 +94,6 @@ class Command(ImportCommand):
         return importer
 
     def handle_stats(self, options):
-        from dentelle.siaes.stats import directory_stats, format_stats
-
         stats = directory_stats()
         if options["json"]:
             self.stdout.write(json.dumps(stats, ensure_ascii=False, indent=2))
