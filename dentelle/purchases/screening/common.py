@@ -1,12 +1,16 @@
 # pure: no database
 """What the scanner's rules share (pure): the [screening] settings, the cached hours estimate and
-thresholds, and the capped-volume figures."""
+thresholds, the capped-volume figures and R1's finding."""
 
 from functools import lru_cache
 
-from dentelle.purchases.screening.data import estimate_figures
+from dentelle.purchases.enums import FindingKind
+from dentelle.purchases.screening.data import FindingDraft, estimate_figures
+from dentelle.purchases.screening.plausibility import plausible_hours
 from dentelle.rules.hours import estimate_for_family
 from dentelle.rules.thresholds import thresholds_at
+
+CLAUSE_BASIS = "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1"
 
 
 @lru_cache(maxsize=64)
@@ -31,3 +35,14 @@ def with_cap(estimate, volume):
     if not volume.capped:
         return estimate
     return lambda: {**estimate_figures(estimate), **volume.figures()}
+
+
+def clause_finding(reasons, hours, nature, rules, figures):
+    """R1's finding for ``hours`` estimated (a lot's estimate, or the sum of a works operation's lines),
+    held to what is plausible for the nature; ``figures(volume)`` gives its figures."""
+    volume = plausible_hours(hours, nature, rules)
+    if volume.capped:
+        reasons.append(volume.reason)
+    return FindingDraft(
+        "R1-clause", FindingKind.SOCIAL_CLAUSE, reasons, CLAUSE_BASIS, figures(volume), volume.hours
+    )

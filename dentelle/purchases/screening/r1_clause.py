@@ -2,10 +2,8 @@
 """R1-clause (pure): a social clause with estimated hours on a labour-intensive trade above the floors."""
 
 from dentelle.core.formatting import grouped_int
-from dentelle.purchases.enums import FindingKind
-from dentelle.purchases.screening.common import settings, with_cap
-from dentelle.purchases.screening.data import FindingDraft, euros, pct
-from dentelle.purchases.screening.plausibility import plausible_hours
+from dentelle.purchases.screening.common import clause_finding, settings, with_cap
+from dentelle.purchases.screening.data import euros, pct
 from dentelle.purchases.screening.works import line_items_clause
 
 
@@ -35,14 +33,6 @@ def check(facts, family, estimate, thresholds, rules):
         else f"{grouped_int(estimate.hours)} h d'insertion estimées (méthode propreté, reprise du personnel déduite).",
     ]
     reasons += estimate.warnings
-    volume = plausible_hours(estimate.hours, facts.nature, rules)
-    if volume.capped:
-        reasons.append(volume.reason)
-    return FindingDraft(
-        "R1-clause",
-        FindingKind.SOCIAL_CLAUSE,
-        reasons,
-        "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
-        with_cap(estimate, volume),
-        volume.hours,
+    return clause_finding(
+        reasons, estimate.hours, facts.nature, rules, lambda volume: with_cap(estimate, volume)
     )

@@ -4,8 +4,8 @@ and the carve-out of SIAE-able line items under the small-lots exception (R5, R2
 
 from dentelle.core.formatting import grouped_int
 from dentelle.purchases.enums import FindingKind, Nature, Procedure, ReservationKind
+from dentelle.purchases.screening.common import clause_finding
 from dentelle.purchases.screening.data import FindingDraft, euros
-from dentelle.purchases.screening.plausibility import plausible_hours
 from dentelle.rules.hours import estimate_for_family
 from dentelle.rules.lookups import family_for_cpv
 from dentelle.rules.thresholds import WORKS
@@ -34,19 +34,9 @@ def line_items_clause(facts, rules):
         reasons.append(
             "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."
         )
-    volume = plausible_hours(total, facts.nature, rules)
-    if volume.capped:
-        reasons.append(volume.reason)
-    return FindingDraft(
-        "R1-clause",
-        FindingKind.SOCIAL_CLAUSE,
-        reasons,
-        "CCP L2112-2 (condition d'exécution) ; CCAG 2021 art. 16.1",
-        {
-            "method": {"value": "somme par ligne d'estimation", "source": "domain.md §4.5"},
-            **volume.figures(),
-        },
-        volume.hours,
+    method = {"value": "somme par ligne d'estimation", "source": "domain.md §4.5"}
+    return clause_finding(
+        reasons, total, facts.nature, rules, lambda volume: {"method": method, **volume.figures()}
     )
 
 
