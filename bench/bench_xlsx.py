@@ -14,9 +14,10 @@ Every writer gets the same cells, neutralised by `core.exports.neutralise` (ours
 mode through `xlsx_bytes` itself). Each writer runs in a fresh child process that loads the sheets from a
 pickle first, so the memory figures are its own: peak RSS above the RSS before writing (VmHWM after
 `clear_refs`, Linux), and the tracemalloc peak of a second, untimed run (Python allocations only;
-XlsxWriter's constant_memory rows go to temporary files, which neither counts). Time: median of
-BENCH_REPEAT runs (5 at 1,000 rows, 3 at 10,000, 1 at 100,000 by default). Each output is read back with
-openpyxl and compared cell by cell with the neutralised input (OK/FAIL).
+XlsxWriter's constant_memory rows go to temporary files, which neither counts). Time: wall clock and
+CPU (process_time), medians of BENCH_REPEAT runs (5 at 1,000 rows, 3 at 10,000, 1 at 100,000 by
+default). Each output is read back with openpyxl and compared cell by cell with the neutralised input
+(OK/FAIL).
 
 Database: BENCH_DATABASE_URL (a loaded one, read only, e.g. a copy of the demo database), otherwise a
 temporary SQLite file loaded with the referentials and the demo directory (about a minute).
@@ -187,11 +188,12 @@ def child(writer, pickled, repeat):
         hwm = "VmHWM"
     except OSError:
         hwm = None
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         content = write(sheets)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     peak_rss = (_status_kb(hwm) - before) / 1024 if hwm else None
     del content
     tracemalloc.start()
@@ -202,6 +204,7 @@ def child(writer, pickled, repeat):
         json.dumps(
             {
                 "seconds": statistics.median(times),
+                "cpu": statistics.median(cpu),
                 "rss_mb": peak_rss,
                 "traced_mb": traced,
                 "bytes": len(content),
@@ -342,7 +345,7 @@ def main():
         )
         chosen = os.environ.get("BENCH_WRITERS", ",".join(WRITERS)).split(",")
         print(
-            f"{'export':<11}{'lignes':>8}  {'écrivain':<46}{'s':>8}{'lignes/s':>10}"
+            f"{'export':<11}{'lignes':>8}  {'écrivain':<46}{'s':>8}{'CPU s':>8}{'lignes/s':>10}"
             f"{'RSS Mo':>8}{'trace Mo':>9}{'taille Ko':>10}  relu"
         )
         failures = 0
@@ -361,7 +364,7 @@ def main():
                     check = "OK" if got["check"] is None else f"FAIL {got['check']}"
                     failures += got["check"] is not None
                     print(
-                        f"{name:<11}{n:>8}  {label:<46}{fmt(got['seconds'], '.3f'):>8}"
+                        f"{name:<11}{n:>8}  {label:<46}{fmt(got['seconds'], '.3f'):>8}{fmt(got['cpu'], '.3f'):>8}"
                         f"{fmt(n / got['seconds'], ',.0f'):>10}{fmt(got['rss_mb'], ',.0f'):>8}"
                         f"{fmt(got['traced_mb'], ',.0f'):>9}{fmt(got['bytes'] / 1024, ',.0f'):>10}  {check}",
                         flush=True,
