@@ -142,10 +142,10 @@ def main():
         _, _, body, poll_s = session.request("GET", f"/travaux/{job_id.group(1)}/etat.json")
         poll_times.append(poll_s)
         state = json.loads(body)
-        if not steps or steps[-1][1] != state["etape"]:
-            steps.append((time.perf_counter() - started, state["etape"], set()))
-        steps[-1][2].add(state["fait"])
-        if state["etat"] in ("succeeded", "failed"):
+        if not steps or steps[-1][1] != state["step"]:
+            steps.append((time.perf_counter() - started, state["step"], set()))
+        steps[-1][2].add(state["done"])
+        if state["state"] in ("succeeded", "failed"):
             break
         time.sleep(1)
     job_s = time.perf_counter() - started
@@ -158,15 +158,17 @@ def main():
     for at, step, counts in steps:
         shown = f" (avancement affiché {len(counts)} fois, jusqu'à {max(counts)})" if max(counts) else ""
         print(f"    +{at:6.1f} s  {step}{shown}")
-    print(f"  travail : {state['etat']} en {job_s:.1f} s ({args.lots / job_s:,.0f} lots/s)".replace(",", " "))
-    print(f"  résultat : {state['resultat'].get('message') or state['erreur']}")
+    print(
+        f"  travail : {state['state']} en {job_s:.1f} s ({args.lots / job_s:,.0f} lots/s)".replace(",", " ")
+    )
+    print(f"  résultat : {state['result'].get('message') or state['error']}")
     cores = os.cpu_count()
     print(
         f"  charge de la machine (1 min) : {load_before:.1f} au départ, {load_after:.1f} à la fin ({cores} cœurs)"
     )
     if cpu_before is not None and cpu_after is not None:
         print(f"  temps CPU du travailleur pendant le travail : {cpu_after - cpu_before:.1f} s")
-    plan_url = state["resultat"].get("url")
+    plan_url = state["result"].get("url")
     if plan_url:
         for query in ("", "?page=500", "?type=reservation"):
             status, _, _, seconds = session.request("GET", plan_url + query)

@@ -164,7 +164,7 @@ def test_the_job_page_refreshes_while_running_and_shows_the_result(client, organ
     page = client.get(f"/travaux/{job.pk}/").content.decode()
     assert "Balayage des lots : 250 / 1\u202f000" in page and "25 %" in page  # French number format
     state = json.loads(client.get(f"/travaux/{job.pk}/etat.json").content)
-    assert (state["etat"], state["fait"], state["total"], state["pourcentage"]) == ("running", 250, 1000, 25)
+    assert (state["state"], state["done"], state["total"], state["percent"]) == ("running", 250, 1000, 25)
     Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED)
     run_pending()
     page = client.get(f"/travaux/{job.pk}/").content.decode()
