@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 
 from dentelle.decp.consolidated import ConsolidatedFileError, iter_consolidated
 
@@ -54,7 +55,8 @@ def test_iter_decp_detects_the_consolidated_file_from_a_path_or_an_upload(name):
     upload = io.BytesIO(Path(DATA + name).read_bytes())
     assert detect_format(DATA + name) == detect_format(upload) == "consolidated"
     assert [r.id for r in iter_decp(upload)] == ["2019M01", "2019M02", "2019M03", "2019M05"]
-    assert detect_format("../shared/data/decp/decp_2019_v1_marches.csv") == "v1-csv"
+    shared = Path(settings.DENTELLE_DATA_DIR) / "decp" / "decp_2019_v1_marches.csv"  # wherever the data sit
+    assert detect_format(str(shared)) == "v1-csv"
 
 
 @pytest.mark.django_db
