@@ -18,7 +18,7 @@ from tests.purchases.test_screening import aubervilliers, lot
 
 MIGRATION = importlib.import_module("dentelle.purchases.migrations.0004_finding_figures_english_keys")
 D = Decimal
-FIELDS = {"value", "source", "assumed"}
+FIELDS = {"value", "source", "assumed", "label"}
 SNAKE = re.compile(r"^([a-z][a-z0-9]*(_[a-z0-9]+)*|[A-Z])$")  # snake_case, or a formula letter (A, T…)
 
 # As the scanner stored them before December 2026 (R3 with an assumed capacity, R5, an estimate).
@@ -88,7 +88,13 @@ def test_the_page_shows_the_names_the_migration_renamed():
     # One vocabulary: what the migration renames is what the page names back in French.
     assert {french: english for english, french in FIGURE_NAMES.items()} == MIGRATION.FIGURE_KEYS
     assert figure_rows(OLD) == figure_rows(NEW)
-    assert figure_rows(NEW)[1] == ("capacite", "300000", "Hypothèse")
+    assert figure_rows(NEW)[1] == (
+        "capacité annuelle des structures capables (€)",
+        "300\u202f000",
+        "Hypothèse",
+    )
+    # An estimator figure stored without its label is named after its parameter.
+    assert figure_rows(NEW)[3][0] != "labour_share"
 
 
 def _migrate(target):
@@ -129,7 +135,13 @@ def test_lot_page_shows_old_and_new_rows_alike(client, officer, scanned):  # noq
     client.force_login(officer)
     stored = scanned.operations.get().lots.get()
     new = _figure_lines(client, stored.pk)
-    assert any(line.startswith("budget_20pc : ") for line in new), new  # the French name, as before
+    # A French label and the French number format.
+    assert any(
+        line.startswith(
+            "budget des petits lots : 20 % de la valeur du marché (€ HT) : 4\u202f000\u202f000 — "
+        )
+        for line in new
+    ), new
     back = {v: k for k, v in MIGRATION.FIGURE_KEYS.items()}, {v: k for k, v in MIGRATION.FIELD_KEYS.items()}
     for finding in stored.findings.all():
         finding.figures = MIGRATION.rewrite(finding.figures, *back)  # as stored before the migration

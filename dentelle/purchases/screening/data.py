@@ -109,6 +109,6 @@ def day(value):
 
 def estimate_figures(estimate):
     return {
-        f.name: {"value": None if f.value is None else str(f.value), "source": f.source}
+        f.name: {"value": None if f.value is None else str(f.value), "source": f.source, "label": f.label}
         for f in estimate.figures
     }
