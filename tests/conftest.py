@@ -59,6 +59,26 @@ def referentials_loaded(_referentials_session_load, django_db_blocker):
         return get_index()
 
 
+@pytest.fixture
+def empty_referentials(db):
+    """Start from empty referential tables (inside the test's transaction, so the real data come back).
+
+    Plain SQL deletes: the ORM would first fetch the 9,454 self-referencing CPV codes to cascade.
+    Foreign keys are checked at commit (deferred), and the test's transaction is rolled back.
+    """
+    from django.db import connection
+
+    from dentelle.referentials import models
+    from dentelle.referentials.index import invalidate_index
+
+    tables = ("Commune", "Grouping", "Department", "Region", "ReferentialLoad", "CpvCode", "NafCode")
+    with connection.cursor() as cursor:
+        for name in tables:
+            table = getattr(models, name)._meta.db_table
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    invalidate_index()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_referential_index():
     """A test that changed referential rows (rolled back afterwards) must not leave a stale index."""

@@ -27,7 +27,8 @@ CPV = [
 
 
 @pytest.fixture
-def geo(db):
+def geo(empty_referentials):
+    """A small hand-made referential (whatever an earlier test loaded for the session is set aside)."""
     Region.objects.create(code="11", name="Île-de-France")
     Region.objects.create(code="32", name="Hauts-de-France")
     for code, name, region in (

@@ -7,32 +7,6 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "referentials"
 
 
 @pytest.fixture
-def empty_referentials(db):
-    """Start from empty referential tables (inside the test's transaction, so the real data come back).
-
-    Plain SQL deletes: the ORM would first fetch the 9,454 self-referencing CPV codes to cascade.
-    Foreign keys are checked at commit (deferred), and the test's transaction is rolled back.
-    """
-    from django.db import connection
-
-    from dentelle.referentials.index import invalidate_index
-    from dentelle.referentials.models import (
-        Commune,
-        CpvCode,
-        Department,
-        Grouping,
-        NafCode,
-        ReferentialLoad,
-        Region,
-    )
-
-    with connection.cursor() as cursor:
-        for model in (Commune, Grouping, Department, Region, ReferentialLoad, CpvCode, NafCode):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
-    invalidate_index()
-
-
-@pytest.fixture
 def small_data(tmp_path, empty_referentials):
     """A copy of the small, hand-picked reference files, safe to corrupt in a test."""
     target = tmp_path / "data"
