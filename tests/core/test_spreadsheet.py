@@ -5,19 +5,10 @@ import time
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
 from dentelle.core import spreadsheet
 from dentelle.core.spreadsheet import UPLOAD, SpreadsheetError, read_sheets
-
-
-def workbook_bytes(rows):
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+from tests.files import xlsx_bytes as workbook_bytes
 
 
 def with_sheet_xml(data, sheet_xml):

@@ -6,22 +6,17 @@ import zipfile
 from datetime import datetime
 
 import pytest
-from openpyxl import Workbook
 
 from dentelle.core.importing import run_import
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.models import HoursDeclaration
+from tests.files import xlsx_bytes
 
 HEADER = ["Marché", "Mois", "Modalité", "Bénéficiaire", "Heures"]
 
 
 def xlsx(rows):
-    workbook = Workbook()
-    for row in [HEADER, *rows]:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([HEADER, *rows])
 
 
 def run(data, filename="declarations.xlsx"):

@@ -1,13 +1,11 @@
 """Issue 10, defects 2, 5 and 10 for plan files: every number bounded at parsing, French row errors,
 nothing stored that a page could not read back, previews bounded in time and rows."""
 
-import io
 import json
 import time
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
 
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.spreadsheet import UPLOAD
@@ -16,6 +14,7 @@ from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Lot, Operation, PurchasePlan
 from dentelle.purchases.plan_data import PlanFileError
 from dentelle.purchases.planfile import read_table_file
+from tests.files import xlsx_bytes as workbook_bytes
 
 HEADER = ["Référence", "Objet", "Code CPV", "Montant estimé HT", "Durée (mois)", "Direction/Service"]
 
@@ -25,12 +24,7 @@ def csv_bytes(rows):
 
 
 def xlsx_bytes(rows):
-    workbook = Workbook()
-    for row in [HEADER, *rows]:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes([HEADER, *rows])
 
 
 def json_bytes(amount=1000, duration=12, **extra):

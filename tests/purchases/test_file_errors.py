@@ -6,25 +6,16 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
 
 from dentelle.core.file_errors import JSON_REASONS, json_reason
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.management.commands.scan import Command as ScanCommand
 from dentelle.purchases.plan_data import PlanFileError
 from dentelle.purchases.planfile import read_table_file
+from tests.files import xlsx_bytes as _xlsx
 
 # Words of Python's own messages that must never reach a user.
 ENGLISH = re.compile(r"Expecting|Error|BadZip|Invalid|delimiter|Unterminated|Extra data|line \d|column \d")
-
-
-def _xlsx(rows):
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def read_error(data, name):
