@@ -42,6 +42,8 @@ def import_plan(
     are inserted and the others updated by batches. The outcome is the one of saving the rows one by one
     in the file's order (same objects, same values, same row problems in the same order): a row met
     again (same service and reference, same lot number) updates what an earlier row wrote."""
+    if report.rows is None:  # the import's log line: lots read
+        report.rows = plan_data.lot_count
     year = year or plan_data.year or date.today().year + 1
     name = plan_name or plan_data.name or Path(source_file).stem or f"Programmation {year}"
     fields = {"year": year, "source_file": Path(source_file).name}

@@ -180,3 +180,16 @@ def test_a_decp_retrospective_writes_its_scan_line(dentelle_log):
     line = one(dentelle_log("scan"))
     assert f"event=scan plan=decp lots={result.table.height} findings=" in line
     assert f"format=consolidated scanner_calls={result.scanner_calls}" in line
+
+
+@pytest.mark.django_db
+def test_a_plan_import_line_counts_the_lots_read(dentelle_log, organisation):
+    from dentelle.purchases.importer import import_plan
+    from dentelle.purchases.plan_data import LotData, OperationData, PlanData
+
+    lots = [LotData(number=str(n), title=f"Lot {n}", cpv="90910000", line=n + 1) for n in (1, 2)]
+    operation = OperationData(reference="OP-1", title="Nettoyage", service="DL", nature="services", lots=lots)
+    run_import(
+        import_plan, wet_run=False, plan_data=PlanData(operations=[operation]), organisation=organisation
+    )
+    assert " rows=2 wet_run=False " in one(dentelle_log("import"))

@@ -55,6 +55,7 @@ def import_file(report, *, source, path, data_date=None, index=None):
     report.source = f"{SOURCES[source].label} — {Path(path).name}"
     records = read_records(source, path, report, date)
     report.count("lignes lues valides", len(records))
+    report.rows = len(records)  # valid rows, for the import's log line
     return Upserter(report, source, Path(path).name, index or get_index()).run(records)
 
 
@@ -63,4 +64,5 @@ def import_records(report, *, source, records, label, index=None):
 
     report.source = label
     report.count("lignes lues valides", len(records))
+    report.rows = len(records)
     return Upserter(report, source, label, index or get_index()).run(records)
