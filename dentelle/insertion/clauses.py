@@ -9,6 +9,8 @@ to write one and say why.
 
 from dataclasses import dataclass, field
 
+from dentelle.core.formatting import grouped_int
+
 ELIGIBLE_PUBLICS = (
     "les demandeurs d'emploi de longue durée (inscrits depuis plus de 12 mois, ou moins de 6 mois "
     "d'activité au cours des 12 derniers mois)",
@@ -56,10 +58,6 @@ class ClauseWording:
     missing: list = field(default_factory=list)
 
 
-def _hours(value):
-    return f"{round(value):,}".replace(",", "\u202f")
-
-
 def clause_wording(facts: ClauseFacts) -> ClauseWording:
     missing = []
     if not facts.lot_title.strip():
@@ -91,7 +89,7 @@ def clause_wording(facts: ClauseFacts) -> ClauseWording:
         f"La clause s'applique à l'exécution du {scope}{duration}, y compris aux prestations sous-traitées.",
         "",
         "2. Volume d'heures d'insertion",
-        f"Le titulaire réalise au minimum {_hours(facts.insertion_hours)} heures de travail effectuées par "
+        f"Le titulaire réalise au minimum {grouped_int(round(facts.insertion_hours))} heures de travail effectuées par "
         "des personnes éligibles pendant la durée du marché. Ce volume est un engagement contractuel ; "
         "les heures réalisées sont justifiées chaque mois auprès du facilitateur.",
         "",

@@ -14,9 +14,11 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dentelle.core import tabular
 from dentelle.core.importing import ImportReport
+from dentelle.core.numbers import Bound
 from dentelle.core.spreadsheet import SpreadsheetError, iter_sheet_rows, open_workbook
 from dentelle.core.text import ascii_fold
 
@@ -66,19 +68,20 @@ def _key(text):
     return " ".join(w for w in text.replace("_", " ").split() if w != "ht")
 
 
-def _number(report, line, column, value, low, high):
-    text = str(value if value is not None else "").strip().replace("\u202f", "").replace(" ", "")
-    if not text:
+# Metropolitan France and Corsica (a site elsewhere is a typing error: a swapped latitude and longitude).
+LATITUDE = Bound("latitude", Decimal("41.0"), Decimal("51.5"), places=6)
+LONGITUDE = Bound("longitude", Decimal("-5.5"), Decimal("10.0"), places=6)
+SITE_AMOUNT = Bound("montant", Decimal(0), Decimal(1_000_000_000), unit="€")
+WEIGHT = Bound("poids", Decimal(0), Decimal(1_000_000_000), places=6)
+
+
+def _number(report, line, value, bound):
+    """A cell within ``bound`` (``core.numbers``: French formats, no NaN), as a float; None if empty or
+    wrong (a row error then says why)."""
+    if value is None or str(value).strip() == "":
         return None
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
-        report.error(line, column, f"« {value} » n'est pas un nombre")
-        return None
-    if not low <= number <= high:
-        report.error(line, column, f"{number:g} hors des bornes [{low:g} ; {high:g}]")
-        return None
-    return number
+    number = report.number(line, bound.label, value, bound)
+    return float(number) if number is not None else None
 
 
 def _lot_number(value):
@@ -115,10 +118,10 @@ def rows_from_records(records, report, resolve=None):
         site.group = str(row.get("group") or "").strip()
         site.operation = str(row.get("operation") or "").strip()
         site.lot = _lot_number(row.get("lot"))
-        site.latitude = _number(report, line, "latitude", row.get("latitude"), 41.0, 51.5)
-        site.longitude = _number(report, line, "longitude", row.get("longitude"), -5.5, 10.0)
-        site.amount = _number(report, line, "montant", row.get("amount"), 0, 1e9)
-        site.weight = _number(report, line, "poids", row.get("weight"), 0, 1e9)
+        site.latitude = _number(report, line, row.get("latitude"), LATITUDE)
+        site.longitude = _number(report, line, row.get("longitude"), LONGITUDE)
+        site.amount = _number(report, line, row.get("amount"), SITE_AMOUNT)
+        site.weight = _number(report, line, row.get("weight"), WEIGHT)
         commune = str(row.get("commune") or "").strip()
         if commune and resolve is not None:
             place = resolve(commune)

@@ -47,3 +47,16 @@ def test_headers_with_units_and_notes():
     )
     rows, report = read_site_file(content, "sites.csv", resolve)
     assert report.ok and rows[0].amount == 12000 and rows[0].commune_code == "94028" and rows[0].lot == ""
+
+
+def test_coordinates_and_amounts_read_in_french_formats_within_bounds():
+    content = (
+        "Site;Latitude;Longitude;Montant\n"
+        "Gare;48,9;2,35;12 000,50\n"  # decimal commas, a grouped amount
+        "Dépôt;2.35;48.9;1000\n"  # latitude and longitude swapped
+        "Quai;NaN;2.3;1000\n"
+    ).encode("cp1252")  # as a French spreadsheet saves it
+    rows, report = read_site_file(content, "sites.csv")
+    assert [(r.name, r.latitude, r.longitude, r.amount) for r in rows] == [("Gare", 48.9, 2.35, 12000.5)]
+    # Each refused coordinate is named (then the row has no position: a second error says so).
+    assert {(p.line, p.column) for p in report.errors} >= {(3, "latitude"), (3, "longitude"), (4, "latitude")}
