@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from dentelle.accounts.models import BuyerService
+from dentelle.core.formatting import grouped_int
 from dentelle.core.importing import ImportReport, run_import
 from dentelle.core.logs import log_export
 from dentelle.core.permissions import can_create_services, writable_services
@@ -21,6 +22,7 @@ from dentelle.purchases.models import Lot, Operation, PurchasePlan
 from dentelle.purchases.permissions import visible_plans
 from dentelle.purchases.plan_columns import user_mapping
 from dentelle.purchases.plan_data import PlanFileError
+from dentelle.purchases.plan_writer import MOVED_COUNT
 from dentelle.purchases.planfile import read_table_file
 from dentelle.purchases.queries import plan_report
 from dentelle.purchases.report import json_bytes, xlsx_report
@@ -86,7 +88,7 @@ def plan_import(job, progress):
     except PlanFileError as exc:
         raise JobError(str(exc)) from None
     lots = report.rows = sum(len(op.lots) for op in plan_data.operations)
-    progress.step(f"Enregistrement de {lots} lots", total=lots)
+    progress.step(f"Enregistrement de {grouped_int(lots)} lots", total=lots)
     service = writable.filter(pk=params.get("service") or 0).first()
     report, committed = run_import(
         import_plan,
@@ -113,8 +115,11 @@ def plan_import(job, progress):
     if plan is None:
         return {"message": "Import enregistré, mais aucune opération n'est visible avec votre rôle."}
     counts = scan_stored_plan(plan, progress)
+    moved = report.counts.get(MOVED_COUNT, 0)
+    moved_text = f" {grouped_int(moved)} opération(s) reprise(s) d'une autre programmation." if moved else ""
     return {
-        "message": f"Import enregistré et balayé : {counts['lots']} lots, {counts['findings']} propositions.",
+        "message": f"Import enregistré et balayé : {grouped_int(counts['lots'])} lots, "
+        f"{grouped_int(counts['findings'])} propositions.{moved_text}",
         "url": reverse("purchases:plan", args=[plan.pk]),
         "plan": plan.pk,
         **counts,
@@ -155,6 +160,6 @@ def plan_export(job, progress):
     log_export(user, "programmation", len(report["lots"]), fmt, job=job.pk)
     size = f"{len(data) / 1e6:.1f}".replace(".", ",")
     return {
-        "message": f"Export prêt : {len(report['lots'])} lots, {size} Mo.",
+        "message": f"Export prêt : {grouped_int(len(report['lots']))} lots, {size} Mo.",
         "url": reverse("jobs:download", args=[job.pk]),
     }

@@ -65,6 +65,7 @@ LOT_FIELDS = [
     "insertion_market",
 ]
 LINE_ITEM_FIELDS = ["description", "cpv_code", "amount"]
+MOVED_COUNT = "opérations reprises d'une autre programmation"
 
 
 class BulkWriter:
@@ -106,6 +107,8 @@ class BulkWriter:
             key = (service.pk, data.reference[:80])
             created = key not in operations
             operation = self._get(operations, key, Operation, buyer_service=service, reference=key[1])
+            if not created and operation.plan_id not in (None, self.plan.pk):
+                report.count(MOVED_COUNT)  # one per service and reference: it leaves its former plan
             operation.plan = self.plan
             operation.title = data.title[:500]
             operation.description = data.description

@@ -161,3 +161,25 @@ def test_api_gives_figures_under_english_keys(client, officer, scanned):  # noqa
     assert all(set(figure) <= FIELDS for _, figure in figures)
     schema = client.get("/api/openapi.json").json()["components"]["schemas"]["FindingOut"]
     assert "eu_threshold" in schema["properties"]["figures"]["description"]
+
+
+def test_figures_stored_without_labels_read_in_french():
+    stored = {
+        "family": {"value": None, "source": "cleaning — Nettoyage et propreté"},
+        "A": {"value": "686888", "source": "montant du lot"},
+        "raw_hours": {"value": "105.555556", "source": "effort ÷ coût horaire"},
+        "insertion_rate": {"value": "0.045", "source": "Decision Achats"},
+        "obligation_date": {"value": "2026-08-22", "source": "loi 2021-1104 art. 35"},
+    }
+    assert figure_rows(stored) == [
+        ("famille de métiers", "", "cleaning — Nettoyage et propreté"),
+        ("chiffre d'affaires estimé du lot (A, €)", "686\u202f888", "montant du lot"),
+        ("heures avant arrondi", "105,6", "effort ÷ coût horaire"),
+        (figure_rows(stored)[3][0], "0,045", "Decision Achats"),
+        (
+            "date d'entrée en vigueur de la condition sociale obligatoire",
+            "22/08/2026",
+            "loi 2021-1104 art. 35",
+        ),
+    ]
+    assert figure_rows(stored)[3][0] != "insertion_rate"

@@ -7,6 +7,9 @@ migration 0004 (French keys, ``"valeur"``) is shown the same way, so old and new
 the migration has run.
 """
 
+import re
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from dentelle.core.formatting import format_value
@@ -47,6 +50,21 @@ FIGURE_LABELS = {
     "budget_20_percent": "budget des petits lots : 20 % de la valeur du marché (€ HT)",
     "budget_used": "budget des petits lots déjà utilisé (€ HT)",
     "lot_ceiling": "plafond d'un petit lot (€ HT)",
+    "min_able_structures": "structures capables au minimum par lot",
+    "default_capacity_per_structure": "capacité retenue par structure, faute de donnée (€ par an)",
+    # The hours estimator's, for findings stored before their label was (December 2026).
+    "family": "famille de métiers",
+    "amount": "montant HT (€)",
+    "insertion_effort": "effort d'insertion (€)",
+    "raw_hours": "heures avant arrondi",
+    "labour_hours": "heures de main-d'œuvre du lot",
+    "floor_hours": "plancher d'heures",
+    "A": "chiffre d'affaires estimé du lot (A, €)",
+    "T": "taux d'insertion (T)",
+    "S": "heures mensuelles du personnel repris (S)",
+    "N": "durée en mois (N)",
+    "C": "chiffre d'affaires par heure travaillée (C, €)",
+    "P": "pondération reprise du personnel (P)",
 }
 FRENCH_KEYS = {french: english for english, french in FIGURE_NAMES.items()}
 
@@ -61,6 +79,27 @@ def figure_rows(figures):
         key = FRENCH_KEYS.get(key, key)
         value = figure["value"] if "value" in figure else figure.get("valeur")
         label = figure.get("label") or FIGURE_LABELS.get(key) or PARAM_LABELS.get(key, key)
-        shown = "inconnu" if value in (None, "") else format_value(value)
-        rows.append((label, shown, figure.get("source", "")))
+        rows.append((label, _shown(value), figure.get("source", "")))
     return rows
+
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _shown(value):
+    """A figure's value as users read it: « 22/08/2026 », « 2 111,1 », « 0,045 »; "" when it has none
+    (a trade family, no floor: the source then says it all)."""
+    if value in (None, ""):
+        return ""
+    text = str(value)
+    date = ISO_DATE.match(text)
+    if date:
+        return f"{date[3]}/{date[2]}/{date[1]}"
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return text
+    if not number.is_finite():
+        return text
+    # Large numbers need no long tail of decimals (« 105,555556 h »); small rates keep theirs.
+    return format_value(number, max_decimals=1 if abs(number) >= 10 else 4)
