@@ -41,7 +41,9 @@ def job_detail(request, pk):
 @login_required
 def job_state(request, pk):
     require_role(request.user, CAN_SEE_PROGRESS)
-    job = get_object_or_404(visible_jobs(request.user), pk=pk)
+    job = visible_jobs(request.user).filter(pk=pk).first()
+    if job is None:  # a script polls this: JSON, not the HTML 404 page
+        return JsonResponse({"error": "Travail introuvable (ou hors de vos droits)."}, status=404)
     return JsonResponse(
         {
             "id": job.pk,

@@ -145,7 +145,10 @@ def test_jobs_are_seen_by_their_organisation_only(client, organisation, officer,
     client.force_login(stranger)
     assert "Travail de la Région" not in client.get("/travaux/").content.decode()
     assert client.get(f"/travaux/{job.pk}/").status_code == 404
-    assert client.get(f"/travaux/{job.pk}/etat.json").status_code == 404
+    refused = client.get(f"/travaux/{job.pk}/etat.json")
+    assert refused.status_code == 404 and refused.json() == {
+        "error": "Travail introuvable (ou hors de vos droits)."
+    }
     client.force_login(buyer)  # a buyer sees the jobs they asked for, not the whole organisation's
     assert client.get(f"/travaux/{job.pk}/").status_code == 404
     client.force_login(siae_member)
