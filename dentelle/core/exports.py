@@ -43,6 +43,22 @@ def csv_bytes(header, rows):
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+SHEET_TITLE_CHARS = 31  # Excel's limit
+
+
+def short_title(title):
+    """A sheet name within Excel's 31 characters, cut where a reader expects it: a trailing « (…) » goes
+    first, then whole words (« Par public éligible (un bénéficiaire peut…) » → « Par public éligible »)."""
+    title = str(title).strip()
+    if len(title) <= SHEET_TITLE_CHARS:
+        return title
+    bare = re.sub(r"\s*\([^)]*\)?\s*$", "", title).strip()
+    if bare and len(bare) <= SHEET_TITLE_CHARS:
+        return bare
+    cut = bare[: SHEET_TITLE_CHARS + 1].rsplit(" ", 1)[0] if " " in bare[:SHEET_TITLE_CHARS] else ""
+    return (cut or bare)[:SHEET_TITLE_CHARS].strip()
+
+
 def xlsx_bytes(sheets, streamed=False):
     """sheets: list of (title, header, rows). Strings are written as text, never formulas.
 
@@ -61,7 +77,7 @@ def xlsx_bytes(sheets, streamed=False):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
+        sheet = workbook.create_sheet(title=short_title(title))
         sheet.append([neutralise(h) for h in header])
         for row in rows:
             sheet.append([neutralise(v) for v in row])
@@ -139,7 +155,7 @@ def _sheet_xml(header, rows):
 def _sheet_titles(sheets):
     titles = []
     for title, _header, _rows in sheets:
-        base = _BAD_TITLE.sub(" ", _ILLEGAL_XML.sub("", str(title))).strip("' ")[:31] or "Feuille"
+        base = short_title(_BAD_TITLE.sub(" ", _ILLEGAL_XML.sub("", str(title))).strip("' ")) or "Feuille"
         name, n = base, 1
         while name.lower() in (t.lower() for t in titles):
             n += 1

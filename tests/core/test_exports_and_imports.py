@@ -68,3 +68,18 @@ def test_import_is_rolled_back_on_dry_run_and_on_error():
     report, committed = run_import(importer, wet_run=True, name="C", fail=False)
     assert committed and Organisation.objects.get().name == "C"
     assert isinstance(report, ImportReport) and report.counts == {"créées": 1}
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Par public éligible (un bénéficiaire peut relever de plusieurs publics)", "Par public éligible"),
+        ("Une feuille au titre vraiment beaucoup trop long", "Une feuille au titre vraiment"),
+        ("Structures", "Structures"),
+    ],
+    ids=["note-in-brackets-dropped", "cut-between-words", "short-kept"],
+)
+def test_sheet_names_are_cut_where_a_reader_expects(title, expected):
+    from dentelle.core.exports import short_title
+
+    assert short_title(title) == expected and len(short_title(title)) <= 31
