@@ -172,8 +172,10 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
         .values_list("contract_id", "month", "beneficiary_id", "fulfilment_mode")
     )
     seen = {}
+    report.rows = 0  # rows read, for the import's log line
     for line, row in read_rows(stream, filename, limits):
         report.count("lignes lues")
+        report.rows += 1
         ok = True
         matches = contract_by_ref.get(str(row["marche"] or "").strip().upper(), [])
         if len(matches) != 1:

@@ -175,7 +175,7 @@ def test_figures_stored_without_labels_read_in_french():
         ("famille de métiers", "", "cleaning — Nettoyage et propreté"),
         ("chiffre d'affaires estimé du lot (A, €)", "686\u202f888", "montant du lot"),
         ("heures avant arrondi", "105,6", "effort ÷ coût horaire"),
-        (figure_rows(stored)[3][0], "0,045", "Decision Achats"),
+        (figure_rows(stored)[3][0], "4,5\u202f%", "Decision Achats"),
         (
             "date d'entrée en vigueur de la condition sociale obligatoire",
             "22/08/2026",
