@@ -59,8 +59,9 @@ def find_service(organisation, text, report, line, default=None, create=True, wr
     return service
 
 
-def check_services(report, *, plan_data, organisation, writable=None, create=True):
-    """Preview: report, without writing, the rows whose service is out of reach or would be created."""
+def check_services(report, *, plan_data, organisation, writable=None, create=True, plan_name=None):
+    """Preview: report, without writing, the rows whose service is out of reach or would be created, and
+    the operations that importing into ``plan_name`` would take from another plan."""
     announced = {}  # service text (lower case) → the service found, or None
     for operation_data in plan_data.operations:
         text = (operation_data.service or "").strip()
@@ -70,13 +71,13 @@ def check_services(report, *, plan_data, organisation, writable=None, create=Tru
         announced[text.lower()] = find_service(
             organisation, text, report, first_line, create=create, writable=writable, preview=True
         )
-    _announce_moves(report, plan_data, announced)
+    _announce_moves(report, plan_data, announced, plan_name)
 
 
 MOVED_LINES_SHOWN = 5
 
 
-def _announce_moves(report, plan_data, services):
+def _announce_moves(report, plan_data, services, plan_name=None):
     """Operations of the file already stored in a plan: importing them into another plan moves them there
     (an operation is one per service and reference), which the preview says, plan by plan."""
     wanted = {}  # service → {reference: first line}
@@ -91,6 +92,8 @@ def _announce_moves(report, plan_data, services):
         stored = Operation.objects.filter(
             buyer_service=service, reference__in=list(references), plan__isnull=False
         )
+        if plan_name:  # re-importing into the same plan updates in place: nothing moves
+            stored = stored.exclude(plan__name=plan_name)
         for operation in stored.select_related("plan").only("reference", "plan__name"):
             by_plan.setdefault(operation.plan.name, []).append(references[operation.reference])
     for name, lines in sorted(by_plan.items()):
@@ -99,8 +102,9 @@ def _announce_moves(report, plan_data, services):
             None,
             "référence",
             f"{len(lines)} opération(s) de ce fichier (lignes {shown}{'…' if len(lines) > MOVED_LINES_SHOWN else ''}) "
-            f"figurent déjà dans la programmation « {name} » : importées dans une autre programmation, elles y "
-            "seront déplacées avec leurs lots et leurs décisions. Donnez-leur une référence propre pour les garder "
+            f"figurent déjà dans la programmation « {name} » : importées "
+            + (f"dans « {plan_name} »" if plan_name else "dans une autre programmation")
+            + ", elles y seront déplacées avec leurs lots et leurs décisions. Donnez-leur une référence propre pour les garder "
             "aussi dans « " + name + " ».",
         )
 

@@ -52,3 +52,12 @@ def test_the_import_counts_the_operations_it_took_from_another_plan(organisation
     )  # same plan: updated in place
     assert imported(organisation, "Programmation 2027").counts[MOVED_COUNT] == 2
     assert set(Operation.objects.values_list("plan__name", flat=True)) == {"Programmation 2027"}
+
+
+def test_re_importing_into_the_same_plan_warns_of_nothing(organisation, service):
+    imported(organisation, "Programmation 2026")
+    report = ImportReport()
+    check_services(report, plan_data=plan_data(), organisation=organisation, plan_name="Programmation 2026")
+    assert report.warnings == []
+    check_services(report, plan_data=plan_data(), organisation=organisation, plan_name="Programmation 2027")
+    assert "importées dans « Programmation 2027 », elles y seront déplacées" in str(report.warnings[0])
