@@ -70,6 +70,11 @@ def format_percent(value, decimals=1):
 
 
 def format_share(value, decimals=1):
-    """A share between 0 and 1: 0.125 → "12,5 %"."""
+    """A share between 0 and 1: 0.125 → "12,5 %"; ``decimals=None``: its own decimals (0.05 → "5 %",
+    0.045 → "4,5 %", at most 2)."""
     number = _as_decimal(value)
-    return MISSING if number is None else format_percent(number * 100, decimals)
+    if number is None:
+        return MISSING
+    if decimals is None:
+        return f"{format_value(number * 100, max_decimals=2)}{THIN_SPACE}%"
+    return format_percent(number * 100, decimals)

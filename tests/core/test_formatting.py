@@ -54,3 +54,12 @@ def test_parameter_values_keep_their_own_decimals_and_are_grouped():
     assert format_value("28.50") == "28,5"
     assert format_value(Decimal("1E+3")) == "1\u202f000"
     assert format_value(None) == "—" and format_value("texte") == "texte"
+
+
+def test_a_share_with_its_own_decimals():
+    assert [format_share(v, None) for v in ("0.05", "0.045", "0.7", None)] == [
+        "5\u202f%",
+        "4,5\u202f%",
+        "70\u202f%",
+        "—",
+    ]

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from dentelle.core.formatting import THIN_SPACE, format_value
+from dentelle.core.formatting import format_share, format_value
 from dentelle.rules.types import PARAM_LABELS
 
 register = template.Library()
@@ -81,7 +81,7 @@ def figure_rows(figures):
         key = FRENCH_KEYS.get(key, key)
         value = figure["value"] if "value" in figure else figure.get("valeur")
         label = figure.get("label") or FIGURE_LABELS.get(key) or PARAM_LABELS.get(key, key)
-        shown = _share(value) if key in SHARES and value not in (None, "") else _shown(value)
+        shown = format_share(value, None) if key in SHARES and value not in (None, "") else _shown(value)
         rows.append((label, shown, figure.get("source", "")))
     return rows
 
@@ -106,11 +106,3 @@ def _shown(value):
         return text
     # Large numbers need no long tail of decimals (« 105,555556 h »); small rates keep theirs.
     return format_value(number, max_decimals=1 if abs(number) >= 10 else 4)
-
-
-def _share(value):
-    """A share of 1 as a percentage with its own decimals: 0.05 → « 5 % », 0.045 → « 4,5 % »."""
-    try:
-        return f"{format_value(Decimal(str(value)) * 100, max_decimals=2)}{THIN_SPACE}%"
-    except InvalidOperation:
-        return str(value)
