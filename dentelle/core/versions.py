@@ -8,7 +8,8 @@ raw SQL and other processes included. `cached_for_version(name, key, build)` the
 primary-key query) and rebuilds only when it changed, so several gunicorn processes never serve a stale
 figure. A missing row (a test flushed the table) means "unknown": nothing is cached.
 
-The same mechanism, for the SIAE directory alone, is `siaes.DirectoryVersion` (migration siaes 0004).
+Versions: `insertion_progress` (the dashboard, migration insertion 0004) and `siaes_directory` (what the
+matching index reads, migration siaes 0006).
 """
 
 import threading

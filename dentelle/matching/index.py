@@ -1,8 +1,8 @@
 """The in-memory SIAE index: structure features as numpy arrays, built once from the database.
 
 `get_structure_index()` returns cached `StructureArrays`; it rebuilds when the directory changed
-(version = the token of `siaes.DirectoryVersion`, changed by database triggers on every write to
-structures, competences, areas, capacities and won contracts), checked at most every `CHECK_SECONDS`,
+(version = the token of the `siaes_directory` data version, changed by database triggers on every write
+to structures, competences, areas, capacities and won contracts: `dentelle.core.versions`), checked at most every `CHECK_SECONDS`,
 and at once after a save in this process (signals).
 """
 
@@ -13,19 +13,20 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
 
 from dentelle.core.diskcache import cached
+from dentelle.core.versions import data_version
 from dentelle.matching.places import cpv_labels, department_regions, place_names
 from dentelle.matching.structures import AreaRecord, CompetenceRecord, StructureRecord, build_structure_arrays
 from dentelle.matching.weights import WEIGHTS_PATH, load_weights
 from dentelle.referentials.index import _loads_signature
 from dentelle.referentials.models import NafCode
-from dentelle.siaes.models import Capacity, Competence, DirectoryVersion, ServiceArea, Siae, WonContract
+from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae, WonContract
 from dentelle.siaes.naf_cpv import TABLE_PATH, default_table, normalise_naf
 from dentelle.siaes.querysets import cpv_prefix
 
+DIRECTORY_VERSION = "siaes_directory"  # its triggers: migration siaes 0006
 ROME_TRADES_FILE = "siae/siae_metiers_rome_2019_07.csv"
 CHECK_SECONDS = 0.0  # always compare the version (one primary-key read); batches pass arrays explicitly
 _lock = threading.Lock()
@@ -33,13 +34,10 @@ _state = {"arrays": None, "version": None, "checked_at": 0.0, "dirty": True}
 
 
 def directory_version():
-    """The directory's version token: one primary-key read of `DirectoryVersion`, which database
-    triggers change on every write to the tables this index reads, whichever process or code path
-    wrote (bulk imports and `QuerySet.update()` included). None when the row is missing."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {DirectoryVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
+    """The directory's version token (one primary-key read), which database triggers change on every
+    write to the tables this index reads, whichever process or code path wrote (bulk imports and
+    `QuerySet.update()` included). None when the row is missing."""
+    return data_version(DIRECTORY_VERSION)
 
 
 def invalidate_structure_index(**_kwargs):

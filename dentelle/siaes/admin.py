@@ -5,7 +5,6 @@ from dentelle.siaes.models import (
     Competence,
     Contact,
     Convention,
-    DirectoryVersion,
     ImportedFile,
     Network,
     ServiceArea,
@@ -71,20 +70,6 @@ class NetworkAdmin(admin.ModelAdmin):
 class ImportedFileAdmin(admin.ModelAdmin):
     list_display = ["source", "path", "changes", "imported_at"]
     readonly_fields = ["source", "path", "fingerprint", "changes", "imported_at"]
-
-
-@admin.register(DirectoryVersion)
-class DirectoryVersionAdmin(admin.ModelAdmin):
-    """Read only: the triggers keep it; an edit by hand would only force an index rebuild."""
-
-    list_display = ["counter", "token"]
-    readonly_fields = ["counter", "token"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 for model in (Convention, Competence, ServiceArea, Capacity, Contact):

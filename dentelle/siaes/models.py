@@ -337,24 +337,3 @@ class ImportedFile(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.path}"
-
-
-class DirectoryVersion(models.Model):
-    """One row (id 1): the version of everything the matching index reads.
-
-    Database triggers (migration 0004) change `token` (random) and `counter` on every insert, update or
-    delete of structures, competences, service areas, capacities and won contracts, in the writer's own
-    transaction: bulk imports, `QuerySet.update()`, raw SQL and other processes included. A rolled-back
-    write rolls the token back with it, and a new write draws a new token, so a token names one state of
-    the directory. Read by `dentelle.matching.index.directory_version` (one primary-key query).
-    """
-
-    counter = models.BigIntegerField("modifications", default=0)
-    token = models.CharField("jeton", max_length=32, default="")
-
-    class Meta:
-        verbose_name = "version de l'annuaire"
-        verbose_name_plural = "versions de l'annuaire"
-
-    def __str__(self):
-        return f"{self.counter} ({self.token})"
