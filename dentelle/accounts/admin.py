@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from dentelle.accounts.models import ApiToken, BuyerService, Organisation, User
+from dentelle.core.admin import CompactInline
 
 
-class BuyerServiceInline(admin.TabularInline):
+class BuyerServiceInline(CompactInline):
     model = BuyerService
-    extra = 0
 
 
 @admin.register(Organisation)

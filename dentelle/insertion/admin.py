@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from dentelle.core.admin import CompactInline, ReadOnlyAdmin
 from dentelle.core.audit import log_access
 from dentelle.insertion.models import (
     AnnualObjective,
@@ -11,9 +12,8 @@ from dentelle.insertion.models import (
 )
 
 
-class ContractPartyInline(admin.TabularInline):
+class ContractPartyInline(CompactInline):
     model = ContractParty
-    extra = 0
 
 
 @admin.register(AnnualObjective)
@@ -66,9 +66,8 @@ class HoursDeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RealisedMonth)
-class RealisedMonthAdmin(admin.ModelAdmin):
+class RealisedMonthAdmin(ReadOnlyAdmin):
     list_display = ["organisation", "month", "buyer_service", "department_code", "trade_family", "hours"]
-    readonly_fields = [f.name for f in RealisedMonth._meta.fields]
 
 
 @admin.register(ContractParty)

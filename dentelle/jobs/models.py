@@ -81,14 +81,16 @@ class JobFile(models.Model):
     worker and any app server reach it; the input is deleted when the job ends."""
 
     INPUT, OUTPUT = "input", "output"
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="files")
-    role = models.CharField(max_length=10, choices=[(INPUT, "entrée"), (OUTPUT, "sortie")])
-    name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=120, blank=True)
-    data = models.BinaryField()
-    size = models.PositiveIntegerField(default=0)
+    job = models.ForeignKey(Job, verbose_name="travail", on_delete=models.CASCADE, related_name="files")
+    role = models.CharField("rôle", max_length=10, choices=[(INPUT, "entrée"), (OUTPUT, "sortie")])
+    name = models.CharField("nom", max_length=255)
+    content_type = models.CharField("type de contenu", max_length=120, blank=True)
+    data = models.BinaryField("contenu")
+    size = models.PositiveIntegerField("taille (octets)", default=0)
 
     class Meta:
+        verbose_name = "fichier d'un travail"
+        verbose_name_plural = "fichiers des travaux"
         constraints = [models.UniqueConstraint(fields=["job", "role"], name="one_file_per_job_role")]
 
     def __str__(self):
@@ -115,9 +117,20 @@ class PeriodicRun(models.Model):
     """When a periodic task (digest, purge) was last enqueued; the conditional update on this row makes
     sure one worker only enqueues it, however many run."""
 
-    name = models.CharField(max_length=50, unique=True)
-    last_run_at = models.DateTimeField()
-    last_job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField("tâche", max_length=50, unique=True)
+    last_run_at = models.DateTimeField("dernier lancement")
+    last_job = models.ForeignKey(
+        Job,
+        verbose_name="dernier travail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "tâche périodique"
+        verbose_name_plural = "tâches périodiques"
 
     def __str__(self):
         return f"{self.name} : {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -1,24 +1,22 @@
 from django.contrib import admin
 
+from dentelle.core.admin import CompactInline
 from dentelle.purchases.models import Finding, LineItem, Lot, Operation, PurchasePlan, Site
 
 
-class LotInline(admin.TabularInline):
+class LotInline(CompactInline):
     model = Lot
-    extra = 0
     fields = ["number", "title", "cpv_code", "estimated_amount", "reservation_kind"]
     show_change_link = True
 
 
-class LineItemInline(admin.TabularInline):
+class LineItemInline(CompactInline):
     model = LineItem
-    extra = 0
     raw_id_fields = ["carved_out_lot"]
 
 
-class FindingInline(admin.TabularInline):
+class FindingInline(CompactInline):
     model = Finding
-    extra = 0
     fields = ["rule_id", "kind", "estimated_hours", "status"]
     readonly_fields = ["rule_id", "kind", "estimated_hours"]
     show_change_link = True

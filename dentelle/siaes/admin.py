@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from dentelle.core.admin import CompactInline
 from dentelle.siaes.models import (
     Capacity,
     Competence,
@@ -14,30 +15,25 @@ from dentelle.siaes.models import (
 )
 
 
-class ConventionInline(admin.TabularInline):
+class ConventionInline(CompactInline):
     model = Convention
-    extra = 0
 
 
-class CompetenceInline(admin.TabularInline):
+class CompetenceInline(CompactInline):
     model = Competence
-    extra = 0
 
 
-class ServiceAreaInline(admin.TabularInline):
+class ServiceAreaInline(CompactInline):
     model = ServiceArea
-    extra = 0
 
 
-class CapacityInline(admin.TabularInline):
+class CapacityInline(CompactInline):
     model = Capacity
-    extra = 0
     raw_id_fields = ["recorded_by"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(CompactInline):
     model = Contact
-    extra = 0
 
 
 @admin.register(Siae)

@@ -14,6 +14,7 @@ OUR_APPS = {
     "matching",
     "insertion",
     "decp",
+    "jobs",
 }
 
 
@@ -56,3 +57,23 @@ def test_admin_index_is_in_french(client):
         assert apps.get_app_config(app_label).verbose_name != app_label.title(), app_label
     assert "Programmation des achats" in html and "Annuaire des SIAE" in html
     assert english_words(html.split("<body", 1)[1]) == []
+
+
+@pytest.mark.django_db
+def test_rows_the_application_writes_are_read_only_in_the_admin(client):
+    from dentelle.core.admin import ReadOnlyAdmin
+    from dentelle.core.models import AuditLog
+
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    read_only = {
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ReadOnlyAdmin)
+    }
+    assert read_only >= {"core.AuditLog", "core.DataVersion", "jobs.Job", "insertion.RealisedMonth"}
+    for label in read_only:
+        app_label, model_name = label.lower().split(".")
+        assert client.get(f"/admin/{app_label}/{model_name}/add/").status_code == 403, label
+    row = AuditLog.objects.create(action="login")
+    page = client.get(f"/admin/core/auditlog/{row.pk}/change/")
+    assert page.status_code == 200 and b'name="action"' not in page.content
