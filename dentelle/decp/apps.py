@@ -4,5 +4,3 @@ from django.apps import AppConfig
 class DecpConfig(AppConfig):
     name = "dentelle.decp"
     verbose_name = "Données essentielles (DECP)"
-    label = "decp"
-    default_auto_field = "django.db.models.BigAutoField"

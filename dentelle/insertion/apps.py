@@ -4,8 +4,6 @@ from django.apps import AppConfig
 class InsertionConfig(AppConfig):
     name = "dentelle.insertion"
     verbose_name = "Suivi des clauses d'insertion"
-    label = "insertion"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # lazy: ready() runs once the app registry is ready; totals imports models

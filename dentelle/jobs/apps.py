@@ -6,7 +6,6 @@ from django_tasks_db.apps import TasksAppConfig
 class JobsConfig(AppConfig):
     default = True  # apps.py also defines TaskQueueConfig: say which one "dentelle.jobs" means
     name = "dentelle.jobs"
-    label = "jobs"
     verbose_name = "Travaux de fond"
 
     def ready(self):

@@ -4,8 +4,6 @@ from django.apps import AppConfig
 class MatchingConfig(AppConfig):
     name = "dentelle.matching"
     verbose_name = "Mise en relation"
-    label = "matching"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # Imported here: the engine's modules load models, which the app registry is not ready for

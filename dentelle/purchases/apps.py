@@ -4,5 +4,3 @@ from django.apps import AppConfig
 class PurchasesConfig(AppConfig):
     name = "dentelle.purchases"
     verbose_name = "Programmation des achats"
-    label = "purchases"
-    default_auto_field = "django.db.models.BigAutoField"

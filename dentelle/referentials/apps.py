@@ -3,9 +3,7 @@ from django.apps import AppConfig
 
 class ReferentialsConfig(AppConfig):
     name = "dentelle.referentials"
-    label = "referentials"
     verbose_name = "Référentiels"
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
         # lazy: apps.py is imported before the app registry is ready (models, index)

@@ -4,5 +4,3 @@ from django.apps import AppConfig
 class RulesConfig(AppConfig):
     name = "dentelle.rules"
     verbose_name = "Règles et paramètres"
-    label = "rules"
-    default_auto_field = "django.db.models.BigAutoField"

@@ -4,5 +4,3 @@ from django.apps import AppConfig
 class SiaesConfig(AppConfig):
     name = "dentelle.siaes"
     verbose_name = "Annuaire des SIAE"
-    label = "siaes"
-    default_auto_field = "django.db.models.BigAutoField"

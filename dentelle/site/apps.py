@@ -6,7 +6,6 @@ class SiteConfig(AppConfig):
     Nothing imports it, so the apps below stay free of cycles (tests/test_import_cycles.py)."""
 
     name = "dentelle.site"
-    label = "site"
     verbose_name = "Site"
 
     def ready(self):
