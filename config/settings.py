@@ -252,7 +252,7 @@ LOGGING = {
     "formatters": {
         "kv": {"format": 'time=%(asctime)s level=%(levelname)s logger=%(name)s msg="%(message)s"'},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    "handlers": {"console": {"class": "dentelle.core.logs.CurrentStderrHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "dentelle": {"handlers": ["console"], "level": DENTELLE_LOG_LEVEL, "propagate": False},

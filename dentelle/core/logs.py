@@ -17,10 +17,26 @@ string (a search may hold a name).
 
 import logging
 import re
+import sys
 
 logger = logging.getLogger("dentelle.events")
 
 REFUSED = {401, 403, 404}
+
+
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is at each line, not as it was when logging was configured: test runners
+    and daemon wrappers swap the stream, and a handler kept on the old one fails on a closed file."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass  # StreamHandler.__init__ and setStream assign it; the current stderr always wins
+
+
 _BARE = re.compile(r"[\w.:/@+?,-]+")
 _FILENAME = re.compile(r'filename="?([^";]+)"?')
 

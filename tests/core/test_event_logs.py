@@ -1,7 +1,9 @@
 """One structured line per refused access, export, import and scan (dentelle.core.logs), without
 personal data in clear: a person is written by id and role."""
 
+import io
 import json
+import logging
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +12,7 @@ from django.test import RequestFactory
 
 from dentelle.core.audit import log_access
 from dentelle.core.importing import ImportReport, run_import
-from dentelle.core.logs import RequestEvents, kv, mark_export
+from dentelle.core.logs import CurrentStderrHandler, RequestEvents, kv, mark_export
 from dentelle.core.roles import Role
 from dentelle.decp.services import retrospective_file
 from dentelle.purchases.services import scan_plan
@@ -193,3 +195,17 @@ def test_a_plan_import_line_counts_the_lots_read(dentelle_log, organisation):
         import_plan, wet_run=False, plan_data=PlanData(operations=[operation]), organisation=organisation
     )
     assert " rows=2 wet_run=False " in one(dentelle_log("import"))
+
+
+def test_the_console_handler_writes_to_the_current_stderr_never_a_closed_one(monkeypatch):
+    handler = CurrentStderrHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    record = logging.makeLogRecord({"msg": "event=test", "levelno": logging.WARNING})
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stderr", first)
+    handler.emit(record)
+    first.close()  # what a test runner does with the capture of a finished test
+    monkeypatch.setattr("sys.stderr", second)
+    handler.emit(record)
+    assert second.getvalue() == "event=test\n"
+    assert logging.getLogger("dentelle").handlers[0].__class__ is CurrentStderrHandler
