@@ -9,7 +9,7 @@ from django.conf import settings
 
 from dentelle.accounts.demo import demo_organisation
 from dentelle.core.importing import ImportReport, run_import
-from dentelle.purchases.demo_sites import green_space_operation, load_demo_sites
+from dentelle.purchases.demo_sites import green_space_operation, load_demo_sites, regional_cleaning_operation
 from dentelle.purchases.importer import import_plan, known_cpv_codes
 from dentelle.purchases.models import Finding, Operation, PurchasePlan
 from dentelle.purchases.plan_cells import nature_of, parse_decimal
@@ -149,36 +149,6 @@ def aubervilliers_operation(year):
             )
         ],
         line_items=items,
-    )
-
-
-def regional_cleaning_operation(year):
-    """Illustrative (not from the DECP): a region-wide maintenance contract, the allotment case of domain.md
-    §1; its sites (demo_sites.py) are illustrative too."""
-    return OperationData(
-        reference="DL-2027-NETTOYAGE-LYCEES",
-        title="Nettoyage des locaux des lycées franciliens (exemple de démonstration)",
-        service="DL",
-        nature="services",
-        description="Marché régional d'entretien : cible de l'allotissement territorial (domain.md §1).",
-        duration_months=48,
-        renewals=0,
-        launch_date=date(year, 9, 1),
-        places="Île-de-France",
-        lots=[
-            LotData(
-                number="1",
-                title="Nettoyage des locaux des lycées franciliens",
-                cpv="90919300",
-                amount=Decimal("4800000"),
-                annual_amount=Decimal("1200000"),
-                duration_months=48,
-                place="Île-de-France",
-                place_code="11",
-                place_kind_hint="Code région",
-                transferred_staff_monthly_hours=Decimal("1500"),
-            )
-        ],
     )
 
 

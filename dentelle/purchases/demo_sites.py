@@ -89,38 +89,63 @@ def green_space_rows():
     return _rows(entries, GREEN_ANNUAL)
 
 
-def green_space_operation(year):
-    """Illustrative: the « 4 M€ green-space contract for the lycées of Île-de-France » of issue 13."""
+def _regional_maintenance(year, reference, title, description, cpv, annual, **lot_facts):
+    """A four-year maintenance contract over the lycées of the whole region: one lot ``title``, ``annual`` €
+    a year, from September of ``year``."""
     return OperationData(
-        reference=GREEN_REFERENCE,
-        title="Entretien des espaces verts des lycées franciliens (exemple de démonstration)",
+        reference=reference,
+        title=f"{title} (exemple de démonstration)",
         service="DL",
         nature="services",
-        description="Marché régional d'entretien multi-sites : cible de l'allotissement fin. " + ILLUSTRATIVE,
+        description=description,
         duration_months=48,
         launch_date=date(year, 9, 1),
         places="Île-de-France",
         lots=[
             LotData(
                 number="1",
-                title="Entretien des espaces verts des lycées franciliens",
-                cpv="77310000",
-                amount=GREEN_ANNUAL * 4,
-                annual_amount=GREEN_ANNUAL,
+                title=title,
+                cpv=cpv,
+                amount=annual * 4,
+                annual_amount=annual,
                 duration_months=48,
                 place="Île-de-France",
                 place_code="11",
                 place_kind_hint="Code région",
+                **lot_facts,
             )
         ],
     )
 
 
+def regional_cleaning_operation(year):
+    """Illustrative (not from the DECP): a region-wide maintenance contract, the allotment case of domain.md
+    §1; its sites are illustrative too."""
+    return _regional_maintenance(
+        year,
+        CLEANING_REFERENCE,
+        "Nettoyage des locaux des lycées franciliens",
+        "Marché régional d'entretien : cible de l'allotissement territorial (domain.md §1).",
+        "90919300",
+        CLEANING_ANNUAL,
+        transferred_staff_monthly_hours=Decimal("1500"),
+    )
+
+
+def green_space_operation(year):
+    """Illustrative: the « 4 M€ green-space contract for the lycées of Île-de-France » of issue 13."""
+    return _regional_maintenance(
+        year,
+        GREEN_REFERENCE,
+        "Entretien des espaces verts des lycées franciliens",
+        "Marché régional d'entretien multi-sites : cible de l'allotissement fin. " + ILLUSTRATIVE,
+        "77310000",
+        GREEN_ANNUAL,
+    )
+
+
 def load_demo_sites(plan, organisation, stdout):
     """Create the two multi-site operations if missing, store their sites, scan them (idempotent)."""
-    # lazy: cycle, purchases.demo imports this module at its top
-    from dentelle.purchases.demo import regional_cleaning_operation
-
     year = plan.year
     builders = {
         CLEANING_REFERENCE: (regional_cleaning_operation, cleaning_rows),

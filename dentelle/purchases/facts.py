@@ -66,34 +66,52 @@ def lot_request(lot):
     )
 
 
-def facts_from_lot(lot, supply=None, market_amount=None, line_items=(), small_lots_used=Decimal("0")):
-    operation = lot.operation
-    able, capacity, disability, units = supply_facts(supply, lot_request(lot))
+# What a lot says under the same name in the database (``Lot``) and in a parsed plan (``LotData``).
+SHARED_LOT_FACTS = (
+    "annual_amount",
+    "sites_count",
+    "procedure",
+    "clause_hours",
+    "reservation_kind",
+    "social_award_criterion",
+    "insertion_market",
+    "transferred_staff_monthly_hours",
+)
+
+
+def lot_facts(lot, operation, counts, **facts):
+    """The scanner's LotFacts of a lot, from the database or from a parsed plan: the attributes both
+    name alike (``SHARED_LOT_FACTS``), the operation's nature and duration, the supply ``counts``
+    (``supply_facts``), and in ``facts`` what each names its own way (key, title, code, amount, place)."""
+    able, capacity, disability, units = counts
     return LotFacts(
-        key=str(lot.pk),
-        title=f"{operation.title} — {lot.title}" if lot.title != operation.title else lot.title,
-        cpv=lot.cpv_code,
         nature=operation.nature,
-        amount=lot.estimated_amount,
-        market_amount=market_amount,
-        annual_amount=lot.annual_amount,
         duration_months=lot.duration_months or operation.duration_months,
-        launch_date=operation.planned_launch_date,
-        department_codes=tuple(lot.department_codes or ()),
-        place_kind=lot.place_kind,
-        sites_count=lot.sites_count,
-        procedure=lot.procedure,
-        clause_hours=lot.clause_hours,
-        has_employment_condition=lot.has_employment_condition,
-        reservation_kind=lot.reservation_kind,
-        social_award_criterion=lot.social_award_criterion,
-        insertion_market=lot.insertion_market,
-        obligation_exception_code=lot.obligation_exception_code,
-        transferred_staff_monthly_hours=lot.transferred_staff_monthly_hours,
         able_structures=able,
         able_capacity=capacity,
         disability_structures=disability,
         able_by_unit=units,
+        **{name: getattr(lot, name) for name in SHARED_LOT_FACTS},
+        **facts,
+    )
+
+
+def facts_from_lot(lot, supply=None, market_amount=None, line_items=(), small_lots_used=Decimal("0")):
+    operation = lot.operation
+    return lot_facts(
+        lot,
+        operation,
+        supply_facts(supply, lot_request(lot)),
+        key=str(lot.pk),
+        title=f"{operation.title} — {lot.title}" if lot.title != operation.title else lot.title,
+        cpv=lot.cpv_code,
+        amount=lot.estimated_amount,
+        market_amount=market_amount,
+        launch_date=operation.planned_launch_date,
+        department_codes=tuple(lot.department_codes or ()),
+        place_kind=lot.place_kind,
+        has_employment_condition=lot.has_employment_condition,
+        obligation_exception_code=lot.obligation_exception_code,
         line_items=tuple(line_items),
         small_lots_used=small_lots_used,
     )
@@ -159,31 +177,20 @@ def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
         )
         launch = operation.launch_date or default_launch_date
         for index, lot in enumerate(operation_lots):
-            place, _request, (able, capacity, disability, units) = lots[position]
+            place, _request, counts = lots[position]
             position += 1
-            facts = LotFacts(
+            facts = lot_facts(
+                lot,
+                operation,
+                counts,
                 key=f"{operation.reference}/{lot.number}",
                 title=lot.title,
                 cpv=lot.cpv,
-                nature=operation.nature,
                 amount=lot.amount,
                 market_amount=market,
-                annual_amount=lot.annual_amount,
-                duration_months=lot.duration_months or operation.duration_months,
                 launch_date=launch,
                 department_codes=tuple(place.department_codes),
                 place_kind=place.kind,
-                sites_count=lot.sites_count,
-                procedure=lot.procedure,
-                clause_hours=lot.clause_hours,
-                reservation_kind=lot.reservation_kind,
-                social_award_criterion=lot.social_award_criterion,
-                insertion_market=lot.insertion_market,
-                transferred_staff_monthly_hours=lot.transferred_staff_monthly_hours,
-                able_structures=able,
-                able_capacity=capacity,
-                disability_structures=disability,
-                able_by_unit=units,
                 line_items=items if lot is main else (),
             )
             out.append((operation, lot, facts, index))

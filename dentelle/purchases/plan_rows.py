@@ -153,6 +153,17 @@ def _money(cells, key, line, report):
     return report.number(line, LABELS[key], value, BOUNDS[key])
 
 
+# The number columns of a lot: column key (also the LotData attribute) and its reader.
+_LOT_NUMBERS = (
+    ("amount", _money),
+    ("annual_amount", _money),
+    ("duration_months", _int),
+    ("clause_hours", _int),
+    ("sites_count", _int),
+    ("transferred_staff_monthly_hours", _money),
+)
+
+
 def _key_text(cells, key, line, report):
     """A text the database compares (``iexact``): refused beyond ``MAX_KEY_CHARS``."""
     text = str(cells.get(key, ""))
@@ -179,18 +190,9 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
     if extra:
         lot.additional_cpv = [c for c in (digits_cpv(p) for p in re.split(r"[;,| ]+", extra)) if c]
     # ``cells`` holds the file's columns only: a column the file lacks costs no call.
-    if "amount" in cells:
-        lot.amount = _money(cells, "amount", line, report)
-    if "annual_amount" in cells:
-        lot.annual_amount = _money(cells, "annual_amount", line, report)
-    if "duration_months" in cells:
-        lot.duration_months = _int(cells, "duration_months", line, report)
-    if "clause_hours" in cells:
-        lot.clause_hours = _int(cells, "clause_hours", line, report)
-    if "sites_count" in cells:
-        lot.sites_count = _int(cells, "sites_count", line, report)
-    if "transferred_staff_monthly_hours" in cells:
-        lot.transferred_staff_monthly_hours = _money(cells, "transferred_staff_monthly_hours", line, report)
+    for key, read in _LOT_NUMBERS:
+        if key in cells:
+            setattr(lot, key, read(cells, key, line, report))
     lot.place = str(cells.get("place", ""))
     lot.place_code = str(cells.get("place_code", ""))
     lot.procedure = str(cells.get("procedure", ""))

@@ -223,6 +223,18 @@ def located(report, line, row, address, postcode_column, city_column):
     }
 
 
+def structure_rows(path, columns, report, data_date, kind_of, address_of, city_column):
+    """(line, row, fields) of a CSV list of structures with their place (ASP, GEIQ): ``fields`` are the
+    SiaeRecord fields of ``identity`` (kind read by ``kind_of(row)``) and of ``located`` (address built by
+    ``address_of(row)``, city in ``city_column``); rows with an invalid SIRET or kind are reported, skipped."""
+    for line, row in read_csv(path, columns, report):
+        fields = identity(report, line, row, kind_of(row), data_date)
+        if fields is None:
+            continue
+        fields.update(located(report, line, row, address_of(row), "code_postal", city_column))
+        yield line, row, fields
+
+
 def short_code(report, line, column, row, size):
     """A code of at most ``size`` characters (a department); a longer one is reported and dropped."""
     value = row.get(column, "")
