@@ -2,14 +2,14 @@
 
 import json
 import re
-from io import StringIO
 
 import polars as pl
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from dentelle.cli import main
 from dentelle.siaes.models import Siae, WonContract
+from tests.commands import command_runner
 
 ALONE = "73282932000074"  # known by its SIRET
 OTHER_SITE_OF_UNIQUE = "78471226700078"  # SIREN 784712267 names one structure (another establishment)
@@ -63,10 +63,7 @@ def decp_file(tmp_path):
     return path
 
 
-def run(*args):
-    out = StringIO()
-    call_command("decp", "contracts-won", *args, stdout=out)
-    return out.getvalue()
+run = command_runner("decp", "contracts-won")
 
 
 def test_dry_run_writes_nothing_and_says_what_it_would_do(directory, decp_file):
