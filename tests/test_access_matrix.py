@@ -278,12 +278,17 @@ def hides_secret(params, role):
     return is_foreign(params, role)
 
 
+def log_in_and_get_foreign_objects(client, world, role):
+    """Logs role in (None: stays anonymous); returns the objects foreign to it (a buyer's: its sibling service's)."""
+    if role is not None:
+        client.force_login(world["users"][role])
+    return world["sibling"] if role == Role.BUYER else world["away"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonyme")
 def test_no_role_reaches_another_services_or_organisations_objects(client, world, role):
-    if role is not None:
-        client.force_login(world["users"][role])
-    objects = world["sibling"] if role == Role.BUYER else world["away"]
+    objects = log_in_and_get_foreign_objects(client, world, role)
     problems = []
     for route, params in ROUTES.items():
         if route == "deconnexion/":
@@ -345,9 +350,7 @@ def _status(client, route, objects):
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonyme")
 def test_a_page_and_its_api_endpoint_grant_the_same_role_the_same_objects(client, world, own_objects, role):
-    if role is not None:
-        client.force_login(world["users"][role])
-    foreign = world["sibling"] if role == Role.BUYER else world["away"]
+    foreign = log_in_and_get_foreign_objects(client, world, role)
     differences = []
     for objects in (own_objects, foreign):
         for page, endpoint in PAGE_AND_API:

@@ -136,3 +136,15 @@ class ReferentialLoad(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.version}"
+
+
+# The referential tables, by the name their loads are recorded under (ReferentialLoad.name); status.py
+# counts them, the loaders' tests check that a refused load leaves them all unchanged.
+REFERENTIAL_TABLES = {
+    "cpv": CpvCode,
+    "regions": Region,
+    "departments": Department,
+    "communes": Commune,
+    "groupings": Grouping,
+    "naf": NafCode,
+}

@@ -4,23 +4,16 @@ import hashlib
 
 from django.core.cache import cache
 
-from dentelle.referentials.models import (
-    Commune,
-    CpvCode,
-    Department,
-    Grouping,
-    NafCode,
-    ReferentialLoad,
-    Region,
-)
+from dentelle.referentials.models import REFERENTIAL_TABLES, ReferentialLoad
 
+# One label for each of REFERENTIAL_TABLES, in the order they are shown.
 LABELS = {
-    "cpv": ("Nomenclature CPV 2008", CpvCode),
-    "regions": ("Régions", Region),
-    "departments": ("Départements", Department),
-    "communes": ("Communes (COG)", Commune),
-    "groupings": ("EPCI et EPT", Grouping),
-    "naf": ("Nomenclature NAF rév. 2", NafCode),
+    "cpv": "Nomenclature CPV 2008",
+    "regions": "Régions",
+    "departments": "Départements",
+    "communes": "Communes (COG)",
+    "groupings": "EPCI et EPT",
+    "naf": "Nomenclature NAF rév. 2",
 }
 
 
@@ -31,7 +24,7 @@ def referential_status():
     loads = {load.name: load for load in ReferentialLoad.objects.all()}
     counts = _counts(loads)
     rows = []
-    for key, (label, _model) in LABELS.items():
+    for key, label in LABELS.items():
         load = loads.get(key)
         rows.append(
             {
@@ -54,6 +47,6 @@ def _counts(loads):
     key = "referentials-status-counts:" + hashlib.sha256(repr(signature).encode()).hexdigest()[:32]
     counts = cache.get(key)
     if counts is None:
-        counts = {key_: model.objects.count() for key_, (_label, model) in LABELS.items()}
+        counts = {key_: model.objects.count() for key_, model in REFERENTIAL_TABLES.items()}
         cache.set(key, counts, COUNTS_SECONDS)
     return counts

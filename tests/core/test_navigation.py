@@ -38,6 +38,12 @@ def people(db):
     return users, siae
 
 
+def _page_as(client, user, path):
+    """The page at path as the user sees it, HTML entities decoded."""
+    client.force_login(user)
+    return unescape(client.get(path).content.decode())
+
+
 def _nav_links(html):
     menu = html[html.index('aria-label="Menu principal"') :]
     menu = menu[: menu.index("</nav>")]
@@ -48,8 +54,7 @@ def _nav_links(html):
 @pytest.mark.parametrize("role", list(Role))
 def test_every_navigation_link_opens_for_the_role(client, people, role):
     users, _ = people
-    client.force_login(users[role])
-    links = _nav_links(unescape(client.get("/").content.decode()))
+    links = _nav_links(_page_as(client, users[role], "/"))
     assert "Accueil" in links
     for label, href in links.items():
         if href.startswith("/api/"):
@@ -61,8 +66,7 @@ def test_every_navigation_link_opens_for_the_role(client, people, role):
 @pytest.mark.django_db
 def test_siae_member_sees_its_structure_not_the_staff_sections(client, people):
     users, siae = people
-    client.force_login(users[Role.SIAE_MEMBER])
-    html = unescape(client.get("/").content.decode())
+    html = _page_as(client, users[Role.SIAE_MEMBER], "/")
     links = _nav_links(html)
     assert links["Ma structure"] == f"/siae/{siae.pk}/"
     assert links["Mes opportunités"] == f"/mise-en-relation/structure/{siae.pk}/opportunites/"
@@ -74,12 +78,10 @@ def test_siae_member_sees_its_structure_not_the_staff_sections(client, people):
 @pytest.mark.django_db
 def test_officer_home_offers_shortcuts_of_its_role_only(client, people):
     users, _ = people
-    client.force_login(users[Role.PURCHASING_OFFICER])
-    html = unescape(client.get("/").content.decode())
+    html = _page_as(client, users[Role.PURCHASING_OFFICER], "/")
     assert "Importer une programmation" in html and "Paramètres de l'organisation" in html
     assert "Déclarations à valider" not in html  # the facilitator's work
-    client.force_login(users[Role.FACILITATOR])
-    html = unescape(client.get("/").content.decode())
+    html = _page_as(client, users[Role.FACILITATOR], "/")
     assert "Déclarations à valider" in html and "Importer une programmation" not in html
     assert "aucune en attente" in html
 
@@ -87,10 +89,8 @@ def test_officer_home_offers_shortcuts_of_its_role_only(client, people):
 @pytest.mark.django_db
 def test_insertion_subnav_hides_what_the_role_cannot_open(client, people):
     users, _ = people
-    client.force_login(users[Role.READER])
-    html = unescape(client.get("/insertion/").content.decode())
+    html = _page_as(client, users[Role.READER], "/insertion/")
     assert "Tableau de bord" in html
     assert "Déclarer des heures" not in html and "Bénéficiaires" not in html
-    client.force_login(users[Role.FACILITATOR])
-    html = unescape(client.get("/insertion/").content.decode())
+    html = _page_as(client, users[Role.FACILITATOR], "/insertion/")
     assert "Déclarer des heures" in html and "Bénéficiaires" in html

@@ -8,14 +8,21 @@ import pytest
 from dentelle import cli
 
 ROOT = Path(__file__).resolve().parents[2]
+DENTELLE = str(ROOT / ".venv" / "bin" / "dentelle")
+
+
+def run(argv, env):
+    """argv run from the checkout with exactly env, its output captured as text."""
+    return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def environ_without_secret_key():
+    return {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
 
 
 def run_python(code, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    full_env.update({"DEBUG": "1", **env})  # DEBUG is off unless set: a developer sets it
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
-    )
+    # DEBUG is off unless set: a developer sets it
+    return run([sys.executable, "-c", code], {**environ_without_secret_key(), "DEBUG": "1", **env})
 
 
 def test_secret_key_is_mandatory_without_debug():
@@ -28,19 +35,15 @@ def test_secret_key_is_mandatory_without_debug():
 
 @pytest.mark.slow
 def test_check_deploy_passes_with_production_settings():
-    result = subprocess.run(
+    result = run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={
+        {
             **os.environ,
             "DEBUG": "0",
             "SECRET_KEY": "x" * 30 + "-production-like-secret-key-for-the-deploy-check-0123456789",
             "ALLOWED_HOSTS": "dentelle.example.org",
             "DATABASE_URL": "sqlite:///:memory:",
         },
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -63,19 +66,9 @@ def test_cli_without_arguments_prints_french_usage(capsys):
 
 @pytest.mark.slow
 def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
-    result = subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "dentelle"),
-            "referentials",
-            "load",
-            "--data-dir",
-            str(tmp_path / "absent"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run(
+        [DENTELLE, "referentials", "load", "--data-dir", str(tmp_path / "absent")],
+        {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
     )
     assert result.returncode != 0
     assert "Erreur :" in result.stderr
@@ -83,15 +76,8 @@ def test_command_errors_are_printed_in_french_without_class_name(tmp_path):
 
 
 def test_the_cli_explains_a_missing_secret_key_in_french(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "dentelle"), "check"],
-        cwd=ROOT,
-        env={**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {**environ_without_secret_key(), "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    result = run([DENTELLE, "check"], env)
     assert result.returncode == 2
     assert "Erreur de configuration : SECRET_KEY est obligatoire" in result.stderr
     assert "Traceback" not in result.stderr
@@ -100,14 +86,7 @@ def test_the_cli_explains_a_missing_secret_key_in_french(tmp_path):
 @pytest.mark.slow
 def test_the_cli_explains_an_unreachable_database_in_french():
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/absente"}
-    result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "dentelle"), "match", "--cpv", "77310000", "--place", "93"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run([DENTELLE, "match", "--cpv", "77310000", "--place", "93"], env)
     assert result.returncode == 3
     assert "base de données injoignable" in result.stderr
     assert "Traceback" not in result.stderr

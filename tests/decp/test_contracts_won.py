@@ -2,14 +2,14 @@
 
 import json
 import re
-from io import StringIO
 
 import polars as pl
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from dentelle.cli import main
 from dentelle.siaes.models import Siae, WonContract
+from tests.commands import command_runner
 
 ALONE = "73282932000074"  # known by its SIRET
 OTHER_SITE_OF_UNIQUE = "78471226700078"  # SIREN 784712267 names one structure (another establishment)
@@ -33,25 +33,18 @@ def contract(number, holder, place="69", uid=""):
     }
 
 
+def structure(siret, name, kind, **fields):
+    """A directory structure whose SIREN is its SIRET's first nine digits."""
+    return Siae.objects.create(siret=siret, siren=siret[:9], name=name, kind=kind, **fields)
+
+
 @pytest.fixture
 def directory(db):
     made = {
-        "alone": Siae.objects.create(siret=ALONE, siren=ALONE[:9], name="Jardins", kind="ACI"),
-        "unique": Siae.objects.create(siret="78471226700060", siren="784712267", name="Propre", kind="EI"),
-        "lyon": Siae.objects.create(
-            siret=SHARED_SIREN + "00013",
-            siren=SHARED_SIREN,
-            name="ESAT Lyon",
-            kind="ESAT",
-            department_code="69",
-        ),
-        "paris": Siae.objects.create(
-            siret=SHARED_SIREN + "00021",
-            siren=SHARED_SIREN,
-            name="ESAT Paris",
-            kind="ESAT",
-            department_code="75",
-        ),
+        "alone": structure(ALONE, "Jardins", "ACI"),
+        "unique": structure("78471226700060", "Propre", "EI"),
+        "lyon": structure(SHARED_SIREN + "00013", "ESAT Lyon", "ESAT", department_code="69"),
+        "paris": structure(SHARED_SIREN + "00021", "ESAT Paris", "ESAT", department_code="75"),
     }
     return made
 
@@ -70,10 +63,7 @@ def decp_file(tmp_path):
     return path
 
 
-def run(*args):
-    out = StringIO()
-    call_command("decp", "contracts-won", *args, stdout=out)
-    return out.getvalue()
+run = command_runner("decp", "contracts-won")
 
 
 def test_dry_run_writes_nothing_and_says_what_it_would_do(directory, decp_file):

@@ -18,6 +18,18 @@ V2_EXAMPLE = SHARED / "decp_v2_exemple_reel_megalis_2024-07-09.json"
 CSV_V1 = SHARED / "decp_2019_v1_marches.csv"
 
 
+def read_own(name):
+    """The records of one of our bad files (tests/data/decp) and the problems reported reading it."""
+    problems = []
+    return list(iter_decp(OWN / name, problems)), problems
+
+
+def assert_reported(problems, expected):
+    """Each (record index, field) of expected is reported; nothing is about record 1, the good one."""
+    assert expected <= {(p.index, p.field) for p in problems}
+    assert all(p.index != 1 for p in problems)
+
+
 @pytest.mark.parametrize(
     ("name", "expected_format", "expected_count"),
     [
@@ -133,34 +145,33 @@ def test_reader_accepts_an_uploaded_file_object_and_leaves_it_open():
 
 
 def test_bad_json_records_are_reported_with_index_field_and_reason():
-    problems = []
-    records = list(iter_decp(OWN / "v1_bad_records.json", problems))
+    records, problems = read_own("v1_bad_records.json")
     assert len(records) == 9  # every element yields a record, bad fields left empty
     by_id = {r.id: r for r in records}
     assert by_id["B1"].cpv == "90910000" and by_id["B1"].amount == Decimal("50000.5")
     assert by_id["B3"].cpv == "" and by_id["B4"].amount is None
     assert by_id["B5"].notification_date is None and by_id["B6"].duration_months is None
     assert by_id["B8"].cpv == "09132100"
-    reported = {(p.index, p.field) for p in problems}
-    assert {
-        (2, "(enregistrement)"),
-        (3, "codeCPV"),
-        (4, "montant"),
-        (5, "dateNotification"),
-        (6, "dureeMois"),
-        (7, "titulaires"),
-        (8, "titulaires"),
-        (8, "codeCPV"),
-        (9, "id"),
-        (9, "montant"),
-    } <= reported
-    assert all(p.index != 1 for p in problems)
+    assert_reported(
+        problems,
+        {
+            (2, "(enregistrement)"),
+            (3, "codeCPV"),
+            (4, "montant"),
+            (5, "dateNotification"),
+            (6, "dureeMois"),
+            (7, "titulaires"),
+            (8, "titulaires"),
+            (8, "codeCPV"),
+            (9, "id"),
+            (9, "montant"),
+        },
+    )
     assert "enregistrement n° 4 (B4), champ « montant »" in str(next(p for p in problems if p.index == 4))
 
 
 def test_bad_v2_records_are_reported():
-    problems = []
-    records = list(iter_decp(OWN / "v2_bad_records.json", problems))
+    records, problems = read_own("v2_bad_records.json")
     assert [r.kind for r in records] == ["concession", "marche", "marche"]
     assert records[0].social_considerations == ("Clause sociale",) and records[0].amount == Decimal("2000000")
     assert records[1].social_considerations == ("Clause sociale",)  # the unknown value is dropped…
@@ -171,20 +182,14 @@ def test_bad_v2_records_are_reported():
 
 
 def test_bad_csv_rows_are_reported():
-    problems = []
-    records = list(iter_decp(OWN / "v1_bad_rows.csv", problems))
+    records, problems = read_own("v1_bad_rows.csv")
     assert len(records) == 4
     assert [h.siret for h in records[0].holders] == ["78471226700060", "41234567800011"]
     assert records[1].amount is None
-    fields = {(p.index, p.field) for p in problems}
-    assert {
-        (2, "montant"),
-        (3, "titulaires_ids"),
-        (4, "id"),
-        (4, "code_cpv"),
-        (4, "date_notification"),
-    } <= fields
-    assert all(p.index != 1 for p in problems)
+    assert_reported(
+        problems,
+        {(2, "montant"), (3, "titulaires_ids"), (4, "id"), (4, "code_cpv"), (4, "date_notification")},
+    )
 
 
 @pytest.mark.parametrize(

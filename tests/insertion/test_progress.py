@@ -21,6 +21,19 @@ def contract(start, end, hours, signed=None, **dims):
     return CommittedContract(signed or start, start, end, hours, **dims)
 
 
+def whole_year(hours, **dims):
+    """A contract signed on 1 January 2026 and executed over the whole year."""
+    return contract(date(2026, 1, 1), date(2026, 12, 31), hours, **dims)
+
+
+def progress_2026(as_of, objective, records=None, contracts=(), pipeline=()):
+    """compute_progress for 2026, the realised hours given as records (None: nothing realised)."""
+    realised = Realised.from_records(records) if records is not None else None
+    return compute_progress(
+        year=2026, as_of=as_of, objective=objective, realised=realised, contracts=contracts, pipeline=pipeline
+    )
+
+
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [(date(2025, 12, 31), 0), (date(2026, 1, 1), 1), (date(2026, 6, 30), 6), (date(2027, 1, 5), 12)],
@@ -48,17 +61,15 @@ def test_committed_hours_are_spread_evenly_over_execution_months(start, end, hou
 
 def test_unsigned_contract_is_not_committed():
     signed_later = contract(date(2026, 1, 1), date(2026, 12, 31), 1200, signed=date(2026, 8, 1))
-    progress = compute_progress(year=2026, as_of=date(2026, 6, 30), objective=1000, contracts=[signed_later])
+    progress = progress_2026(date(2026, 6, 30), 1000, contracts=[signed_later])
     assert progress.committed == 0
-    later = compute_progress(year=2026, as_of=date(2026, 8, 1), objective=1000, contracts=[signed_later])
+    later = progress_2026(date(2026, 8, 1), 1000, contracts=[signed_later])
     assert later.committed == pytest.approx(1200)
 
 
 def test_realised_counts_only_months_up_to_the_date():
-    realised = Realised.from_records(
-        [{"month": 2, "hours": 40}, {"month": 5, "hours": 60}, {"month": 9, "hours": 7}]
-    )
-    progress = compute_progress(year=2026, as_of=date(2026, 5, 3), objective=100, realised=realised)
+    records = [{"month": 2, "hours": 40}, {"month": 5, "hours": 60}, {"month": 9, "hours": 7}]
+    progress = progress_2026(date(2026, 5, 3), 100, records)
     assert progress.realised == 100
     assert progress.monthly_realised[1] == 40 and progress.monthly_realised[8] == 0
     assert progress.cumulative_realised == [0, 40, 40, 40, 100]
@@ -76,13 +87,11 @@ def test_realised_counts_only_months_up_to_the_date():
     ids=["on-track", "at-risk", "pipeline-covers", "pipeline-short"],
 )
 def test_status_and_hours_to_find(realised_hours, pipeline, status, to_find):
-    realised = Realised.from_records([{"month": 3, "hours": realised_hours}])
-    progress = compute_progress(
-        year=2026,
-        as_of=date(2026, 6, 15),
-        objective=1000,
-        realised=realised,
-        contracts=[contract(date(2026, 1, 1), date(2026, 12, 31), 1200)],
+    progress = progress_2026(
+        date(2026, 6, 15),
+        1000,
+        [{"month": 3, "hours": realised_hours}],
+        contracts=[whole_year(1200)],
         pipeline=[PipelineItem(pipeline)] if pipeline else [],
     )
     assert progress.status == status
@@ -91,26 +100,22 @@ def test_status_and_hours_to_find(realised_hours, pipeline, status, to_find):
 
 
 def test_delivery_rate_is_capped():
-    realised = Realised.from_records([{"month": 1, "hours": 10_000}])
-    progress = compute_progress(
-        year=2026,
-        as_of=date(2026, 2, 1),
-        objective=1,
-        realised=realised,
-        contracts=[contract(date(2026, 1, 1), date(2026, 12, 31), 1200)],
+    progress = progress_2026(
+        date(2026, 2, 1), 1, [{"month": 1, "hours": 10_000}], contracts=[whole_year(1200)]
     )
     assert progress.delivery_rate == MAX_DELIVERY_RATE
     assert progress.projection == pytest.approx(10_000 + 1100 * MAX_DELIVERY_RATE)
 
 
 def test_without_commitment_the_rate_is_one_and_projection_is_realised():
-    realised = Realised.from_records([{"month": 1, "hours": 50}])
-    progress = compute_progress(year=2026, as_of=date(2026, 3, 1), objective=100, realised=realised)
+    progress = progress_2026(date(2026, 3, 1), 100, [{"month": 1, "hours": 50}])
     assert progress.delivery_rate == 1.0 and progress.projection == 50 and progress.gap == 50
 
 
 def test_breakdowns_by_every_dimension():
-    realised = Realised.from_records(
+    progress = progress_2026(
+        date(2026, 12, 31),
+        100,
         [
             {
                 "month": 1,
@@ -128,14 +133,8 @@ def test_breakdowns_by_every_dimension():
                 "trade_family": "green_spaces",
                 "fulfilment_mode": "SUBCONTRACTING",
             },
-        ]
-    )
-    progress = compute_progress(
-        year=2026,
-        as_of=date(2026, 12, 31),
-        objective=100,
-        realised=realised,
-        contracts=[contract(date(2026, 1, 1), date(2026, 12, 31), 120, service="DL", department="94")],
+        ],
+        contracts=[whole_year(120, service="DL", department="94")],
         pipeline=[PipelineItem(70, service="DT", trade_family="green_spaces")],
     )
     service = {r.key: r for r in progress.breakdowns["service"]}
@@ -174,7 +173,7 @@ def test_arrays_and_records_give_the_same_result():
 def test_as_dict_is_json_ready():
     import json
 
-    progress = compute_progress(year=2026, as_of=date(2026, 2, 1), objective=10)
+    progress = progress_2026(date(2026, 2, 1), 10)
     data = json.loads(json.dumps(progress.as_dict()))
     assert (
         data["as_of"] == "2026-02-01" and data["status"] == "at_risk" and len(data["monthly_committed"]) == 12
@@ -183,14 +182,8 @@ def test_as_dict_is_json_ready():
 
 def test_the_current_month_is_still_ahead():
     """1 December: December's committed hours are not « échues » and still count in the projection."""
-    realised = Realised.from_records([{"month": m, "hours": 100} for m in range(1, 12)])
-    progress = compute_progress(
-        year=2026,
-        as_of=date(2026, 12, 1),
-        objective=1300,
-        realised=realised,
-        contracts=[contract(date(2026, 1, 1), date(2026, 12, 31), 1200)],
-    )
+    records = [{"month": m, "hours": 100} for m in range(1, 12)]
+    progress = progress_2026(date(2026, 12, 1), 1300, records, contracts=[whole_year(1200)])
     assert progress.committed_to_date == pytest.approx(1100) and progress.committed_ahead == pytest.approx(
         100
     )
@@ -200,24 +193,18 @@ def test_the_current_month_is_still_ahead():
 
 
 def test_hours_already_declared_for_the_current_month_are_not_counted_twice():
-    realised = Realised.from_records([{"month": 5, "hours": 100}, {"month": 6, "hours": 40}])
-    progress = compute_progress(
-        year=2026,
-        as_of=date(2026, 6, 20),
-        objective=1000,
-        realised=realised,
-        contracts=[contract(date(2026, 5, 1), date(2026, 6, 30), 200)],
+    records = [{"month": 5, "hours": 100}, {"month": 6, "hours": 40}]
+    progress = progress_2026(
+        date(2026, 6, 20), 1000, records, contracts=[contract(date(2026, 5, 1), date(2026, 6, 30), 200)]
     )
     assert progress.delivery_rate == pytest.approx(1.0)
     assert progress.projection == pytest.approx(200)  # 100 + 40 + (100 − 40)
 
 
 def test_records_without_a_family_are_listed_last():
-    realised = Realised.from_records(
-        [
-            {"month": 1, "hours": 500, "trade_family": ""},
-            {"month": 1, "hours": 10, "trade_family": "cleaning"},
-        ]
-    )
-    progress = compute_progress(year=2026, as_of=date(2026, 3, 1), objective=1, realised=realised)
+    records = [
+        {"month": 1, "hours": 500, "trade_family": ""},
+        {"month": 1, "hours": 10, "trade_family": "cleaning"},
+    ]
+    progress = progress_2026(date(2026, 3, 1), 1, records)
     assert [r.key for r in progress.breakdowns["trade_family"]] == ["cleaning", "—"]

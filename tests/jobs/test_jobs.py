@@ -32,6 +32,23 @@ def plan_csv(rows):
     ).encode()
 
 
+def run_job(kind, label, **kwargs):
+    """start_job, then one pass of the worker over the queue: the job as it ended."""
+    job = start_job(kind, label, **kwargs)
+    run_pending()
+    job.refresh_from_db()
+    return job
+
+
+def raising(error):
+    """A job handler that raises error."""
+
+    def handler(job, progress):
+        raise error
+
+    return handler
+
+
 @pytest.mark.django_db
 def test_an_import_job_is_queued_then_run_with_its_progress_and_result(organisation, officer):
     job = start_job(
@@ -61,7 +78,7 @@ def test_an_import_job_is_queued_then_run_with_its_progress_and_result(organisat
 @pytest.mark.django_db
 def test_a_file_with_errors_fails_the_job_with_the_rows_in_french(organisation, officer):
     data = (HEADER + "OP-1;;90911200;abc;DL\n").encode()
-    job = start_job(
+    job = run_job(
         JobKind.PLAN_IMPORT,
         "Import fautif",
         organisation=organisation,
@@ -69,8 +86,6 @@ def test_a_file_with_errors_fails_the_job_with_the_rows_in_french(organisation, 
         params={"plan_name": "Plan fautif", "mapping": {}},
         input_file=("plan.csv", data),
     )
-    run_pending()
-    job.refresh_from_db()
     assert job.state == JobState.FAILED
     assert job.error.startswith("Import annulé")
     assert "ligne 2" in job.error
@@ -79,26 +94,18 @@ def test_a_file_with_errors_fails_the_job_with_the_rows_in_french(organisation, 
 
 @pytest.mark.django_db
 def test_an_unexpected_error_fails_the_job_and_names_its_reference(organisation, officer, monkeypatch):
-    def boom(job, progress):
-        raise RuntimeError("disque plein")
-
-    monkeypatch.setitem(handlers.HANDLERS, JobKind.PURGE, boom)
-    job = start_job(JobKind.PURGE, "Purge", organisation=organisation)
-    run_pending()
-    job.refresh_from_db()
+    monkeypatch.setitem(handlers.HANDLERS, JobKind.PURGE, raising(RuntimeError("disque plein")))
+    job = run_job(JobKind.PURGE, "Purge", organisation=organisation)
     assert job.state == JobState.FAILED
     assert f"job={job.pk}" in job.error and "RuntimeError" in job.error and "Traceback" not in job.error
 
 
 @pytest.mark.django_db
 def test_a_job_error_message_is_shown_as_is(organisation, monkeypatch):
-    def refuse(job, progress):
-        raise JobError("Cette programmation n'existe plus.")
-
-    monkeypatch.setitem(handlers.HANDLERS, JobKind.PLAN_SCAN, refuse)
-    job = start_job(JobKind.PLAN_SCAN, "Balayage", organisation=organisation)
-    run_pending()
-    job.refresh_from_db()
+    monkeypatch.setitem(
+        handlers.HANDLERS, JobKind.PLAN_SCAN, raising(JobError("Cette programmation n'existe plus."))
+    )
+    job = run_job(JobKind.PLAN_SCAN, "Balayage", organisation=organisation)
     assert (job.state, job.error) == (JobState.FAILED, "Cette programmation n'existe plus.")
 
 
@@ -121,9 +128,7 @@ def test_the_chunked_scan_of_a_job_stores_the_same_findings_as_one_scan(organisa
     assert once
     Finding.objects.all().delete()
     monkeypatch.setattr(purchases_jobs, "SCAN_CHUNK_OPERATIONS", 1)
-    job = start_job(JobKind.PLAN_SCAN, "Balayage", organisation=organisation, params={"plan": plan.pk})
-    run_pending()
-    job.refresh_from_db()
+    job = run_job(JobKind.PLAN_SCAN, "Balayage", organisation=organisation, params={"plan": plan.pk})
     assert job.state == JobState.SUCCEEDED
     assert sorted(map(repr, Finding.objects.values_list(*fields))) == once
     assert job.done == job.total == Lot.objects.filter(operation__plan=plan).count()
@@ -194,15 +199,13 @@ def test_an_export_job_writes_a_file_only_its_author_downloads(client, organisat
     call_command("plan", "import", str(DATA / "plan.json"), "--organisation", organisation.name, "--wet-run")
     plan = PurchasePlan.objects.get()
     scan_plan(plan)
-    job = start_job(
+    job = run_job(
         JobKind.PLAN_EXPORT,
         "Export",
         organisation=organisation,
         user=officer,
         params={"plan": plan.pk, "format": "json"},
     )
-    run_pending()
-    job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED, job.error
     client.force_login(officer)
     response = client.get(job.result["url"])
@@ -316,9 +319,7 @@ def test_the_daily_cleanup_removes_old_export_files_and_queue_entries(organisati
         Job.objects.filter(pk=job.pk).update(finished_at=now - timedelta(days=age))
         JobFile.objects.create(job=job, role=JobFile.OUTPUT, name="x.json", data=b"{}", size=2)
     DBTaskResult.objects.filter(id=old.task_id).update(finished_at=now - timedelta(days=31))
-    cleanup = start_job(JobKind.CLEANUP, "Nettoyage")
-    run_pending()
-    cleanup.refresh_from_db()
+    cleanup = run_job(JobKind.CLEANUP, "Nettoyage")
     assert cleanup.state == JobState.SUCCEEDED, cleanup.error
     assert list(JobFile.objects.values_list("job_id", flat=True)) == [recent.pk]
     assert not DBTaskResult.objects.filter(id=old.task_id).exists()

@@ -4,21 +4,16 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dentelle.matching.planfile import read_plan
+from tests.commands import command_runner
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "matching"
 pytestmark = pytest.mark.django_db
 
 
-def run(*args):
-    from io import StringIO
-
-    out = StringIO()
-    call_command("match", *args, stdout=out)
-    return out.getvalue()
+run = command_runner("match")
 
 
 def test_match_one_lot_table(directory):

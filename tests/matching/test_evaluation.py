@@ -55,24 +55,24 @@ def scores(figures):
 
 
 def test_the_evaluated_contract_is_not_used_as_evidence(directory):
-    before = scores(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"]
-    WonContract.objects.create(
-        siae=directory["jardins"],
-        decp_id="T-2019-003",
-        buyer_name="Ville",
-        object="Nettoyage des espaces publics",
-        cpv_code="90910000",
-    )
-    assert scores(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"] == before
+    def score_of_t_2019_003():
+        return scores(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"]
+
+    def cleaning_contract_won_by_the_jardins(decp_id, subject):
+        WonContract.objects.create(
+            siae=directory["jardins"],
+            decp_id=decp_id,
+            buyer_name="Ville",
+            object=subject,
+            cpv_code="90910000",
+        )
+
+    before = score_of_t_2019_003()
+    cleaning_contract_won_by_the_jardins("T-2019-003", "Nettoyage des espaces publics")
+    assert score_of_t_2019_003() == before
     # Another contract of the same trade is legitimate evidence and lifts the structure.
-    WonContract.objects.create(
-        siae=directory["jardins"],
-        decp_id="OTHER-1",
-        buyer_name="Ville",
-        object="Nettoyage",
-        cpv_code="90910000",
-    )
-    assert scores(evaluate_file(DATA / "decp_v1.json"))["T-2019-003"] > before
+    cleaning_contract_won_by_the_jardins("OTHER-1", "Nettoyage")
+    assert score_of_t_2019_003() > before
 
 
 def test_company_rank_counts_one_row_per_company_and_ties_at_their_mean():

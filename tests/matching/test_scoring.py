@@ -124,15 +124,20 @@ def test_region_lot_names_the_covered_part():
     assert any("Couvre une partie" in r and "Seine-Saint-Denis (93)" in r for r in reasons)
 
 
+def territory_parts(place, *areas_by_commune):
+    """The territory part of the score of green-space structures, one per (commune, areas), for a
+    green-space lot at place."""
+    records = [structure(i, cpv=GREEN, commune=c, areas=a) for i, (c, a) in enumerate(areas_by_commune, 1)]
+    result, _ = scores(LotQuery(cpv_codes=GREEN, place=place), *records)
+    return result.parts["territory"]
+
+
 def test_le_marche_gap_department_area_found_by_region_lot():
     """Le marché only checks containment upwards (anchors §1.3); we rank the partial server."""
-    query = LotQuery(cpv_codes=GREEN, place=region_place("11"))
-    result, _ = scores(
-        query,
-        structure(1, cpv=GREEN, areas=[("department", "93")]),
-        structure(2, cpv=GREEN, commune="59350", areas=[("department", "59")]),
+    in_93, in_59 = territory_parts(
+        region_place("11"), ("93001", [("department", "93")]), ("59350", [("department", "59")])
     )
-    assert result.parts["territory"][0] > 0.5 > result.parts["territory"][1]
+    assert in_93 > 0.5 > in_59
 
 
 def test_radius_area_reaches_nearby_commune_only():
@@ -145,13 +150,10 @@ def test_radius_area_reaches_nearby_commune_only():
 
 
 def test_distance_lowers_territory_inside_a_national_area():
-    query = LotQuery(cpv_codes=GREEN, place=commune_place("75056"))
-    result, _ = scores(
-        query,
-        structure(1, cpv=GREEN, areas=[("national", "")]),
-        structure(2, cpv=GREEN, commune="69123", areas=[("national", "")]),
+    near, lyon = territory_parts(
+        commune_place("75056"), ("93001", [("national", "")]), ("69123", [("national", "")])
     )
-    assert result.parts["territory"][0] > result.parts["territory"][1] > 0
+    assert near > lyon > 0
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,13 @@ def scanned(organisation):
     return plan
 
 
+def decide_through_api(client, finding, payload):
+    """POST a decision on one finding to the JSON API."""
+    return client.post(
+        f"/api/purchases/findings/{finding.pk}/decision", json.dumps(payload), content_type="application/json"
+    )
+
+
 @pytest.mark.django_db
 def test_plan_pages_and_exports(client, officer, scanned):
     client.force_login(officer)
@@ -49,11 +56,7 @@ def test_reader_cannot_decide(client, make_user, scanned):
     finding = Finding.objects.first()
     response = client.post(f"/achats/proposition/{finding.pk}/decision/", {"decision": "accept"})
     assert response.status_code == 403
-    api = client.post(
-        f"/api/purchases/findings/{finding.pk}/decision",
-        json.dumps({"decision": "accept"}),
-        content_type="application/json",
-    )
+    api = decide_through_api(client, finding, {"decision": "accept"})
     assert api.status_code == 403
 
 
@@ -64,17 +67,9 @@ def test_decide_from_page_and_api(client, officer, scanned):
     client.post(f"/achats/proposition/{first.pk}/decision/", {"decision": "reject", "reason": ""})
     first.refresh_from_db()
     assert first.status == FindingStatus.PROPOSED  # no reason, no rejection
-    response = client.post(
-        f"/api/purchases/findings/{second.pk}/decision",
-        json.dumps({"decision": "reject", "reason": "Hors sujet"}),
-        content_type="application/json",
-    )
+    response = decide_through_api(client, second, {"decision": "reject", "reason": "Hors sujet"})
     assert response.status_code == 200 and response.json()["status"] == "rejected"
-    bad = client.post(
-        f"/api/purchases/findings/{first.pk}/decision",
-        json.dumps({"decision": "reject"}),
-        content_type="application/json",
-    )
+    bad = decide_through_api(client, first, {"decision": "reject"})
     assert bad.status_code == 400
 
 

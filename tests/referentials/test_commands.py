@@ -1,21 +1,17 @@
 """`dentelle referentials …` through call_command."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dentelle.referentials.models import CpvCode, ReferentialLoad
+from tests.commands import command_runner
 
 pytestmark = pytest.mark.django_db
 
 
-def run(*args):
-    out = StringIO()
-    call_command("referentials", *args, stdout=out)
-    return out.getvalue()
+run = command_runner("referentials")
 
 
 def test_load_is_a_dry_run_by_default(small_data):

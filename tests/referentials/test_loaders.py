@@ -6,15 +6,7 @@ import pytest
 
 from dentelle.referentials.loaders import ReferenceFileError, load_referentials
 from dentelle.referentials.loaders.cpv import cpv_level, cpv_parent
-from dentelle.referentials.models import (
-    Commune,
-    CpvCode,
-    Department,
-    Grouping,
-    NafCode,
-    ReferentialLoad,
-    Region,
-)
+from dentelle.referentials.models import REFERENTIAL_TABLES, Commune, CpvCode, NafCode, ReferentialLoad
 
 
 def _rows(path):
@@ -23,9 +15,7 @@ def _rows(path):
 
 
 def _counts():
-    return [
-        m.objects.count() for m in (Region, Department, Commune, Grouping, CpvCode, NafCode, ReferentialLoad)
-    ]
+    return [m.objects.count() for m in (*REFERENTIAL_TABLES.values(), ReferentialLoad)]
 
 
 @pytest.mark.parametrize(
