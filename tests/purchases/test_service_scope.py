@@ -6,13 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dentelle.accounts.models import BuyerService
-from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.importing import ImportReport
 from dentelle.core.roles import Role
 from dentelle.jobs.worker import run_pending
-from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Operation, PurchasePlan
 from dentelle.purchases.planfile import read_table_file
 from tests.factories import LotFactory
+from tests.purchases.plan_imports import run_plan_import
 
 HEADER = "Référence;Objet;Code CPV;Montant estimé HT;Direction/Service\n"
 
@@ -108,14 +108,8 @@ def test_the_importer_refuses_rows_outside_the_writable_services(organisation, f
     report = ImportReport(source="plan.csv")
     plan_data = read_table_file(data, "plan.csv", report, None)
     writable = BuyerService.objects.filter(code="DL")
-    report, committed = run_import(
-        import_plan,
-        wet_run=True,
-        report=report,
-        plan_data=plan_data,
-        organisation=organisation,
-        writable=writable,
-        create_services=False,
+    report, committed = run_plan_import(
+        plan_data, report, organisation, writable=writable, create_services=False
     )
     assert not committed
     assert [(p.line, p.column) for p in report.errors] == [(2, "direction/service")]
