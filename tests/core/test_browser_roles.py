@@ -12,18 +12,20 @@ from django.test import Client
 
 from dentelle.core.roles import Role
 from dentelle.insertion.models import AnnualObjective
-from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
+from dentelle.siaes.models import ServiceArea
 from tests.core.page_checks import PAGE_SCRIPT, problems
 from tests.core.test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, chromium_driver
 from tests.factories import (
     BeneficiaryFactory,
     BuyerServiceFactory,
+    CapacityFactory,
     ContractFactory,
     FindingFactory,
     HoursDeclarationFactory,
     LotFactory,
+    SiaeFactory,
     UserFactory,
-    valid_siret,
+    with_competences,
 )
 
 pytestmark = [
@@ -45,19 +47,9 @@ def _world():
     """A small organisation whose figures all exceed 9,999 (amounts, hours, objective, capacities)."""
     service = BuyerServiceFactory(lycees=True, organisation__name="Région test")
     organisation = service.organisation
-    siret = valid_siret(20_000_001)
-    siae = Siae.objects.create(
-        siret=siret, siren=siret[:9], name="Les Jardins du Canal", kind="ACI", department_code="93"
-    )
-    Competence.objects.create(siae=siae, cpv_prefix="7731", origin="declared")
+    siae = with_competences(SiaeFactory(name="Les Jardins du Canal"), "7731")
     ServiceArea.objects.create(siae=siae, kind="department", code="93")
-    Capacity.objects.create(
-        siae=siae,
-        metric="annual_turnover",
-        value=Decimal("1250000"),
-        source="bilan 2025",
-        as_of=date(2026, 1, 1),
-    )
+    CapacityFactory(siae=siae, value=Decimal("1250000"), source="bilan 2025")
     lot = LotFactory(
         operation__in_plan=True,
         operation__plan__name="Programmation 2026",
