@@ -32,18 +32,10 @@ os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "1")
 
+from tests.purchases.decp_sample import PLAN_COLUMNS, clean, decp_rows  # noqa: E402
+
 LOTS = int(os.environ.get("BENCH_LOTS", "100000"))
 SMALL_LOTS = 2000
-DECP_FILE = "decp/decp_2019_v1_marches.csv"
-COLUMNS = [
-    "Référence",
-    "Objet",
-    "Code CPV",
-    "Montant estimé HT",
-    "Durée (mois)",
-    "Lieu d'exécution",
-    "Code lieu",
-]
 
 
 def load_database():
@@ -56,20 +48,11 @@ def load_database():
     return time.perf_counter() - started
 
 
-def decp_rows(data_dir):
-    with open(Path(data_dir) / DECP_FILE, encoding="utf-8", newline="") as handle:
-        return [r for r in csv.DictReader(handle) if len(r["code_cpv8"] or "") == 8]
-
-
-def clean(text):
-    return " ".join((text or "").replace("<br />", " ").replace(";", ",").split())[:200] or "Sans objet"
-
-
 def write_plan(path, rows, count, seed):
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
-        writer.writerow(COLUMNS)
+        writer.writerow(PLAN_COLUMNS)
         for i in range(count):
             row = rng.choice(rows)
             amount = row["montant"] if row["montant"] not in ("", "0") else ""

@@ -76,6 +76,9 @@ class BuyerServiceFactory(ModelFactory):
     code = factory.Sequence(lambda n: f"S{n}")
     name = factory.LazyAttribute(lambda o: f"Direction {o.code}")
 
+    class Params:
+        lycees = factory.Trait(code="DL", name="Direction des lycées")
+
 
 class UserFactory(ModelFactory):
     class Meta:

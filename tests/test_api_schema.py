@@ -13,7 +13,6 @@ Bounded for CI (a few examples per operation, no shrinking, derandomized): about
 
 import os
 from collections import Counter
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -23,11 +22,15 @@ from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance, status_code_conformance
 
-from dentelle.accounts.models import ApiToken, User
-from dentelle.core.roles import Role
-from dentelle.insertion.enums import AgeBand, ClauseCategory, FulfilmentMode
-from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
-from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
+from dentelle.accounts.models import ApiToken
+from tests.factories import (
+    BuyerServiceFactory,
+    ContractFactory,
+    FindingFactory,
+    HoursDeclarationFactory,
+    LotFactory,
+    UserFactory,
+)
 from tests.matching.conftest import directory  # noqa: F401 (fixture)
 
 # SCHEMATHESIS_EXAMPLES=50 for a deeper run by hand.
@@ -53,68 +56,31 @@ def geo(referentials_loaded):
 
 @pytest.fixture
 def small_organisation(db, directory):  # noqa: F811
-    from dentelle.accounts.models import BuyerService, Organisation
-
-    organisation = Organisation.objects.create(name="Région test", region_code="11")
-    service = BuyerService.objects.create(organisation=organisation, name="Direction des lycées", code="DL")
-    plan = PurchasePlan.objects.create(organisation=organisation, year=2026, name="Programmation 2026")
-    operation = Operation.objects.create(
-        plan=plan,
-        buyer_service=service,
-        reference="OP-1",
-        title="Espaces verts des lycées",
-        nature="services",
-    )
-    lot = Lot.objects.create(
-        operation=operation,
+    service = BuyerServiceFactory(lycees=True, organisation__name="Région test")
+    lot = LotFactory(
+        operation__in_plan=True,
+        operation__plan__name="Programmation 2026",
+        operation__buyer_service=service,
+        operation__reference="OP-1",
         number="1",
-        title="Espaces verts Seine-Saint-Denis",
-        cpv_code="77310000",
-        estimated_amount=240_000,
-        annual_amount=120_000,
-        place_kind="department",
-        place_code="93",
-        place_text="Seine-Saint-Denis",
     )
-    Finding.objects.create(lot=lot, rule_id="reservation", kind="reservation", reasons=["test"])
-    contract = Contract.objects.create(
-        organisation=organisation,
+    FindingFactory(lot=lot, rule_id="reservation", kind="reservation", reasons=["test"])
+    contract = ContractFactory(
         buyer_service=service,
         reference="M-001",
         title="Entretien des espaces verts",
         holder_siret=directory["jardins"].siret,
         holder_name="Les Jardins d'Aubervilliers",
-        signed_on=date(2025, 12, 1),
-        start_date=date(2026, 1, 1),
-        end_date=date(2026, 12, 31),
         amount=Decimal("240000"),
-        required_hours=Decimal("1200"),
         department_code="93",
         trade_family="green_spaces",
     )
-    beneficiary = Beneficiary.objects.create(
-        organisation=organisation,
-        sex="F",
-        age_band=AgeBand.UNDER_26,
-        commune_insee_code="93001",
-        clause_categories=[ClauseCategory.YOUTH_LOW_QUALIFICATION],
-        contract_start=date(2026, 1, 1),
-    )
     users = {
-        "buyer": User.objects.create(
-            username="acheteur", role=Role.BUYER, organisation=organisation, buyer_service=service
-        ),
-        "siae_member": User.objects.create(
-            username="membre", role=Role.SIAE_MEMBER, siae=directory["jardins"]
-        ),
+        "buyer": UserFactory(username="acheteur", buyer=True, buyer_service=service),
+        "siae_member": UserFactory(username="membre", siae_member=True, siae=directory["jardins"]),
     }
-    HoursDeclaration.objects.create(
-        contract=contract,
-        month=date(2026, 2, 1),
-        fulfilment_mode=FulfilmentMode.DIRECT_HIRE,
-        beneficiary=beneficiary,
-        hours=Decimal("100"),
-        created_by=users["buyer"],
+    HoursDeclarationFactory(
+        contract=contract, beneficiary__commune_insee_code="93001", created_by=users["buyer"]
     )
     return users
 

@@ -18,8 +18,8 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser():
+def chromium_driver(*flags, capabilities=None):
+    """Headless Chromium through chromedriver, with the suite's flags, then `flags` and `capabilities`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -30,16 +30,24 @@ def browser():
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
-        "--disable-quic",
         "--no-first-run",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,1000",
+        *flags,
     ):
         options.add_argument(flag)
+    for name, value in (capabilities or {}).items():
+        options.set_capability(name, value)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = chromium_driver("--disable-quic")
     driver.implicitly_wait(10)  # the form post navigates: let the next page arrive before reading it
     yield driver
     driver.quit()

@@ -10,13 +10,23 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from dentelle.accounts.models import BuyerService, Organisation, User
 from dentelle.core.roles import Role
-from dentelle.insertion.models import AnnualObjective, Beneficiary, Contract, HoursDeclaration
-from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
-from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
+from dentelle.insertion.models import AnnualObjective
+from dentelle.siaes.models import ServiceArea
 from tests.core.page_checks import PAGE_SCRIPT, problems
-from tests.core.test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM
+from tests.core.test_browser import ARTIFACTS, CHROMEDRIVER, CHROMIUM, chromium_driver
+from tests.factories import (
+    BeneficiaryFactory,
+    BuyerServiceFactory,
+    CapacityFactory,
+    ContractFactory,
+    FindingFactory,
+    HoursDeclarationFactory,
+    LotFactory,
+    SiaeFactory,
+    UserFactory,
+    with_competences,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,102 +38,47 @@ pytestmark = [
 def console_browser():
     """Headless Chromium that also keeps the console: a script error or a refusal by the
     Content-Security-Policy (a blocked map, a blocked style) fails the page."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium_driver(capabilities={"goog:loggingPrefs": {"browser": "ALL"}})
     yield driver
     driver.quit()
 
 
-def _siret(number):
-    from stdnum import luhn
-
-    siren = f"{30_000_000 + number:08d}"
-    siren += luhn.calc_check_digit(siren)
-    base = siren + "0001"
-    return base + luhn.calc_check_digit(base)
-
-
 def _world():
     """A small organisation whose figures all exceed 9,999 (amounts, hours, objective, capacities)."""
-    organisation = Organisation.objects.create(name="Région test", region_code="11")
-    service = BuyerService.objects.create(organisation=organisation, name="Direction des lycées", code="DL")
-    siae = Siae.objects.create(
-        siret=_siret(1), siren=_siret(1)[:9], name="Les Jardins du Canal", kind="ACI", department_code="93"
-    )
-    Competence.objects.create(siae=siae, cpv_prefix="7731", origin="declared")
+    service = BuyerServiceFactory(lycees=True, organisation__name="Région test")
+    organisation = service.organisation
+    siae = with_competences(SiaeFactory(name="Les Jardins du Canal"), "7731")
     ServiceArea.objects.create(siae=siae, kind="department", code="93")
-    Capacity.objects.create(
-        siae=siae,
-        metric="annual_turnover",
-        value=Decimal("1250000"),
-        source="bilan 2025",
-        as_of=date(2026, 1, 1),
-    )
-    plan = PurchasePlan.objects.create(organisation=organisation, name="Programmation 2026", year=2026)
-    operation = Operation.objects.create(
-        plan=plan,
-        buyer_service=service,
-        reference="OP-1",
-        title="Entretien des espaces verts des lycées",
-        nature="services",
-        estimated_amount=Decimal("110000000"),
-    )
-    lot = Lot.objects.create(
-        operation=operation,
+    CapacityFactory(siae=siae, value=Decimal("1250000"), source="bilan 2025")
+    lot = LotFactory(
+        operation__in_plan=True,
+        operation__plan__name="Programmation 2026",
+        operation__buyer_service=service,
+        operation__reference="OP-1",
+        operation__estimated_amount=Decimal("110000000"),
         number="1",
-        title="Espaces verts Seine-Saint-Denis",
-        cpv_code="77310000",
         estimated_amount=Decimal("291550"),
         annual_amount=Decimal("120999.10"),
-        place_kind="department",
-        place_code="93",
-        place_text="Seine-Saint-Denis",
     )
-    Finding.objects.create(lot=lot, rule_id="clause", kind="social_clause", subject="Clause sociale")
-    contract = Contract.objects.create(
-        organisation=organisation,
+    FindingFactory(lot=lot, rule_id="clause", kind="social_clause", subject="Clause sociale")
+    contract = ContractFactory(
         buyer_service=service,
         reference="M-2026-001",
         title="Entretien des espaces verts",
         holder_siret=siae.siret,
         holder_name=siae.name,
-        signed_on=date(2025, 12, 1),
-        start_date=date(2026, 1, 1),
-        end_date=date(2026, 12, 31),
         amount=Decimal("1500000"),
         required_hours=Decimal("64533"),
     )
-    beneficiary = Beneficiary.objects.create(organisation=organisation, contract_start=date(2026, 1, 1))
+    beneficiary = BeneficiaryFactory(organisation=organisation)
     for month in range(1, 4):
-        HoursDeclaration.objects.create(
-            contract=contract,
-            month=date(2026, month, 1),
-            fulfilment_mode="DIRECT_HIRE",
-            beneficiary=beneficiary,
-            hours=Decimal("12500.5"),
+        HoursDeclarationFactory(
+            contract=contract, month=date(2026, month, 1), beneficiary=beneficiary, hours=Decimal("12500.5")
         )
     AnnualObjective.objects.create(organisation=organisation, year=2026, hours=Decimal("170000"))
 
     def user(username, role, **fields):
-        return User.objects.create(
+        return UserFactory(
             username=username, role=role, organisation=organisation, first_name=username.title(), **fields
         )
 
@@ -135,7 +90,7 @@ def _world():
         Role.SIAE_MEMBER: user("membre", Role.SIAE_MEMBER, siae=siae),
         Role.READER: user("lecteur", Role.READER),
     }
-    return users, {"plan": plan.pk, "lot": lot.pk, "siae": siae.pk, "contract": contract.pk}
+    return users, {"plan": lot.operation.plan_id, "lot": lot.pk, "siae": siae.pk, "contract": contract.pk}
 
 
 # The pages of each role's daily work, beyond what its navigation and home page link to.

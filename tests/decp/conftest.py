@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import OrganisationFactory
+from tests.factories import ContractFactory, LotFactory, OrganisationFactory
 
 HOLDER_SIRET = "73282932000074"  # valid Luhn
 SUBCONTRACTOR_SIRET = "78471226700060"
@@ -18,25 +18,18 @@ def organisation(db):
 @pytest.fixture
 def awarded_contract(organisation, service):
     """An awarded lot with 2,400 clause hours, reserved to SIAE, with one subcontractor."""
-    from dentelle.insertion.models import Contract, ContractParty
-    from dentelle.purchases.models import Lot, Operation
-
-    operation = Operation.objects.create(
-        buyer_service=service, reference="OP-1", title="Espaces verts", nature="services", duration_months=48
-    )
-    lot = Lot.objects.create(
-        operation=operation,
+    lot = LotFactory(
+        operation__buyer_service=service,
+        operation__reference="OP-1",
+        operation__title="Espaces verts",
+        operation__duration_months=48,
         number="1",
         title="Espaces verts, lycées du 93",
-        cpv_code="77310000",
-        clause_hours=2400,
-        reservation_kind="siae",
+        with_clause=True,
+        reserved=True,
         procedure="adapted",
-        place_kind="department",
-        place_code="93",
     )
-    contract = Contract.objects.create(
-        organisation=organisation,
+    return ContractFactory(
         buyer_service=service,
         lot=lot,
         reference="2026-DL-014",
@@ -48,10 +41,8 @@ def awarded_contract(organisation, service):
         end_date=date(2030, 3, 31),
         amount=Decimal("480000.00"),
         required_hours=Decimal("2400"),
-        reservation_kind="siae",
+        reserved=True,
         department_code="93",
+        with_subcontractor=True,
+        subcontractor__siret=SUBCONTRACTOR_SIRET,
     )
-    ContractParty.objects.create(
-        contract=contract, role="subcontractor", siret=SUBCONTRACTOR_SIRET, name="Sous-traitant"
-    )
-    return contract

@@ -8,45 +8,36 @@ from datetime import date
 from decimal import Decimal
 
 import django
+import factory
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from django.db import connections  # noqa: E402
 
-from dentelle.accounts.models import BuyerService, Organisation, User  # noqa: E402
-from dentelle.core.roles import Role  # noqa: E402
 from dentelle.insertion import declarations  # noqa: E402
-from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration, RealisedMonth  # noqa: E402
+from dentelle.insertion.models import RealisedMonth  # noqa: E402
+from tests.factories import ContractFactory, HoursDeclarationFactory, UserFactory  # noqa: E402
 
 WRITERS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
-organisation = Organisation.objects.create(name="Région charge")
-service = BuyerService.objects.create(organisation=organisation, name="DL", code="DL")
-facilitator = User.objects.create(username="facilitateur", role=Role.FACILITATOR, organisation=organisation)
-contract = Contract.objects.create(
-    organisation=organisation,
-    buyer_service=service,
+contract = ContractFactory(
+    buyer_service__organisation__name="Région charge",
+    buyer_service__code="DL",
+    buyer_service__name="DL",
     reference="M-1",
     title="Nettoyage",
-    holder_siret="73282932000074",
-    holder_name="Propreté SA",
-    signed_on=date(2025, 12, 1),
-    start_date=date(2026, 1, 1),
-    end_date=date(2026, 12, 31),
     amount=Decimal("100000"),
     required_hours=Decimal("500"),
 )
-drafts = [
-    HoursDeclaration.objects.create(
-        contract=contract,
-        month=date(2026, 3, 1),
-        fulfilment_mode="DIRECT_HIRE",
-        beneficiary=Beneficiary.objects.create(organisation=organisation, external_reference=f"B{i}"),
-        hours=Decimal("12.5"),
-    )
-    for i in range(WRITERS)
-]
+facilitator = UserFactory(username="facilitateur", facilitator=True, organisation=contract.organisation)
+drafts = HoursDeclarationFactory.create_batch(
+    WRITERS,
+    contract=contract,
+    month=date(2026, 3, 1),
+    beneficiary__external_reference=factory.Sequence(lambda i: f"B{i}"),
+    hours=Decimal("12.5"),
+)
 connections.close_all()
 barrier = threading.Barrier(WRITERS)
 failures = []

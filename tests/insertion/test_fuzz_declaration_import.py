@@ -16,6 +16,7 @@ from dentelle.core.spreadsheet import UPLOAD
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.models import HoursDeclaration
 from tests import fuzz_strategies as fz
+from tests.fuzz_imports import check_import
 
 STATS = Counter()
 HEADER = ["marche", "mois", "modalite", "beneficiaire", "heures", "commentaire"]
@@ -49,27 +50,18 @@ def declaration_file(draw, pseudonym):
 
 
 def check(name, data):
-    STATS["files"] += 1
-    before = HoursDeclaration.objects.count()
-    try:
-        report, committed = run_import(
+    def attempt():
+        return run_import(
             import_declarations, wet_run=True, stream=io.BytesIO(data), filename=name, limits=UPLOAD
         )
-    except FileProblem as exc:
-        STATS["file refused"] += 1
-        fz.assert_french([str(exc)])
-        assert HoursDeclaration.objects.count() == before
-        return
-    except Exception:
-        STATS["unhandled"] += 1
-        raise
-    fz.assert_french([str(p) for p in report.problems])
-    if committed:
-        STATS["committed"] += 1
-        list(HoursDeclaration.objects.values_list("hours", "month", "comment"))
-    else:
-        assert HoursDeclaration.objects.count() == before
-        STATS["refused, database unchanged"] += 1
+
+    check_import(
+        STATS,
+        attempt,
+        refused=FileProblem,
+        snapshot=HoursDeclaration.objects.count,
+        read_back=lambda: list(HoursDeclaration.objects.values_list("hours", "month", "comment")),
+    )
 
 
 @pytest.mark.slow

@@ -2,12 +2,10 @@
 
 import pytest
 
-from dentelle.accounts.models import BuyerService, Organisation, User
 from dentelle.core.roles import Role
-from dentelle.purchases.models import Lot, Operation
 from dentelle.referentials.models import Commune, CpvCode, Department, Region
 from dentelle.siaes.models import Capacity, Competence, Contact, ServiceArea, Siae
-from tests.factories import valid_siret
+from tests.factories import BuyerServiceFactory, LotFactory, UserFactory, valid_siret
 
 COMMUNES = [
     ("93001", "Aubervilliers", "93", "11", 48.9125, 2.3846, 88365),
@@ -121,46 +119,25 @@ def directory(geo):
 
 @pytest.fixture
 def organisation(db):
-    organisation = Organisation.objects.create(name="Région test", region_code="11")
-    service = BuyerService.objects.create(organisation=organisation, name="Direction des lycées", code="DL")
-    return organisation, service
+    service = BuyerServiceFactory(lycees=True, organisation__name="Région test")
+    return service.organisation, service
 
 
 @pytest.fixture
 def lot(organisation):
     _, service = organisation
-    operation = Operation.objects.create(
-        buyer_service=service,
-        reference="OP-1",
-        title="Entretien des espaces verts des lycées",
-        nature="services",
-    )
-    return Lot.objects.create(
-        operation=operation,
-        number="1",
-        title="Espaces verts Seine-Saint-Denis",
-        cpv_code="77310000",
-        estimated_amount=240_000,
-        annual_amount=120_000,
-        place_kind="department",
-        place_code="93",
-        place_text="Seine-Saint-Denis",
-    )
+    return LotFactory(operation__buyer_service=service, operation__reference="OP-1", number="1")
 
 
 @pytest.fixture
 def users(organisation, directory):
     org, service = organisation
-
-    def make(username, **fields):  # no password: tests log in with force_login (hashing is slow)
-        return User.objects.create(username=username, **fields)
-
     return {
-        "buyer": make("buyer", role=Role.BUYER, organisation=org, buyer_service=service),
-        "officer": make("officer", role=Role.PURCHASING_OFFICER, organisation=org),
-        "member": make(
-            "member", role=Role.SIAE_MEMBER, siae=directory["jardins"], email="membre@example.org"
+        "buyer": UserFactory(username="buyer", buyer=True, organisation=org, buyer_service=service),
+        "officer": UserFactory(username="officer", officer=True, organisation=org),
+        "member": UserFactory(
+            username="member", siae_member=True, siae=directory["jardins"], email="membre@example.org"
         ),
-        "other_member": make("other", role=Role.SIAE_MEMBER, siae=directory["paysage"]),
-        "outsider": make("outsider", role=Role.BUYER),
+        "other_member": UserFactory(username="other", siae_member=True, siae=directory["paysage"]),
+        "outsider": UserFactory(username="outsider", role=Role.BUYER),
     }

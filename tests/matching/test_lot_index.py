@@ -7,7 +7,8 @@ from dentelle.matching.digest import open_lots
 from dentelle.matching.index import get_structure_index
 from dentelle.matching.lot_index import get_open_lot_arrays, invalidate_lot_index
 from dentelle.matching.services import open_opportunities, opportunities_for_structure
-from dentelle.purchases.models import Finding, FindingKind, Lot, Operation, OperationStatus
+from dentelle.purchases.models import Finding, FindingKind, Operation, OperationStatus
+from tests.factories import LotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +52,7 @@ def test_new_structure_index_rebuilds_the_arrays_not_the_queries(lot, directory)
 
 
 def test_open_opportunities_match_the_uncached_path(lot, directory, organisation):
-    other = Lot.objects.create(
-        operation=lot.operation,
-        number="2",
-        title="Nettoyage des locaux",
-        cpv_code="90910000",
-        annual_amount=50_000,
-        place_kind="department",
-        place_code="93",
-    )
+    other = LotFactory(operation=lot.operation, number="2", cleaning=True, annual_amount=50_000)
     invalidate_lot_index()
     for siae in (directory["jardins"], directory["proprete"], directory["esat"]):
         cached = open_opportunities(siae, top=5)

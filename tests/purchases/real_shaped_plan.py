@@ -13,18 +13,13 @@ from django.conf import settings
 from dentelle.core.importing import ImportReport
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.planfile import read_table_file
+from tests.purchases.decp_sample import PLAN_COLUMNS, clean, decp_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "purchases"
 
 
 HEADER = [
-    "Référence",
-    "Objet",
-    "Code CPV",
-    "Montant estimé HT",
-    "Durée (mois)",
-    "Lieu d'exécution",
-    "Code lieu",
+    *PLAN_COLUMNS,
     "Direction/Service",
     "Lot",
     "Procédure",
@@ -39,23 +34,12 @@ PROCEDURES = ["MAPA", "Appel d'offres ouvert", "", "marché d'insertion", "petit
 RESERVATIONS = ["", "", "", "SIAE", "ESAT", "", "oui"]
 
 
-def decp_rows():
-    """The real DECP 2019 rows with an 8-digit CPV (as bench/bench_scan.py reads them)."""
-    path = Path(settings.DENTELLE_DATA_DIR) / "decp" / "decp_2019_v1_marches.csv"
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [r for r in csv.DictReader(handle) if len(r["code_cpv8"] or "") == 8]
-
-
-def clean(text):
-    return " ".join((text or "").replace("<br />", " ").replace(";", ",").split())[:200] or "Sans objet"
-
-
 def decp_plan_csv(count, seed, amount_factor=1):
     """A plan of ``count`` rows drawn with replacement from the real DECP rows, with services,
     operations of several lots (a reference met again, sometimes with a lot number met again),
     procedures and planned measures; ``amount_factor`` changes the amounts (a re-import)."""
     rng = random.Random(seed)
-    rows = decp_rows()
+    rows = decp_rows(settings.DENTELLE_DATA_DIR)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(HEADER)

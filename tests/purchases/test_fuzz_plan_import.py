@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.importing import ImportReport
 from dentelle.core.spreadsheet import UPLOAD
-from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import LineItem, Lot, Operation, PurchasePlan
 from dentelle.purchases.plan_data import PlanFileError
 from dentelle.purchases.planfile import read_table_file
 from tests import fuzz_strategies as fz
+from tests.fuzz_imports import check_import
+from tests.purchases.plan_imports import run_plan_import
 
 HEADERS = [
     "Référence",
@@ -124,30 +125,12 @@ def json_file(draw):
 
 
 def check(name, data, organisation):
-    STATS["files"] += 1
-    before = snapshot()
-    report = ImportReport(source=name)
-    try:
-        try:
-            plan_data = read_table_file(data, name, report, limits=UPLOAD)
-        except PlanFileError as exc:
-            STATS["file refused"] += 1
-            fz.assert_french([str(exc)])
-            assert snapshot() == before
-            return
-        report, committed = run_import(
-            import_plan, wet_run=True, report=report, plan_data=plan_data, organisation=organisation
-        )
-    except Exception:
-        STATS["unhandled"] += 1
-        raise
-    fz.assert_french([str(p) for p in report.problems])
-    if committed:
-        STATS["committed"] += 1
-        read_back()
-    else:
-        STATS["refused, database unchanged"] += snapshot() == before
-        assert snapshot() == before
+    def attempt():
+        report = ImportReport(source=name)
+        plan_data = read_table_file(data, name, report, limits=UPLOAD)
+        return run_plan_import(plan_data, report, organisation)
+
+    check_import(STATS, attempt, refused=PlanFileError, snapshot=snapshot, read_back=read_back)
 
 
 @pytest.mark.django_db

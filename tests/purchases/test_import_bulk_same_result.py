@@ -19,12 +19,12 @@ from django.db.models import ForeignKey
 from django.test.utils import CaptureQueriesContext
 
 from dentelle.accounts.models import BuyerService, Organisation
-from dentelle.core.importing import run_import
 from dentelle.purchases import importer
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import LineItem, Lot, Operation, PurchasePlan, ReservationKind, Site
 from dentelle.purchases.plan_writer import MOVED_COUNT
 from tests.purchases.legacy_plan_import import legacy_import_plan
+from tests.purchases.plan_imports import run_plan_import
 from tests.purchases.real_shaped_plan import plan_files, read
 
 pytestmark = pytest.mark.django_db
@@ -105,13 +105,13 @@ def run_both(orgs, files, plan_name="Programmation 2027", wet_run=True, strict=F
         for name, data, with_sites in files:
             plan_data, report = read(name, data, with_sites)
             extra = {key: value(org) if callable(value) else value for key, value in options.items()}
-            report, committed = run_import(
-                function,
+            report, committed = run_plan_import(
+                plan_data,
+                report,
+                org,
+                importer=function,
                 wet_run=wet_run,
-                report=report,
                 strict=strict,
-                plan_data=plan_data,
-                organisation=org,
                 plan_name=plan_name,
                 source_file=name,
                 **extra,
@@ -227,13 +227,11 @@ def test_the_bulk_import_makes_a_bounded_number_of_queries(two_organisations, mo
         plan_data, report = read("decp.csv", data, False)
         lots = plan_data.lot_count
         with CaptureQueriesContext(connection) as queries:
-            run_import(
-                import_plan,
-                wet_run=True,
-                report=report,
+            run_plan_import(
+                plan_data,
+                report,
+                two_organisations[1],
                 strict=False,
-                plan_data=plan_data,
-                organisation=two_organisations[1],
                 service=default_service(two_organisations[1]),
                 plan_name="Comptée",
             )

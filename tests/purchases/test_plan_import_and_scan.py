@@ -6,12 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from dentelle.core.importing import run_import
-from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Finding, FindingStatus, LineItem, Lot, Operation, PurchasePlan
 from dentelle.purchases.planfile import read_plan_file
 from dentelle.purchases.services import accept_finding, reject_finding, scan_plan
 from dentelle.purchases.supply import Supply
+from tests.purchases.plan_imports import run_plan_import
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "purchases"
 
@@ -27,15 +26,7 @@ class NoSupply:
 
 def load(organisation, name="plan_semicolon.csv"):
     plan_data, report = read_plan_file(DATA / name)
-    report, committed = run_import(
-        import_plan,
-        wet_run=True,
-        report=report,
-        strict=False,
-        plan_data=plan_data,
-        organisation=organisation,
-        source_file=name,
-    )
+    report, committed = run_plan_import(plan_data, report, organisation, strict=False, source_file=name)
     assert committed
     return PurchasePlan.objects.get(organisation=organisation)
 

@@ -6,12 +6,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dentelle.accounts.models import BuyerService
-from dentelle.core.importing import ImportReport, run_import
+from dentelle.core.importing import ImportReport
 from dentelle.core.roles import Role
 from dentelle.jobs.worker import run_pending
-from dentelle.purchases.importer import import_plan
-from dentelle.purchases.models import Lot, Operation, PurchasePlan
+from dentelle.purchases.models import Operation, PurchasePlan
 from dentelle.purchases.planfile import read_table_file
+from tests.factories import LotFactory
+from tests.purchases.plan_imports import run_plan_import
 
 HEADER = "Référence;Objet;Code CPV;Montant estimé HT;Direction/Service\n"
 
@@ -32,19 +33,18 @@ def confirm(client, name="Plan déposé"):
 @pytest.fixture
 def foreign_lot(organisation):
     """An operation and a lot of the DFP service, which the DL buyer may not see."""
-    service = BuyerService.objects.get(organisation=organisation, code="DFP")
-    plan = PurchasePlan.objects.create(organisation=organisation, name="Plan DFP", year=2026)
-    operation = Operation.objects.create(
-        plan=plan,
-        buyer_service=service,
-        reference="DECP-2019A13800",
-        title="Nettoyage des locaux",
-        nature="services",
+    lot = LotFactory(
+        operation__in_plan=True,
+        operation__plan__name="Plan DFP",
+        operation__buyer_service=BuyerService.objects.get(organisation=organisation, code="DFP"),
+        operation__reference="DECP-2019A13800",
+        operation__title="Nettoyage des locaux",
+        operation__estimated_amount=Decimal("500000"),
+        number="1",
+        cleaning=True,
         estimated_amount=Decimal("500000"),
     )
-    lot = Lot.objects.create(
-        operation=operation, number="1", title="Nettoyage des locaux", estimated_amount=Decimal("500000")
-    )
+    operation = lot.operation
     return operation, lot
 
 
@@ -108,14 +108,8 @@ def test_the_importer_refuses_rows_outside_the_writable_services(organisation, f
     report = ImportReport(source="plan.csv")
     plan_data = read_table_file(data, "plan.csv", report, None)
     writable = BuyerService.objects.filter(code="DL")
-    report, committed = run_import(
-        import_plan,
-        wet_run=True,
-        report=report,
-        plan_data=plan_data,
-        organisation=organisation,
-        writable=writable,
-        create_services=False,
+    report, committed = run_plan_import(
+        plan_data, report, organisation, writable=writable, create_services=False
     )
     assert not committed
     assert [(p.line, p.column) for p in report.errors] == [(2, "direction/service")]

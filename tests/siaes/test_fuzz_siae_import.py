@@ -17,6 +17,7 @@ from dentelle.siaes.importers.asp import ASP_COLUMNS
 from dentelle.siaes.importers.records import SourceFileError
 from dentelle.siaes.models import Capacity, Convention, ServiceArea, Siae
 from tests import fuzz_strategies as fz
+from tests.fuzz_imports import check_import
 
 pytestmark = pytest.mark.django_db
 
@@ -92,29 +93,15 @@ def asp_csv(draw):
 
 
 def check(source, name, data, tmp_path):
-    STATS["files"] += 1
     path = tmp_path / name
     path.write_bytes(data)
-    before = snapshot()
-    try:
-        report, committed = run_import(
+
+    def attempt():
+        return run_import(
             import_file, wet_run=True, report=ImportReport(), strict=True, source=source, path=str(path)
         )
-    except SourceFileError as exc:
-        STATS["file refused"] += 1
-        fz.assert_french([str(exc)])
-        assert snapshot() == before
-        return
-    except Exception:
-        STATS["unhandled"] += 1
-        raise
-    fz.assert_french([str(p) for p in report.problems])
-    if committed:
-        STATS["committed"] += 1
-        read_back()
-    else:
-        assert snapshot() == before
-        STATS["refused, database unchanged"] += 1
+
+    check_import(STATS, attempt, refused=SourceFileError, snapshot=snapshot, read_back=read_back)
 
 
 def test_fuzz_siae_files(index, tmp_path):
