@@ -1,25 +1,22 @@
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from dentelle.accounts.models import ApiToken
 from dentelle.core.roles import Role
 from dentelle.siaes.models import Siae
+from tests.commands import command_runner
 
 SHARED = Path(settings.DENTELLE_DATA_DIR) / "decp"
 OWN = Path(__file__).resolve().parent.parent / "data" / "decp"
 V2_EXAMPLE = SHARED / "decp_v2_exemple_reel_megalis_2024-07-09.json"
 
 
-def run(*args):
-    out = StringIO()
-    call_command("decp", *args, stdout=out)
-    return out.getvalue()
+run = command_runner("decp")
 
 
 @pytest.mark.django_db

@@ -6,17 +6,16 @@ format versions, field names) show as `*`.
 """
 
 import json
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from dentelle.accounts.models import ApiToken
 from dentelle.core.roles import Role
 from dentelle.siaes.models import Siae
+from tests.commands import command_output
 
 SHARED = Path(settings.DENTELLE_DATA_DIR) / "decp"
 OWN = Path(__file__).resolve().parent.parent / "data" / "decp"
@@ -69,9 +68,7 @@ def test_api_analyse_keys(client, make_user, holder, snapshot):
 
 
 def cli_json(*args):
-    out = StringIO()
-    call_command("decp", "analyse", *args, "--json", stdout=out)
-    return json.loads(out.getvalue())
+    return json.loads(command_output("decp", "analyse", *args, "--json"))
 
 
 @pytest.mark.django_db

@@ -1,14 +1,11 @@
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
+from tests.commands import command_runner
 
-def estimate(*args):
-    out = io.StringIO()
-    call_command("hours", "estimate", *args, stdout=out)
-    return out.getvalue()
+estimate = command_runner("hours", "estimate")
 
 
 def test_standard_chain_reproduces_the_mef_sud_77_example():

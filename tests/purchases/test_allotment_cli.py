@@ -2,13 +2,13 @@
 matching engine's definition, optimiser and department split side by side."""
 
 import json
-from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dentelle.core.roles import Role
+from tests.commands import command_output
 from tests.factories import SiaeFactory, with_competences
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,7 @@ def test_allot_file_json(gardeners, tmp_path):
         "site;commune;montant\nLycée A;94028;20000\nLycée B;94081;15000\nLycée C;Cergy;30000\n",
         encoding="utf-8",
     )
-    out = StringIO()
-    call_command("allot", str(sites), "--json", "--lots", "2", "--max-km", "20", stdout=out)
-    data = json.loads(out.getvalue())
+    data = json.loads(command_output("allot", str(sites), "--json", "--lots", "2", "--max-km", "20"))
     assert data["sites"] == 3 and data["able_structures"] >= 1
     best, base = data["optimiser"], data["baseline"]
     assert best["error"] == "" and best["figures"]["lots"] <= 2
@@ -51,9 +49,8 @@ def test_allot_bad_file_lists_rows(referentials_loaded, tmp_path):
 def test_allot_infeasible_is_explained(gardeners, tmp_path):
     sites = tmp_path / "sites.csv"
     sites.write_text("site;commune;montant\nA;94028;20000\nB;Cergy;30000\n", encoding="utf-8")
-    out = StringIO()
-    call_command("allot", str(sites), "--lots", "1", "--max-km", "5", stdout=out)
-    assert "Impossible :" in out.getvalue() and "relâchez" in out.getvalue()
+    text = command_output("allot", str(sites), "--lots", "1", "--max-km", "5")
+    assert "Impossible :" in text and "relâchez" in text
 
 
 def test_allotment_api(client, make_user, gardeners):

@@ -4,7 +4,6 @@ the API and `dentelle allot --lot`; roles as for the lot itself."""
 
 import io
 import json
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +13,7 @@ from openpyxl import load_workbook
 
 from dentelle.core.roles import Role
 from dentelle.purchases.models import Finding, FindingStatus, Lot
+from tests.commands import command_output
 from tests.purchases.test_allotment_sites import _lot, gardeners  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -133,11 +133,9 @@ def test_allot_command_on_a_stored_lot(client, officer, organisation, gardeners)
         call_command("allot", "x.csv", "--lot", str(lot.pk))
     client.force_login(officer)
     _upload(client, lot)
-    out = StringIO()
-    call_command("allot", "--lot", str(lot.pk), "--lots", "2", "--max-km", "25", "--json", stdout=out)
-    data = json.loads(out.getvalue())
+    data = json.loads(
+        command_output("allot", "--lot", str(lot.pk), "--lots", "2", "--max-km", "25", "--json")
+    )
     assert data["sites"] == 6 and data["optimiser"]["figures"]["lots"] == 2
     assert data["baseline"]["figures"]["lots"] == 2  # departments 94 and 95
-    out = StringIO()
-    call_command("allot", "--lot", str(lot.pk), "--min-able", "9", stdout=out)
-    assert "≥ 9 structures aptes" in out.getvalue()
+    assert "≥ 9 structures aptes" in command_output("allot", "--lot", str(lot.pk), "--min-able", "9")
