@@ -146,6 +146,19 @@ def populate(real, dept_region, target):
     return len(competences), len(areas)
 
 
+def _place(kind, code, name, commune, departments, **more):
+    """A lot's place of execution centred on ``commune`` (its coordinates stand for the whole area)."""
+    return Place(
+        kind,
+        code,
+        name,
+        latitude=float(commune["latitude"]),
+        longitude=float(commune["longitude"]),
+        department_codes=tuple(departments),
+        **more,
+    )
+
+
 def make_lots(all_communes, dept_region, count):
     by_dept = {}
     for c in all_communes:
@@ -159,34 +172,13 @@ def make_lots(all_communes, dept_region, count):
         commune = rng.choice(all_communes)
         dept = commune["code_departement"]
         if roll < 0.6:
-            place = Place(
-                "commune",
-                commune["code_insee"],
-                commune["nom"],
-                latitude=float(commune["latitude"]),
-                longitude=float(commune["longitude"]),
-                department_codes=(dept,),
-                commune_codes=(commune["code_insee"],),
-            )
+            code = commune["code_insee"]
+            place = _place("commune", code, commune["nom"], commune, (dept,), commune_codes=(code,))
         elif roll < 0.9:
-            place = Place(
-                "department",
-                dept,
-                dept,
-                latitude=float(commune["latitude"]),
-                longitude=float(commune["longitude"]),
-                department_codes=(dept,),
-            )
+            place = _place("department", dept, dept, commune, (dept,))
         else:
             region = dept_region.get(dept, "")
-            place = Place(
-                "region",
-                region,
-                region,
-                latitude=float(commune["latitude"]),
-                longitude=float(commune["longitude"]),
-                department_codes=tuple(regions.get(region, [dept])),
-            )
+            place = _place("region", region, region, commune, regions.get(region, [dept]))
         lots.append(
             LotQuery(
                 cpv_codes=(rng.choice(LOT_CPV),),

@@ -3,6 +3,7 @@
 import argparse
 import re
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -100,7 +101,37 @@ class FrenchErrorsMixin:
 
 
 class DentelleCommand(FrenchErrorsMixin, BaseCommand):
-    pass
+    # The action run when a command's actions are optional (`dentelle match` alone ranks for a lot).
+    default_action = None
+
+    def add_actions(self, parser, *, required=True, title="actions"):
+        """The sub-commands' parsers (`dentelle siaes import`, `… stats`): the chosen one is `action`."""
+        return parser.add_subparsers(dest="action", required=required, title=title)
+
+    def handle_action(self, options):
+        """Run the method of the chosen action: `contracts-won` → ``handle_contracts_won(options)``."""
+        action = options.get("action") or self.default_action
+        return getattr(self, f"handle_{action.replace('-', '_')}")(options)
+
+
+def add_wet_run(parser, what="Écrire réellement en base", otherwise="simulation"):
+    """The --wet-run switch of every command that writes: without it, the command only simulates."""
+    parser.add_argument("--wet-run", action="store_true", help=f"{what} (sinon : {otherwise}).")
+
+
+def existing_file(name, what="Fichier"):
+    """The Path of a file named on the command line, or a French CommandError if there is none."""
+    path = Path(name)
+    if not path.is_file():
+        raise CommandError(f"{what} « {path} » introuvable.")
+    return path
+
+
+def warn_simulation(command, to_do):
+    """The closing line of a dry run: nothing was written, and how to write it."""
+    command.stdout.write(
+        command.style.WARNING(f"Simulation : rien n'a été enregistré. Relancer avec --wet-run pour {to_do}.")
+    )
 
 
 def print_changes(command, report, committed, wet_run, up_to_date):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from dentelle.core.commands import DentelleCommand
+from dentelle.core.commands import DentelleCommand, add_wet_run, warn_simulation
 from dentelle.core.logs import kv
 from dentelle.core.numbers import NumberError, parse_integer, parse_number
 
@@ -141,11 +141,7 @@ class ImportCommand(DentelleCommand):
     max_listed_problems = 200
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--wet-run",
-            action="store_true",
-            help="Écrire réellement en base (par défaut : simulation, rien n'est enregistré).",
-        )
+        add_wet_run(parser)
 
     def print_report(self, report, committed, wet_run):
         for key, value in sorted(report.counts.items()):
@@ -162,8 +158,4 @@ class ImportCommand(DentelleCommand):
                 f"Import annulé : {len(report.errors)} erreur(s) bloquante(s). La base n'a pas été modifiée."
             )
         else:
-            self.stdout.write(
-                self.style.WARNING(
-                    "Simulation : rien n'a été enregistré. Relancer avec --wet-run pour importer."
-                )
-            )
+            warn_simulation(self, "importer")

@@ -31,11 +31,17 @@ def clean_siren(value):
     return compact
 
 
-def validate_siret(value):
+def checked(clean, value):
+    """``clean(value)``, its ValueError (a French reason) raised as Django's ValidationError: a field
+    validator from a cleaner."""
     try:
-        clean_siret(value)
+        return clean(value)
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
+
+
+def validate_siret(value):
+    checked(clean_siret, value)
 
 
 def normalise_cpv(value):
@@ -48,10 +54,7 @@ def normalise_cpv(value):
 
 
 def validate_cpv(value):
-    try:
-        normalise_cpv(value)
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    checked(normalise_cpv, value)
 
 
 def validate_insee_commune(value):

@@ -6,9 +6,9 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from config.api_errors import errors
+from dentelle.core.api_checks import require_role
 from dentelle.core.downloads import download_response
 from dentelle.core.logs import mark_export
-from dentelle.core.permissions import has_role
 from dentelle.decp.adapters import export_organisation
 from dentelle.decp.forms import upload_problem
 from dentelle.decp.permissions import CAN_ANALYSE_DECP, CAN_EXPORT_DECP
@@ -35,8 +35,7 @@ def analyse(
     file: File[UploadedFile],
     region: str = Form("", pattern=r"^\s*\d*\s*$", description="Code INSEE"),
 ):
-    if not has_role(request.user, CAN_ANALYSE_DECP):
-        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    require_role(request, CAN_ANALYSE_DECP)
     if file.size > settings.DENTELLE_MAX_UPLOAD_BYTES:
         raise HttpError(
             413, f"Fichier trop volumineux : {settings.DENTELLE_MAX_UPLOAD_BYTES} octets au maximum."
@@ -76,8 +75,7 @@ def analyse(
     ),
 )
 def export(request):
-    if not has_role(request.user, CAN_EXPORT_DECP):
-        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    require_role(request, CAN_EXPORT_DECP)
     organisation = request.user.organisation
     if organisation is None:
         raise HttpError(400, "Votre compte n'est rattaché à aucune organisation.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dentelle.decp.parsing import _Fields
+from dentelle.decp.parsing import _Fields, cell, flat_texts, missing_columns
 from dentelle.decp.records import SOCIAL_VALUES, DecpProblem, DecpRecord, Holder
 
 # The columns Dentelle uses (the file has 58: ../shared/data/decp/decp_consolidated_columns.csv).
@@ -38,6 +38,18 @@ USED_COLUMNS = (
     "sourceDataset",
 )
 REQUIRED_COLUMNS = ("uid", "id", "acheteur_id", "montant", "codeCPV", "dateNotification")
+# The text fields of a record, one cell each: DecpRecord field → column (no place name in this file).
+TEXT_COLUMNS = {
+    "uid": "uid",
+    "source": "sourceDataset",
+    "buyer_siret": "acheteur_id",
+    "buyer_name": "acheteur_nom",
+    "nature": "nature",
+    "object": "objet",
+    "procedure": "procedure",
+    "place_code": "lieuExecution_code",
+    "place_type": "lieuExecution_typeCode",
+}
 BATCH_ROWS = 50_000
 PARQUET_MAGIC = b"PAR1"
 
@@ -80,13 +92,9 @@ def _scan(path):
         raise ConsolidatedFileError(
             f"Fichier DECP « {name} » : ni un CSV ni un Parquet DECP consolidé lisible."
         ) from None
-    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-    if missing:
-        raise ConsolidatedFileError(
-            f"Fichier DECP « {name} » : ce n'est pas un fichier DECP consolidé, colonnes manquantes : "
-            + ", ".join(missing)
-            + "."
-        )
+    reason = missing_columns(name, "un fichier DECP consolidé", REQUIRED_COLUMNS, columns)
+    if reason:
+        raise ConsolidatedFileError(reason)
     present = [column for column in USED_COLUMNS if column in columns]
     exprs = [_as_text(column, schema[column]) for column in present]
     exprs += [pl.lit(None, pl.String).alias(column) for column in USED_COLUMNS if column not in columns]
@@ -147,7 +155,7 @@ def _social(value, fields):
 
 def _record(rows, index, problems):
     first_number, first = rows[0]
-    record_id = (first.get("id") or "").strip()
+    record_id = cell(first, "id")
     fields = _Fields(first_number, record_id, problems)
     holders = []
     for number, row in rows:
@@ -165,23 +173,15 @@ def _record(rows, index, problems):
         if holder and holder not in holders:
             holders.append(holder)
     fields.index = first_number
-    is_concession = (first.get("type") or "").lower().startswith("concession")
+    is_concession = cell(first, "type").lower().startswith("concession")
     return DecpRecord(
         index=first_number,
         id=record_id,
-        uid=(first.get("uid") or "").strip(),
         kind="concession" if is_concession else "marche",
         format_version="consolidé",
-        source=(first.get("sourceDataset") or "").strip(),
-        buyer_siret=(first.get("acheteur_id") or "").strip(),
-        buyer_name=(first.get("acheteur_nom") or "").strip(),
-        nature=(first.get("nature") or "").strip(),
-        object=(first.get("objet") or "").strip(),
-        cpv=fields.cpv(first.get("codeCPV"), "codeCPV"),
-        procedure=(first.get("procedure") or "").strip(),
-        place_code=(first.get("lieuExecution_code") or "").strip(),
-        place_type=(first.get("lieuExecution_typeCode") or "").strip(),
+        **flat_texts(first, TEXT_COLUMNS),
         place_name="",
+        cpv=fields.cpv(first.get("codeCPV"), "codeCPV"),
         duration_months=fields.months(first.get("dureeMois"), "dureeMois"),
         notification_date=fields.date(first.get("dateNotification"), "dateNotification"),
         amount=fields.amount(first.get("montant"), "montant"),
@@ -195,8 +195,7 @@ def iter_consolidated(path, problems=None):
     problems = problems if problems is not None else []
     group, group_uid = [], None
     for number, row in iter_rows(path):
-        uid = (row.get("uid") or "").strip()
-        record_id = (row.get("id") or "").strip()
+        uid, record_id = cell(row, "uid"), cell(row, "id")
         if not uid or not record_id:
             column = "uid" if not uid else "id"
             problems.append(DecpProblem(number, column, "identifiant manquant : ligne ignorée", record_id))

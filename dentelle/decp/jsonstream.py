@@ -83,31 +83,35 @@ class JsonStream:
             self.pos = end
             return obj
 
+    def _opens(self, opening, closing):
+        """Consume the ``opening`` of an object or array: True if an item follows, False if it is empty."""
+        self.expect(opening)
+        if self.peek() == closing:
+            self.pos += 1
+            return False
+        return True
+
+    def _continues(self, closing):
+        """Consume what follows an item: True after a comma (another item), False at the ``closing``."""
+        return self.expect("," + closing) == ","
+
     def members(self):
         """Iterate over the keys of the object starting here; the caller must consume each value."""
-        self.expect("{")
-        if self.peek() == "}":
-            self.pos += 1
-            return
-        while True:
+        more = self._opens("{", "}")
+        while more:
             if self.peek() != '"':
                 raise JsonSyntaxError(self.offset + self.pos, "nom de clé attendu")
             key = self.value()
             self.expect(":")
             yield key
-            if self.expect(",}") == "}":
-                return
+            more = self._continues("}")
 
     def elements(self):
         """Iterate over the values of the array starting here."""
-        self.expect("[")
-        if self.peek() == "]":
-            self.pos += 1
-            return
-        while True:
+        more = self._opens("[", "]")
+        while more:
             yield self.value()
-            if self.expect(",]") == "]":
-                return
+            more = self._continues("]")
 
     def expect_end(self):
         if self.peek():

@@ -223,8 +223,41 @@ def record_from_json(item, index, version, problems):
     )
 
 
+# The text fields of a record in a flat file, one cell each: DecpRecord field → column.
+CSV_TEXT_COLUMNS = {
+    "uid": "uid",
+    "source": "source",
+    "buyer_siret": "acheteur_id",
+    "buyer_name": "acheteur_nom",
+    "nature": "nature",
+    "object": "objet",
+    "procedure": "procedure",
+    "place_code": "lieu_execution_code",
+    "place_type": "lieu_execution_type",
+    "place_name": "lieu_execution_nom",
+}
+
+
+def cell(row, column):
+    """A cell of a flat row (CSV v1, consolidated file) as text: stripped, "" when empty or absent."""
+    return (row.get(column) or "").strip()
+
+
+def missing_columns(name, kind, required, header):
+    """Why the file ``name`` is not ``kind`` when its header lacks some ``required`` columns; else None."""
+    missing = [column for column in required if column not in header]
+    if not missing:
+        return None
+    return f"Fichier DECP « {name} » : ce n'est pas {kind}, colonnes manquantes : {', '.join(missing)}."
+
+
+def flat_texts(row, columns):
+    """The text fields of a record read from a flat row, ``columns`` naming the column of each."""
+    return {field: cell(row, column) for field, column in columns.items()}
+
+
 def record_from_csv(row, index, problems):
-    record_id = (row.get("id") or "").strip()
+    record_id = cell(row, "id")
     fields = _Fields(index, record_id, problems)
     if not record_id:
         fields.problem("id", "identifiant du marché manquant")
@@ -249,23 +282,14 @@ def record_from_csv(row, index, problems):
         holder = fields.holder(raw, "titulaires_ids")
         if holder:
             holders.append(holder)
-    is_concession = (row.get("type") or "").lower().startswith("contrat de concession")
+    is_concession = cell(row, "type").lower().startswith("contrat de concession")
     return DecpRecord(
         index=index,
         id=record_id,
-        uid=(row.get("uid") or "").strip(),
         kind="concession" if is_concession else "marche",
         format_version="1",
-        source=(row.get("source") or "").strip(),
-        buyer_siret=(row.get("acheteur_id") or "").strip(),
-        buyer_name=(row.get("acheteur_nom") or "").strip(),
-        nature=(row.get("nature") or "").strip(),
-        object=(row.get("objet") or "").strip(),
+        **flat_texts(row, CSV_TEXT_COLUMNS),
         cpv=fields.cpv(row.get("code_cpv"), "code_cpv") if row.get("code_cpv") or not is_concession else "",
-        procedure=(row.get("procedure") or "").strip(),
-        place_code=(row.get("lieu_execution_code") or "").strip(),
-        place_type=(row.get("lieu_execution_type") or "").strip(),
-        place_name=(row.get("lieu_execution_nom") or "").strip(),
         duration_months=fields.months(row.get("duree_mois"), "duree_mois"),
         notification_date=fields.date(row.get("date_notification"), "date_notification"),
         amount=fields.amount(row.get("montant"), "montant"),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from dentelle.decp.consolidated import PARQUET_MAGIC, ConsolidatedFileError, iter_consolidated
 from dentelle.decp.jsonstream import JsonStream, JsonSyntaxError
-from dentelle.decp.parsing import record_from_csv, record_from_json
+from dentelle.decp.parsing import missing_columns, record_from_csv, record_from_json
 from dentelle.decp.records import (  # noqa: F401 - re-exported: the readers' public API
     ENVIRONMENTAL_VALUES,
     NO_SOCIAL,
@@ -230,13 +230,9 @@ def iter_decp_csv(source, problems=None):
         try:
             reader = csv.DictReader(text, strict=True)
             header = reader.fieldnames or []
-            missing = [column for column in CSV_COLUMNS if column not in header]
-            if missing:
-                raise DecpFileError(
-                    f"Fichier DECP « {name} » : ce n'est pas un CSV DECP v1 aplati, colonnes manquantes : "
-                    + ", ".join(missing)
-                    + "."
-                )
+            reason = missing_columns(name, "un CSV DECP v1 aplati", CSV_COLUMNS, header)
+            if reason:
+                raise DecpFileError(reason)
             for index, row in enumerate(reader, start=1):
                 yield record_from_csv(row, index, problems)
         except csv.Error as exc:

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -12,13 +11,13 @@ from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
 from config.api_errors import MAX_INT, errors
+from dentelle.core.api_checks import refused_as, require_role
 from dentelle.core.audit import log_access
 from dentelle.core.permissions import (
     CAN_DECLARE_HOURS,
     CAN_SEE_PROGRESS,
     CAN_VALIDATE_DECLARATIONS,
     can_see_beneficiaries,
-    has_role,
 )
 from dentelle.insertion import declarations as service
 from dentelle.insertion.clauses import clause_wording
@@ -47,11 +46,9 @@ DateInYears = Annotated[
 
 
 def _organisation(request, roles=CAN_SEE_PROGRESS):
-    user = request.user
-    if not has_role(user, roles):
-        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    require_role(request, roles)
     try:
-        return organisation_of(user)
+        return organisation_of(request.user)
     except Http404 as exc:
         raise HttpError(404, "Aucune organisation rattachée à votre compte.") from exc
 
@@ -219,7 +216,7 @@ def create_declaration(request, payload: DeclarationIn):
         raise HttpError(422, "Bénéficiaire inconnu.")
     if payload.hours <= 0:
         raise HttpError(422, "Le nombre d'heures doit être positif.")
-    try:
+    with refused_as(422):
         declaration = service.declare(
             contract=contract,
             month=payload.month,
@@ -229,8 +226,6 @@ def create_declaration(request, payload: DeclarationIn):
             user=request.user,
             comment=payload.comment,
         )
-    except ValidationError as exc:
-        raise HttpError(422, " ".join(exc.messages)) from exc
     log_access(request.user, "api_declaration", beneficiary)
     return Status(201, _declaration_out(declaration, True))
 
@@ -243,8 +238,6 @@ def create_declaration(request, payload: DeclarationIn):
 def validate_declaration(request, declaration_id: int):
     organisation = _organisation(request, CAN_VALIDATE_DECLARATIONS)
     declaration = get_object_or_404(HoursDeclaration, pk=declaration_id, contract__organisation=organisation)
-    try:
+    with refused_as(422):
         declaration = service.validate(declaration, user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        raise HttpError(422, str(exc)) from exc
     return _declaration_out(declaration, True)

@@ -28,23 +28,35 @@ def declaration_create(request):
     form = DeclarationForm(request.POST or None, organisation=organisation, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            declaration = service.declare(
-                contract=data["contract"],
-                month=data["month"],
-                fulfilment_mode=data["fulfilment_mode"],
-                beneficiary=data["beneficiary"],
-                hours=data["hours"],
-                user=request.user,
-                comment=data["comment"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Déclaration enregistrée en brouillon ; elle compte une fois validée.")
-            return redirect("insertion:contract_detail", pk=declaration.contract_id)
+        done = _recorded(
+            request,
+            form,
+            "Déclaration enregistrée en brouillon ; elle compte une fois validée.",
+            service.declare,
+            contract=data["contract"],
+            month=data["month"],
+            fulfilment_mode=data["fulfilment_mode"],
+            beneficiary=data["beneficiary"],
+            hours=data["hours"],
+            user=request.user,
+            comment=data["comment"],
+        )
+        if done:
+            return done
     log_access(request.user, "formulaire_declaration", object_type="insertion.Beneficiary", object_id="*")
     return render(request, "insertion/form.html", {"title": "Déclarer des heures", "form": form})
+
+
+def _recorded(request, form, success, record, *args, **kwargs):
+    """``record(*args, **kwargs)``, a service writing a declaration: its refusal goes on the form (None is
+    returned: show the form again); done, the success message and the redirect to the contract's page."""
+    try:
+        declaration = record(*args, **kwargs)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, success)
+    return redirect("insertion:contract_detail", pk=declaration.contract_id)
 
 
 def _declaration(request, pk):
@@ -78,20 +90,20 @@ def declaration_correct(request, pk):
     form = CorrectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            service.correct(
-                declaration,
-                user=request.user,
-                comment=data["comment"],
-                month=data["month"],
-                fulfilment_mode=data["fulfilment_mode"],
-                hours=data["hours"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Correction enregistrée (nouvelle version, l'ancienne est conservée).")
-            return redirect("insertion:contract_detail", pk=declaration.contract_id)
+        done = _recorded(
+            request,
+            form,
+            "Correction enregistrée (nouvelle version, l'ancienne est conservée).",
+            service.correct,
+            declaration,
+            user=request.user,
+            comment=data["comment"],
+            month=data["month"],
+            fulfilment_mode=data["fulfilment_mode"],
+            hours=data["hours"],
+        )
+        if done:
+            return done
     return render(
         request,
         "insertion/form.html",

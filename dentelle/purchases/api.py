@@ -4,14 +4,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
+from dentelle.core.api_checks import refused_as, require_role
 from dentelle.core.importing import ImportReport
-from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_EDIT_PLANS, CAN_SEE_PROGRESS, has_role
+from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_EDIT_PLANS, CAN_SEE_PROGRESS
 from dentelle.purchases.allotment_sites import allot_lot, proposal_dict
 from dentelle.purchases.paging import MAX_ID, MAX_OFFSET, PAGING_HELP, check_ids, id_or_none, page_bounds
 from dentelle.purchases.permissions import visible_findings, visible_lots, visible_operations, visible_plans
@@ -20,11 +20,6 @@ from dentelle.purchases.services import accept_finding, reject_finding
 from dentelle.purchases.sitefile import rows_from_records
 
 router = Router(tags=["purchases"])
-
-
-def _require(request, roles):
-    if not has_role(request.user, roles):
-        raise HttpError(403, "Votre rôle ne permet pas cette action.")
 
 
 class PlanOut(Schema):
@@ -105,6 +100,20 @@ class DecisionIn(Schema):
     reason: str = ""
 
 
+def _listing(request, limit, offset, **ids):
+    """What a listing checks first: the role to see plans, then its paging and its identifier filters
+    (paging.py: a French 400 out of bounds). Returns the slice's (start, stop)."""
+    require_role(request, CAN_SEE_PROGRESS)
+    bounds = page_bounds(limit, offset)
+    check_ids(**ids)
+    return bounds
+
+
+def _filtered(queryset, **lookups):
+    """``queryset`` narrowed by each lookup given a value (None, or an empty text: that filter is not used)."""
+    return queryset.filter(**{lookup: value for lookup, value in lookups.items() if value not in (None, "")})
+
+
 def _plan_out(plan):
     return {
         "id": plan.pk,
@@ -145,7 +154,7 @@ def _finding_out(finding):
 
 @router.get("/plans", response={200: list[PlanOut], **errors(403)}, summary="Programmations visibles")
 def list_plans(request):
-    _require(request, CAN_SEE_PROGRESS)
+    require_role(request, CAN_SEE_PROGRESS)
     return [_plan_out(p) for p in visible_plans(request.user).select_related("organisation")]
 
 
@@ -155,7 +164,7 @@ def list_plans(request):
     summary="Rapport de balayage (summary + lots[] + findings[])",
 )
 def plan_report_api(request, plan_id: int):
-    _require(request, CAN_SEE_PROGRESS)
+    require_role(request, CAN_SEE_PROGRESS)
     plan = get_object_or_404(visible_plans(request.user), pk=id_or_none(plan_id))
     report = plan_report(plan, request.user)
     for entry in report["lots"]:
@@ -170,12 +179,9 @@ def plan_report_api(request, plan_id: int):
     description=PAGING_HELP,
 )
 def list_operations(request, plan_id: int | None = ID_FILTER, limit: int = LIMIT, offset: int = OFFSET):
-    _require(request, CAN_SEE_PROGRESS)
-    start, stop = page_bounds(limit, offset)
-    check_ids(plan_id=plan_id)
+    start, stop = _listing(request, limit, offset, plan_id=plan_id)
     operations = visible_operations(request.user).select_related("buyer_service").order_by("reference")
-    if plan_id is not None:
-        operations = operations.filter(plan_id=plan_id)
+    operations = _filtered(operations, plan_id=plan_id)
     return [_operation_out(op) for op in operations[start:stop]]
 
 
@@ -192,20 +198,15 @@ def list_lots(
     limit: int = LIMIT,
     offset: int = OFFSET,
 ):
-    _require(request, CAN_SEE_PROGRESS)
-    start, stop = page_bounds(limit, offset)
-    check_ids(plan_id=plan_id, operation_id=operation_id)
+    start, stop = _listing(request, limit, offset, plan_id=plan_id, operation_id=operation_id)
     lots = visible_lots(request.user).order_by("operation_id", "number")
-    if plan_id is not None:
-        lots = lots.filter(operation__plan_id=plan_id)
-    if operation_id is not None:
-        lots = lots.filter(operation_id=operation_id)
+    lots = _filtered(lots, operation__plan_id=plan_id, operation_id=operation_id)
     return list(lots[start:stop])
 
 
 @router.get("/lots/{lot_id}", response={200: LotOut, **errors(403, 404)}, summary="Un lot")
 def get_lot(request, lot_id: int):
-    _require(request, CAN_SEE_PROGRESS)
+    require_role(request, CAN_SEE_PROGRESS)
     return get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
 
 
@@ -232,8 +233,7 @@ class SiteOut(Schema):
     description=PAGING_HELP,
 )
 def lot_sites(request, lot_id: int, limit: int = LIMIT, offset: int = OFFSET):
-    _require(request, CAN_SEE_PROGRESS)
-    start, stop = page_bounds(limit, offset)
+    start, stop = _listing(request, limit, offset)
     lot = get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
     return list(lot.sites.order_by("id")[start:stop])
 
@@ -253,20 +253,11 @@ def list_findings(
     limit: int = LIMIT,
     offset: int = OFFSET,
 ):
-    _require(request, CAN_SEE_PROGRESS)
-    start, stop = page_bounds(limit, offset)
-    check_ids(lot_id=lot_id, plan_id=plan_id)
+    start, stop = _listing(request, limit, offset, lot_id=lot_id, plan_id=plan_id)
     findings = (
         visible_findings(request.user).select_related("decided_by").order_by("lot_id", "rule_id", "subject")
     )
-    if lot_id is not None:
-        findings = findings.filter(lot_id=lot_id)
-    if plan_id is not None:
-        findings = findings.filter(lot__operation__plan_id=plan_id)
-    if kind:
-        findings = findings.filter(kind=kind)
-    if status:
-        findings = findings.filter(status=status)
+    findings = _filtered(findings, lot_id=lot_id, lot__operation__plan_id=plan_id, kind=kind, status=status)
     return [_finding_out(f) for f in findings[start:stop]]
 
 
@@ -276,15 +267,13 @@ def list_findings(
     summary="Accepter ou rejeter une proposition (motif obligatoire pour rejeter)",
 )
 def decide_finding(request, finding_id: int, payload: DecisionIn):
-    _require(request, CAN_DECIDE_FINDINGS)
+    require_role(request, CAN_DECIDE_FINDINGS)
     finding = get_object_or_404(visible_findings(request.user), pk=id_or_none(finding_id))
     if payload.decision == "accept":
         finding = accept_finding(finding, request.user)
     elif payload.decision == "reject":
-        try:
+        with refused_as(400):
             finding = reject_finding(finding, request.user, payload.reason)
-        except ValidationError as exc:
-            raise HttpError(400, " ".join(exc.messages)) from exc
     else:
         raise HttpError(400, "Décision attendue : « accept » ou « reject ».")
     return _finding_out(finding)
@@ -316,7 +305,7 @@ def allotment_api(request, payload: AllotmentIn):
     # lazy: allotment_supply loads HiGHS (highspy, 0.26 s of imports); not needed at start-up
     from dentelle.purchases.allotment_supply import propose, resolver
 
-    _require(request, CAN_EDIT_PLANS)
+    require_role(request, CAN_EDIT_PLANS)
     report = ImportReport(source="API")
     rows = rows_from_records(list(enumerate(payload.sites, start=1)), report, resolver())
     if not report.ok:
@@ -351,7 +340,7 @@ class LotAllotmentIn(Schema):
     summary="Allotissement fin d'un lot enregistré avec ses sites (optimiseur et découpage par département)",
 )
 def lot_allotment_api(request, lot_id: int, payload: LotAllotmentIn):
-    _require(request, CAN_EDIT_PLANS)
+    require_role(request, CAN_EDIT_PLANS)
     lot = get_object_or_404(
         visible_lots(request.user).select_related("operation__buyer_service__organisation"),
         pk=id_or_none(lot_id),

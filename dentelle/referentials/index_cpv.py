@@ -4,6 +4,7 @@ descendants in the CPV 2008 tree, and a search by code prefix or label words."""
 import re
 from typing import NamedTuple
 
+from dentelle.referentials.index_parts import IndexPart
 from dentelle.referentials.text import normalise
 
 
@@ -36,13 +37,8 @@ class CpvLookups:
                 children.setdefault(cpv.parent, []).append(cpv.code)
         return {c.code: c for c in cpv_codes}, children
 
-    @property
-    def cpv_codes(self):
-        return self._part("cpv")[0]
-
-    @property
-    def _children(self):
-        return self._part("cpv")[1]
+    cpv_codes = IndexPart("cpv", 0)
+    _children = IndexPart("cpv", 1)
 
     def cpv(self, code):
         match = _CPV_CODE_RE.match(str(code or ""))

@@ -5,6 +5,7 @@ import re
 from typing import NamedTuple
 
 from dentelle.core.geo import department_of_postcode
+from dentelle.referentials.index_parts import IndexPart
 from dentelle.referentials.text import normalise
 
 
@@ -78,21 +79,10 @@ class TerritoryLookups:
     def _build_groupings(self):
         return {g.siren: g for g in self._sources["groupings"]()}
 
-    @property
-    def communes(self):
-        return self._part("communes")
-
-    @property
-    def groupings(self):
-        return self._part("groupings")
-
-    @property
-    def _by_postcode(self):
-        return self._part("commune_keys")[0]
-
-    @property
-    def _by_name(self):
-        return self._part("commune_keys")[1]
+    communes = IndexPart("communes")
+    groupings = IndexPart("groupings")
+    _by_postcode = IndexPart("commune_keys", 0)
+    _by_name = IndexPart("commune_keys", 1)
 
     def commune(self, insee_code):
         code = (insee_code or "").strip().upper()

@@ -95,13 +95,9 @@ class WonContractOut(Schema):
     date: str | None
 
 
-class SiaeDetail(Schema):
-    id: int
-    siret: str
+# A result of the list and the rest of the record (its competences with their origin and rationale).
+class SiaeDetail(SiaeBrief):
     siren: str
-    name: str
-    brand: str
-    kind: str
     kind_label: str
     kinds: list[str]
     reservation_bases: list[str]
@@ -110,15 +106,7 @@ class SiaeDetail(Schema):
     naf: str
     address: str
     postcode: str
-    city: str
-    commune_insee_code: str
-    department_code: str
-    region_code: str
-    latitude: float | None
-    longitude: float | None
-    is_active: bool
     website: str
-    service_kinds: list[str]
     competences: list[CompetenceOut]
     capacities: list[CapacityOut]
     service_areas: list[AreaOut]

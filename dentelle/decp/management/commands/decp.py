@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from dentelle.accounts.models import Organisation
-from dentelle.core.commands import print_changes
+from dentelle.core.commands import add_wet_run, existing_file, print_changes
 from dentelle.core.importing import ImportCommand, run_import
 from dentelle.decp import retro_report
 from dentelle.decp.adapters import export_organisation
@@ -71,7 +71,7 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
     help = "Données essentielles de la commande publique (DECP) : analyse rétrospective, export v2."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        sub = self.add_actions(parser)
         analyse = sub.add_parser(
             "analyse",
             help="Analyser un fichier DECP (v1 JSON, v2 JSON, CSV v1 aplati, consolidé national CSV ou Parquet)",
@@ -100,9 +100,7 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
             ),
         )
         won.add_argument("file", help="Fichier DECP.")
-        won.add_argument(
-            "--wet-run", action="store_true", help="Écrire réellement en base (sinon : simulation)."
-        )
+        add_wet_run(won)
         export = sub.add_parser(
             "export", help="Exporter au format DECP v2 les marchés attribués d'une organisation"
         )
@@ -112,26 +110,17 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
         export.add_argument("--out", help="Fichier de sortie (par défaut : sortie standard)")
 
     def handle(self, *args, **options):
-        if options["action"] == "analyse":
-            self.analyse(options)
-        elif options["action"] == "contracts-won":
-            self.contracts_won(options)
-        else:
-            self.export(options)
+        self.handle_action(options)
 
-    def contracts_won(self, options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"Fichier DECP « {path} » introuvable.")
+    def handle_contracts_won(self, options):
+        path = existing_file(options["file"], "Fichier DECP")
         report, committed = run_import(record_won_contracts, wet_run=options["wet_run"], path=path)
         print_changes(
             self, report, committed, options["wet_run"], up_to_date="les fiches étaient déjà à jour"
         )
 
-    def analyse(self, options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"Fichier DECP « {path} » introuvable.")
+    def handle_analyse(self, options):
+        path = existing_file(options["file"], "Fichier DECP")
         buyer = (options["buyer"] or "").replace(" ", "")
         if buyer and not (buyer.isdigit() and len(buyer) == 14):
             raise CommandError(
@@ -178,7 +167,7 @@ class Command(ImportCommand):  # its print_report; each action declares its own 
         if out is not None:
             self.stdout.write(f"Rétrospective écrite dans {out}.")
 
-    def export(self, options):
+    def handle_export(self, options):
         organisation = self.find_organisation(options["organisation"])
         document, violations = export_organisation(organisation)
         text = dumps(document)

@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from dentelle.core.commands import add_wet_run, existing_file
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.insertion.importer import FileProblem, import_declarations
 from dentelle.insertion.privacy import purge, purge_due
@@ -13,22 +12,18 @@ class Command(ImportCommand):
     help = "Suivi des clauses sociales : import des déclarations d'heures, purge des données personnelles."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="actions")
+        sub = self.add_actions(parser)
         imp = sub.add_parser(
             "import-declarations",
             help="Importer des déclarations d'heures (CSV ou XLSX). Simulation par défaut.",
         )
         imp.add_argument("file", help="Fichier CSV (UTF-8, séparateur ; ou ,) ou XLSX")
-        imp.add_argument(
-            "--wet-run", action="store_true", help="Enregistrer réellement (sinon : simulation)."
-        )
+        add_wet_run(imp, "Enregistrer réellement")
         purge_parser = sub.add_parser(
             "purge-beneficiaries",
             help="Effacer les données personnelles des bénéficiaires au-delà de la durée de conservation.",
         )
-        purge_parser.add_argument(
-            "--wet-run", action="store_true", help="Effacer réellement (sinon : simulation)."
-        )
+        add_wet_run(purge_parser, "Effacer réellement")
         purge_parser.add_argument(
             "--days",
             type=int,
@@ -42,17 +37,13 @@ class Command(ImportCommand):
         )
 
     def handle(self, *args, **options):
-        if options["action"] == "import-declarations":
-            self.import_declarations(options["file"], options["wet_run"])
-        elif options["action"] == "refresh-totals":
-            self.stdout.write(f"Récapitulatif recalculé : {refresh_realised()} ligne(s).")
-        else:
-            self.purge(options["wet_run"], options["days"])
+        self.handle_action(options)
 
-    def import_declarations(self, file, wet_run):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Fichier introuvable : {file}")
+    def handle_refresh_totals(self, options):
+        self.stdout.write(f"Récapitulatif recalculé : {refresh_realised()} ligne(s).")
+
+    def handle_import_declarations(self, options):
+        path, wet_run = existing_file(options["file"]), options["wet_run"]
         report = ImportReport(source=str(path))
         try:
             with path.open("rb") as stream:
@@ -66,10 +57,10 @@ class Command(ImportCommand):
         if committed:
             self.stdout.write("Les déclarations importées sont en brouillon, à valider.")
 
-    def purge(self, wet_run, days):
-        due = purge_due(retention_days=days)
+    def handle_purge_beneficiaries(self, options):
+        due = purge_due(retention_days=options["days"])
         count = due.count()
-        if not wet_run:
+        if not options["wet_run"]:
             self.stdout.write(
                 f"Simulation : {count} bénéficiaire(s) à purger. Relancer avec --wet-run pour effacer leurs "
                 "données personnelles (les agrégats sont conservés)."

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from dentelle.core.commands import DentelleCommand
+from dentelle.core.commands import DentelleCommand, add_wet_run
 from dentelle.core.validators import normalise_cpv
 from dentelle.decp.readers import DecpFileError
 from dentelle.matching.description import LotDescription
@@ -22,6 +22,7 @@ class Command(DentelleCommand):
         "Mise en relation lots ↔ SIAE. Sans sous-commande : classer les structures pour un lot décrit par "
         "--cpv, --place, --amount. Sous-commandes : plan FICHIER, evaluate --decp FICHIER, digest."
     )
+    default_action = "lot"
 
     def add_arguments(self, parser):
         parser.add_argument("--cpv", help="code CPV du lot (ex. 77310000)")
@@ -41,7 +42,7 @@ class Command(DentelleCommand):
         )
         parser.add_argument("--top", type=int, default=10, help=HELP_TOP)
         parser.add_argument("--json", action="store_true", help="sortie JSON")
-        sub = parser.add_subparsers(dest="action", title="sous-commandes")
+        sub = self.add_actions(parser, required=False, title="sous-commandes")
         plan = sub.add_parser(
             "plan", help="classer les structures pour chaque lot d'un fichier de programmation"
         )
@@ -63,17 +64,10 @@ class Command(DentelleCommand):
         digest.add_argument(
             "--min-score", type=float, default=None, help="score minimal (défaut : seuil « capable »)"
         )
-        digest.add_argument("--wet-run", action="store_true", help="envoyer vraiment (sinon simple aperçu)")
+        add_wet_run(digest, "envoyer vraiment", otherwise="simple aperçu")
 
     def handle(self, *args, **options):
-        action = options.get("action")
-        if action == "plan":
-            return self.handle_plan(options)
-        if action == "evaluate":
-            return self.handle_evaluate(options)
-        if action == "digest":
-            return self.handle_digest(options)
-        return self.handle_lot(options)
+        self.handle_action(options)
 
     def emit_json(self, data):
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.db.models import Count
 
 from dentelle.accounts.models import BuyerService, Organisation
+from dentelle.core.commands import add_wet_run
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import import_plan
@@ -22,7 +23,7 @@ class Command(ImportCommand):
     help = "Programmation des achats : importer un fichier (CSV, XLSX, JSON)."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        sub = self.add_actions(parser)
         imp = sub.add_parser("import", help="Importer un fichier de programmation")
         imp.add_argument("file", help="Fichier CSV, XLSX ou JSON")
         imp.add_argument(
@@ -34,9 +35,7 @@ class Command(ImportCommand):
         imp.add_argument(
             "--where", action="append", default=[], metavar="COLONNE=VALEUR", help="Filtrer les lignes"
         )
-        imp.add_argument(
-            "--wet-run", action="store_true", help="Écrire réellement en base (par défaut : simulation)"
-        )
+        add_wet_run(imp)
         imp.add_argument(
             "--scan",
             action="store_true",
@@ -47,8 +46,9 @@ class Command(ImportCommand):
         )
 
     def handle(self, *args, **options):
-        if options["action"] == "list":
-            return self._list()
+        self.handle_action(options)
+
+    def handle_import(self, options):
         path = options["file"]
         where = dict(item.split("=", 1) for item in options["where"] if "=" in item)
         try:
@@ -93,7 +93,7 @@ class Command(ImportCommand):
         )
         self.print_report(report, committed, options["wet_run"])
 
-    def _list(self):
+    def handle_list(self, options):
         plans = PurchasePlan.objects.select_related("organisation").annotate(lots=Count("operations__lots"))
         rows = list(plans.order_by("organisation__name", "-year", "name"))
         if not rows:

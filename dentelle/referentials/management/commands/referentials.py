@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from dentelle.core.commands import DentelleCommand
+from dentelle.core.commands import DentelleCommand, add_wet_run, warn_simulation
 from dentelle.referentials.index import get_index
 from dentelle.referentials.loaders import LOADERS, ReferenceFileError, load_referentials
 from dentelle.referentials.places import resolve_place
@@ -17,12 +17,12 @@ class Command(DentelleCommand):
     help = "Référentiels : charger les fichiers de référence, afficher l'état, résoudre un lieu, chercher un code CPV."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="actions")
+        sub = self.add_actions(parser)
         load = sub.add_parser("load", help="Charger CPV, territoires et NAF (simulation par défaut).")
         load.add_argument(
             "--data-dir", default=None, help="Dossier des fichiers de référence (défaut : DENTELLE_DATA_DIR)."
         )
-        load.add_argument("--wet-run", action="store_true", help="Enregistrer réellement (sinon simulation).")
+        add_wet_run(load, "Enregistrer réellement")
         load.add_argument(
             "--if-changed",
             action="store_true",
@@ -43,16 +43,9 @@ class Command(DentelleCommand):
         cpv.add_argument("--json", action="store_true", help="Sortie JSON.")
 
     def handle(self, *args, **options):
-        action = options["action"]
-        if action == "load":
-            return self.load(options)
-        if action == "status":
-            return self.status(options)
-        if action == "resolve-place":
-            return self.resolve_place(options)
-        return self.cpv(options)
+        self.handle_action(options)
 
-    def load(self, options):
+    def handle_load(self, options):
         only = [name.strip() for name in options["only"].split(",") if name.strip()]
         unknown = [name for name in only if name not in LOADERS]
         if unknown:
@@ -96,13 +89,9 @@ class Command(DentelleCommand):
         elif wet_run:
             self.stdout.write(self.style.SUCCESS(f"Référentiels enregistrés en {elapsed:.1f} s."))
         else:
-            self.stdout.write(
-                self.style.WARNING(
-                    "Simulation : rien n'a été enregistré. Relancer avec --wet-run pour charger."
-                )
-            )
+            warn_simulation(self, "charger")
 
-    def status(self, options):
+    def handle_status(self, options):
         rows = referential_status()
         if options["json"]:
             for row in rows:
@@ -113,7 +102,7 @@ class Command(DentelleCommand):
             loaded = row["loaded_at"].strftime("%d/%m/%Y %H:%M") if row["loaded_at"] else "jamais chargé"
             self.stdout.write(f"{row['label']:<28} {row['count']:>7}  {row['version'] or '—'}  ({loaded})")
 
-    def resolve_place(self, options):
+    def handle_resolve_place(self, options):
         place = resolve_place(options["text"], code=options["code"])
         if options["json"]:
             self.stdout.write(json.dumps(place.as_dict() if place else None, ensure_ascii=False, indent=2))
@@ -125,7 +114,7 @@ class Command(DentelleCommand):
         index = get_index()
         self.stdout.write(place.describe_with_names(index.department_name, index.region_name))
 
-    def cpv(self, options):
+    def handle_cpv(self, options):
         index = get_index()
         found = index.search_cpv(options["query"], limit=options["limit"])
         if options["json"]:

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from dentelle.core.commands import print_changes
+from dentelle.core.commands import add_wet_run, print_changes
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.siaes.clients import LemarcheApiError, LemarcheClient
 from dentelle.siaes.importers import SOURCES, import_file, import_records
@@ -19,7 +19,7 @@ class Command(ImportCommand):
     help = "Annuaire des SIAE : import des listes officielles et du marché de l'inclusion, statistiques."
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, title="actions")
+        sub = self.add_actions(parser)
         imp = sub.add_parser(
             "import",
             help="Importer un fichier de structures (simulation par défaut).",
@@ -33,9 +33,7 @@ class Command(ImportCommand):
         )
         imp.add_argument("--source", required=True, choices=sorted(SOURCES), help="Format du fichier.")
         imp.add_argument("file", nargs="?", help="Chemin du fichier (sauf --fetch).")
-        imp.add_argument(
-            "--wet-run", action="store_true", help="Écrire réellement en base (sinon : simulation)."
-        )
+        add_wet_run(imp)
         imp.add_argument(
             "--strict",
             action="store_true",
@@ -51,9 +49,7 @@ class Command(ImportCommand):
         stats.add_argument("--json", action="store_true", help="Sortie JSON.")
 
     def handle(self, *args, **options):
-        if options["action"] == "stats":
-            return self.handle_stats(options)
-        return self.handle_import(options)
+        self.handle_action(options)
 
     def handle_import(self, options):
         source, path = options["source"], options.get("file")
