@@ -1,12 +1,11 @@
 """API of the matching: same permissions as the pages (dentelle.core.permissions)."""
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
-from dentelle.core.permissions import has_role
+from dentelle.core.api_checks import refused_as, require_role
 from dentelle.core.validators import normalise_cpv
 from dentelle.matching.answers import answer_refusal, record_answer
 from dentelle.matching.description import LotDescription
@@ -126,8 +125,7 @@ def lot_structures(request, lot_id: int, top: int = Query(20, ge=1, le=200)):
     summary="Structures classées pour des critères libres",
 )
 def search(request, criteria: Query[CriteriaIn]):
-    if not has_role(request.user, STAFF_ROLES):
-        raise HttpError(403, "Votre rôle ne permet pas cette action.")
+    require_role(request, STAFF_ROLES)
     try:
         code = normalise_cpv(criteria.cpv)
     except ValueError:
@@ -205,10 +203,8 @@ def answer_lot(request, lot_id: int, payload: ResponseIn):
     refusal = answer_refusal(lot, user.siae)
     if refusal:
         raise HttpError(404, refusal)
-    try:
+    with refused_as(403):
         response = record_answer(
             lot, user.siae, kind=payload.kind, reason=payload.reason, partners=payload.partners, user=user
         )
-    except PermissionDenied as error:
-        raise HttpError(403, str(error))
     return _response_out(response)

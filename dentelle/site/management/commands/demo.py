@@ -1,6 +1,6 @@
 import time
 
-from dentelle.core.commands import DentelleCommand
+from dentelle.core.commands import DentelleCommand, add_wet_run, warn_simulation
 from dentelle.site.demo import DEMO_STEPS
 
 
@@ -8,11 +8,11 @@ class Command(DentelleCommand):
     help = "Charge les données de démonstration (référentiels, organisation, SIAE, programmation)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--wet-run", action="store_true", help="Écrire en base (sinon : ne rien faire).")
+        add_wet_run(parser, "Charger la démonstration en base")
 
     def handle(self, *args, **options):
         if not options["wet_run"]:
-            self.stdout.write("Simulation : relancer avec --wet-run pour charger la démonstration.")
+            warn_simulation(self, "charger la démonstration")
             return
         for step in DEMO_STEPS:
             started = time.perf_counter()
