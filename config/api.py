@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from config.api_guard import unknown_query_refused
 from dentelle.accounts.models import ApiToken
 from dentelle.core.throttling import ApiUserThrottle, check_api_key_attempts, record_bad_api_key
 
@@ -84,7 +85,9 @@ api = DentelleAPI(
     description=(
         "API de Dentelle : référentiels (CPV, territoires), annuaire des SIAE, programmation des achats, "
         "recommandations, mise en relation et suivi des heures d'insertion. Authentification par clé "
-        "(`Authorization: Bearer <clé>` ou `X-API-Key`) ou par session ; mêmes droits que les pages."
+        "(`Authorization: Bearer <clé>` ou `X-API-Key`) ou par session ; mêmes droits que les pages. Un "
+        "paramètre de requête qu'une opération ne prend pas (`?plan=` au lieu de `?plan_id=`) est refusé (400), "
+        "jamais ignoré."
     ),
     auth=[BearerToken(), HeaderToken(), django_auth],
     throttle=[ApiUserThrottle()],
@@ -120,4 +123,5 @@ def _mount():
 
 
 _errors_in_french()
+api.add_decorator(unknown_query_refused)
 _mount()

@@ -122,7 +122,7 @@ class ApiError(Schema):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "Requête refusée : paramètre ou corps impossible (caractère nul, nombre hors limites…), motif en français",
+    400: "Requête refusée : paramètre inconnu ou impossible (caractère nul, nombre hors limites…), corps impossible ; motif en français",
     401: "Authentification requise : clé d'API (Authorization: Bearer … ou X-API-Key) ou session",
     403: "Votre rôle ne permet pas cette action",
     404: "Introuvable (ou hors de vos droits)",

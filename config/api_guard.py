@@ -5,13 +5,19 @@
 - In the API: a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE answers a French JSON 413 (not Django's HTML 400).
 - In the API: every router takes `limit`/`offset` and integer ids from the query string; a negative slice
   or an integer beyond 64 bits raises deep in the ORM. One guard answers 400 in French instead.
+- In the API: a query parameter the operation does not take (`?plan=3` where the filter is `plan_id`) answers
+  400 and names the parameters it takes, instead of being ignored (a filter silently dropped returns
+  everything: `unknown_query_refused`).
 """
 
 import json
 import re
+from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
+from ninja.errors import HttpError
+from ninja.params.models import QueryModel
 
 INTEGER = re.compile(r"-?\d+")
 MAX_INT = 2**63 - 1
@@ -39,6 +45,34 @@ def body_problem(body):
     if b"\\u0000" in body or b"\x00" in body:
         return "Corps JSON : caractère nul interdit."
     return None
+
+
+def query_names(operation):
+    """The query parameters a django-ninja operation reads (a schema given as ``Query[...]`` is flattened)."""
+    names = set()
+    for model in operation.models:
+        if issubclass(model, QueryModel):
+            flattened = getattr(model, "__ninja_flatten_map__", None)
+            names |= set(flattened) if flattened else {f.alias or n for n, f in model.model_fields.items()}
+    return names
+
+
+def unknown_query_refused(view_func):
+    """An operation's function, refusing query parameters it does not read (installed by config.api for
+    every operation as a ninja "operation" decorator: after authentication, so a stranger gets 401 first)."""
+    operation = view_func._ninja_operation
+    taken = query_names(operation)
+
+    @wraps(view_func)
+    def checked(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - taken)
+        if not unknown:
+            return view_func(request, *args, **kwargs)
+        listed = ", ".join(f"« {name} »" for name in unknown)
+        accepted = ", ".join(sorted(taken)) or "aucun"
+        raise HttpError(400, f"Paramètre inconnu : {listed} (paramètres acceptés : {accepted}).")
+
+    return checked
 
 
 def too_big_problem():

@@ -1,9 +1,12 @@
 """Impossible numbers in API query strings get a French 400, not a server error (QA fuzzing)."""
 
+import re
+
 import pytest
 from django.http import QueryDict
 
-from config.api_guard import query_problem
+from config.api import api
+from config.api_guard import query_names, query_problem
 from dentelle.accounts.models import ApiToken, User
 from dentelle.core.roles import Role
 
@@ -92,3 +95,49 @@ def test_a_body_beyond_the_upload_limit_gets_a_french_json_413(client, settings)
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["detail"].startswith("Corps de la requête trop volumineux")
+
+
+def every_get_path():
+    """The path of every GET operation of the OpenAPI document, its ids set to 1."""
+    for path, item in api.get_openapi_schema()["paths"].items():
+        if "get" in item:
+            yield re.sub(r"\{\w+\}", "1", path)
+
+
+def test_every_operation_takes_the_query_parameters_its_document_lists():
+    documented = {}
+    for item in api.get_openapi_schema()["paths"].values():
+        for operation in item.values():
+            documented[operation["operationId"]] = {
+                p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+            }
+    taken = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                taken[api.get_openapi_operation_id(operation)] = query_names(operation)
+    assert taken == documented
+
+
+@pytest.mark.django_db
+def test_an_unknown_query_parameter_is_refused_and_the_accepted_ones_named(client, officer):
+    client.force_login(officer)
+    response = client.get("/api/purchases/lots?plan=3")
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "Paramètre inconnu : « plan » (paramètres acceptés : limit, offset, operation_id, plan_id)."
+    )
+    assert client.get("/api/purchases/lots?plan_id=3&limit=2").status_code == 200
+    flattened = client.get("/api/matching/search?cpv=77310000&place=93&department=93")  # Query[CriteriaIn]
+    assert flattened.status_code == 400 and "« department »" in flattened.json()["detail"]
+    checked = 0
+    for path in every_get_path():
+        response = client.get(path, {"filtre_inconnu": "1"})
+        if response.status_code == 400:
+            assert response.json()["detail"].startswith("Paramètre inconnu : « filtre_inconnu »"), path
+            checked += 1
+    assert checked >= 20
+
+
+def test_a_stranger_gets_401_before_any_word_on_parameters(client):
+    assert client.get("/api/purchases/lots?plan=3").status_code == 401
