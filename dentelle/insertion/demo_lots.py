@@ -40,6 +40,7 @@ def _create_fallback_lots(organisation):
     for n, (code, title, cpv, amount, dept) in enumerate(FALLBACK_LOTS, start=1):
         service = BuyerService.objects.get(organisation=organisation, code=code)
         operation, _ = Operation.objects.get_or_create(
+            plan=None,
             buyer_service=service,
             reference=f"{PREFIX}{n:02d}",
             defaults={"title": title, "nature": Nature.WORKS if cpv.startswith("45") else Nature.SERVICES},

@@ -22,7 +22,6 @@ from dentelle.purchases.models import Lot, Operation, PurchasePlan
 from dentelle.purchases.permissions import visible_plans
 from dentelle.purchases.plan_columns import user_mapping
 from dentelle.purchases.plan_data import PlanFileError
-from dentelle.purchases.plan_writer import MOVED_COUNT
 from dentelle.purchases.planfile import read_table_file
 from dentelle.purchases.queries import plan_report
 from dentelle.purchases.report import json_bytes, xlsx_report
@@ -115,11 +114,9 @@ def plan_import(job, progress):
     if plan is None:
         return {"message": "Import enregistré, mais aucune opération n'est visible avec votre rôle."}
     counts = scan_stored_plan(plan, progress)
-    moved = report.counts.get(MOVED_COUNT, 0)
-    moved_text = f" {grouped_int(moved)} opération(s) reprise(s) d'une autre programmation." if moved else ""
     return {
         "message": f"Import enregistré et balayé : {grouped_int(counts['lots'])} lots, "
-        f"{grouped_int(counts['findings'])} propositions.{moved_text}",
+        f"{grouped_int(counts['findings'])} propositions.",
         "url": reverse("purchases:plan", args=[plan.pk]),
         "plan": plan.pk,
         **counts,

@@ -86,8 +86,17 @@ class Operation(TimeStampedModel):
     class Meta:
         verbose_name = "opération d'achat"
         verbose_name_plural = "opérations d'achat"
+        # One per plan, service and reference: re-importing a plan updates its operations in place, and a
+        # recurring purchase keeps its reference from one yearly plan to the next, each year its own.
         constraints = [
-            models.UniqueConstraint(fields=["buyer_service", "reference"], name="unique_operation_reference")
+            models.UniqueConstraint(
+                fields=["plan", "buyer_service", "reference"], name="unique_operation_reference_in_plan"
+            ),
+            models.UniqueConstraint(
+                fields=["buyer_service", "reference"],
+                condition=models.Q(plan__isnull=True),
+                name="unique_unplanned_operation_reference",
+            ),
         ]
 
     def __str__(self):

@@ -6,7 +6,6 @@ created) bound what a file may touch.
 """
 
 from dentelle.accounts.models import BuyerService, Organisation
-from dentelle.purchases.models import Operation
 
 
 def find_organisation(name):
@@ -59,9 +58,8 @@ def find_service(organisation, text, report, line, default=None, create=True, wr
     return service
 
 
-def check_services(report, *, plan_data, organisation, writable=None, create=True, plan_name=None):
-    """Preview: report, without writing, the rows whose service is out of reach or would be created, and
-    the operations that importing into ``plan_name`` would take from another plan."""
+def check_services(report, *, plan_data, organisation, writable=None, create=True):
+    """Preview: report, without writing, the rows whose service is out of reach or would be created."""
     announced = {}  # service text (lower case) → the service found, or None
     for operation_data in plan_data.operations:
         text = (operation_data.service or "").strip()
@@ -70,42 +68,6 @@ def check_services(report, *, plan_data, organisation, writable=None, create=Tru
         first_line = operation_data.lots[0].line if operation_data.lots else None
         announced[text.lower()] = find_service(
             organisation, text, report, first_line, create=create, writable=writable, preview=True
-        )
-    _announce_moves(report, plan_data, announced, plan_name)
-
-
-MOVED_LINES_SHOWN = 5
-
-
-def _announce_moves(report, plan_data, services, plan_name=None):
-    """Operations of the file already stored in a plan: importing them into another plan moves them there
-    (an operation is one per service and reference), which the preview says, plan by plan."""
-    wanted = {}  # service → {reference: first line}
-    for data in plan_data.operations:
-        service = services.get((data.service or "").strip().lower())
-        if service is not None:
-            wanted.setdefault(service, {}).setdefault(
-                data.reference[:80], data.lots[0].line if data.lots else None
-            )
-    by_plan = {}
-    for service, references in wanted.items():
-        stored = Operation.objects.filter(
-            buyer_service=service, reference__in=list(references), plan__isnull=False
-        )
-        if plan_name:  # re-importing into the same plan updates in place: nothing moves
-            stored = stored.exclude(plan__name=plan_name)
-        for operation in stored.select_related("plan").only("reference", "plan__name"):
-            by_plan.setdefault(operation.plan.name, []).append(references[operation.reference])
-    for name, lines in sorted(by_plan.items()):
-        shown = ", ".join(str(line) for line in sorted(line for line in lines if line)[:MOVED_LINES_SHOWN])
-        report.warning(
-            None,
-            "référence",
-            f"{len(lines)} opération(s) de ce fichier (lignes {shown}{'…' if len(lines) > MOVED_LINES_SHOWN else ''}) "
-            f"figurent déjà dans la programmation « {name} » : importées "
-            + (f"dans « {plan_name} »" if plan_name else "dans une autre programmation")
-            + ", elles y seront déplacées avec leurs lots et leurs décisions. Donnez-leur une référence propre pour les garder "
-            "aussi dans « " + name + " ».",
         )
 
 

@@ -65,7 +65,6 @@ LOT_FIELDS = [
     "insertion_market",
 ]
 LINE_ITEM_FIELDS = ["description", "cpv_code", "amount"]
-MOVED_COUNT = "opérations reprises d'une autre programmation"
 
 
 class BulkWriter:
@@ -84,7 +83,7 @@ class BulkWriter:
         for data, (service, _problems) in chunk:
             if service is not None and data.nature:
                 wanted.setdefault(service.pk, set()).add(data.reference[:80])
-        operations = _stored_operations(wanted)
+        operations = _stored_operations(self.plan, wanted)
         lots, items = _stored_children(operations)
         self.now = timezone.now()
         self.new = {Operation: [], Lot: [], LineItem: []}
@@ -106,10 +105,9 @@ class BulkWriter:
                 continue
             key = (service.pk, data.reference[:80])
             created = key not in operations
-            operation = self._get(operations, key, Operation, buyer_service=service, reference=key[1])
-            if not created and operation.plan_id not in (None, self.plan.pk):
-                report.count(MOVED_COUNT)  # one per service and reference: it leaves its former plan
-            operation.plan = self.plan
+            operation = self._get(
+                operations, key, Operation, plan=self.plan, buyer_service=service, reference=key[1]
+            )
             operation.title = data.title[:500]
             operation.description = data.description
             operation.nature = data.nature
@@ -201,14 +199,14 @@ def _in_chunks(values):
         yield values[start : start + IN_CHUNK]
 
 
-def _stored_operations(wanted):
-    """{(service pk, reference): Operation} of the stored operations among ``wanted`` (service pk →
+def _stored_operations(plan, wanted):
+    """{(service pk, reference): Operation} of the plan's stored operations among ``wanted`` (service pk →
     references), locked until the import ends (as ``update_or_create`` locked each one)."""
     found = {}
     for service_pk, references in wanted.items():
         for chunk in _in_chunks(references):
             rows = Operation.objects.select_for_update().filter(
-                buyer_service_id=service_pk, reference__in=chunk
+                plan=plan, buyer_service_id=service_pk, reference__in=chunk
             )
             for operation in rows:
                 found[(service_pk, operation.reference)] = operation

@@ -134,7 +134,6 @@ def _preview_context(plan_data, report, name, user, organisation):
         report,
         plan_data=plan_data,
         organisation=organisation,
-        plan_name=name,
         **_service_scope(user, organisation),
     )
     preview_warnings(plan_data, report)  # the same warnings as the CLI (unknown CPV, places, nature)

@@ -68,10 +68,10 @@ def legacy_import_plan(
             )
             continue
         operation, created = Operation.objects.update_or_create(
+            plan=plan,
             buyer_service=buyer_service,
             reference=operation_data.reference[:80],
             defaults={
-                "plan": plan,
                 "title": operation_data.title[:500],
                 "description": operation_data.description,
                 "nature": operation_data.nature,

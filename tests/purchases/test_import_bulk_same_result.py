@@ -22,7 +22,6 @@ from dentelle.accounts.models import BuyerService, Organisation
 from dentelle.purchases import importer
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import LineItem, Lot, Operation, PurchasePlan, ReservationKind, Site
-from dentelle.purchases.plan_writer import MOVED_COUNT
 from tests.purchases.legacy_plan_import import legacy_import_plan
 from tests.purchases.plan_imports import run_plan_import
 from tests.purchases.real_shaped_plan import plan_files, read
@@ -78,12 +77,11 @@ def stored(organisation):
 
 
 def outcome(report, organisation):
-    """The report with the organisation's name taken out of the messages (they name it), and without the
-    count of operations taken from another plan, which the row-by-row importer did not keep."""
+    """The report with the organisation's name taken out of the messages (they name it)."""
     problems = [
         (p.line, p.column, p.reason.replace(str(organisation), "ORG"), p.blocking) for p in report.problems
     ]
-    return problems, {key: n for key, n in report.counts.items() if key != MOVED_COUNT}
+    return problems, dict(report.counts)
 
 
 @pytest.fixture
