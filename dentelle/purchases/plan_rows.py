@@ -65,8 +65,10 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
         service = _key_text(cells, "service", line, report)
         if service is None:
             continue
-        reference = str(cells.get("operation_reference", "")) or f"{service}|{title}"[:80]
-        operation = operations.get(reference)
+        # Without a reference, a service's rows with the same object form one operation, named by it.
+        reference = str(cells.get("operation_reference", "")) or title[:80]
+        key = (service.strip().casefold(), reference)
+        operation = operations.get(key)
         if operation is None:
             operation = OperationData(reference=reference, title=title, service=service)
             operation.nature = nature_of(cells.get("nature", ""), lot.cpv)
@@ -78,7 +80,7 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
                 operation.launch_date = parse_date(cells.get("launch_date", ""))
             except ValueError as exc:
                 report.error(line, LABELS["launch_date"], f"date illisible « {exc} » (JJ/MM/AAAA attendu).")
-            operations[reference] = operation
+            operations[key] = operation
         if not lot.number:
             lot.number = str(len(operation.lots) + 1)
         operation.lots.append(lot)
