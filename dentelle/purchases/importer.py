@@ -5,7 +5,6 @@ Operations are keyed by (service, reference), lots by (operation, number), line 
 """
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.db.models import prefetch_related_objects
 from dentelle.purchases.allotment_sites import import_site_rows
 from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.places import resolve_lot_place
+from dentelle.purchases.plan_data import plan_year
 from dentelle.purchases.plan_services import ServiceResolver
 from dentelle.purchases.plan_writer import CHUNK_OPERATIONS, BulkWriter
 from dentelle.purchases.sitefile import rows_from_records
@@ -44,12 +44,12 @@ def import_plan(
     again (same service and reference, same lot number) updates what an earlier row wrote."""
     if report.rows is None:  # the import's log line: lots read
         report.rows = plan_data.lot_count
-    year = year or plan_data.year or date.today().year + 1
-    name = plan_name or plan_data.name or Path(source_file).stem or f"Programmation {year}"
+    name = plan_name or plan_data.name or Path(source_file).stem
+    year, _source = plan_year(name, plan_data.year, year)  # « Programmation 2028 » is a 2028 plan
+    name = name or f"Programmation {year}"
     fields = {"year": year, "source_file": Path(source_file).name}
     plan, created = PurchasePlan.objects.get_or_create(organisation=organisation, name=name, defaults=fields)
-    shared = writable is not None and plan.operations.exclude(buyer_service__in=writable).exists()
-    if not created and not shared:  # a plan holding other services' operations keeps its year and file
+    if not created and not keeps_its_year(plan, writable):
         for field, value in fields.items():
             setattr(plan, field, value)
         plan.save()
@@ -70,6 +70,22 @@ def import_plan(
     if plan_data.site_records:
         _import_sites(plan_data.site_records, imported, report)
     return plan
+
+
+def keeps_its_year(plan, writable):
+    """Whether a stored plan keeps its year and file on import: when it holds operations of services
+    the importing user may not write (``writable``; None: all, as on the command line)."""
+    return writable is not None and plan.operations.exclude(buyer_service__in=writable).exists()
+
+
+def import_outcome(organisation, name, declared=None, chosen=None, writable=None):
+    """What the preview says before an import into the plan ``name``: (stored plan or None, its year
+    after the import, where the year comes from: "chosen", "name", "file", "default" or "kept")."""
+    plan = PurchasePlan.objects.filter(organisation=organisation, name=name).first()
+    if plan is not None and keeps_its_year(plan, writable):
+        return plan, plan.year, "kept"
+    year, source = plan_year(name, declared, chosen)
+    return plan, year, source
 
 
 def _lot_index_changed():

@@ -19,7 +19,7 @@ from dentelle.jobs.services import JobError, input_of, store_output
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import Lot, Operation, PurchasePlan
-from dentelle.purchases.permissions import visible_plans
+from dentelle.purchases.permissions import visible_operations, visible_plans
 from dentelle.purchases.plan_columns import user_mapping
 from dentelle.purchases.plan_data import PlanFileError
 from dentelle.purchases.planfile import read_table_file
@@ -39,28 +39,38 @@ def job_limits():
     return Limits(settings.DENTELLE_PLAN_MAX_ROWS, uncompressed, MAX_COLUMNS)
 
 
-def scan_stored_plan(plan, progress):
-    """Scan every operation of ``plan`` in chunks (one transaction each), showing lots done / lots."""
+def scan_stored_plan(plan, progress, counted=None):
+    """Scan every operation of ``plan`` in chunks (one transaction each), showing lots done / lots.
+
+    ``counted``: the operations (a queryset) whose lots and findings the counts returned add up, e.g.
+    those the user sees (None: all); the others are scanned all the same."""
     total = Lot.objects.filter(operation__plan=plan).count()
     progress.step("Préparation du balayage (annuaire des structures)", total=total)
     supply = make_supply()
     progress.step("Balayage des lots", total=total)
-    ids = list(Operation.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
+    ids = Operation.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True)
+    shown = set(ids if counted is None else ids.filter(pk__in=counted.values("pk")))
+    groups = ([pk for pk in ids if pk in shown], [pk for pk in ids if pk not in shown])
     counts = {"lots": 0, "findings": 0, "kept_decisions": 0}
-    for start in range(0, len(ids), SCAN_CHUNK_OPERATIONS):
-        chunk = ids[start : start + SCAN_CHUNK_OPERATIONS]
-        operations = (
-            Operation.objects.filter(pk__in=chunk)
-            .order_by("pk")
-            .select_related("buyer_service__organisation")
-            .prefetch_related("lots__findings", "line_items")
-        )
-        done = scan_operations(operations, supply)
-        for key in counts:
-            counts[key] += done[key]
-        progress.advance(done["lots"])
+    for group, counts_it in zip(groups, (True, False), strict=True):
+        for start in range(0, len(group), SCAN_CHUNK_OPERATIONS):
+            done = _scan_chunk(group[start : start + SCAN_CHUNK_OPERATIONS], supply)
+            if counts_it:
+                for key in counts:
+                    counts[key] += done[key]
+            progress.advance(done["lots"])
     progress.flush()
     return counts
+
+
+def _scan_chunk(ids, supply):
+    operations = (
+        Operation.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .select_related("buyer_service__organisation")
+        .prefetch_related("lots__findings", "line_items")
+    )
+    return scan_operations(operations, supply)
 
 
 def _user_scope(job):
@@ -97,6 +107,7 @@ def plan_import(job, progress):
         organisation=job.organisation,
         service=service,
         plan_name=params["plan_name"],
+        year=params.get("year"),
         source_file=name,
         writable=writable,
         create_services=create,
@@ -113,15 +124,37 @@ def plan_import(job, progress):
     plan = visible_plans(user).filter(organisation=job.organisation, name=params["plan_name"]).first()
     if plan is None:
         return {"message": "Import enregistré, mais aucune opération n'est visible avec votre rôle."}
-    counts = scan_stored_plan(plan, progress)
+    counts = scan_stored_plan(plan, progress, counted=visible_operations(user).filter(plan=plan))
     return {
-        "message": f"Import enregistré et balayé : {grouped_int(counts['lots'])} lots, "
-        f"{grouped_int(counts['findings'])} propositions.",
+        "message": import_message(report.counts, counts),
         "url": reverse("purchases:plan", args=[plan.pk]),
         "plan": plan.pk,
         **counts,
         "warnings": len(report.warnings),
     }
+
+
+def import_message(imported, scanned):
+    """The job's result: what the file changed (its lots and operations), then what the scan found in
+    the plan's lots the user sees (a buyer: its services' only)."""
+    created, updated = imported.get("opérations créées", 0), imported.get("opérations mises à jour", 0)
+    changes = [
+        f"{grouped_int(n)} opération{_s(n)} {words}"
+        for n, words in ((created, f"créée{_s(created)}"), (updated, f"mise{_s(updated)} à jour"))
+        if n
+    ]
+    lots, findings, file_lots = scanned["lots"], scanned["findings"], imported.get("lots", 0)
+    return (
+        f"Import enregistré : {grouped_int(file_lots)} lot{_s(file_lots)} du fichier"
+        + (f" ({', '.join(changes)})" if changes else "")
+        + f". Balayage : {grouped_int(lots)} lot{_s(lots)} de la programmation visible{_s(lots)} avec votre "
+        f"rôle, {grouped_int(findings)} proposition{_s(findings)}."
+    )
+
+
+def _s(count):
+    """The plural mark of a French count: « 1 lot », « 2 lots » (« 0 lot », as French writes it)."""
+    return "s" if count > 1 else ""
 
 
 @handles(JobKind.PLAN_SCAN)

@@ -5,6 +5,7 @@ The readers (``planfile`` for CSV and XLSX, ``plan_json`` for JSON) build these;
 them through the ORM and ``dentelle scan`` screens them directly.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -12,6 +13,7 @@ from decimal import Decimal
 from dentelle.core import tabular
 
 FORMAT_ID = "dentelle-plan/1"
+_NAME_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
 @dataclass
@@ -96,3 +98,18 @@ def decode(data, name):
         return tabular.decode(data, name)
     except tabular.TabularError as exc:
         raise PlanFileError(str(exc)) from None
+
+
+def year_in_name(name):
+    """The first year a plan's name holds (« Programmation 2028 » → 2028, « PPA 2028-2029 » → 2028), or None."""
+    found = _NAME_YEAR.search(str(name or ""))
+    return int(found.group(1)) if found else None
+
+
+def plan_year(name, declared=None, chosen=None, today=None):
+    """(year, where it comes from) of the plan an import writes: the year chosen (form, ``--year``), else
+    the one the plan's name holds, else the one the file declares (JSON), else next year."""
+    for year, source in ((chosen, "chosen"), (year_in_name(name), "name"), (declared, "file")):
+        if year:
+            return year, source
+    return (today or date.today()).year + 1, "default"

@@ -33,7 +33,10 @@ from dentelle.purchases.plan_data import (
     decode,
 )
 
-FORMAT_HINT = f"Corrigez le fichier (format {FORMAT_ID}, décrit dans docs/plan-format.md) puis réessayez."
+FORMAT_HINT = (
+    f"Corrigez le fichier (format {FORMAT_ID} : un objet dont la liste « operations » donne chaque opération "
+    "et sa liste « lots ») puis réessayez."
+)
 
 
 class JsonFieldError(ValueError):

@@ -18,13 +18,14 @@ from django.shortcuts import redirect, render
 
 from dentelle.accounts.models import BuyerService
 from dentelle.core import tabular
+from dentelle.core.formatting import format_amount
 from dentelle.core.importing import ImportReport
 from dentelle.core.permissions import CAN_EDIT_PLANS, can_create_services, require_role, writable_services
 from dentelle.core.spreadsheet import UPLOAD, SpreadsheetError, iter_sheet_rows, open_workbook
 from dentelle.jobs.models import JobKind
 from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import preview_warnings
+from dentelle.purchases.importer import import_outcome, preview_warnings
 from dentelle.purchases.job_handlers import job_limits
 from dentelle.purchases.permissions import services_of
 from dentelle.purchases.plan_columns import FIELD_LABELS, user_mapping
@@ -36,6 +37,8 @@ from dentelle.purchases.upload_store import discard, keep, path_of
 ALLOWED_SUFFIXES = (".csv", ".xlsx", ".json")
 COLUMN_PREFIX = "col_"
 PREVIEW_ROWS = 2000  # rows of a CSV read in the request (header search included)
+SAMPLE_ROWS = 10  # rows shown as read, to check before confirming
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def posted_choices(post):
@@ -129,15 +132,55 @@ def _service_scope(user, organisation):
     return {"writable": writable, "create": can_create_services(user)}
 
 
-def _preview_context(plan_data, report, name, user, organisation):
-    check_services(
-        report,
-        plan_data=plan_data,
-        organisation=organisation,
-        **_service_scope(user, organisation),
+def posted_year(post):
+    """The year typed in the form (None when blank); ``PlanFileError`` when it is not a year."""
+    text = str(post.get("year", "")).strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR):
+        raise PlanFileError(f"Année « {text[:20]} » invalide ({MIN_YEAR} à {MAX_YEAR}).")
+    return int(text)
+
+
+def sample_rows(plan_data, count=SAMPLE_ROWS):
+    """The file's first lots as read, for the user to check them before confirming: (line, object,
+    service, CPV, amount in French, place, launch date)."""
+    lots = sorted(
+        ((lot, operation) for operation in plan_data.operations for lot in operation.lots),
+        key=lambda pair: pair[0].line or 0,
     )
+    rows = []
+    for lot, operation in lots[:count]:
+        amount = lot.amount
+        decimals = 0 if amount is None or amount == amount.to_integral_value() else 2
+        launch = operation.launch_date.strftime("%d/%m/%Y") if operation.launch_date else ""
+        rows.append(
+            (
+                lot.line,
+                lot.title,
+                operation.service,
+                lot.cpv,
+                format_amount(amount, decimals),
+                lot.place,
+                launch,
+            )
+        )
+    return rows
+
+
+def _preview_context(plan_data, report, name, user, organisation, year=None):
+    scope = _service_scope(user, organisation)
+    check_services(report, plan_data=plan_data, organisation=organisation, **scope)
     preview_warnings(plan_data, report)  # the same warnings as the CLI (unknown CPV, places, nature)
+    existing, plan_year, year_source = import_outcome(
+        organisation, name, plan_data.year, year, scope["writable"]
+    )
     return {
+        "existing_plan": existing,
+        "plan_year": plan_year,
+        "year_source": year_source,
+        "chosen_year": year or "",
+        "sample": sample_rows(plan_data),
         "preview": True,
         "plan_data": plan_data,
         "report": report,
@@ -231,7 +274,14 @@ def _remap_upload(request, context, organisation):
         report = ImportReport(source=pending["name"])
         plan_data, left_out = read_preview(data, pending["name"], report)
     name = request.POST.get("name", "").strip() or Path(pending["name"]).stem
-    context.update(_preview_context(plan_data, report, name, request.user, organisation), left_out=left_out)
+    try:
+        year = posted_year(request.POST)
+    except PlanFileError as exc:
+        messages.error(request, str(exc))
+        year = None
+    context.update(
+        _preview_context(plan_data, report, name, request.user, organisation, year), left_out=left_out
+    )
     return render(request, "purchases/upload.html", context)
 
 
@@ -242,6 +292,7 @@ def _confirm_upload(request, organisation, services):
         return redirect("purchases:upload")
     try:
         posted_mapping(request.POST)  # checked here; the job reads the file with it
+        year = posted_year(request.POST)
     except PlanFileError as exc:
         messages.error(request, f"{exc} Import non effectué.")
         return redirect("purchases:upload")
@@ -256,6 +307,7 @@ def _confirm_upload(request, organisation, services):
         user=request.user,
         params={
             "plan_name": name,
+            "year": year,
             "service": service.pk if service else None,
             "mapping": {str(index): value for index, value in posted_choices(request.POST).items()},
         },

@@ -66,7 +66,7 @@ def test_an_import_job_is_queued_then_run_with_its_progress_and_result(organisat
     job.refresh_from_db()
     assert job.state == JobState.SUCCEEDED, job.error
     assert (job.done, job.total) == (30, 30)  # lots scanned / lots
-    assert job.result["message"].startswith("Import enregistré et balayé : 30 lots")
+    assert job.result["message"].startswith("Import enregistré : 30 lots du fichier")
     plan = PurchasePlan.objects.get(name="Plan test")
     assert job.result["url"] == f"/achats/programmation/{plan.pk}/"
     assert Lot.objects.filter(operation__plan=plan).count() == 30
