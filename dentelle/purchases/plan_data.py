@@ -82,6 +82,7 @@ class PlanData:
     year: int | None = None
     organisation: str = ""
     site_records: list = field(default_factory=list)  # (line, {header: value}) of the « sites » sheet
+    refused_rows: list = field(default_factory=list)  # (line, service text) of the rows in error
 
     @property
     def lot_count(self):

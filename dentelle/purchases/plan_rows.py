@@ -6,6 +6,7 @@ import re
 import time
 from decimal import Decimal
 
+from dentelle.core.text import fold
 from dentelle.purchases.plan_cells import (
     BOUNDS,
     MAX_KEY_CHARS,
@@ -58,28 +59,29 @@ def rows_to_plan(header, rows, report, start_line=2, suggest_cpv=None, mapping=N
         title = str(cells.get("title", ""))
         if not title:
             report.error(line, LABELS["title"], "objet vide.")
-            continue
-        lot = _lot_from_row(cells, mapping, line, title, report, suggest_cpv)
-        if lot is None:
-            continue
+        # Every cell of the row is checked, so each bad one is reported (line, column, reason).
+        lot = _lot_from_row(cells, mapping, line, title, report, suggest_cpv if title else None)
         service = _key_text(cells, "service", line, report)
-        if service is None:
+        renewals = _int(cells, "renewals", line, report) if "renewals" in cells else None
+        launch_date = _launch_date(cells, line, report)
+        if not title or lot is None or service is None:
+            plan.refused_rows.append((line, service or ""))  # its service is still checked (preview)
             continue
         # Without a reference, a service's rows with the same object form one operation, named by it.
         reference = str(cells.get("operation_reference", "")) or title[:80]
-        key = (service.strip().casefold(), reference)
+        key = (
+            " ".join(fold(service).split()),
+            reference,
+        )  # « Direction des lycées » = « direction des lycees »
         operation = operations.get(key)
         if operation is None:
             operation = OperationData(reference=reference, title=title, service=service)
             operation.nature = nature_of(cells.get("nature", ""), lot.cpv)
             operation.description = str(cells.get("description", ""))
             operation.places = lot.place
-            operation.renewals = _int(cells, "renewals", line, report) or 0
+            operation.renewals = renewals or 0
             operation.duration_months = lot.duration_months
-            try:
-                operation.launch_date = parse_date(cells.get("launch_date", ""))
-            except ValueError as exc:
-                report.error(line, LABELS["launch_date"], f"date illisible « {exc} » (JJ/MM/AAAA attendu).")
+            operation.launch_date = launch_date
             operations[key] = operation
         if not lot.number:
             lot.number = str(len(operation.lots) + 1)
@@ -134,6 +136,14 @@ class _BudgetedSuggestion:
         return self.suggest(text)
 
 
+def _launch_date(cells, line, report):
+    try:
+        return parse_date(cells.get("launch_date", ""))
+    except ValueError as exc:
+        report.error(line, LABELS["launch_date"], f"date illisible « {exc} » (JJ/MM/AAAA attendu).")
+        return None
+
+
 def _int(cells, key, line, report):
     """A whole number within its column's range (decimals dropped: « 12,5 » mois → 12)."""
     value = cells.get(key, "")
@@ -182,9 +192,9 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
         # Spreadsheets drop the leading zero of divisions 03–09 (« 3410000 » for 03410000).
         cpv = "0" + str(raw_cpv).strip()[:7]
         report.warning(line, LABELS["cpv"], f"code CPV « {raw_cpv} » complété en {cpv} (zéro initial perdu).")
-    if raw_cpv and not cpv:
+    bad_cpv = bool(raw_cpv and not cpv)
+    if bad_cpv:  # the row is refused once its other cells are checked
         report.error(line, LABELS["cpv"], f"code CPV invalide « {raw_cpv} » (8 chiffres attendus).")
-        return None
     lot = LotData(number=str(cells.get("lot_number", "")), title=str(cells.get("lot_title", "")) or title)
     lot.line = line
     lot.cpv = cpv
@@ -205,8 +215,10 @@ def _lot_from_row(cells, mapping, line, title, report, suggest_cpv):
         lot.reservation_kind = next(
             (v for k, v in RESERVATION_WORDS.items() if k in reservation.split() or k == reservation), ""
         )
-    if lot.amount is None and "amount" in mapping:
+    if "amount" in mapping and cells.get("amount") in ("", None):  # a refused amount is an error already
         report.warning(line, LABELS["amount"], "montant absent : le lot ne sera pas chiffré.")
+    if bad_cpv:
+        return None
     if not cpv and suggest_cpv is not None:
         suggestion = suggest_cpv(f"{lot.family_text} {title}", line)
         if suggestion:

@@ -6,12 +6,34 @@ created) bound what a file may touch.
 """
 
 from dentelle.accounts.models import BuyerService, Organisation
+from dentelle.core.text import fold
 
 
 def find_organisation(name):
     if not name:
         return None
     return Organisation.objects.filter(name__iexact=name).first()
+
+
+def service_key(text):
+    """A service's code or name as compared: without accents, case or repeated spaces."""
+    return " ".join(fold(text).split())
+
+
+def lookup_service(organisation, text):
+    """The service of ``organisation`` whose code, else name, is ``text`` (« direction des lycees »
+    finds « Direction des lycées »), or None."""
+    found = (
+        BuyerService.objects.filter(organisation=organisation, code__iexact=text).first()
+        or BuyerService.objects.filter(organisation=organisation, name__iexact=text).first()
+    )
+    if found is not None:
+        return found
+    key = service_key(text)
+    services = list(BuyerService.objects.filter(organisation=organisation).order_by("pk"))
+    return next((s for s in services if service_key(s.code) == key), None) or next(
+        (s for s in services if service_key(s.name) == key), None
+    )
 
 
 def find_service(organisation, text, report, line, default=None, create=True, writable=None, preview=False):
@@ -24,10 +46,7 @@ def find_service(organisation, text, report, line, default=None, create=True, wr
     text = (text or "").strip()
     if not text:
         return default
-    service = (
-        BuyerService.objects.filter(organisation=organisation, code__iexact=text).first()
-        or BuyerService.objects.filter(organisation=organisation, name__iexact=text).first()
-    )
+    service = lookup_service(organisation, text)
     if service is not None:
         if writable is not None and not writable.filter(pk=service.pk).exists():
             report.error(
@@ -60,14 +79,16 @@ def find_service(organisation, text, report, line, default=None, create=True, wr
 
 def check_services(report, *, plan_data, organisation, writable=None, create=True):
     """Preview: report, without writing, the rows whose service is out of reach or would be created."""
-    announced = {}  # service text (lower case) → the service found, or None
-    for operation_data in plan_data.operations:
-        text = (operation_data.service or "").strip()
-        if not text or text.lower() in announced:
+    announced = {}  # service text (folded) → the service found, or None
+    named = [(op.service, op.lots[0].line if op.lots else None) for op in plan_data.operations]
+    # The rows refused for another cell: their service is checked too, so every bad cell is reported.
+    named += [(text, line) for line, text in plan_data.refused_rows]
+    for text, line in named:
+        text = (text or "").strip()
+        if not text or service_key(text) in announced:
             continue
-        first_line = operation_data.lots[0].line if operation_data.lots else None
-        announced[text.lower()] = find_service(
-            organisation, text, report, first_line, create=create, writable=writable, preview=True
+        announced[service_key(text)] = find_service(
+            organisation, text, report, line, create=create, writable=writable, preview=True
         )
 
 

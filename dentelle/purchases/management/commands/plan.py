@@ -6,14 +6,14 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.db.models import Count
 
-from dentelle.accounts.models import BuyerService, Organisation
+from dentelle.accounts.models import Organisation
 from dentelle.core.commands import add_wet_run
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import import_plan
 from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.plan_data import PlanFileError
-from dentelle.purchases.plan_services import find_organisation
+from dentelle.purchases.plan_services import find_organisation, lookup_service
 from dentelle.purchases.planfile import read_plan_file
 from dentelle.purchases.services import scan_plan
 from dentelle.purchases.stored_scan import stored_plan_report
@@ -65,14 +65,7 @@ class Command(ImportCommand):
             organisation = candidates[0]
         service = None
         if options["service"]:
-            service = (
-                BuyerService.objects.filter(
-                    organisation=organisation, code__iexact=options["service"]
-                ).first()
-                or BuyerService.objects.filter(
-                    organisation=organisation, name__iexact=options["service"]
-                ).first()
-            )
+            service = lookup_service(organisation, options["service"])
             if service is None:
                 raise CommandError(f"Service « {options['service']} » inconnu dans {organisation}.")
         self.stdout.write(
