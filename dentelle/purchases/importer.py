@@ -14,7 +14,7 @@ from dentelle.purchases.allotment_sites import import_site_rows
 from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.places import resolve_lot_place
 from dentelle.purchases.plan_data import plan_year
-from dentelle.purchases.plan_services import ServiceResolver
+from dentelle.purchases.plan_services import ServiceResolver, check_refused_services
 from dentelle.purchases.plan_writer import CHUNK_OPERATIONS, BulkWriter
 from dentelle.purchases.sitefile import rows_from_records
 from dentelle.referentials.index import get_index
@@ -53,6 +53,9 @@ def import_plan(
         for field, value in fields.items():
             setattr(plan, field, value)
         plan.save()
+    check_refused_services(
+        report, plan_data=plan_data, organisation=organisation, writable=writable, create=create_services
+    )
     services = ServiceResolver(organisation, service, writable, create_services)
     writer = BulkWriter(plan, report, known_cpv_codes())
     keep = bool(plan_data.site_records)

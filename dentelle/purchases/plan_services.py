@@ -92,6 +92,22 @@ def check_services(report, *, plan_data, organisation, writable=None, create=Tru
         )
 
 
+def check_refused_services(report, *, plan_data, organisation, writable=None, create=True):
+    """Import: the services the rows refused for another cell name, checked without creating any, so the
+    failed import lists each bad cell as the preview does (errors only; each text once)."""
+    seen = set()
+    for line, text in plan_data.refused_rows:
+        text = (text or "").strip()
+        if not text or service_key(text) in seen:
+            continue
+        seen.add(service_key(text))
+        problems = _Problems()
+        find_service(organisation, text, problems, line, create=create, writable=writable, preview=True)
+        for kind, column, reason in problems:
+            if kind == "error":
+                report.error(line, column, reason)
+
+
 class ServiceResolver:
     """The buyer service of each operation, as ``find_service`` and the write check decide it, looked
     up once per distinct text; the row problems it raises are kept to be reported in the row order."""

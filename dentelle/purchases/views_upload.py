@@ -27,7 +27,7 @@ from dentelle.jobs.services import start_job
 from dentelle.purchases.cpv_suggest import suggest_cpv
 from dentelle.purchases.importer import import_outcome, preview_warnings
 from dentelle.purchases.job_handlers import job_limits
-from dentelle.purchases.permissions import services_of
+from dentelle.purchases.permissions import services_of, visible_plans
 from dentelle.purchases.plan_columns import FIELD_LABELS, user_mapping
 from dentelle.purchases.plan_data import PlanFileError, decode
 from dentelle.purchases.plan_services import check_services
@@ -212,6 +212,10 @@ def plan_upload(request):
         "title": "Importer une programmation",
         "services": services,
         "max_mb": settings.DENTELLE_PLAN_MAX_UPLOAD_BYTES // (1024 * 1024),
+        # Offered in the name field: importing into one of them updates it in place.
+        "plan_names": list(
+            visible_plans(request.user).filter(organisation=organisation).values_list("name", flat=True)[:50]
+        ),
     }
     if request.method == "GET" and "annuler" in request.GET:
         _discard_pending(request)
@@ -230,6 +234,12 @@ def plan_upload(request):
         else:
             data = upload.read()
             report = ImportReport(source=upload.name)
+            name = request.POST.get("name", "").strip()[:200] or Path(upload.name).stem
+            try:
+                year = posted_year(request.POST)
+            except PlanFileError as exc:
+                messages.error(request, str(exc))
+                year = None
             try:
                 plan_data, left_out = read_preview(data, upload.name, report)
             except PlanFileError as exc:
@@ -238,7 +248,7 @@ def plan_upload(request):
             _discard_pending(request)
             request.session["plan_upload"] = {"token": keep(data), "name": upload.name}
             context.update(
-                _preview_context(plan_data, report, Path(upload.name).stem, request.user, organisation),
+                _preview_context(plan_data, report, name, request.user, organisation, year),
                 left_out=left_out,
             )
     return render(request, "purchases/upload.html", context)

@@ -10,9 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dentelle.accounts.models import BuyerService
 from dentelle.core.importing import ImportReport
 from dentelle.core.roles import Role
+from dentelle.jobs.models import JobKind, JobState
 from dentelle.purchases.plan_data import LotData, OperationData, PlanData
 from dentelle.purchases.planfile import read_table_file
 from dentelle.purchases.views_upload import sample_rows
+from tests.jobs.test_jobs import run_job
 
 HEADER = (
     "Objet;Code CPV;Montant estimé HT;Direction/Service;Lieu d'exécution;Date prévisionnelle de lancement\n"
@@ -104,3 +106,29 @@ def test_a_service_named_without_accents_is_found(client, officer, organisation)
     assert "inconnu" not in page and "sera créé" not in page
     assert "<strong>1</strong> opération, <strong>1</strong> lot lu." in page
     assert "Premières lignes lues" in page and "5\u202f000\u202f000\u202f€" in page and "01/03/2027" in page
+
+
+@pytest.mark.django_db
+def test_the_failed_import_lists_the_service_of_a_refused_row_too(make_user, organisation):
+    job = run_job(
+        JobKind.PLAN_IMPORT,
+        "Import fautif",
+        organisation=organisation,
+        user=make_user(Role.BUYER, "DL"),
+        params={"plan_name": "Plan fautif", "mapping": {}},
+        input_file=("plan.csv", (HEADER + "Nettoyage;abc;douze mille;Direction inconnue;Paris;\n").encode()),
+    )
+    assert job.state == JobState.FAILED
+    assert "« Code CPV »" in job.error and "« Montant estimé HT »" in job.error
+    assert "service « Direction inconnue » inconnu" in job.error
+    assert not BuyerService.objects.filter(name="Direction inconnue").exists()
+
+
+@pytest.mark.django_db
+def test_a_name_typed_with_the_file_sets_the_preview_year(client, officer, organisation):
+    client.force_login(officer)
+    data = (HEADER + "Nettoyage;90911200;1000;DL;Paris;\n").encode()
+    file = SimpleUploadedFile("maj.csv", data, "text/csv")
+    page = client.post("/achats/importer/", {"file": file, "name": "PPA 2029-2030"}).content.decode()
+    assert "Année 2029, lue dans le nom « PPA 2029-2030 »" in page
+    assert 'value="PPA 2029-2030"' in page
