@@ -91,11 +91,12 @@ def test_a_year_that_is_no_year_is_refused(client, officer, organisation):
 
 
 @pytest.mark.django_db
-def test_the_cli_takes_the_year_from_the_name(organisation):
+def test_the_cli_takes_the_year_from_the_name(organisation, capsys):
     call_command(
         "plan", "import", str(DATA / "plan.json"), "--organisation", organisation.name,
         "--name", "PPA 2030-2031", "--wet-run",
     )  # fmt: skip
+    assert "Programmation « PPA 2030-2031 » (nouvelle) : année 2030" in capsys.readouterr().out
     assert PurchasePlan.objects.get(name="PPA 2030-2031").year == 2030
 
 

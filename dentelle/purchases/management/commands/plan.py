@@ -10,7 +10,7 @@ from dentelle.accounts.models import Organisation
 from dentelle.core.commands import add_wet_run
 from dentelle.core.importing import ImportCommand, ImportReport, run_import
 from dentelle.purchases.cpv_suggest import suggest_cpv
-from dentelle.purchases.importer import import_plan
+from dentelle.purchases.importer import import_outcome, import_plan
 from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.plan_data import PlanFileError
 from dentelle.purchases.plan_services import find_organisation, lookup_service
@@ -73,6 +73,10 @@ class Command(ImportCommand):
         )
         if plan_data.unmapped:
             self.stdout.write(f"Colonnes ignorées : {', '.join(plan_data.unmapped)}")
+        name = options["name"] or plan_data.name or Path(path).stem
+        plan, year, _source = import_outcome(organisation, name, plan_data.year, options["year"])
+        state = "existante, mise à jour" if plan else "nouvelle"
+        self.stdout.write(f"Programmation « {name} » ({state}) : année {year}")
         report, committed = run_import(
             _import_and_scan if options["scan"] else import_plan,
             wet_run=options["wet_run"],
