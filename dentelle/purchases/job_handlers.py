@@ -152,6 +152,15 @@ def import_message(imported, scanned):
     )
 
 
+def scan_message(counts):
+    """« Balayage refait : 1 lot, 2 propositions, 0 décision conservée. »"""
+    lots, findings, kept = counts["lots"], counts["findings"], counts["kept_decisions"]
+    return (
+        f"Balayage refait : {grouped_int(lots)} lot{_s(lots)}, {grouped_int(findings)} proposition{_s(findings)}, "
+        f"{grouped_int(kept)} décision{_s(kept)} conservée{_s(kept)}."
+    )
+
+
 def _s(count):
     """The plural mark of a French count: « 1 lot », « 2 lots » (« 0 lot », as French writes it)."""
     return "s" if count > 1 else ""
@@ -164,8 +173,7 @@ def plan_scan(job, progress):
         raise JobError("Cette programmation n'existe plus.")
     counts = scan_stored_plan(plan, progress)
     return {
-        "message": f"Balayage refait : {counts['lots']} lots, {counts['findings']} propositions, "
-        f"{counts['kept_decisions']} décisions conservées.",
+        "message": scan_message(counts),
         "url": reverse("purchases:plan", args=[plan.pk]),
         "plan": plan.pk,
         **counts,

@@ -13,7 +13,7 @@ from dentelle.accounts.models import BuyerService
 from dentelle.core.roles import Role
 from dentelle.jobs.models import Job
 from dentelle.jobs.worker import run_pending
-from dentelle.purchases.job_handlers import import_message
+from dentelle.purchases.job_handlers import import_message, scan_message
 from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.plan_data import plan_year, year_in_name
 from tests.factories import LotFactory
@@ -58,6 +58,12 @@ def test_the_job_result_counts_the_files_lots_and_the_scan_the_user_sees():
     )
 
 
+def test_the_scan_result_in_french_numbers_and_plurals():
+    assert scan_message({"lots": 1, "findings": 12000, "kept_decisions": 0}) == (
+        "Balayage refait : 1 lot, 12\u202f000 propositions, 0 décision conservée."
+    )
+
+
 @pytest.mark.django_db
 def test_a_plan_named_for_2028_is_a_2028_plan_and_the_preview_says_so(client, officer, organisation):
     client.force_login(officer)
@@ -87,6 +93,14 @@ def test_a_year_that_is_no_year_is_refused(client, officer, organisation):
         "/achats/importer/", {"step": "confirm", "name": "P", "year": "deux mille"}, follow=True
     )
     assert "Année « deux mille » invalide" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_blocking_error_is_singular(client, officer, organisation):
+    client.force_login(officer)
+    page = upload(client, ["OP-1;Entretien;abc;1000;DL"]).content.decode()
+    assert "1 erreur bloquante :" in page and "erreur(s)" not in page
     assert not Job.objects.exists()
 
 
