@@ -58,3 +58,21 @@ def test_demo_hours_start_with_their_contract_and_stay_near_the_volume(settings)
             assert totals["first"] >= contract.start_date.replace(day=1)
             assert totals["total"] <= contract.required_hours * Decimal("1.05")
         assert contract.signed_on < contract.start_date <= date.today()
+
+
+def test_dashboard_counts_a_2027_lot_only_in_2027(client, make_user, service, objective):
+    from tests.factories import FindingFactory, LotFactory, OperationFactory
+
+    operation = OperationFactory(
+        buyer_service=service, planned_launch_date=date(2027, 9, 1), duration_months=48
+    )
+    FindingFactory(
+        lot=LotFactory(operation=operation, duration_months=48), estimated_hours=6000, accepted=True
+    )
+    client.force_login(make_user(Role.DIRECTION))
+    page_2026 = client.get("/insertion/?annee=2026&au=2026-12-07").content.decode()
+    assert "6\u202f000 h d'autres années non comptées" in page_2026
+    page_2027 = client.get("/insertion/?annee=2027&au=2026-12-07").content.decode()
+    assert "500 h</p>" in page_2027  # September to December 2027: 4 × 125 h
+    assert "Aucun objectif annuel n'est fixé pour 2027" in page_2027
+    assert "En bonne voie" not in page_2027 and "(at_risk)" not in page_2026
