@@ -43,6 +43,29 @@ def test_upload_page_runs_a_dry_run_and_reports_rows(client, contract, beneficia
     assert "rien n'a été enregistré" in page and "marché inconnu" in page
 
 
+def test_refused_import_says_to_create_not_created_and_keeps_decimals(
+    client, contract, beneficiary, facilitator
+):
+    client.force_login(facilitator)
+    data = (
+        b"marche;mois;modalite;beneficiaire;heures\n"
+        b"M-001;2026-02;Embauche directe;DOSSIER-42;35,5\nM-404;2026-02;X;Y;z\n"
+    )
+    page = client.post("/insertion/declarations/import/", {"file": SimpleUploadedFile("h.csv", data)}).text
+    assert "rien n'a été enregistré" in page and "créées" not in page
+    assert "déclarations valides, à créer : 1" in page and "heures valides, à déclarer : 35,5" in page
+    assert "<code>DIRECT_HIRE</code> « Embauche directe »" in page  # the French label beside the code
+
+
+def test_recorded_import_says_created(client, contract, beneficiary, facilitator):
+    client.force_login(facilitator)
+    data = b"marche;mois;modalite;beneficiaire;heures\nM-001;2026-02;DIRECT_HIRE;DOSSIER-42;35,5\n"
+    page = client.post(
+        "/insertion/declarations/import/", {"file": SimpleUploadedFile("h.csv", data), "wet_run": "on"}
+    ).text
+    assert "déclarations créées : 1" in page and "heures déclarées : 35,5" in page
+
+
 def test_upload_size_is_limited(client, facilitator, settings):
     settings.DENTELLE_MAX_UPLOAD_BYTES = 10
     client.force_login(facilitator)
