@@ -12,10 +12,12 @@ from dentelle.core.models import TimeStampedModel
 from dentelle.core.validators import validate_siret
 from dentelle.insertion.enums import (
     AgeBand,
+    ClauseCategory,
     DeclarationStatus,
     EmploymentContractType,
     ExitOutcome,
     FulfilmentMode,
+    IaeCriterion,
     PartyRole,
     Sex,
 )
@@ -202,6 +204,15 @@ class Beneficiary(TimeStampedModel):
     def __str__(self):
         return self.pseudonym
 
+    @property
+    def clause_category_labels(self):
+        """The eligible publics as users read them (« Salarié d'un GEIQ », not GEIQ_EMPLOYEE)."""
+        return _labels(ClauseCategory, self.clause_categories)
+
+    @property
+    def iae_criterion_labels(self):
+        return _labels(IaeCriterion, self.iae_criteria)
+
     def save(self, *args, **kwargs):
         if self.commune_insee_code and not self.department_code:
             code = self.commune_insee_code
@@ -210,6 +221,12 @@ class Beneficiary(TimeStampedModel):
             days = (self.contract_end - self.contract_start).days + 1
             self.employment_months = Decimal(days * 12 / 365.25).quantize(Decimal("0.1"))
         super().save(*args, **kwargs)
+
+
+def _labels(choices, codes):
+    """French labels of stored codes; a code the enumeration no longer has is shown as stored."""
+    labels = dict(choices.choices)
+    return [labels.get(code, code) for code in codes or ()]
 
 
 class DeclarationQuerySet(models.QuerySet):

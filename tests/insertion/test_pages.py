@@ -1,3 +1,4 @@
+import html
 import io
 import re
 from datetime import date
@@ -102,3 +103,21 @@ def test_demo_step_is_deterministic_and_idempotent(settings):
     load_insertion_demo(out)
     assert "déjà chargée" in out.getvalue()
     assert (Contract.objects.count(), HoursDeclaration.objects.count()) == first
+
+
+def test_beneficiary_page_shows_french_labels_not_codes(client, beneficiary, facilitator):
+    beneficiary.clause_categories = ["GEIQ_EMPLOYEE", "YOUTH_LOW_QUALIFICATION"]
+    beneficiary.save()
+    client.force_login(facilitator)
+    page = html.unescape(client.get(f"/insertion/beneficiaires/{beneficiary.pk}/").text)
+    assert "Salarié d'un GEIQ ; Jeune de moins de 26 ans peu ou pas qualifié" in page
+    assert "Jeune (- de 26 ans) ; Niveau d'étude 3 (CAP, BEP) ou infra" in page
+    assert "GEIQ_EMPLOYEE" not in page and "CAP_BEP" not in page
+
+
+def test_contract_page_names_the_trade_family_in_french(client, contract, facilitator):
+    contract.trade_family = "cleaning"
+    contract.save()
+    client.force_login(facilitator)
+    page = client.get(f"/insertion/marches/{contract.pk}/").text
+    assert "· cleaning" not in page and "· Nettoyage" in page
