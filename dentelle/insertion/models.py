@@ -281,6 +281,13 @@ class HoursDeclaration(TimeStampedModel):
 
     objects = DeclarationQuerySet.as_manager()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The status as read: a validated declaration set back (admin) must leave the totals (totals.py).
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
+
     class Meta:
         verbose_name = "déclaration d'heures"
         verbose_name_plural = "déclarations d'heures"

@@ -1,6 +1,8 @@
 """The dashboard's arithmetic, explained on the page, and a demo whose figures could be true."""
 
+import html
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from django.db.models import Min, Sum
 from dentelle.core.roles import Role
 from dentelle.insertion.models import Contract, HoursDeclaration
 from dentelle.insertion.totals import family_of_lot
+from tests.factories import FindingFactory, HoursDeclarationFactory, LotFactory, OperationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +64,6 @@ def test_demo_hours_start_with_their_contract_and_stay_near_the_volume(settings)
 
 
 def test_dashboard_counts_a_2027_lot_only_in_2027(client, make_user, service, objective):
-    from tests.factories import FindingFactory, LotFactory, OperationFactory
-
     operation = OperationFactory(
         buyer_service=service, planned_launch_date=date(2027, 9, 1), duration_months=48
     )
@@ -76,3 +77,39 @@ def test_dashboard_counts_a_2027_lot_only_in_2027(client, make_user, service, ob
     assert "500 h</p>" in page_2027  # September to December 2027: 4 × 125 h
     assert "Aucun objectif annuel n'est fixé pour 2027" in page_2027
     assert "En bonne voie" not in page_2027 and "(at_risk)" not in page_2026
+
+
+def _dashboard_and_report_hours(client):
+    page = html.unescape(client.get("/insertion/?annee=2026&au=2026-12-31").text)
+    report = html.unescape(client.get("/insertion/bilan/2026/").text)
+    dashboard = re.search(r'id="figure-realised">([^<]*) h<', page).group(1)
+    summary = re.search(r"Heures d'insertion réalisées \(validées\)</th><td[^>]*>([^<]*)<", report).group(1)
+    return dashboard, summary
+
+
+def test_dashboard_and_report_show_the_same_realised_hours(
+    client, make_user, contract, beneficiary, facilitator
+):
+    kept = HoursDeclarationFactory(
+        contract=contract,
+        beneficiary=beneficiary,
+        hours=Decimal("35.5"),
+        validated=True,
+        created_by=facilitator,
+    )
+    dropped = HoursDeclarationFactory(
+        contract=contract,
+        beneficiary=beneficiary,
+        month=date(2026, 3, 1),
+        hours=Decimal("40.25"),
+        validated=True,
+        created_by=facilitator,
+    )
+    client.force_login(make_user(Role.DIRECTION))
+    assert _dashboard_and_report_hours(client) == ("75,8", "75,8")
+    HoursDeclaration.objects.get(pk=dropped.pk).delete()  # as the admin does
+    assert _dashboard_and_report_hours(client) == ("35,5", "35,5")
+    back = HoursDeclaration.objects.get(pk=kept.pk)
+    back.status = "draft"  # set back to draft in the admin
+    back.save()
+    assert _dashboard_and_report_hours(client) == ("0,0", "0,0")
