@@ -178,7 +178,15 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
     for contract in contracts:
         contract_by_ref.setdefault(contract.reference.strip().upper(), []).append(contract)
     beneficiary_by_ref = {}
-    for beneficiary in beneficiaries.only("pk", "pseudonym", "external_reference", "organisation_id"):
+    for beneficiary in beneficiaries.only(
+        "pk",
+        "pseudonym",
+        "external_reference",
+        "organisation_id",
+        "employment_contract_type",
+        "contract_start",
+        "contract_end",
+    ):
         beneficiary_by_ref[beneficiary.pseudonym.upper()] = beneficiary
         if beneficiary.external_reference:
             beneficiary_by_ref.setdefault(beneficiary.external_reference.strip().upper(), beneficiary)
@@ -240,6 +248,9 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
             report.error(line, "", f"doublon de la ligne {seen[key]}")
             continue
         seen[key] = line
+        warning = beneficiary.contract_warning(month)
+        if warning:
+            report.warning(line, "mois", warning)
         HoursDeclaration.objects.create(
             contract=contract,
             month=month,

@@ -57,6 +57,9 @@ def _recorded(request, form, success, record, *args, **kwargs):
         form.add_error(None, exc)
         return None
     messages.success(request, success)
+    warning = declaration.beneficiary_contract_warning
+    if warning:
+        messages.warning(request, warning)
     return redirect("insertion:contract_detail", pk=declaration.contract_id)
 
 

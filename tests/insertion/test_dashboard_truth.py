@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Min, Sum
 
 from dentelle.core.roles import Role
-from dentelle.insertion.models import Contract, HoursDeclaration
+from dentelle.insertion.models import Beneficiary, Contract, HoursDeclaration
 from dentelle.insertion.totals import family_of_lot
 from tests.factories import FindingFactory, HoursDeclarationFactory, LotFactory, OperationFactory
 
@@ -113,3 +113,17 @@ def test_dashboard_and_report_show_the_same_realised_hours(
     back.status = "draft"  # set back to draft in the admin
     back.save()
     assert _dashboard_and_report_hours(client) == ("0,0", "0,0")
+
+
+def test_demo_hours_fall_within_each_beneficiarys_work_contract(settings):
+    """No hours after the beneficiary's contract ended, and no CDI with an end date (user review)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from dentelle.accounts.demo import load_demo_organisation  # lazy: as the test above
+    from dentelle.insertion.demo import load_insertion_demo  # lazy: as the test above
+
+    load_demo_organisation(io.StringIO())
+    load_insertion_demo(io.StringIO())
+    declarations = HoursDeclaration.objects.select_related("beneficiary")
+    assert declarations.exists()
+    assert [d.pk for d in declarations if d.beneficiary_contract_warning] == []
+    assert not Beneficiary.objects.filter(employment_contract_type="CDI", contract_end__isnull=False).exists()
