@@ -206,6 +206,6 @@ def gauge(progress, width=360, height=40):
     ox = 1 + w * objective / scale
     body.append(f'<line x1="{ox:.1f}" x2="{ox:.1f}" y1="2" y2="38" stroke="{RED}" stroke-width="3"/>')
     colour = GREEN if progress.status == "on_track" else ORANGE
-    return _svg(width, height, f"Avancement vers l'objectif ({progress.status})", body).replace(
+    return _svg(width, height, f"Avancement vers l'objectif ({progress.status_label.lower()})", body).replace(
         'class="dentelle-chart"', f'class="dentelle-chart" data-status-colour="{colour}"'
     )

@@ -82,7 +82,8 @@ def pipeline_for(organisation):
     """Accepted scanner findings whose lot has no contract yet (purchases.Finding).
 
     A lot can carry several accepted findings with hours (clause, 2026 condition…): the lot counts
-    once, with the largest estimate, so the pipeline is not inflated.
+    once, with the largest estimate, so the pipeline is not inflated. Each item carries the planned
+    launch date and duration the year's figure is spread by (progress.pipeline_hours_in_year).
     """
 
     # Only the columns the pipeline reads: full findings carry their reasons and figures (JSON), which
@@ -102,6 +103,9 @@ def pipeline_for(organisation):
             "lot__department_codes",
             "lot__operation__buyer_service__code",
             "lot__operation__buyer_service__name",
+            "lot__operation__planned_launch_date",
+            "lot__duration_months",
+            "lot__operation__duration_months",
         )
     )
     by_lot = {}
@@ -109,7 +113,8 @@ def pipeline_for(organisation):
         if row[0] not in by_lot or row[1] > by_lot[row[0]][1]:
             by_lot[row[0]] = row
     items = []
-    for _lot, hours, cpv_code, department_codes, service_code, service_name in by_lot.values():
+    for row in by_lot.values():
+        _lot, hours, cpv_code, department_codes, service_code, service_name, launch, months, op_months = row
         family = family_for_cpv(cpv_code) if cpv_code else None
         items.append(
             PipelineItem(
@@ -117,6 +122,8 @@ def pipeline_for(organisation):
                 service=service_code or service_name,
                 department=(department_codes or [""])[0],
                 trade_family=family.id if family else "",
+                launch=launch,
+                months=months or op_months,
             )
         )
     return items

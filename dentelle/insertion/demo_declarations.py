@@ -2,7 +2,7 @@
 and their monthly hour declarations, from the contract's start, following its monthly volume (delivery
 between 80 and 105 %) and never above 105 % of the required hours."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
@@ -41,6 +41,9 @@ DEFAULT_MODES = [
 ]
 
 
+FIXED_TERM_TYPES = [t for t in EmploymentContractType.values if t != EmploymentContractType.CDI]
+
+
 def month_add(day, months):
     """The first day of the month ``months`` after ``day``'s month."""
     index = day.year * 12 + day.month - 1 + months
@@ -62,8 +65,9 @@ def _beneficiary(rng, organisation, n, contract, today):
     if is_qpv:
         criteria.append(IaeCriterion.QPV)
         categories.append(ClauseCategory.QPV_RESIDENT)
-    start = max(contract.start_date, month_add(date(contract.start_date.year, 1, 1), rng.randint(0, 6)))
-    end = start + timedelta(days=rng.choice([61, 92, 122, 183, 365]))
+    # Hired for the market: the work contract covers every month the person's hours are declared for
+    # (no hours after its end), and a fixed-term one — a CDI has no end date.
+    start, end = contract.start_date, contract.end_date
     outcome = rng.choice(
         [ExitOutcome.SUSTAINABLE_JOB, ExitOutcome.TEMPORARY_JOB, ExitOutcome.TRAINING, ExitOutcome.JOB_SEARCH]
     )
@@ -78,7 +82,7 @@ def _beneficiary(rng, organisation, n, contract, today):
         commune_insee_code=rng.choice(
             ["93001", "93066", "94028", "75118", "92050", "77288", "91228", "95127"]
         ),
-        employment_contract_type=rng.choice(list(EmploymentContractType.values)),
+        employment_contract_type=rng.choice(FIXED_TERM_TYPES),
         contract_start=start,
         contract_end=end,
         exit_outcome=outcome if end < today else ExitOutcome.ONGOING,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dentelle.core import tabular
 from dentelle.core.file_errors import csv_error_message
+from dentelle.core.formatting import format_value
 from dentelle.core.numbers import HOURS, Bound, NumberError, parse_number
 from dentelle.core.spreadsheet import (
     LOCAL,
@@ -32,6 +33,21 @@ OPTIONAL = ("commentaire",)
 MAX_HOURS_PER_MONTH = Decimal("300")  # above a full-time month with overtime: surely a typo
 # Read within ±HOURS so that a negative entry gets its own reason (« non positif ») below.
 SIGNED_HOURS = Bound(HOURS.label, -HOURS.maximum, HOURS.maximum, unit="h")
+
+
+# Counted whether the import is then committed or not: `count_lines` names them for the report.
+VALID_DECLARATIONS = "déclarations valides"
+VALID_HOURS = "heures valides"
+
+
+def count_lines(counts, committed):
+    """The report's counts as users read them: « créées » only when the import was recorded,
+    « à créer » for a simulation or a refused import; hours with their decimals (« 35,5 »)."""
+    names = {
+        VALID_DECLARATIONS: "déclarations créées" if committed else "déclarations valides, à créer",
+        VALID_HOURS: "heures déclarées" if committed else "heures valides, à déclarer",
+    }
+    return [(names.get(key, key), format_value(value, max_decimals=2)) for key, value in counts.items()]
 
 
 class FileProblem(Exception):
@@ -162,7 +178,15 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
     for contract in contracts:
         contract_by_ref.setdefault(contract.reference.strip().upper(), []).append(contract)
     beneficiary_by_ref = {}
-    for beneficiary in beneficiaries.only("pk", "pseudonym", "external_reference", "organisation_id"):
+    for beneficiary in beneficiaries.only(
+        "pk",
+        "pseudonym",
+        "external_reference",
+        "organisation_id",
+        "employment_contract_type",
+        "contract_start",
+        "contract_end",
+    ):
         beneficiary_by_ref[beneficiary.pseudonym.upper()] = beneficiary
         if beneficiary.external_reference:
             beneficiary_by_ref.setdefault(beneficiary.external_reference.strip().upper(), beneficiary)
@@ -224,6 +248,9 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
             report.error(line, "", f"doublon de la ligne {seen[key]}")
             continue
         seen[key] = line
+        warning = beneficiary.contract_warning(month)
+        if warning:
+            report.warning(line, "mois", warning)
         HoursDeclaration.objects.create(
             contract=contract,
             month=month,
@@ -233,5 +260,5 @@ def import_declarations(report, *, stream, filename, organisation=None, user=Non
             created_by=user,
             comment=str(row.get("commentaire") or "")[:300],
         )
-        report.count("déclarations créées")
-        report.count("heures déclarées", int(hours))
+        report.count(VALID_DECLARATIONS)
+        report.count(VALID_HOURS, hours)  # Decimal: 35,5 h stays 35,5

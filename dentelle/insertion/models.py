@@ -12,10 +12,12 @@ from dentelle.core.models import TimeStampedModel
 from dentelle.core.validators import validate_siret
 from dentelle.insertion.enums import (
     AgeBand,
+    ClauseCategory,
     DeclarationStatus,
     EmploymentContractType,
     ExitOutcome,
     FulfilmentMode,
+    IaeCriterion,
     PartyRole,
     Sex,
 )
@@ -202,6 +204,33 @@ class Beneficiary(TimeStampedModel):
     def __str__(self):
         return self.pseudonym
 
+    def contract_warning(self, month):
+        """Why hours declared for ``month`` (its first day) need a check: the month is wholly outside
+        the beneficiary's work contract; "" when it is not (or the dates are unknown). A warning, not a
+        refusal: the counting rules per contract are not encoded (docs/domain.md §5), and the contract
+        may have been renewed without its dates being updated."""
+        kind = self.get_employment_contract_type_display() or "contrat"
+        if self.contract_end and month > self.contract_end:
+            return (
+                f"{month:%m/%Y} est après la fin du contrat du bénéficiaire {self.pseudonym} "
+                f"({kind} terminé le {self.contract_end:%d/%m/%Y}) : vérifier le contrat avant de valider."
+            )
+        if self.contract_start and _next_month(month) <= self.contract_start:
+            return (
+                f"{month:%m/%Y} est avant le début du contrat du bénéficiaire {self.pseudonym} "
+                f"({kind} commencé le {self.contract_start:%d/%m/%Y}) : vérifier le contrat avant de valider."
+            )
+        return ""
+
+    @property
+    def clause_category_labels(self):
+        """The eligible publics as users read them (« Salarié d'un GEIQ », not GEIQ_EMPLOYEE)."""
+        return _labels(ClauseCategory, self.clause_categories)
+
+    @property
+    def iae_criterion_labels(self):
+        return _labels(IaeCriterion, self.iae_criteria)
+
     def save(self, *args, **kwargs):
         if self.commune_insee_code and not self.department_code:
             code = self.commune_insee_code
@@ -210,6 +239,20 @@ class Beneficiary(TimeStampedModel):
             days = (self.contract_end - self.contract_start).days + 1
             self.employment_months = Decimal(days * 12 / 365.25).quantize(Decimal("0.1"))
         super().save(*args, **kwargs)
+
+
+def _next_month(month):
+    return (
+        month.replace(year=month.year + 1, month=1)
+        if month.month == 12
+        else month.replace(month=month.month + 1)
+    )
+
+
+def _labels(choices, codes):
+    """French labels of stored codes; a code the enumeration no longer has is shown as stored."""
+    labels = dict(choices.choices)
+    return [labels.get(code, code) for code in codes or ()]
 
 
 class DeclarationQuerySet(models.QuerySet):
@@ -263,6 +306,17 @@ class HoursDeclaration(TimeStampedModel):
     comment = models.CharField("motif ou commentaire", max_length=300, blank=True)
 
     objects = DeclarationQuerySet.as_manager()
+
+    @property
+    def beneficiary_contract_warning(self):
+        return self.beneficiary.contract_warning(self.month) if self.beneficiary_id else ""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # The status as read: a validated declaration set back (admin) must leave the totals (totals.py).
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
 
     class Meta:
         verbose_name = "déclaration d'heures"

@@ -8,18 +8,25 @@ Three streams, for a year seen from a date ``as_of``:
   months (month of start to month of end, both included) — only the months in the year count;
   « échu » (due) means the months **closed** before ``as_of``'s month: the current month's hours are still
   to be worked and declared (declarations arrive the month after), so they count as ahead;
-- pipeline: hours estimated on accepted scanner findings not yet awarded (no dates: a potential).
+- pipeline: hours estimated on accepted scanner findings not yet awarded, dated like a contract: spread
+  evenly over the lot's duration in months from its earliest possible start — the month of the planned
+  launch date, or ``as_of``'s month when that is later or the lot has no launch date (a lot not awarded
+  yet cannot have started); a lot without a duration counts whole in that start month. Only the months
+  in the year count: a lot launched in 2027 adds nothing to 2026.
 
 Projection of the year end (documented rule, no source gives one):
     delivery_rate = realised / committed over the closed months (1 when nothing was committed yet,
-                    capped at MAX_DELIVERY_RATE so a single early over-delivery does not run away)
-    projection    = realised + Σ over the current and later months of
-                    max(0, committed × delivery_rate − already realised that month)
+                    capped at MAX_DELIVERY_RATE so a single early over-delivery does not run away);
+                    not measured (1) when no hour at all is declared yet for the closed months: their
+                    declarations are late, not zero work — the closed months then count like the
+                    months ahead, so the projection is not 0 h against thousands of hours committed
+    projection    = realised + Σ over the current and later months (every month when the rate is not
+                    measured) of max(0, committed × delivery_rate − already realised that month)
     gap           = objective − projection          (« écart à l'objectif »)
     hours_to_find = max(0, gap − pipeline)          (« heures à trouver » : the gap the accepted
                     recommendations not yet awarded do not cover)
-Status: "on_track" when projection ≥ objective, "pipeline_covers" when the pipeline would close the
-gap, "at_risk" otherwise.
+Status: "no_objective" when no objective is set (no status to give), "on_track" when
+projection ≥ objective, "pipeline_covers" when the pipeline would close the gap, "at_risk" otherwise.
 """
 
 from dataclasses import dataclass, field
@@ -82,6 +89,25 @@ class PipelineItem:
     service: str = ""
     department: str = ""
     trade_family: str = ""
+    launch: date | None = None  # planned launch date of the lot's consultation
+    months: int | None = None  # the lot's (or its operation's) duration
+
+
+STATUS_LABELS = {
+    "no_objective": "Sans objectif",
+    "on_track": "En bonne voie",
+    "pipeline_covers": "À risque (le projet comblerait l'écart)",
+    "at_risk": "À risque",
+}
+
+
+def pipeline_hours_in_year(item, year, as_of):
+    """The hours of a not yet awarded lot that fall in ``year`` (see the module's docstring)."""
+    now = as_of.year * 12 + as_of.month - 1
+    start = max(item.launch.year * 12 + item.launch.month - 1, now) if item.launch else now
+    months = max(int(item.months or 1), 1)
+    in_year = max(0, min(start + months, (year + 1) * 12) - max(start, year * 12))
+    return float(item.estimated_hours) * in_year / months
 
 
 @dataclass
@@ -107,6 +133,8 @@ class Progress:
     committed_to_date: float
     pipeline: float
     delivery_rate: float
+    rate_measured: bool  # False: no hour declared yet for the closed months (rate taken as 1)
+    pipeline_outside: float  # pipeline hours falling in other years (later launch, longer lots)
     projection: float
     gap: float
     hours_to_find: float
@@ -121,6 +149,10 @@ class Progress:
     def message(self):
         return status_message(self)
 
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
     def as_dict(self):
         data = {k: v for k, v in vars(self).items() if k != "breakdowns"}
         data["as_of"] = self.as_of.isoformat()
@@ -131,6 +163,11 @@ class Progress:
 
 def status_message(progress):
     fmt = _hours_fr
+    if progress.status == "no_objective":
+        return (
+            f"Pas de statut sans objectif : la projection de fin d'année est de {fmt(progress.projection)}, "
+            f"dont {fmt(progress.realised)} déjà réalisées."
+        )
     if progress.status == "on_track":
         return (
             f"En bonne voie : la projection de fin d'année ({fmt(progress.projection)}) atteint "
@@ -197,15 +234,21 @@ def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pip
     closed = closed_months(year, as_of)
     total_realised = float(monthly_realised.sum())
     committed_to_date = float(monthly_committed[:closed].sum())
-    rate = _delivery_rate(float(monthly_realised[:closed].sum()), committed_to_date)
-    ahead = np.maximum(monthly_committed[closed:] * rate - monthly_realised[closed:], 0)
+    realised_closed = float(monthly_realised[:closed].sum())
+    rate_measured = committed_to_date <= 0 or realised_closed > 0
+    rate = _delivery_rate(realised_closed, committed_to_date) if rate_measured else 1.0
+    first_ahead = closed if rate_measured else 0
+    ahead = np.maximum(monthly_committed[first_ahead:] * rate - monthly_realised[first_ahead:], 0)
     projection = total_realised + float(ahead.sum())
-    pipeline = list(pipeline)
-    pipeline_hours = float(sum(float(p.estimated_hours) for p in pipeline))
+    pipeline = [(item, pipeline_hours_in_year(item, year, as_of)) for item in pipeline]
+    pipeline_hours = float(sum(hours for _, hours in pipeline))
+    pipeline_outside = float(sum(float(item.estimated_hours) for item, _ in pipeline)) - pipeline_hours
     objective = float(objective)
     gap = objective - projection
     hours_to_find = max(0.0, gap - pipeline_hours)
-    if gap <= 0:
+    if objective <= 0:
+        status = "no_objective"
+    elif gap <= 0:
         status = "on_track"
     elif hours_to_find <= 0:
         status = "pipeline_covers"
@@ -213,9 +256,11 @@ def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pip
         status = "at_risk"
 
     projected_months = monthly_realised.copy()
-    projected_months[closed:] = np.maximum(monthly_committed[closed:] * rate, monthly_realised[closed:])
+    projected_months[first_ahead:] = np.maximum(
+        monthly_committed[first_ahead:] * rate, monthly_realised[first_ahead:]
+    )
     breakdowns = {
-        name: _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline)
+        name: _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline, first_ahead)
         for name in DIMENSIONS
     }
     return Progress(
@@ -230,6 +275,8 @@ def compute_progress(*, year, as_of, objective, realised=None, contracts=(), pip
         committed_to_date=committed_to_date,
         pipeline=pipeline_hours,
         delivery_rate=rate,
+        rate_measured=rate_measured,
+        pipeline_outside=pipeline_outside,
         projection=projection,
         gap=gap,
         hours_to_find=hours_to_find,
@@ -248,7 +295,7 @@ def _delivery_rate(realised, committed_to_date):
     return min(realised / committed_to_date, MAX_DELIVERY_RATE)
 
 
-def _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline):
+def _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline, first_ahead):
     rows = {}
 
     def row(key):
@@ -268,15 +315,16 @@ def _breakdown(name, realised, in_time, signed, matrix, closed, rate, pipeline):
         size = len(keys.labels)
         committed = np.bincount(keys.codes, weights=matrix.sum(axis=1), minlength=size)
         to_date = np.bincount(keys.codes, weights=matrix[:, :closed].sum(axis=1), minlength=size)
-        remaining = np.bincount(keys.codes, weights=matrix[:, closed:].sum(axis=1), minlength=size)
+        remaining = np.bincount(keys.codes, weights=matrix[:, first_ahead:].sum(axis=1), minlength=size)
         for i, label in enumerate(keys.labels):
             r = row(label)
             r.committed += float(committed[i])
             r.committed_to_date += float(to_date[i])
             r.projection += float(remaining[i]) * rate
     if name != "fulfilment_mode":
-        for item in pipeline:
-            row(getattr(item, name)).pipeline += float(item.estimated_hours)
+        for item, hours in pipeline:
+            if hours:
+                row(getattr(item, name)).pipeline += hours
     for r in rows.values():
         r.projection += r.realised
     # The row of records without this dimension comes last: it is a gap in the data, not a category.

@@ -11,7 +11,7 @@ deleted the rows the other had not committed yet, then both inserted, and the to
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from dentelle.accounts.models import Organisation
@@ -97,7 +97,16 @@ def refresh_realised(keys=None):
 
 @receiver(post_save, sender=HoursDeclaration, dispatch_uid="insertion_declaration_totals")
 def _declaration_saved(sender, instance, **kwargs):
-    # A draft never counts, so saving one cannot change the summary (imports stay fast).
+    # A draft never counts, so saving one cannot change the summary (imports stay fast); a validated
+    # one set back to draft (admin) leaves it: the dashboard then agrees with the yearly report again.
+    validated = DeclarationStatus.VALIDATED
+    if instance.status == validated or getattr(instance, "loaded_status", None) == validated:
+        refresh_realised([key_of(instance.contract)])
+
+
+@receiver(post_delete, sender=HoursDeclaration, dispatch_uid="insertion_declaration_deleted")
+def _declaration_deleted(sender, instance, **kwargs):
+    # Deleted in the admin: without this its hours stayed on the dashboard, not in the report.
     if instance.status == DeclarationStatus.VALIDATED:
         refresh_realised([key_of(instance.contract)])
 

@@ -156,6 +156,7 @@ def contract_detail(request, pk):
             request.user, "liste_declarations", contract, detail="identifiants des bénéficiaires affichés"
         )
     realised = sum(d.hours for d in declarations if d.status == "validated" and d.superseded_at is None)
+    labels = dimension_labels(organisation)  # French names of the department and the trade family
     return render(
         request,
         "insertion/contract_detail.html",
@@ -169,6 +170,8 @@ def contract_detail(request, pk):
             "can_validate": request.user.is_superuser or request.user.role == Role.FACILITATOR,
             "can_declare": has_role(request.user, CAN_DECLARE_HOURS),
             "clause": clause_wording(contract_facts(contract)),
+            "department_label": labels["department"].get(contract.department_code, contract.department_code),
+            "family_label": labels["trade_family"].get(contract.trade_family, contract.trade_family),
         },
     )
 

@@ -14,8 +14,9 @@ from dentelle.core.permissions import CAN_DECLARE_HOURS, CAN_VALIDATE_DECLARATIO
 from dentelle.core.redirects import redirect_next
 from dentelle.core.spreadsheet import UPLOAD
 from dentelle.insertion import declarations as service
+from dentelle.insertion.enums import FulfilmentMode
 from dentelle.insertion.forms import BeneficiaryForm, CorrectionForm, DeclarationForm, UploadForm
-from dentelle.insertion.importer import FileProblem, import_declarations
+from dentelle.insertion.importer import FileProblem, count_lines, import_declarations
 from dentelle.insertion.models import HoursDeclaration
 from dentelle.insertion.permissions import organisation_of
 from dentelle.insertion.privacy import beneficiaries_for, beneficiary_for
@@ -56,6 +57,9 @@ def _recorded(request, form, success, record, *args, **kwargs):
         form.add_error(None, exc)
         return None
     messages.success(request, success)
+    warning = declaration.beneficiary_contract_warning
+    if warning:
+        messages.warning(request, warning)
     return redirect("insertion:contract_detail", pk=declaration.contract_id)
 
 
@@ -234,6 +238,8 @@ def declaration_import(request):
             "form": form,
             "report": report,
             "committed": committed,
+            "count_lines": count_lines(report.counts, committed) if report else [],
+            "modes": FulfilmentMode.choices,
         },
     )
 

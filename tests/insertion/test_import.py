@@ -37,7 +37,7 @@ def test_clean_file_creates_draft_declarations(contract, beneficiary):
 def test_dry_run_writes_nothing(contract, beneficiary):
     report, committed = run(DATA / "declarations_ok.csv", wet_run=False)
     assert report.ok and not committed
-    assert report.counts["déclarations créées"] == 2
+    assert report.counts["déclarations valides"] == 2
     assert not HoursDeclaration.objects.exists()
 
 

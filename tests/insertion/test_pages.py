@@ -1,3 +1,4 @@
+import html
 import io
 import re
 from datetime import date
@@ -43,6 +44,29 @@ def test_upload_page_runs_a_dry_run_and_reports_rows(client, contract, beneficia
     assert "rien n'a été enregistré" in page and "marché inconnu" in page
 
 
+def test_refused_import_says_to_create_not_created_and_keeps_decimals(
+    client, contract, beneficiary, facilitator
+):
+    client.force_login(facilitator)
+    data = (
+        b"marche;mois;modalite;beneficiaire;heures\n"
+        b"M-001;2026-02;Embauche directe;DOSSIER-42;35,5\nM-404;2026-02;X;Y;z\n"
+    )
+    page = client.post("/insertion/declarations/import/", {"file": SimpleUploadedFile("h.csv", data)}).text
+    assert "rien n'a été enregistré" in page and "créées" not in page
+    assert "déclarations valides, à créer : 1" in page and "heures valides, à déclarer : 35,5" in page
+    assert "<code>DIRECT_HIRE</code> « Embauche directe »" in page  # the French label beside the code
+
+
+def test_recorded_import_says_created(client, contract, beneficiary, facilitator):
+    client.force_login(facilitator)
+    data = b"marche;mois;modalite;beneficiaire;heures\nM-001;2026-02;DIRECT_HIRE;DOSSIER-42;35,5\n"
+    page = client.post(
+        "/insertion/declarations/import/", {"file": SimpleUploadedFile("h.csv", data), "wet_run": "on"}
+    ).text
+    assert "déclarations créées : 1" in page and "heures déclarées : 35,5" in page
+
+
 def test_upload_size_is_limited(client, facilitator, settings):
     settings.DENTELLE_MAX_UPLOAD_BYTES = 10
     client.force_login(facilitator)
@@ -79,3 +103,21 @@ def test_demo_step_is_deterministic_and_idempotent(settings):
     load_insertion_demo(out)
     assert "déjà chargée" in out.getvalue()
     assert (Contract.objects.count(), HoursDeclaration.objects.count()) == first
+
+
+def test_beneficiary_page_shows_french_labels_not_codes(client, beneficiary, facilitator):
+    beneficiary.clause_categories = ["GEIQ_EMPLOYEE", "YOUTH_LOW_QUALIFICATION"]
+    beneficiary.save()
+    client.force_login(facilitator)
+    page = html.unescape(client.get(f"/insertion/beneficiaires/{beneficiary.pk}/").text)
+    assert "Salarié d'un GEIQ ; Jeune de moins de 26 ans peu ou pas qualifié" in page
+    assert "Jeune (- de 26 ans) ; Niveau d'étude 3 (CAP, BEP) ou infra" in page
+    assert "GEIQ_EMPLOYEE" not in page and "CAP_BEP" not in page
+
+
+def test_contract_page_names_the_trade_family_in_french(client, contract, facilitator):
+    contract.trade_family = "cleaning"
+    contract.save()
+    client.force_login(facilitator)
+    page = client.get(f"/insertion/marches/{contract.pk}/").text
+    assert "· cleaning" not in page and "· Nettoyage" in page

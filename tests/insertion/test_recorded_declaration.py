@@ -25,7 +25,7 @@ def test_a_recorded_declaration_says_so_and_goes_to_its_contract(rf):
 
     def record(*args, **kwargs):
         calls.append((args, kwargs))
-        return SimpleNamespace(contract_id=7)
+        return SimpleNamespace(contract_id=7, beneficiary_contract_warning="")
 
     response = _recorded(request, form, "Déclaration enregistrée.", record, "version", hours=3)
     assert calls == [(("version",), {"hours": 3})]
