@@ -29,7 +29,7 @@ from dentelle.insertion.permissions import organisation_of, visible_contracts
 from dentelle.insertion.report import build_report
 from dentelle.insertion.views import YEARS, contract_facts
 
-router = Router(tags=["insertion"])
+router = Router(tags=["suivi des heures d'insertion"])
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # insertion.views.YEARS, as the schema states it
 YEAR = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description=f"Année, de {FIRST_YEAR} à {LAST_YEAR}")
 # A date whose year is within the years above (the pattern says it; the format alone admits year 1 to 9999).

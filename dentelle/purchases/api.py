@@ -19,7 +19,7 @@ from dentelle.purchases.queries import finding_dict, plan_report
 from dentelle.purchases.services import accept_finding, reject_finding
 from dentelle.purchases.sitefile import rows_from_records
 
-router = Router(tags=["purchases"])
+router = Router(tags=["programmation des achats"])
 
 
 class PlanOut(Schema):
