@@ -92,7 +92,8 @@ api = DentelleAPI(
         "recommandations, mise en relation et suivi des heures d'insertion. Authentification par clé "
         "(`Authorization: Bearer <clé>` ou `X-API-Key`) ou par session ; mêmes droits que les pages. Un "
         "paramètre de requête qu'une opération ne prend pas (`?plan=` au lieu de `?plan_id=`) est refusé (400), "
-        "jamais ignoré."
+        "jamais ignoré. Une liste paginée répond une liste et les en-têtes `X-Total-Count` (lignes au total) et "
+        "`X-Limit` (limite appliquée : un `limit` au-delà du maximum y est ramené)."
     ),
     auth=[BearerToken(), HeaderToken(), django_auth],
     throttle=[ApiUserThrottle()],

@@ -159,6 +159,19 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# What every paged list answers besides its body (dentelle.core.api_checks.page_headers).
+PAGE_HEADERS = {
+    "X-Total-Count": {
+        "description": "Nombre de lignes au total (filtres appliqués), toutes pages confondues",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-Limit": {
+        "description": "Limite appliquée à cette réponse : un `limit` demandé au-delà du maximum y est ramené",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+}
+
+
 def errors(*codes):
     """`response=` entries for the errors an operation itself raises (403, 404…); the errors every operation
     may answer (400, 401, 422, 429, and 413 with a body) are added to the schema by `document_common_errors`."""
@@ -191,6 +204,8 @@ def document_common_errors(schema):
             for code, answer in responses.items():
                 if int(code) in ERROR_DESCRIPTIONS:  # django-ninja writes "Forbidden", "Not Found"
                     answer["description"] = ERROR_DESCRIPTIONS[int(code)]
+            if any(parameter.get("name") == "limit" for parameter in parameters) and "200" in responses:
+                responses["200"]["headers"] = PAGE_HEADERS  # core.api_checks.page_headers
             operation["responses"] = dict(sorted(responses.items()))
             for parameter in parameters:
                 _bound(parameter.get("schema", {}), paging=parameter.get("name") in ("limit", "offset"))
