@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -12,17 +13,21 @@ from config.api_guard import unknown_query_refused
 from dentelle.accounts.models import ApiToken
 from dentelle.core.throttling import ApiUserThrottle, check_api_key_attempts, record_bad_api_key
 
+BAD_API_KEY = "Clé d'API invalide ou révoquée."
+
 
 def _user_of_key(request, raw):
-    """The key's user; too many wrong keys from one address answer 429 (before any lookup)."""
+    """The key's user; too many wrong keys from one address answer 429 (before any lookup). A key sent but
+    unknown answers 401 « clé d'API invalide ou révoquée » at once: the session is not tried after it (its
+    CSRF check would answer an English 403 to a program that only mistyped its key)."""
     if not raw:  # no key in this header: another authentication may apply
         return None
     check_api_key_attempts(request)
     user = ApiToken.authenticate(raw)
     if user is None:
         record_bad_api_key(request)
-    else:
-        request.user = user
+        raise HttpError(401, BAD_API_KEY)
+    request.user = user
     return user
 
 
@@ -87,7 +92,8 @@ api = DentelleAPI(
         "recommandations, mise en relation et suivi des heures d'insertion. Authentification par clé "
         "(`Authorization: Bearer <clé>` ou `X-API-Key`) ou par session ; mêmes droits que les pages. Un "
         "paramètre de requête qu'une opération ne prend pas (`?plan=` au lieu de `?plan_id=`) est refusé (400), "
-        "jamais ignoré."
+        "jamais ignoré. Une liste paginée répond une liste et les en-têtes `X-Total-Count` (lignes au total) et "
+        "`X-Limit` (limite appliquée : un `limit` au-delà du maximum y est ramené)."
     ),
     auth=[BearerToken(), HeaderToken(), django_auth],
     throttle=[ApiUserThrottle()],

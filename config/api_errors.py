@@ -52,7 +52,17 @@ BOUNDS = {
 GENERIC_MESSAGES = {
     "Unauthorized": "Authentification requise : clé d'API (Authorization: Bearer … ou X-API-Key) ou session.",
     "Forbidden": "Votre rôle ne permet pas cette action.",
+    # django-ninja's session authentication on a POST without the CSRF token (a client without a key).
+    "CSRF check Failed": (
+        "Jeton CSRF absent ou invalide : une requête authentifiée par session doit porter l'en-tête "
+        "X-CSRFToken ; un programme s'authentifie plutôt par clé d'API (Authorization: Bearer …)."
+    ),
 }
+# django-ninja's 400 for a body json.loads cannot read (« Cannot parse request body (…) » under DEBUG).
+UNREADABLE_BODY = "Cannot parse request body"
+UNREADABLE_BODY_MESSAGE = (
+    "Corps de la requête illisible : ce n'est pas du JSON valide (en-tête Content-Type: application/json)."
+)
 
 
 def french_errors(errors):
@@ -61,6 +71,8 @@ def french_errors(errors):
     for error in errors:
         kind = error.get("type", "")
         reason = REASONS.get(kind, "valeur invalide")
+        if kind == "missing" and len(error.get("loc", ())) == 2 and error["loc"][0] == "body":
+            reason = "corps de la requête manquant : objet JSON attendu"  # the whole body, not one field
         ctx = error.get("ctx") or {}
         bound = next((ctx[key] for key in BOUNDS.get(kind, ()) if key in ctx), None)
         if bound is not None:
@@ -87,6 +99,8 @@ def install(api):
         if isinstance(exc, Throttled):
             message = "Trop de requêtes : réessayez plus tard."
         message = GENERIC_MESSAGES.get(message, message)
+        if message.startswith(UNREADABLE_BODY):
+            message = UNREADABLE_BODY_MESSAGE
         note_refusal(request, message)  # written by dentelle.core.logs.RequestEvents if a 401 or 403
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 
@@ -99,6 +113,15 @@ def install(api):
             raise exc  # the developer wants Django's debug page
         logger.exception("Erreur de l'API sur %s", request.path)
         return api.create_response(request, {"detail": "Erreur interne du serveur."}, status=500)
+
+
+def not_allowed_body(request, response):
+    """django-ninja answers a method an operation does not take with the bare text « Method not allowed »:
+    the same 405 (and its Allow header) with a French JSON body naming the methods the address takes."""
+    allowed = ", ".join(m.strip() for m in response.get("Allow", "").split(",") if m.strip()) or "aucune"
+    return {
+        "detail": f"Méthode {request.method} non autorisée sur cette adresse (méthodes acceptées : {allowed})."
+    }
 
 
 # --- What the OpenAPI schema says about errors ------------------------------------------------------------
@@ -123,14 +146,29 @@ class ApiError(Schema):
 
 ERROR_DESCRIPTIONS = {
     400: "Requête refusée : paramètre inconnu ou impossible (caractère nul, nombre hors limites…), corps impossible ; motif en français",
-    401: "Authentification requise : clé d'API (Authorization: Bearer … ou X-API-Key) ou session",
+    401: "Authentification requise : clé d'API (Authorization: Bearer … ou X-API-Key) ou session ; une clé envoyée "
+    "mais inconnue : « Clé d'API invalide ou révoquée. »",
     403: "Votre rôle ne permet pas cette action",
     404: "Introuvable (ou hors de vos droits)",
+    405: "Méthode non autorisée sur cette adresse (l'en-tête Allow et le motif nomment celles qu'elle accepte)",
     409: "Conflit avec l'état actuel",
     413: "Corps ou fichier trop volumineux",
     422: "Paramètres ou corps invalides : liste des champs refusés et motifs en français",
     429: "Trop de requêtes (ou de clés d'API invalides) : réessayez plus tard",
     503: "Service momentanément indisponible",
+}
+
+
+# What every paged list answers besides its body (dentelle.core.api_checks.page_headers).
+PAGE_HEADERS = {
+    "X-Total-Count": {
+        "description": "Nombre de lignes au total (filtres appliqués), toutes pages confondues",
+        "schema": {"type": "integer", "minimum": 0},
+    },
+    "X-Limit": {
+        "description": "Limite appliquée à cette réponse : un `limit` demandé au-delà du maximum y est ramené",
+        "schema": {"type": "integer", "minimum": 0},
+    },
 }
 
 
@@ -166,6 +204,8 @@ def document_common_errors(schema):
             for code, answer in responses.items():
                 if int(code) in ERROR_DESCRIPTIONS:  # django-ninja writes "Forbidden", "Not Found"
                     answer["description"] = ERROR_DESCRIPTIONS[int(code)]
+            if any(parameter.get("name") == "limit" for parameter in parameters) and "200" in responses:
+                responses["200"]["headers"] = PAGE_HEADERS  # core.api_checks.page_headers
             operation["responses"] = dict(sorted(responses.items()))
             for parameter in parameters:
                 _bound(parameter.get("schema", {}), paging=parameter.get("name") in ("limit", "offset"))

@@ -5,6 +5,8 @@
 - In the API: a body beyond DATA_UPLOAD_MAX_MEMORY_SIZE answers a French JSON 413 (not Django's HTML 400).
 - In the API: every router takes `limit`/`offset` and integer ids from the query string; a negative slice
   or an integer beyond 64 bits raises deep in the ORM. One guard answers 400 in French instead.
+- In the API: a method an address does not take answers django-ninja's 405 with a French JSON body
+  (config.api_errors.not_allowed_body), not the bare English « Method not allowed ».
 - In the API: a query parameter the operation does not take (`?plan=3` where the filter is `plan_id`) answers
   400 and names the parameters it takes, instead of being ignored (a filter silently dropped returns
   everything: `unknown_query_refused`).
@@ -18,6 +20,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from ninja.errors import HttpError
 from ninja.params.models import QueryModel
+
+from config.api_errors import not_allowed_body
 
 INTEGER = re.compile(r"-?\d+")
 MAX_INT = 2**63 - 1
@@ -95,7 +99,11 @@ class QueryGuard:
             except RequestDataTooBig:
                 problem, status = too_big_problem(), 413
         if problem is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if is_api and response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+                response.content = json.dumps(not_allowed_body(request, response), ensure_ascii=False)
+                response["Content-Type"] = "application/json; charset=utf-8"
+            return response
         if is_api:
             return HttpResponse(
                 json.dumps({"detail": problem}, ensure_ascii=False),

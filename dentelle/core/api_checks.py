@@ -11,6 +11,12 @@ from ninja.errors import HttpError
 
 from dentelle.core.permissions import has_role
 
+# Every paged API list answers these headers: its body stays a bare list (or the directory's envelope), so
+# a client sees there how many rows match and which limit was applied (a `limit` above the maximum is
+# lowered to it: X-Limit then says so). config.api_errors documents them on each such operation.
+TOTAL_HEADER = "X-Total-Count"
+LIMIT_HEADER = "X-Limit"
+
 
 def require_role(request, roles):
     """A 403 unless the request's user holds one of ``roles`` (a superuser always does)."""
@@ -28,3 +34,9 @@ def refused_as(status):
         raise HttpError(status, " ".join(exc.messages)) from exc
     except PermissionDenied as exc:
         raise HttpError(status, str(exc)) from exc
+
+
+def page_headers(response, total, limit):
+    """The paged list's total (every row its filters match) and the limit applied, as response headers."""
+    response[TOTAL_HEADER] = str(total)
+    response[LIMIT_HEADER] = str(limit)

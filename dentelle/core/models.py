@@ -1,5 +1,32 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+# What each stored audit action code means, as the admin shows it (the code itself stays as stored: the
+# log lines and any query on the table use it). A code missing here is shown with its underscores as spaces.
+AUDIT_ACTION_LABELS = {
+    "admin_list": "liste des bénéficiaires (administration)",
+    "admin_view": "fiche d'un bénéficiaire (administration)",
+    "consultation": "fiche d'un bénéficiaire",
+    "creation": "création d'un bénéficiaire",
+    "liste_beneficiaires": "liste des bénéficiaires",
+    "liste_declarations": "déclarations d'heures d'un marché",
+    "declarations_a_valider": "déclarations d'heures à valider",
+    "formulaire_declaration": "formulaire de déclaration d'heures",
+    "validation_groupee": "validation groupée de déclarations d'heures",
+    "api_declarations": "déclarations d'heures (API)",
+    "api_declaration": "déclaration d'heures enregistrée (API)",
+    "voir contacts": "contacts d'une structure consultés",
+    "voir contacts (API)": "contacts d'une structure consultés (API)",
+    "ajouter contact": "contact ajouté à une structure",
+    "modifier contact": "contact d'une structure modifié",
+    "retirer contact": "contact retiré d'une structure",
+}
+
+
+def audit_action_label(code):
+    """« admin_view » → « fiche d'un bénéficiaire (administration) »; an unknown code, readable."""
+    return AUDIT_ACTION_LABELS.get(code) or code.replace("_", " ")
 
 
 class TimeStampedModel(models.Model):
@@ -28,7 +55,13 @@ class AuditLog(models.Model):
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}:{self.object_id}"
+        # Paris time, as every page shows it (the column holds UTC).
+        at = timezone.localtime(self.at).strftime("%d/%m/%Y %H:%M") if self.at else "—"
+        return f"{at} {self.user or 'anonyme'} : {self.action_label} ({self.object_type}:{self.object_id})"
+
+    @property
+    def action_label(self):
+        return audit_action_label(self.action)
 
 
 class DataVersion(models.Model):

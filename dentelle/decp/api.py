@@ -16,7 +16,7 @@ from dentelle.decp.readers import DecpFileError
 from dentelle.decp.services import analyse_file
 from dentelle.decp.writer import dumps
 
-router = Router(tags=["decp"])
+router = Router(tags=["données essentielles (DECP)"])
 
 
 @router.post(

@@ -4,14 +4,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import WithJsonSchema
 
 from config.api_errors import MAX_INT, errors
-from dentelle.core.api_checks import refused_as, require_role
+from dentelle.core.api_checks import page_headers, refused_as, require_role
 from dentelle.core.audit import log_access
 from dentelle.core.permissions import (
     CAN_DECLARE_HOURS,
@@ -29,8 +29,9 @@ from dentelle.insertion.permissions import organisation_of, visible_contracts
 from dentelle.insertion.report import build_report
 from dentelle.insertion.views import YEARS, contract_facts
 
-router = Router(tags=["insertion"])
+router = Router(tags=["suivi des heures d'insertion"])
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # insertion.views.YEARS, as the schema states it
+MAX_DECLARATIONS = 2000  # the most declarations one answer carries
 YEAR = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description=f"Année, de {FIRST_YEAR} à {LAST_YEAR}")
 # A date whose year is within the years above (the pattern says it; the format alone admits year 1 to 9999).
 DateInYears = Annotated[
@@ -167,9 +168,16 @@ def _declaration_out(d, show_beneficiary):
 )
 def declarations(
     request,
+    response: HttpResponse,
     contract_id: int | None = Query(None, ge=0, le=MAX_INT),
     year: int | None = YEAR,
-    limit: int = Query(500, ge=0, le=MAX_INT, description="De 0 à 2000 (au-delà, ramené à 2000)"),
+    limit: int = Query(
+        500,
+        ge=0,
+        le=MAX_INT,
+        description=f"De 0 à {MAX_DECLARATIONS} (au-delà, ramené à {MAX_DECLARATIONS} : voir l'en-tête X-Limit "
+        "de la réponse ; X-Total-Count donne le nombre de déclarations au total)",
+    ),
     offset: int = Query(0, ge=0, le=MAX_INT),
 ):
     organisation = _organisation(request)
@@ -181,7 +189,8 @@ def declarations(
     if year:
         _check_year(year)
         rows = rows.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 31))
-    offset, limit = max(offset, 0), max(min(limit, 2000), 0)  # (a negative slice is a server error)
+    offset, limit = max(offset, 0), max(min(limit, MAX_DECLARATIONS), 0)  # (a negative slice: server error)
+    page_headers(response, rows.count(), limit)
     rows = rows.order_by("-month", "pk")[offset : offset + limit]
     show = can_see_beneficiaries(request.user)
     if show:

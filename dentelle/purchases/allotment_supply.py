@@ -6,13 +6,14 @@ definition of an able structure, one per company), handed over through `purchase
 """
 
 import math
+import re
 from types import SimpleNamespace
 
 from dentelle.purchases.allotment_lots import Params, Site, department_split
 from dentelle.purchases.allotment_milp import optimise
 from dentelle.purchases.supply import engine
 from dentelle.referentials.models import Commune
-from dentelle.referentials.places import resolve_place
+from dentelle.referentials.places import communes_named, resolve_place
 from dentelle.rules import default_rules, family_for_cpv
 from dentelle.rules.hours import estimate_for_family
 
@@ -73,11 +74,22 @@ def _commune(code):
 
 
 def resolver():
+    """The « commune » cell of a site file read as sitefile.rows_from_records expects: a commune's
+    place; a list of places when several communes carry the name (« Saint-Denis »); else None or the
+    territory the text names (a department): each a row error there, never a traceback."""
+
     def resolve(text):
-        # An unknown or ambiguous place resolves to None: a row error, not a traceback.
         if len(text) == 5 and text[2:].isdigit():  # an INSEE code (2A/2B included)
             return _commune(text) or resolve_place("", code=text, code_kind_text="Code commune")
-        return resolve_place(text)
+        place = resolve_place(text)
+        if place is not None and place.kind in ("commune", "arrondissement"):
+            return place
+        named = communes_named(text)  # « Paris » is also a department; « Saint-Denis », four communes
+        if len(named) == 1:
+            return named[0]
+        if not named and text.rstrip().endswith(")"):  # « Saint-Denis (75) »: list the real ones
+            named = communes_named(re.sub(r"\([^)]*\)\s*$", "", text))
+        return named or place
 
     return resolve
 

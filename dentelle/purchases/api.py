@@ -4,22 +4,31 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from config.api_errors import errors
-from dentelle.core.api_checks import refused_as, require_role
+from dentelle.core.api_checks import page_headers, refused_as, require_role
 from dentelle.core.importing import ImportReport
 from dentelle.core.permissions import CAN_DECIDE_FINDINGS, CAN_EDIT_PLANS, CAN_SEE_PROGRESS
 from dentelle.purchases.allotment_sites import allot_lot, proposal_dict
-from dentelle.purchases.paging import MAX_ID, MAX_OFFSET, PAGING_HELP, check_ids, id_or_none, page_bounds
+from dentelle.purchases.paging import (
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    PAGING_HELP,
+    check_ids,
+    id_or_none,
+    page_bounds,
+)
 from dentelle.purchases.permissions import visible_findings, visible_lots, visible_operations, visible_plans
 from dentelle.purchases.queries import finding_dict, plan_report
 from dentelle.purchases.services import accept_finding, reject_finding
 from dentelle.purchases.sitefile import rows_from_records
 
-router = Router(tags=["purchases"])
+router = Router(tags=["programmation des achats"])
 
 
 class PlanOut(Schema):
@@ -90,7 +99,12 @@ class FindingOut(Schema):
 
 
 # Query parameters as the paging and id checks accept them (paging.py): beyond, a French 400.
-LIMIT = Query(200, ge=1, le=MAX_ID, description="De 1 à 1000 (au-delà, ramené à 1000)")
+LIMIT = Query(
+    200,
+    ge=1,
+    le=MAX_ID,
+    description=f"De 1 à {MAX_LIMIT} (au-delà, ramené à {MAX_LIMIT} : voir l'en-tête X-Limit de la réponse)",
+)
 OFFSET = Query(0, ge=0, le=MAX_OFFSET)
 ID_FILTER = Query(None, ge=0, le=MAX_ID)
 
@@ -107,6 +121,12 @@ def _listing(request, limit, offset, **ids):
     bounds = page_bounds(limit, offset)
     check_ids(**ids)
     return bounds
+
+
+def _page(response, rows, start, stop):
+    """The slice of ``rows`` served, with its headers (core.api_checks.page_headers: total and limit)."""
+    page_headers(response, rows.count(), stop - start)
+    return rows[start:stop]
 
 
 def _filtered(queryset, **lookups):
@@ -178,11 +198,13 @@ def plan_report_api(request, plan_id: int):
     summary="Opérations d'achat (filtre : programmation)",
     description=PAGING_HELP,
 )
-def list_operations(request, plan_id: int | None = ID_FILTER, limit: int = LIMIT, offset: int = OFFSET):
+def list_operations(
+    request, response: HttpResponse, plan_id: int | None = ID_FILTER, limit: int = LIMIT, offset: int = OFFSET
+):
     start, stop = _listing(request, limit, offset, plan_id=plan_id)
     operations = visible_operations(request.user).select_related("buyer_service").order_by("reference")
     operations = _filtered(operations, plan_id=plan_id)
-    return [_operation_out(op) for op in operations[start:stop]]
+    return [_operation_out(op) for op in _page(response, operations, start, stop)]
 
 
 @router.get(
@@ -193,6 +215,7 @@ def list_operations(request, plan_id: int | None = ID_FILTER, limit: int = LIMIT
 )
 def list_lots(
     request,
+    response: HttpResponse,
     plan_id: int | None = ID_FILTER,
     operation_id: int | None = ID_FILTER,
     limit: int = LIMIT,
@@ -201,7 +224,7 @@ def list_lots(
     start, stop = _listing(request, limit, offset, plan_id=plan_id, operation_id=operation_id)
     lots = visible_lots(request.user).order_by("operation_id", "number")
     lots = _filtered(lots, operation__plan_id=plan_id, operation_id=operation_id)
-    return list(lots[start:stop])
+    return list(_page(response, lots, start, stop))
 
 
 @router.get("/lots/{lot_id}", response={200: LotOut, **errors(403, 404)}, summary="Un lot")
@@ -232,10 +255,10 @@ class SiteOut(Schema):
     summary="Sites d'un lot multi-sites (allotissement fin)",
     description=PAGING_HELP,
 )
-def lot_sites(request, lot_id: int, limit: int = LIMIT, offset: int = OFFSET):
+def lot_sites(request, response: HttpResponse, lot_id: int, limit: int = LIMIT, offset: int = OFFSET):
     start, stop = _listing(request, limit, offset)
     lot = get_object_or_404(visible_lots(request.user), pk=id_or_none(lot_id))
-    return list(lot.sites.order_by("id")[start:stop])
+    return list(_page(response, lot.sites.order_by("id"), start, stop))
 
 
 @router.get(
@@ -246,6 +269,7 @@ def lot_sites(request, lot_id: int, limit: int = LIMIT, offset: int = OFFSET):
 )
 def list_findings(
     request,
+    response: HttpResponse,
     lot_id: int | None = ID_FILTER,
     plan_id: int | None = ID_FILTER,
     kind: str | None = None,
@@ -258,7 +282,7 @@ def list_findings(
         visible_findings(request.user).select_related("decided_by").order_by("lot_id", "rule_id", "subject")
     )
     findings = _filtered(findings, lot_id=lot_id, lot__operation__plan_id=plan_id, kind=kind, status=status)
-    return [_finding_out(f) for f in findings[start:stop]]
+    return [_finding_out(f) for f in _page(response, findings, start, stop)]
 
 
 @router.post(

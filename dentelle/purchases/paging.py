@@ -11,7 +11,9 @@ MAX_ID = 2**63 - 1  # 64-bit primary keys: beyond, SQLite's driver overflows (Po
 MAX_OFFSET = 10**9  # far beyond any plan; below every database's integer limit
 PAGING_HELP = (
     f"Pagination : `limit` de 1 à {MAX_LIMIT} (200 par défaut ; au-delà, ramené à {MAX_LIMIT}), "
-    "`offset` positif ou nul. Hors de ces bornes : erreur 400 expliquée."
+    "`offset` positif ou nul. Hors de ces bornes : erreur 400 expliquée. La réponse porte les en-têtes "
+    f"`X-Total-Count` (lignes au total, filtres appliqués) et `X-Limit` (limite appliquée : {MAX_LIMIT} pour "
+    "une demande au-delà)."
 )
 
 

@@ -21,6 +21,7 @@ from dentelle.core.importing import ImportReport
 from dentelle.core.numbers import Bound
 from dentelle.core.spreadsheet import SpreadsheetError, iter_sheet_rows, open_workbook
 from dentelle.core.text import ascii_fold
+from dentelle.referentials.place import KIND_LABELS
 
 COLUMNS = {
     "site": "name",
@@ -105,8 +106,37 @@ def _records(content, name):
     return [(k + 2, row) for k, row in enumerate(reader)]
 
 
+def homonyms_message(text, places):
+    """« Saint-Denis » : 4 communes portent ce nom (11, 30, 93, 974 ; codes INSEE …) : précisez… The
+    example names an Île-de-France one when there is one (the Region's buyers' usual case)."""
+    departments = ", ".join(p.department_code or "?" for p in places)
+    codes = ", ".join(p.code for p in places)
+    example = next((p for p in places if p.region_code == "11"), places[0])
+    name = re.sub(r"\s*\([^)]*\)\s*$", "", text)
+    if len(places) == 1:  # « Lyon (75) »: the only commune of that name is elsewhere
+        return (
+            f"« {text} » : la commune {places[0].name} est dans le département {departments} "
+            f"(code INSEE {codes}) : corrigez le département ou indiquez le code INSEE"
+        )
+    return (
+        f"« {text} » : {len(places)} communes portent ce nom (départements {departments} ; codes INSEE "
+        f"{codes}) : précisez le code INSEE ou le département, par exemple « {name} "
+        f"({example.department_code}) »"
+    )
+
+
+def _commune_error(text, place):
+    if place is None:
+        return f"commune « {text} » introuvable dans le référentiel"
+    return (
+        f"« {text} » n'est pas une commune ({KIND_LABELS.get(place.kind, place.kind)} {place.name}) : "
+        "indiquez la commune ou son code INSEE"
+    )
+
+
 def rows_from_records(records, report, resolve=None):
-    """SiteRow list from (line, mapping) records; ``resolve(text) -> Place | None`` locates communes."""
+    """SiteRow list from (line, mapping) records; ``resolve(text)`` locates communes: a commune's
+    ``Place``, a list of them when the name is several communes', else None or another territory."""
     out = []
     for line, raw in records:
         row = {COLUMNS[_key(k)]: v for k, v in raw.items() if _key(k) in COLUMNS}
@@ -125,8 +155,11 @@ def rows_from_records(records, report, resolve=None):
         commune = str(row.get("commune") or "").strip()
         if commune and resolve is not None:
             place = resolve(commune)
+            if isinstance(place, list | tuple):
+                report.error(line, "commune", homonyms_message(commune, place))
+                continue
             if place is None or place.kind not in ("commune", "arrondissement"):
-                report.error(line, "commune", f"commune « {commune} » introuvable dans le référentiel")
+                report.error(line, "commune", _commune_error(commune, place))
                 continue
             site.commune_code, site.commune_name = place.code, place.name
             site.department = place.department_code or ""

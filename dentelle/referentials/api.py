@@ -2,14 +2,16 @@
 
 from datetime import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from config.api_errors import errors
+from dentelle.core.api_checks import page_headers
 from dentelle.referentials.index import get_index
 from dentelle.referentials.places import resolve_place
 from dentelle.referentials.status import referential_status
 
+MAX_CPV_RESULTS = 200
 router = Router(tags=["référentiels"])
 
 
@@ -94,9 +96,20 @@ def cpv_detail(request, code: str):
 
 
 @router.get("/cpv", response=list[CpvBrief], summary="Chercher des codes CPV par code ou par mots du libellé")
-def cpv_search(request, q: str, limit: int = 20):
+def cpv_search(
+    request,
+    response: HttpResponse,
+    q: str,
+    limit: int = Query(
+        20,
+        description=f"De 1 à {MAX_CPV_RESULTS} (au-delà, ramené à {MAX_CPV_RESULTS} : voir l'en-tête X-Limit)",
+    ),
+):
     """Recherche insensible aux accents et à la casse ; un début de code (`7731`) liste les codes qui commencent ainsi."""
-    return [_brief(info) for info in get_index().search_cpv(q, limit=max(1, min(limit, 200)))]
+    matches = get_index().search_cpv(q, limit=None)
+    applied = max(1, min(limit, MAX_CPV_RESULTS))
+    page_headers(response, len(matches), applied)
+    return [_brief(info) for info in matches[:applied]]
 
 
 @router.get(

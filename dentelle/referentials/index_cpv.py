@@ -76,7 +76,7 @@ class CpvLookups:
         return sorted(found)
 
     def search_cpv(self, text, limit=20):
-        """CPV codes matching a code prefix or the words of a label, best first."""
+        """CPV codes matching a code prefix or the words of a label, best first (``limit=None``: all)."""
         text = (text or "").strip()
         exact = self.cpv(text)
         if exact:

@@ -324,6 +324,21 @@ class PlaceResolver:
             return main[0]
         return None
 
+    def communes_named(self, text):
+        """The communes a whole name designates, by department code (« Paris », « Saint-Denis », a
+        department given as « Saint-Denis (93) »): what a site file lists when its « commune » cell is not
+        one commune. A commune's own arrondissements or delegated communes are left out."""
+        raw = (text or "").strip()
+        match = DEPT_IN_PARENS.search(raw)
+        dept = match.group(1).upper() if match else None
+        raw = DEPT_IN_PARENS.sub(" ", raw)
+        mode, fold = ("lossy", lossy) if REPLACEMENT_CHAR in raw else ("exact", normalise)
+        codes = self.commune_names[mode].get(fold(raw), ())
+        main = [c for c in codes if self.communes[c].kind in ("COM", "ARM")] or list(codes)
+        if dept:
+            main = [c for c in main if self.communes[c].department_code == dept]
+        return sorted(dict.fromkeys(main), key=lambda c: (self.communes[c].department_code, c))
+
     def _dominant(self, codes):
         """Homonyms: keep the first only if it is far more populous than the next (Paris vs a hamlet)."""
         first, second = (self.communes[c].population or 0 for c in codes[:2])

@@ -32,3 +32,13 @@ def resolve_place(text, code=None, code_kind_text=None):
 
     kind = code_kind(code_kind_text) if code_kind_text else None
     return get_index().place_resolver.resolve(text or "", code or None, kind)
+
+
+def communes_named(text):
+    """Every commune (``Place``) a whole name designates, by department code: one for « Paris » (not the
+    department), four for « Saint-Denis », one for « Saint-Denis (93) »."""
+    # lazy: cycle, referentials.index imports this module (through place_resolver)
+    from dentelle.referentials.index import get_index
+
+    resolver = get_index().place_resolver
+    return [resolver.commune_place(code) for code in resolver.communes_named(text)]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dentelle.core.formatting import format_value
 from dentelle.rules.loader import default_rules
 from dentelle.rules.models import RuleOverride, validate_override_value
-from dentelle.rules.types import PARAM_LABELS
+from dentelle.rules.types import PARAM_LABELS, parameter_label
 
 SHARES = ("labour_share", "insertion_rate")
 
@@ -23,13 +23,12 @@ def parameter_choices(rules=None):
                 (f"family.{family.id}.{name}", f"{family.label} — {PARAM_LABELS.get(name, name)} ({state})")
             )
     for name, param in rules.screening.items():
-        choices.append((f"screening.{name}", f"Balayage — {name} (fichier : {format_value(param.value)})"))
+        path = f"screening.{name}"
+        choices.append((path, f"{parameter_label(path, rules)} (fichier : {format_value(param.value)})"))
     for nature, ceiling in sorted(rules.plausibility.items()):
+        path = f"plausibility.{nature}"
         choices.append(
-            (
-                f"plausibility.{nature}",
-                f"Plafond d'heures — {nature} (fichier : {format_value(ceiling.hours.value)})",
-            )
+            (path, f"{parameter_label(path, rules)} (fichier : {format_value(ceiling.hours.value)})")
         )
     return choices
 

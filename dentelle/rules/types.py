@@ -84,6 +84,38 @@ PARAM_LABELS = {
     "duration_months": "durée en mois",
 }
 
+# The scanner's practice parameters (thresholds.toml [screening]), as the parameters page names them.
+SCREENING_LABELS = {
+    "min_able_structures": "structures capables au minimum par lot",
+    "max_lot_share_of_capacity": "part maximale de la capacité des structures qu'un lot peut prendre",
+    "default_capacity_per_structure": "capacité retenue par structure, faute de donnée (€ HT par an)",
+    "annual_objective_hours": "objectif annuel d'heures d'insertion",
+    "allotment_min_lot_amount": "montant minimal d'un lot territorial (€ HT)",
+    "award_criterion_max_hours": "heures sous lesquelles un critère d'attribution convient mieux",
+    "clause_min_duration_months": "durée minimale d'un marché pour une clause (mois)",
+    "labour_intensive_min_share": "part de main-d'œuvre d'un secteur à forte main-d'œuvre",
+    "allotment_min_departments": "départements au minimum pour proposer un allotissement",
+    "allotment_min_sites": "sites au minimum pour proposer un allotissement",
+}
+# plausibility.toml's natures (purchases.enums.Nature's values, which rules does not import).
+NATURE_LABELS = {"works": "travaux", "services": "services", "supplies": "fournitures"}
+
+
+def parameter_label(path, rules):
+    """A parameter path as the parameters page names it: « family.vocational_training.labour_share » →
+    « Formation professionnelle — part de main-d'œuvre »; an unknown path is returned as is."""
+    head, _dot, rest = path.partition(".")
+    if head == "family":
+        family_id, _dot, name = rest.partition(".")
+        family = rules.family(family_id)
+        if family is not None and name:
+            return f"{family.label} — {PARAM_LABELS.get(name, name)}"
+    if head == "screening" and rest:
+        return f"Balayage — {SCREENING_LABELS.get(rest, rest)}"
+    if head == "plausibility" and rest:
+        return f"Plafond d'heures — {NATURE_LABELS.get(rest, rest)}"
+    return path
+
 
 @dataclass(frozen=True, eq=False)
 class Rules:

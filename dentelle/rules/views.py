@@ -11,7 +11,7 @@ from dentelle.rules.forms import OverrideForm
 from dentelle.rules.loader import default_rules
 from dentelle.rules.models import RuleOverride
 from dentelle.rules.services import rules_for
-from dentelle.rules.types import PARAM_LABELS
+from dentelle.rules.types import PARAM_LABELS, parameter_label
 
 CAN_SET_OVERRIDES = CAN_DECIDE_FINDINGS
 
@@ -59,6 +59,9 @@ def overrides_page(request):
         if organisation
         else RuleOverride.objects.none()
     )
+    overrides, file_rules = list(overrides), default_rules()
+    for override in overrides:
+        override.parameter_label = parameter_label(override.parameter_path, file_rules)
     return render(
         request,
         "rules/overrides.html",
@@ -78,5 +81,6 @@ def _deactivate(request, pk):
     override = get_object_or_404(RuleOverride, pk=int(pk), organisation=request.user.organisation)
     override.is_active = False
     override.save(update_fields=["is_active", "updated_at"])
-    messages.success(request, f"Valeur retirée : {override.parameter_path} reprend la valeur du fichier.")
+    label = parameter_label(override.parameter_path, default_rules())
+    messages.success(request, f"Valeur retirée : « {label} » reprend la valeur du fichier.")
     return redirect("rules:overrides")

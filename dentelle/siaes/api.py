@@ -1,11 +1,12 @@
 """API of the SIAE directory: list (same filters as the page), detail (the supply coverage under the
 same prefix: matching/api_coverage.py)."""
 
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from config.api_errors import errors
+from dentelle.core.api_checks import page_headers
 from dentelle.core.audit import log_access
 from dentelle.siaes.access import can_see_siae_contacts
 from dentelle.siaes.models import Siae
@@ -30,7 +31,13 @@ class SiaeFilters(Schema):
     service_kind: str = ""
     capacity: str = ""
     inactive: bool = False
-    limit: int = Field(50, ge=1, le=MAX_ID, description=f"De 1 à {MAX_LIMIT} (au-delà, ramené à {MAX_LIMIT})")
+    limit: int = Field(
+        50,
+        ge=1,
+        le=MAX_ID,
+        description=f"De 1 à {MAX_LIMIT} (au-delà, ramené à {MAX_LIMIT} : le champ « limit » de la réponse et "
+        "l'en-tête X-Limit donnent la limite appliquée)",
+    )
     offset: int = Field(0, ge=0, le=MAX_ID)
 
 
@@ -129,7 +136,7 @@ def brief(siae):
 
 
 @router.get("/", response=SiaePage, summary="Rechercher des structures (mêmes filtres que l'annuaire)")
-def list_siaes(request, filters: Query[SiaeFilters]):
+def list_siaes(request, response: HttpResponse, filters: Query[SiaeFilters]):
     data = QueryDict(mutable=True)
     for key, value in filters.dict().items():
         if key == "kind":
@@ -142,6 +149,7 @@ def list_siaes(request, filters: Query[SiaeFilters]):
     limit, offset = max(1, min(filters.limit, MAX_LIMIT)), max(0, min(filters.offset, MAX_OFFSET))
     pages = ResultPages(result.queryset, prefetch=["competences"])
     rows = pages[offset : offset + limit]
+    page_headers(response, pages.count(), limit)
     return {
         "count": pages.count(),
         "limit": limit,

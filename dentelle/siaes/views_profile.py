@@ -6,8 +6,9 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from dentelle.core.audit import log_access
@@ -25,9 +26,37 @@ from dentelle.siaes.forms import (
     competence_origin,
     edit_source,
 )
+from dentelle.siaes.importers import SOURCES
 from dentelle.siaes.models import Capacity, Competence, ServiceArea, Siae
 
 AUDIT_PROFILE_VIEW_EVERY = 60 * 60  # a structure's contacts: one audit row per user and hour (SQLite load)
+
+
+def provenance_rows(siae):
+    """The « Origine des données » table: each field by its French name, its source by its label
+    (« Liste ASP des SIAE (2019) », not « asp »), the date as 01/07/2019; sorted by field name."""
+    rows = []
+    for name, origin in siae.provenance.items():
+        origin = origin if isinstance(origin, dict) else {}
+        try:
+            label = capfirst(Siae._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            label = name.replace("_", " ")
+        source = SOURCES.get(origin.get("source"))
+        try:
+            date = dt.date.fromisoformat(str(origin.get("date"))).strftime("%d/%m/%Y")
+        except ValueError:
+            date = origin.get("date") or ""
+        rows.append(
+            {
+                "label": label,
+                "source": source.label if source else origin.get("source", ""),
+                "file": origin.get("file", ""),
+                "date": date,
+                "edited": name in siae.edited_fields,
+            }
+        )
+    return sorted(rows, key=lambda row: row["label"].lower())
 
 
 def profile_context(request, siae):
@@ -57,7 +86,7 @@ def profile_context(request, siae):
         "region_name": index.region_name(siae.region_code),
         "can_edit": editable,
         "can_add_note": has_role(request.user, CAN_EDIT_ANY_SIAE),
-        "provenance": sorted(siae.provenance.items()),
+        "provenance": provenance_rows(siae),
         "forms": {
             "competence": CompetenceForm(),
             "capacity": CapacityForm(initial={"as_of": dt.date.today()}),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -77,3 +79,60 @@ def test_rows_the_application_writes_are_read_only_in_the_admin(client):
     row = AuditLog.objects.create(action="login")
     page = client.get(f"/admin/core/auditlog/{row.pk}/change/")
     assert page.status_code == 200 and b'name="action"' not in page.content
+
+
+def test_audit_entry_reads_paris_time_and_a_french_action():
+    from datetime import UTC, datetime
+
+    from dentelle.core.models import AuditLog
+
+    entry = AuditLog(
+        at=datetime(2026, 12, 7, 16, 43, tzinfo=UTC),
+        action="admin_view",
+        object_type="insertion.Beneficiary",
+        object_id="1",
+    )
+    assert str(entry) == (
+        "07/12/2026 17:43 anonyme : fiche d'un bénéficiaire (administration) (insertion.Beneficiary:1)"
+    )
+    assert AuditLog(action="un_code_nouveau").action_label == "un code nouveau"
+
+
+@pytest.mark.django_db
+def test_access_journal_cannot_be_deleted_by_hand(client):
+    from dentelle.core.models import AuditLog
+
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    row = AuditLog.objects.create(action="admin_view", object_type="insertion.Beneficiary", object_id="1")
+    assert client.get(f"/admin/core/auditlog/{row.pk}/delete/").status_code == 403
+    listing = client.get("/admin/core/auditlog/").content.decode()
+    assert "delete_selected" not in listing
+    assert "fiche d&#x27;un bénéficiaire (administration)" in listing and ">admin_view<" not in listing
+    response = client.post(
+        "/admin/core/auditlog/", {"action": "delete_selected", "_selected_action": [row.pk]}
+    )
+    assert response.status_code in (200, 302) and AuditLog.objects.filter(pk=row.pk).exists()
+    page = client.get(f"/admin/core/auditlog/{row.pk}/change/").content.decode()
+    assert "admin_view" in page  # the stored code is still shown, under its label
+
+
+@pytest.mark.django_db
+def test_task_queue_admin_is_in_french(client):
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    index = client.get("/admin/").content.decode()
+    assert "Résultats de tâches" in index and "Task Results" not in index
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="dentelle.x",
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+    html = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    body = html.split("<body", 1)[1].split(">", 1)[1]
+    listing = re.sub(r"<[^>]+>", " ", body).lower()  # the text a reader sees
+    assert re.findall(r"\w*task\w*", listing.replace("(django-tasks)", "")) == []
+    for label in ("identifiant", "mise en file le", "tâche", "priorité", "nom de la file", "prête"):
+        assert label in listing, label

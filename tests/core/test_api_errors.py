@@ -1,5 +1,7 @@
 """API error bodies are French (QA crawl: "Unauthorized", "Not Found", "Field required" reached users)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -72,3 +74,93 @@ def test_unexpected_api_error_is_french_json_without_traceback(headers, monkeypa
     assert response.status_code == 500
     assert response.json() == {"detail": "Erreur interne du serveur."}
     assert "panne simulée" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_method_an_address_does_not_take_gets_a_french_405(client, headers):
+    from config.api import api
+
+    response = client.get("/api/decp/analyse", headers=headers)
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert response.json() == {
+        "detail": "Méthode GET non autorisée sur cette adresse (méthodes acceptées : POST)."
+    }
+    # Every operation's address: a method it does not take is refused in French, never « Method not allowed ».
+    schema = api.get_openapi_schema()
+    for path, item in schema["paths"].items():
+        taken = {method.upper() for method in item}
+        method = next(m for m in ("DELETE", "PUT", "PATCH") if m not in taken)
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        answer = client.generic(method, url, headers=headers)
+        assert answer.status_code == 405, url
+        assert answer.json()["detail"].startswith(f"Méthode {method} non autorisée"), url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Authorization", "X-API-Key"])
+def test_a_wrong_key_says_so_and_is_not_tried_as_a_session(client, header):
+    value = "Bearer dtl_faux" if header == "Authorization" else "dtl_faux"
+    for response in (
+        client.get("/api/purchases/lots", headers={header: value}),
+        client.post("/api/purchases/allotment", headers={header: value}),  # was « CSRF check Failed »
+    ):
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Clé d'API invalide ou révoquée."}
+    assert client.get("/api/purchases/lots").json()["detail"].startswith("Authentification requise")
+
+
+@pytest.mark.django_db
+def test_a_session_post_without_csrf_token_is_refused_in_french():
+    user = User.objects.create_user("api-session", password=None, role=Role.FACILITATOR)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    response = browser.post("/api/insertion/declarations", data="{}", content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["detail"].startswith("Jeton CSRF absent ou invalide")
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_or_is_missing_says_so(client, headers):
+    for content_type, body in (("text/plain", "pas du json"), ("application/json", "{x")):
+        response = client.post(
+            "/api/insertion/declarations", data=body, content_type=content_type, headers=headers
+        )
+        assert response.status_code == 400
+        assert response.json() == {
+            "detail": "Corps de la requête illisible : ce n'est pas du JSON valide "
+            "(en-tête Content-Type: application/json)."
+        }
+    response = client.post(
+        "/api/insertion/declarations", data="", content_type="application/json", headers=headers
+    )
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "payload"],
+            "type": "missing",
+            "msg": "corps de la requête manquant : objet JSON attendu",
+        }
+    ]
+    response = client.post(
+        "/api/insertion/declarations", data="{}", content_type="application/json", headers=headers
+    )
+    assert {error["msg"] for error in response.json()["detail"]} == {"champ obligatoire"}  # fields inside it
+
+
+def test_api_tags_are_french():
+    from config.api import api
+
+    tags = {
+        tag
+        for item in api.get_openapi_schema()["paths"].values()
+        for op in item.values()
+        for tag in op["tags"]
+    }
+    assert tags == {
+        "compte",
+        "référentiels",
+        "annuaire des SIAE",
+        "programmation des achats",
+        "mise en relation",
+        "suivi des heures d'insertion",
+        "données essentielles (DECP)",
+    }

@@ -141,3 +141,45 @@ def test_an_unknown_query_parameter_is_refused_and_the_accepted_ones_named(clien
 
 def test_a_stranger_gets_401_before_any_word_on_parameters(client):
     assert client.get("/api/purchases/lots?plan=3").status_code == 401
+
+
+@pytest.mark.django_db
+def test_paged_lists_say_their_total_and_the_limit_applied(client, officer):
+    from config.api import api
+    from tests.factories import LotFactory, OperationFactory
+
+    operation = OperationFactory(buyer_service__organisation=officer.organisation)
+    for _ in range(3):
+        LotFactory(operation=operation)
+    client.force_login(officer)
+    response = client.get("/api/purchases/lots?limit=100000")
+    assert response.status_code == 200 and len(response.json()) == 3  # still a bare list
+    assert response["X-Limit"] == "1000"  # capped, and the answer says so
+    assert response["X-Total-Count"] == "3"
+    page = client.get("/api/purchases/lots?limit=2&offset=1")
+    assert (page["X-Limit"], page["X-Total-Count"], len(page.json())) == ("2", "3", 2)
+    siaes = client.get("/api/siaes/?limit=100000")
+    assert siaes["X-Limit"] == str(siaes.json()["limit"]) and siaes["X-Total-Count"] == str(
+        siaes.json()["count"]
+    )
+    # Every operation taking `limit` documents both headers on its 200, and its description names the cap.
+    schema = api.get_openapi_schema()
+    paged = [
+        (path, operation)
+        for path, item in schema["paths"].items()
+        for operation in item.values()
+        if any(p["name"] == "limit" for p in operation.get("parameters", []))
+    ]
+    assert {path for path, _ in paged} >= {
+        "/api/purchases/lots",
+        "/api/purchases/operations",
+        "/api/purchases/findings",
+        "/api/insertion/declarations",
+        "/api/siaes/",
+    }
+    for path, operation in paged:
+        assert set(operation["responses"]["200"].get("headers", {})) == {"X-Total-Count", "X-Limit"}, path
+        limit = next(p for p in operation["parameters"] if p["name"] == "limit")
+        assert "X-Limit" in limit.get("description", "") or "X-Limit" in operation.get("description", ""), (
+            path
+        )

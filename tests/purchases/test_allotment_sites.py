@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from dentelle.purchases.allotment_sites import create_allotted_lots, replace_lot_sites
+from dentelle.purchases.allotment_supply import resolver
 from dentelle.purchases.models import Finding, Lot, Operation, ReservationKind, Site
 from dentelle.purchases.services import accept_finding, scan_operations
 from dentelle.purchases.sitefile import SiteRow
@@ -173,3 +174,19 @@ def test_a_stale_proposal_is_refused(organisation):
     with pytest.raises(ValidationError, match="ont changé"):
         create_allotted_lots(lot, proposal)
     assert Lot.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_site_file_communes_on_the_real_referentials(referentials_loaded):
+    resolve = resolver()
+    found = {text: resolve(text) for text in ("Paris", "Lyon", "Marseille", "Saint-Denis (93)", "75056")}
+    assert {text: place.code for text, place in found.items()} == {
+        "Paris": "75056",  # the commune, though Paris is a department too
+        "Lyon": "69123",
+        "Marseille": "13055",
+        "Saint-Denis (93)": "93066",
+        "75056": "75056",
+    }
+    homonyms = resolve("Saint-Denis")
+    assert isinstance(homonyms, list) and {"93066", "97411"} <= {p.code for p in homonyms}
+    assert resolve("Essonne").kind == "department" and resolve("Nulle-Part") is None

@@ -60,3 +60,38 @@ def test_coordinates_and_amounts_read_in_french_formats_within_bounds():
     assert [(r.name, r.latitude, r.longitude, r.amount) for r in rows] == [("Gare", 48.9, 2.35, 12000.5)]
     # Each refused coordinate is named (then the row has no position: a second error says so).
     assert {(p.line, p.column) for p in report.errors} >= {(3, "latitude"), (3, "longitude"), (4, "latitude")}
+
+
+def _commune_place(code, name, dept, region="11"):
+    return SimpleNamespace(
+        kind="commune",
+        code=code,
+        name=name,
+        department_code=dept,
+        region_code=region,
+        latitude=48.9,
+        longitude=2.3,
+    )
+
+
+def test_a_name_several_communes_carry_is_reported_as_ambiguous_with_its_candidates():
+    homonyms = [
+        _commune_place("93066", "Saint-Denis", "93"),
+        _commune_place("97411", "Saint-Denis", "974", "04"),
+    ]
+    places = {
+        "Saint-Denis": homonyms,
+        "Lyon (75)": [_commune_place("69123", "Lyon", "69", "84")],
+        "Essonne": SimpleNamespace(kind="department", code="91", name="Essonne"),
+    }
+    content = b"Site;Commune\nA;Saint-Denis\nB;Lyon (75)\nC;Essonne\nD;Nulle-Part\n"
+    rows, report = read_site_file(content, "sites.csv", places.get)
+    assert rows == []
+    errors = {p.line: str(p) for p in report.errors}
+    assert (
+        "« Saint-Denis » : 2 communes portent ce nom (départements 93, 974 ; codes INSEE 93066, 97411) : "
+        "précisez le code INSEE ou le département, par exemple « Saint-Denis (93) »"
+    ) in errors[2]
+    assert "la commune Lyon est dans le département 69 (code INSEE 69123)" in errors[3]
+    assert "« Essonne » n'est pas une commune (département Essonne)" in errors[4]
+    assert "commune « Nulle-Part » introuvable" in errors[5]

@@ -50,6 +50,34 @@ def tiny():
     return PlaceResolver(communes, postcodes, names, departments, regions, {})
 
 
+def test_communes_named_lists_homonyms_and_leaves_arrondissements_out():
+    from dentelle.referentials.index_territories import commune_name_keys
+    from dentelle.referentials.text import normalise
+
+    communes = {
+        c.insee_code: c
+        for c in [
+            _commune("75056", "Paris", "75", "11", population=2_100_000),
+            _commune("75113", "Paris 13e Arrondissement", "75", "11", kind="ARM", parent="75056"),
+            _commune("93066", "Saint-Denis", "93", "11", population=149_000),
+            _commune("97411", "Saint-Denis", "974", "04", population=155_000),
+        ]
+    }
+    names = {}
+    for c in communes.values():
+        for key in commune_name_keys(c.name, c.kind):
+            names.setdefault(key, []).append(c.insee_code)
+    resolver = PlaceResolver(
+        communes, {}, names, {"75": ("Paris", "11"), "93": ("Seine-Saint-Denis", "11")}, {}, {}
+    )
+    assert resolver.communes_named("Paris") == ["75056"]
+    assert resolver.communes_named("PARIS 13e") == ["75113"]
+    assert resolver.communes_named("saint denis") == ["93066", "97411"]  # by department code
+    assert resolver.communes_named("Saint-Denis (974)") == ["97411"]
+    assert resolver.communes_named("Saint-Denis (75)") == [] and resolver.communes_named("Nulle-Part") == []
+    assert normalise("Saint-Denis") in names
+
+
 def _summary(place):
     return (place.kind, place.code) if place else None
 

@@ -94,3 +94,35 @@ def test_a_value_of_another_organisation_cannot_be_retired(client, organisation)
     foreign.refresh_from_db()
     assert foreign.is_active and foreign.value == "0.5"
     assert Decimal(foreign.value) == Decimal("0.5")
+
+
+def test_parameters_are_named_in_french_not_by_their_path():
+    from dentelle.rules.loader import default_rules
+    from dentelle.rules.types import SCREENING_LABELS, parameter_label
+
+    rules = default_rules()
+    family = rules.family("vocational_training")
+    assert parameter_label("family.vocational_training.labour_share", rules) == (
+        f"{family.label} — part de main-d'œuvre"
+    )
+    assert parameter_label("screening.default_capacity_per_structure", rules) == (
+        "Balayage — capacité retenue par structure, faute de donnée (€ HT par an)"
+    )
+    assert parameter_label("plausibility.works", rules) == "Plafond d'heures — travaux"
+    assert set(rules.screening) <= set(SCREENING_LABELS)  # every screening parameter has its label
+    assert parameter_label("autre.chose", rules) == "autre.chose"
+
+
+def test_page_lists_the_organisation_values_by_label(client, organisation):
+    client.force_login(user(organisation, Role.PURCHASING_OFFICER))
+    post(client)
+    post(client, parameter_path="screening.default_capacity_per_structure", value="250000")
+    page = client.get(URL).content.decode()
+    table = page.split('id="overrides"', 1)[1].split("</table>", 1)[0]
+    assert "part de main-d&#x27;œuvre" in table and "capacité retenue par structure" in table
+    assert "labour_share" not in table and "default_capacity_per_structure" not in table
+    form = page.split('id="override-form"', 1)[1]
+    assert ">Balayage — default_capacity" not in form and "Balayage — capacité retenue" in form
+    override = RuleOverride.objects.get(parameter_path="screening.default_capacity_per_structure")
+    response = client.post(URL, {"deactivate": override.pk}, follow=True)
+    assert "Valeur retirée : « Balayage — capacité retenue" in response.content.decode()

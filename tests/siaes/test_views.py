@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -188,8 +189,22 @@ def test_coverage_page_and_exports(client, reader, index):
 
 
 def test_profile_shows_reservation_basis_and_lineage(client, reader, index):
-    geiq = SiaeFactory(kind="GEIQ", provenance={"name": {"source": "geiq", "date": "2019-11-01"}})
+    geiq = SiaeFactory(
+        kind="GEIQ",
+        provenance={
+            "name": {"source": "geiq", "date": "2019-11-01"},
+            "offers_goods_production": {"source": "défaut selon le type", "date": "2019-11-01"},
+            "region_code": {"source": "asp", "file": "siae_asp_2019_07.csv", "date": "2019-07-01"},
+        },
+        edited_fields=["name"],
+    )
     client.force_login(reader)
     page = client.get(reverse("siaes:profile", args=[geiq.pk])).content.decode()
-    assert "à vérifier" in page and "2019-11-01" in page
+    assert "à vérifier" in page and "01/11/2019" in page
+    lineage = page.split('id="provenance"', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r"<td>(.*?)</td>", lineage)
+    assert cells[:4] == ["Fabrication et vente", "défaut selon le type", "01/11/2019", ""]
+    assert cells[4:8] == ["Raison sociale", "Liste des GEIQ", "01/11/2019", "oui"]
+    assert cells[8:10] == ["Région", "Liste ASP des SIAE (2019) (siae_asp_2019_07.csv)"]
+    assert not re.search(r"offers_|region_code|>name<|>asp<", lineage)
     assert Siae.objects.count() == 1
