@@ -221,3 +221,49 @@ def test_r3_says_the_capacity_is_an_assumption_when_it_is_used():
 def test_r3_known_capacity_is_not_called_an_assumption():
     finding = rules_of(lot(able_structures=3, able_capacity=D("500000")))["R3-reservation"]
     assert not any("hypothèse" in r.lower() for r in finding.reasons)
+
+
+# An undated lot is judged by its plan's year (domain.md §3.2: the obligation applies to consultations
+# launched from 22 August 2026): a 5 M€ cleaning lot of a 2028 plan must not be silent.
+UNDATED_CLEANING = {"launch_date": None, "amount": D("5000000"), "market_amount": D("5000000")}
+
+
+def test_r2_undated_lot_of_a_later_plan_year_is_assumed_launched_in_that_year():
+    finding = rules_of(lot(**UNDATED_CLEANING, plan_year=2027))["R2-obligation-2026"]
+    assert finding.reasons[0] == (
+        "Date de lancement inconnue : lancement supposé en 2027 (année de la programmation), "
+        "après l'entrée en vigueur du 22/08/2026."
+    )
+    assert "216\u202f000 €" in finding.reasons[1]
+
+
+def test_r2_undated_lot_of_a_2028_plan_uses_the_last_known_eu_threshold():
+    # The 2028–2029 EU thresholds are not published yet: the last known one is used, and said so.
+    finding = rules_of(lot(**UNDATED_CLEANING, plan_year=2028))["R2-obligation-2026"]
+    assert "lancement supposé en 2028 (année de la programmation)" in finding.reasons[0]
+    assert "216\u202f000 €" in finding.reasons[1]
+    assert "dernier seuil connu retenu" in finding.reasons[2] and "à vérifier" in finding.reasons[2]
+    assert finding.estimated_hours  # the clause's volume is suggested too
+
+
+def test_r2_dated_lot_after_the_published_thresholds_is_not_silent():
+    findings = rules_of(lot(launch_date=date(2028, 3, 1), amount=D("5000000"), market_amount=D("5000000")))
+    assert "dernier seuil connu retenu" in findings["R2-obligation-2026"].reasons[2]
+
+
+@pytest.mark.parametrize("plan_year", [2026, None], ids=["plan-of-the-start-year", "no-plan-year"])
+def test_r2_undated_lot_without_a_conclusive_year_is_to_verify(plan_year):
+    finding = rules_of(lot(**UNDATED_CLEANING, plan_year=plan_year))["R2-obligation-2026"]
+    assert finding.reasons[0].startswith("À vérifier : date de lancement inconnue")
+    assert "22/08/2026" in finding.reasons[0]
+
+
+def test_r2_undated_lot_of_an_earlier_plan_year_is_before_the_obligation():
+    assert "R2-obligation-2026" not in rules_of(lot(**UNDATED_CLEANING, plan_year=2025))
+
+
+def test_r2_repeats_r1_volume_with_a_french_reference():
+    findings = rules_of(lot(**UNDATED_CLEANING, plan_year=2027))
+    last = findings["R2-obligation-2026"].reasons[-1]
+    assert last.endswith("(voir la proposition « Clause sociale d'insertion »).")
+    assert "R1-clause" not in last
