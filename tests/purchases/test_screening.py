@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from dentelle.purchases.screening import LineItemFacts, LotFacts, screen_lot
+from dentelle.purchases.screening.r1_clause import method_sentence
+from dentelle.rules.hours import estimate_standard
 
 D = Decimal
 
@@ -267,3 +269,37 @@ def test_r2_repeats_r1_volume_with_a_french_reference():
     last = findings["R2-obligation-2026"].reasons[-1]
     assert last.endswith("(voir la proposition « Clause sociale d'insertion »).")
     assert "R1-clause" not in last
+
+
+# R1 names the method the estimator actually used (review: green spaces read « méthode propreté »).
+def test_r1_green_spaces_explain_the_billed_hours_method():
+    findings = rules_of(lot(cpv="77310000", title="Entretien des espaces verts"))
+    sentence = findings["R1-clause"].reasons[2]
+    assert sentence == (
+        "533 h d'insertion estimées (méthode des heures facturées) : 480\u202f000 € ÷ 45 €/h de "
+        "main-d'œuvre facturée × 5\u202f% d'insertion."
+    )
+    assert "propreté" not in sentence
+
+
+def test_r1_cleaning_names_the_staff_take_over_only_when_there_is_one():
+    with_staff = rules_of(lot(transferred_staff_monthly_hours=D("200")))["R1-clause"].reasons[2]
+    assert "méthode propreté, reprise du personnel déduite : 200 h par mois à reprendre" in with_staff
+    assert "P = 0,500" in with_staff
+    without = rules_of(lot())["R1-clause"].reasons[2]
+    assert without.startswith("960 h d'insertion estimées (méthode propreté, sans personnel à reprendre)")
+
+
+def test_r1_standard_chain_sentence_gives_its_figures():
+    estimate = estimate_standard(D("1000000"), D("0.5"), D("0.05"), D("30"))
+    assert method_sentence(estimate, D("1000000")) == (
+        "833 h d'insertion estimées : 1\u202f000\u202f000 € × 50\u202f% de main-d'œuvre × 5\u202f% "
+        "d'insertion ÷ 30 €/h de coût horaire chargé."
+    )
+
+
+def test_r1_says_the_volume_per_year_on_a_multi_year_contract():
+    reasons = rules_of(lot(transferred_staff_monthly_hours=D("200")))["R1-clause"].reasons
+    assert (
+        "Soit environ 120 h par an sur 48 mois (le volume s'entend sur toute la durée du marché)." in reasons
+    )
