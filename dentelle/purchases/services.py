@@ -174,7 +174,11 @@ def _allot(lot, finding):
     # lazy: allotment_supply loads HiGHS (highspy, 0.26 s of imports); not needed at start-up
     from dentelle.purchases.allotment_supply import hours_per_euro
 
-    lots = create_allotted_lots(lot, finding.proposal["optimiser"], hours_per_euro(lot.cpv_code))
+    lots = create_allotted_lots(
+        lot,
+        finding.proposal["optimiser"],
+        hours_per_euro(lot.cpv_code, rules_for(_organisation_of(lot.operation)), lot=lot),
+    )
     finding.proposal = {**finding.proposal, "created_lots": [created.pk for created in lots]}
 
 

@@ -120,7 +120,11 @@ def _figures_rows(proposal):
         ("able_share", f"Part du montant dans des lots avec ≥ {min_able} structures aptes proches", "share"),
         ("reserved_lots", "Lots réservables aux SIAE", "int"),
         ("reserved_share", "Part du montant réservable aux SIAE", "share"),
-        ("hours", "Heures d'insertion estimées par an", "int"),
+        (
+            "hours",
+            "Heures d'insertion estimées par an (calcul de la clause sociale, ramené à l'année)",
+            "int",
+        ),
         ("max_km", "Site le plus loin du centre de son lot (km)", "km"),
         ("mean_km", "Distance moyenne site → centre, pondérée par le montant (km)", "km"),
     ]
