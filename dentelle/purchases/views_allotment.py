@@ -150,6 +150,12 @@ def _text(value, kind):
     return format_number(value)
 
 
+def input_number(value):
+    """A limit as the form shows it: « 30 » for a whole number (was « 30,0 »), « 51,5 » otherwise;
+    ``NumberField`` reads both back."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
 def allotment_context(request, lot):
     """Context of the lot page's allotment section (None when the lot has no sites and the user may
     not give any)."""
@@ -176,7 +182,7 @@ def allotment_context(request, lot):
         initial.pop("time_limit", None)
         form = AllotmentForm(
             initial={
-                k: (round(v, 1) if isinstance(v, float) else v)
+                k: (input_number(v) if isinstance(v, float) else v)
                 for k, v in initial.items()
                 if not (isinstance(v, float) and math.isinf(v))
             }
