@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from dentelle.core.formatting import format_amount
+
 MEASURES = ("turnover", "largest_contract", "fte", "free_monthly_hours")
 
 
@@ -83,7 +85,7 @@ class MeasureParts(Mapping):
 
 
 def _euros(value):
-    return f"{value:,.0f} €".replace(",", " ")
+    return format_amount(value)
 
 
 def oversize_warning(annual_amount, kinds, capacity, parts, typical_turnover, ratio):

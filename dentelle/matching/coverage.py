@@ -63,7 +63,12 @@ def coverage_families(rules=None):
 
     rules = rules or default_rules()
     families = [
-        CoverageFamily(f.id, f.label, tuple(f.cpv_prefixes), "Familles de métiers (trade_families.toml)")
+        CoverageFamily(
+            f.id,
+            f.label,
+            tuple(f.cpv_prefixes),
+            "Familles de métiers du calcul des heures (paramètres de Dentelle)",
+        )
         for f in rules.families
         if f.fit_for_siae
     ]

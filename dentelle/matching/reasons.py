@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dentelle.core.formatting import format_amount, format_number, format_share
 from dentelle.matching.competence import best_competence_row, place_stems
 from dentelle.matching.scoring import CRITERIA_LABELS
 from dentelle.matching.structures import AREA_KINDS
@@ -74,7 +75,12 @@ class Explanation:
 
 
 def _euros(value):
-    return f"{value:,.0f} €".replace(",", " ")
+    return format_amount(value)
+
+
+def _decimal(value):
+    """A criterion's part as users read it: 0.58 → « 0,58 » (French decimal comma)."""
+    return format_number(value, 2)
 
 
 def _place_name(arrays, kind, code):
@@ -96,7 +102,7 @@ def competence_reasons(query, arrays, result, row, cpv_label):
             else f"proche du lot {lot_code}"
         )
         reasons.append(
-            f"Compétence CPV {code} {label} ({origin}), {relation} : {result.cpv_part[row]:.2f}.".replace(
+            f"Compétence CPV {code} {label} ({origin}), {relation} : {_decimal(result.cpv_part[row])}.".replace(
                 "  ", " "
             )
         )
@@ -121,7 +127,7 @@ def competence_reasons(query, arrays, result, row, cpv_label):
         if words:
             reasons.append(
                 f"Le profil de la structure partage avec l'objet du lot : {', '.join(words[:6])} "
-                f"({result.text_part[row]:.2f})."
+                f"({_decimal(result.text_part[row])})."
             )
         if in_name:
             reasons.append(
@@ -152,7 +158,7 @@ def territory_reasons(query, arrays, result, row):
         elif kind == "commune":
             described.append("commune " + _place_name(arrays, "commune", str(arrays.area_commune[r])))
         elif kind == "radius":
-            described.append(f"{arrays.area_radius[r]:.0f} km autour de son site")
+            described.append(f"{format_number(arrays.area_radius[r])} km autour de son site")
     zone = ", ".join(described) or "non renseignée"
     prefix = "Zone d'intervention" if declared else "Zone d'intervention non déclarée, par défaut"
     reasons.append(f"{prefix} : {zone}.")
@@ -163,14 +169,14 @@ def territory_reasons(query, arrays, result, row):
     elif share > 0:
         part = _covered_part(arrays, place, rows)
         reasons.append(
-            f"Couvre une partie du lieu d'exécution ({place_label}) : {part} (environ {share:.0%})."
+            f"Couvre une partie du lieu d'exécution ({place_label}) : {part} (environ {format_share(share, 0)})."
         )
     else:
         reasons.append(f"Le lieu d'exécution ({place_label}) est hors de sa zone d'intervention.")
     distance = result.distance_km[row]
     if not np.isnan(distance):
         centre = "du lieu d'exécution" if place.kind == "commune" else f"du centre de {place_label}"
-        where = "dans le périmètre du lot" if distance == 0 else f"à {distance:.0f} km {centre}"
+        where = "dans le périmètre du lot" if distance == 0 else f"à {format_number(distance)} km {centre}"
         reasons.append(f"Site {where} : la distance est le premier critère (plus proche, plus haut).")
     else:
         reasons.append("Coordonnées du site inconnues : distance comptée comme un site à 30 km.")
@@ -208,7 +214,7 @@ def _covered_part(arrays, place, rows):
 def network_reason(arrays, row):
     count = int(arrays.establishments[row]) if arrays.establishments is not None else 1
     if count > 1:
-        return f"Réseau de {count} établissements de la même entreprise dans l'annuaire : plus de capacité d'encadrement."
+        return f"Réseau de {format_number(count)} établissements de la même entreprise dans l'annuaire : plus de capacité d'encadrement."
     return "Établissement isolé dans l'annuaire : capacité d'encadrement un peu moindre qu'un réseau."
 
 
@@ -219,7 +225,7 @@ def size_reason(arrays, row):
             "Effectif inconnu : compté comme une structure de 30 personnes — une structure d'effectif connu "
             "plus grand (souvent un ESAT, dont les places sont publiées) passe devant à distance égale."
         )
-    return f"Effectif connu : {fte:.0f} personnes (places ou ETP) — les grandes structures remportent plus de marchés."
+    return f"Effectif connu : {format_number(fte)} personnes (places ou ETP) — les grandes structures remportent plus de marchés."
 
 
 def capacity_reasons(query, arrays, result, row):
@@ -241,9 +247,9 @@ def capacity_reasons(query, arrays, result, row):
     }
     for name, value in known.items():
         figure = figures[name]
-        shown = _euros(figure) if name in {"turnover", "largest_contract"} else f"{figure:.0f}"
+        shown = _euros(figure) if name in {"turnover", "largest_contract"} else format_number(figure)
         verdict = "suffisant" if value >= 0.999 else ("juste" if value >= 0.4 else "insuffisant")
-        reasons.append(f"{CAPACITY_LABELS[name].capitalize()} : {shown} — {verdict} ({value:.2f}).")
+        reasons.append(f"{CAPACITY_LABELS[name].capitalize()} : {shown} — {verdict} ({_decimal(value)}).")
     return reasons
 
 
@@ -258,7 +264,7 @@ PURPOSE_NOTES = {
 def kind_reasons(query, arrays, result, row):
     kind = str(arrays.kinds[row])
     reasons = [
-        f"Lot en {MODE_LABELS[result.mode]} ; type {kind} : adéquation {result.parts['kind'][row]:.2f} "
+        f"Lot en {MODE_LABELS[result.mode]} ; type {kind} : adéquation {_decimal(result.parts['kind'][row])} "
         "(mode d'exécution et public visé par l'objet)."
     ]
     purpose = result.extra.get("purpose", "")

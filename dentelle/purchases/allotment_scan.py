@@ -32,7 +32,7 @@ def _reasons(params, best, base, sites):
         f"{format_number(ref['max_km'], 1)} km.",
         "Lots : "
         + " ; ".join(
-            f"{lot.label} {format_amount(lot.amount)}/an ({len(lot.sites)} sites, {lot.measure})"
+            f"{lot.label} : {format_amount(lot.amount)}/an ({format_number(len(lot.sites))} sites, {lot.measure})"
             for lot in best.lots
         )
         + ".",

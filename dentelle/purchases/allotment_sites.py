@@ -126,6 +126,7 @@ def allot_lot(lot, rules=None, **given):
         amount=lot_annual_amount(lot),
         region_code=lot.region_code or "11",
         rules=rules,
+        lot=lot,
         **limits,
     )
 
@@ -197,6 +198,7 @@ def create_allotted_lots(lot, optimiser, hours_per_euro=None):
     numbers = set(operation.lots.values_list("number", flat=True))
     estimated = lot.estimated_amount
     annual = lot.annual_amount
+    staff = lot.transferred_staff_monthly_hours
     split = [
         {"label": part["label"], "amount": part["amount"], "sites": len(part["sites"])} for part in parts
     ]
@@ -223,12 +225,13 @@ def create_allotted_lots(lot, optimiser, hours_per_euro=None):
                 duration_months=lot.duration_months,
                 region_code=lot.region_code,
                 procedure=lot.procedure,
-                transferred_staff_monthly_hours=None,
             )
         departments = sorted({s.department for s in members if s.department})
         target.title = f"{title} — secteur {k + 1} ({_communes(members)})"[:500]
         target.estimated_amount = amounts[k] if amounts else None
         target.annual_amount = _cents(float(annual) * shares[k]) if annual is not None else None
+        # The staff to take over is shared like the amount (the kept lot no longer carries all of it).
+        target.transferred_staff_monthly_hours = _cents(float(staff) * shares[k]) if staff else None
         target.place_text = f"{len(members)} sites : {_communes(members)}"[:300]
         target.department_codes = departments
         if len(departments) == 1:

@@ -7,6 +7,7 @@ definition of an able structure, one per company), handed over through `purchase
 
 import math
 import re
+from decimal import Decimal
 from types import SimpleNamespace
 
 from dentelle.purchases.allotment_lots import Params, Site, department_split
@@ -46,14 +47,24 @@ def solver_sites(rows, lot_amount=None):
     return out
 
 
-def hours_per_euro(cpv, rules=None):
+def hours_per_euro(cpv, rules=None, lot=None):
     """Insertion hours of a social clause per € of lot amount, from the scanner's estimator (the
-    trade family's chain is linear in the amount; 0 when the family or a parameter is missing)."""
-    family = family_for_cpv(cpv, rules or default_rules()) if cpv else None
+    trade family's chain is linear in the amount; 0 when the family or a parameter is missing).
+
+    With ``lot`` (a stored lot), its own figures: amount, duration and the staff to take over, so that a
+    cleaning lot's staff take-over is deducted as in its R1 clause (split lots share it by amount, which
+    keeps the hours per € unchanged) and the hours per year agree with R1's volume over the duration."""
+    rules = rules or default_rules()
+    family = family_for_cpv(cpv, rules) if cpv else None
     if family is None:
         return 0.0
-    estimate = estimate_for_family(1_000_000, family, 12)
-    return (estimate.hours or 0) / 1_000_000
+    amount, months, staff = 1_000_000, 12, None
+    if lot is not None and lot.estimated_amount:
+        amount = float(lot.estimated_amount)
+        months = lot.duration_months or lot.operation.duration_months or 12
+        staff = lot.transferred_staff_monthly_hours
+    estimate = estimate_for_family(Decimal(str(amount)), family, months, staff, rules.rounding)
+    return (estimate.hours or 0) / amount
 
 
 def _commune(code):
@@ -97,9 +108,10 @@ def resolver():
 ILE_DE_FRANCE = "11"
 
 
-def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, **limits):
+def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, lot=None, **limits):
     """(params, sites, structures, optimiser proposal, department split) for site rows: the one path of
-    the CLI, the API and the lot page. ``limits``: Params fields (None = no limit)."""
+    the CLI, the API and the lot page. ``limits``: Params fields (None = no limit); ``lot``: the stored
+    lot whose figures size the hours (``hours_per_euro``)."""
 
     rules = rules or default_rules()
     capacity = float(rules.screening["default_capacity_per_structure"].value)
@@ -108,7 +120,7 @@ def propose(rows, cpv, *, amount=None, region_code=ILE_DE_FRANCE, rules=None, **
         if not values.get(key):
             values[key] = math.inf
     values.setdefault("min_able", int(rules.screening["min_able_structures"].value))
-    params = Params(hours_per_euro=hours_per_euro(cpv, rules), **values)
+    params = Params(hours_per_euro=hours_per_euro(cpv, rules, lot), **values)
     sites = solver_sites(rows, amount)
     structures = engine().able_structures(cpv, region_code, capacity)
     return (

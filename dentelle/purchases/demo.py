@@ -130,7 +130,10 @@ def aubervilliers_operation(year):
         title="Construction d'un bâtiment d'enseignement supérieur et de recherche à Aubervilliers",
         service="DESR",
         nature="works",
-        description="Opération de l'ordre de 110 M€ HT (domain.md §1) ; décomposition par corps d'état.",
+        description=(
+            "Opération de l'ordre de 110 M€ HT (Décision Achats, « Clauses sociales, emploi local : "
+            "l'exemple de la Région Île-de-France ») ; décomposition par corps d'état."
+        ),
         amount=total,
         duration_months=36,
         launch_date=date(year, 4, 1),

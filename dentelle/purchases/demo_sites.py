@@ -125,7 +125,8 @@ def regional_cleaning_operation(year):
         year,
         CLEANING_REFERENCE,
         "Nettoyage des locaux des lycées franciliens",
-        "Marché régional d'entretien : cible de l'allotissement territorial (domain.md §1).",
+        "Marché régional d'entretien : cible de l'allotissement territorial (GRAFIE, « La Région s'engage "
+        "pour développer ses achats socialement responsables en direction de l'IAE »).",
         "90919300",
         CLEANING_ANNUAL,
         transferred_staff_monthly_hours=Decimal("1500"),

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from dentelle.purchases.enums import Procedure
+from dentelle.purchases.models import PurchasePlan
 from dentelle.purchases.places import resolve_lot_place
 from dentelle.purchases.screening import LineItemFacts, LotFacts
 from dentelle.purchases.supply import SupplyRequest
@@ -96,7 +97,10 @@ def lot_facts(lot, operation, counts, **facts):
     )
 
 
-def facts_from_lot(lot, supply=None, market_amount=None, line_items=(), small_lots_used=Decimal("0")):
+def facts_from_lot(
+    lot, supply=None, market_amount=None, line_items=(), small_lots_used=Decimal("0"), plan_year=None
+):
+    """``plan_year``: the year of the lot's plan (an undated lot is launched within it)."""
     operation = lot.operation
     return lot_facts(
         lot,
@@ -108,6 +112,7 @@ def facts_from_lot(lot, supply=None, market_amount=None, line_items=(), small_lo
         amount=lot.estimated_amount,
         market_amount=market_amount,
         launch_date=operation.planned_launch_date,
+        plan_year=plan_year,
         department_codes=tuple(lot.department_codes or ()),
         place_kind=lot.place_kind,
         has_employment_condition=lot.has_employment_condition,
@@ -117,8 +122,9 @@ def facts_from_lot(lot, supply=None, market_amount=None, line_items=(), small_lo
     )
 
 
-def operation_facts(operation, supply=None):
-    """[(lot, LotFacts)] for every lot of a database operation; line items go on its main lot."""
+def operation_facts(operation, supply=None, plan_year=None):
+    """[(lot, LotFacts)] for every lot of a database operation; line items go on its main lot.
+    ``plan_year``: the year of its plan (``plan_years`` gives those of many operations in one query)."""
     lots = list(operation.lots.all())
     if not lots:
         return []
@@ -135,7 +141,16 @@ def operation_facts(operation, supply=None):
     used = sum(
         (lot.estimated_amount or 0 for lot in lots if lot.procedure == SMALL_LOT_PROCEDURE), Decimal("0")
     )
-    return [(lot, facts_from_lot(lot, supply, market, items if lot is main else (), used)) for lot in lots]
+    return [
+        (lot, facts_from_lot(lot, supply, market, items if lot is main else (), used, plan_year))
+        for lot in lots
+    ]
+
+
+def plan_years(operations):
+    """plan id → year for the plans of ``operations`` (one query)."""
+    ids = {operation.plan_id for operation in operations if operation.plan_id}
+    return dict(PurchasePlan.objects.filter(pk__in=ids).values_list("pk", "year")) if ids else {}
 
 
 def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
@@ -189,6 +204,7 @@ def plan_facts(plan, supply=None, default_launch_date=None, place_cache=None):
                 amount=lot.amount,
                 market_amount=market,
                 launch_date=launch,
+                plan_year=plan.year,
                 department_codes=tuple(place.department_codes),
                 place_kind=place.kind,
                 line_items=items if lot is main else (),

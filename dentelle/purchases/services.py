@@ -9,7 +9,7 @@ from django.utils import timezone
 from dentelle.core.logs import log_scan
 from dentelle.purchases.allotment_scan import with_optimised_allotment
 from dentelle.purchases.allotment_sites import create_allotted_lots
-from dentelle.purchases.facts import lot_request, operation_facts, prepare_supply
+from dentelle.purchases.facts import lot_request, operation_facts, plan_years, prepare_supply
 from dentelle.purchases.models import (
     Finding,
     FindingKind,
@@ -53,6 +53,7 @@ def scan_operations(operations, supply=None, rules=None):
     prepare_supply(supply, [lot_request(lot) for operation in operations for lot in operation.lots.all()])
     counts = {"lots": 0, "findings": 0, "kept_decisions": 0}
     rules_cache = {}
+    years = plan_years(operations)
     batch = _Batch()
     for operation in operations:
         organisation_id = operation.buyer_service.organisation_id
@@ -62,7 +63,7 @@ def scan_operations(operations, supply=None, rules=None):
             op_rules = rules_cache[organisation_id] = rules_for(_organisation_of(operation))
         else:
             op_rules = rules_cache[organisation_id]
-        for lot, facts in operation_facts(operation, supply):
+        for lot, facts in operation_facts(operation, supply, years.get(operation.plan_id)):
             counts["lots"] += 1
             drafts = with_optimised_allotment(lot, facts, screen_lot(facts, op_rules), op_rules)
             counts["findings"] += len(drafts)
@@ -173,7 +174,11 @@ def _allot(lot, finding):
     # lazy: allotment_supply loads HiGHS (highspy, 0.26 s of imports); not needed at start-up
     from dentelle.purchases.allotment_supply import hours_per_euro
 
-    lots = create_allotted_lots(lot, finding.proposal["optimiser"], hours_per_euro(lot.cpv_code))
+    lots = create_allotted_lots(
+        lot,
+        finding.proposal["optimiser"],
+        hours_per_euro(lot.cpv_code, rules_for(_organisation_of(lot.operation)), lot=lot),
+    )
     finding.proposal = {**finding.proposal, "created_lots": [created.pk for created in lots]}
 
 

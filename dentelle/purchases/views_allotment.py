@@ -120,7 +120,11 @@ def _figures_rows(proposal):
         ("able_share", f"Part du montant dans des lots avec ≥ {min_able} structures aptes proches", "share"),
         ("reserved_lots", "Lots réservables aux SIAE", "int"),
         ("reserved_share", "Part du montant réservable aux SIAE", "share"),
-        ("hours", "Heures d'insertion estimées par an", "int"),
+        (
+            "hours",
+            "Heures d'insertion estimées par an (calcul de la clause sociale, ramené à l'année)",
+            "int",
+        ),
         ("max_km", "Site le plus loin du centre de son lot (km)", "km"),
         ("mean_km", "Distance moyenne site → centre, pondérée par le montant (km)", "km"),
     ]
@@ -144,6 +148,12 @@ def _text(value, kind):
     if kind == "km":
         return format_number(value, 1)
     return format_number(value)
+
+
+def input_number(value):
+    """A limit as the form shows it: « 30 » for a whole number (was « 30,0 »), « 51,5 » otherwise;
+    ``NumberField`` reads both back."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
 
 
 def allotment_context(request, lot):
@@ -172,7 +182,7 @@ def allotment_context(request, lot):
         initial.pop("time_limit", None)
         form = AllotmentForm(
             initial={
-                k: (round(v, 1) if isinstance(v, float) else v)
+                k: (input_number(v) if isinstance(v, float) else v)
                 for k, v in initial.items()
                 if not (isinstance(v, float) and math.isinf(v))
             }

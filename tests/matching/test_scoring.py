@@ -1,5 +1,7 @@
 """Pure scoring: one rule per test id, no database."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -319,3 +321,14 @@ def test_default_area_adds_a_radius_without_double_counting():
         structure(1, cpv=GREEN, areas=[("department", "93")]),
     )[0]
     assert declared.coverage_share[0] == 0.0  # a declared department is taken at its word
+
+
+def test_why_reasons_write_numbers_in_french():
+    """Review: « suffisant (1.00) », « adéquation 1.00 », « proche du lot : 0.58 » (decimal point)."""
+    query = LotQuery(cpv_codes=GREEN, annual_amount=120_000, place=commune_place("93001"))
+    result, arrays = scores(query, structure(1, cpv=["77311000"], turnover=2_000_000))
+    criteria = explain(query, arrays, result, 0, WEIGHTS).criteria
+    text = " ".join(reason for criterion in criteria for reason in criterion.reasons)
+    assert "suffisant (1,00)" in text and "adéquation 1," in text
+    assert "2\u202f000\u202f000\u202f€" in text and "120\u202f000\u202f€" in text
+    assert not re.search(r"\d\.\d", text)

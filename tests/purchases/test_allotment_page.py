@@ -4,6 +4,7 @@ the API and `dentelle allot --lot`; roles as for the lot itself."""
 
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 
 from dentelle.core.roles import Role
 from dentelle.purchases.models import Finding, FindingStatus, Lot
+from dentelle.purchases.views_allotment import input_number
 from tests.commands import command_output
 from tests.purchases.test_allotment_sites import _lot, gardeners  # noqa: F401  (fixture)
 
@@ -139,3 +141,23 @@ def test_allot_command_on_a_stored_lot(client, officer, organisation, gardeners)
     assert data["sites"] == 6 and data["optimiser"]["figures"]["lots"] == 2
     assert data["baseline"]["figures"]["lots"] == 2  # departments 94 and 95
     assert "≥ 9 structures aptes" in command_output("allot", "--lot", str(lot.pk), "--min-able", "9")
+
+
+def test_allotment_section_numbers_read_in_french(client, officer, organisation, gardeners):  # noqa: F811
+    """Review: form values « 0,0 » and « 30,0 » for whole numbers, « écart d'optimalité 0, 0,5 s »,
+    site weights « 1773,0 »."""
+    lot = _lot(organisation)
+    client.force_login(officer)
+    _upload(client, lot, "site;commune;montant;poids\nA;94028;;1773\nB;94081;;2\nC;95127;;3\n")
+    page = client.get(f"/achats/lot/{lot.pk}/", {"allot": 1, "max_lots": 2}).content.decode()
+    assert "1\u202f773</td>" in page and "1773,0" not in page
+    assert "écart d'optimalité 0," not in page or "écart d'optimalité 0,00\u202f%" in page
+    assert " s." in page and "calcul en " in page
+    initial = client.get(f"/achats/lot/{lot.pk}/").content.decode()
+    values = re.findall(r'class="fr-input" [^>]*value="([^"]*)"', initial)
+    assert values and not [v for v in values if v.endswith(",0")]
+
+
+def test_input_number_keeps_decimals_only_when_there_are_some():
+    assert (input_number(0.0), input_number(30.0), input_number(51.46)) == ("0", "30", "51,5")
+    assert input_number(1200000.0) == "1\u202f200\u202f000"

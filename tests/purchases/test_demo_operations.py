@@ -51,6 +51,7 @@ def test_regional_maintenance_operation(build, reference, title, cpv, annual, st
 
 def test_descriptions():
     assert regional_cleaning_operation(2027).description == (
-        "Marché régional d'entretien : cible de l'allotissement territorial (domain.md §1)."
-    )
+        "Marché régional d'entretien : cible de l'allotissement territorial (GRAFIE, « La Région s'engage "
+        "pour développer ses achats socialement responsables en direction de l'IAE »)."
+    )  # the source users can look up, not a repository file
     assert green_space_operation(2027).description.endswith(ILLUSTRATIVE)

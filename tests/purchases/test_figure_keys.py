@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from dentelle.purchases.models import Finding, Lot, Operation, PurchasePlan
 from dentelle.purchases.screening import screen_lot
-from dentelle.purchases.templatetags.findings import FIGURE_NAMES, figure_rows
+from dentelle.purchases.templatetags.findings import FIGURE_NAMES, figure_rows, kind_label, rule_number
 from tests.purchases.test_pages_and_api import scanned  # noqa: F401 (fixture)
 from tests.purchases.test_screening import aubervilliers, lot
 
@@ -172,7 +172,7 @@ def test_figures_stored_without_labels_read_in_french():
         "obligation_date": {"value": "2026-08-22", "source": "loi 2021-1104 art. 35"},
     }
     assert figure_rows(stored) == [
-        ("famille de métiers", "", "cleaning — Nettoyage et propreté"),
+        ("famille de métiers", "", "Nettoyage et propreté"),
         ("chiffre d'affaires estimé du lot (A, €)", "686\u202f888", "montant du lot"),
         ("heures avant arrondi", "105,6", "effort ÷ coût horaire"),
         (figure_rows(stored)[3][0], "4,5\u202f%", "Decision Achats"),
@@ -183,3 +183,21 @@ def test_figures_stored_without_labels_read_in_french():
         ),
     ]
     assert figure_rows(stored)[3][0] != "insertion_rate"
+
+
+def test_the_trade_family_figure_shows_its_french_label_only():
+    rows = figure_rows(
+        {
+            "family": {
+                "value": None,
+                "source": "green_spaces — Entretien des espaces verts",
+                "label": "famille de métiers",
+            }
+        }
+    )
+    assert rows == [("famille de métiers", "", "Entretien des espaces verts")]
+
+
+def test_rule_hint_and_kind_label():
+    assert rule_number("R5-carve-out") == "R5" and rule_number("R2-obligation-2026") == "R2"
+    assert kind_label("carve_out") == "Lot détaché" and kind_label("new_sector") == "Secteur nouveau"

@@ -40,7 +40,26 @@ def test_plan_pages_and_exports(client, officer, scanned):
     report = json.loads(client.get(f"/achats/programmation/{scanned.pk}/export.json").content)
     assert report["summary"]["lots"] == 1 and report["lots"][0]["findings"]
     lot = scanned.operations.get().lots.get()
-    assert "R5-carve-out" in client.get(f"/achats/lot/{lot.pk}/").content.decode()
+    html = client.get(f"/achats/lot/{lot.pk}/").content.decode()
+    assert "Lot détaché (exception des petits lots)" in html and "(règle R5)" in html
+
+
+@pytest.mark.django_db
+def test_plan_and_lot_pages_show_french_labels_not_codes(client, officer, scanned):
+    """Review: « R5-carve-out », « famille de métiers : cleaning » and file names were shown to users."""
+    client.force_login(officer)
+    lot = scanned.operations.get().lots.get()
+    pages = [
+        client.get(f"/achats/programmation/{scanned.pk}/").content.decode(),
+        client.get(f"/achats/programmation/{scanned.pk}/?type=carve_out").content.decode(),
+        client.get(f"/achats/lot/{lot.pk}/").content.decode(),
+    ]
+    for html in pages:
+        for code in ("R1-clause", "R2-obligation-2026", "R5-carve-out", "carve_out ", "domain.md", ".toml"):
+            assert code not in html, code
+    plan_page, filtered, lot_page = pages
+    assert "Lot détaché <span" in plan_page and "(filtre : Lot détaché" in filtered
+    assert "famille de métiers : building_other" not in lot_page
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from dentelle.purchases.models import Finding, FindingStatus, LineItem, Lot, Ope
 from dentelle.purchases.planfile import read_plan_file
 from dentelle.purchases.services import accept_finding, reject_finding, scan_plan
 from dentelle.purchases.supply import Supply
+from tests.factories import LotFactory, OperationFactory, PurchasePlanFactory
 from tests.purchases.plan_imports import run_plan_import
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "purchases"
@@ -173,3 +174,17 @@ def test_unknown_cpv_codes_are_dropped_with_a_warning(monkeypatch):
     assert importer.drop_unknown_cpv(plan, report) == 1
     assert [lot.cpv for op in plan.operations for lot in op.lots] == ["", "45000000"]
     assert "12345678" in str(report.warnings[0])
+
+
+@pytest.mark.django_db
+def test_undated_lot_of_a_2028_plan_gets_the_2026_obligation(service):
+    """The review's lot: a 5 M€ cleaning lot of the 2028 plan with no launch date is flagged, and the
+    finding says the launch is assumed within the plan's year."""
+    plan = PurchasePlanFactory(organisation=service.organisation, year=2028)
+    operation = OperationFactory(buyer_service=service, plan=plan, planned_launch_date=None)
+    LotFactory(operation=operation, cleaning=True, estimated_amount=5_000_000, annual_amount=None)
+    scan_plan(plan, supply=NoSupply())
+    finding = Finding.objects.get(rule_id="R2-obligation-2026")
+    assert finding.reasons[0].startswith(
+        "Date de lancement inconnue : lancement supposé en 2028 (année de la programmation)"
+    )

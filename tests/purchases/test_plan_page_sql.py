@@ -120,3 +120,25 @@ def test_scanning_again_and_large_exports_are_jobs(client, organisation, officer
     download = client.get(export.result["url"])
     assert download.status_code == 200 and download.content[:2] == b"PK"  # an XLSX (zip)
     assert client.post(f"/achats/programmation/{plan.pk}/exporter/", {"format": "exe"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_plan_page_counts_are_grouped_by_thousands(client, organisation, officer, monkeypatch):
+    """Review: « 1431 lots » in the header, « 1129 » in the DPMG row: counts read « 1 431 »."""
+    plan = make_plan(organisation, 3)
+    real = views.plan_summary
+
+    def big(plan, user):
+        summary = real(plan, user)
+        summary["lots"] = 1431
+        for row in summary["by_service"].values():
+            row["lots"], row["findings"] = 1129, 1501
+        summary["lots_by_kind"] = {kind: 1255 for kind in summary["lots_by_kind"]}
+        return summary
+
+    monkeypatch.setattr(views, "plan_summary", big)
+    client.force_login(officer)
+    html = client.get(f"/achats/programmation/{plan.pk}/").content.decode()
+    assert "1\u202f431 lots" in html and "1\u202f129</td>" in html and "1\u202f501</td>" in html
+    assert "1\u202f255 lots" in html
+    assert "1431" not in html and ">1129<" not in html

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 
 from dentelle.purchases.screening import LineItemFacts, LotFacts, screen_lot
+from dentelle.purchases.screening.r1_clause import method_sentence
+from dentelle.rules.hours import estimate_standard
 
 D = Decimal
 
@@ -221,3 +223,83 @@ def test_r3_says_the_capacity_is_an_assumption_when_it_is_used():
 def test_r3_known_capacity_is_not_called_an_assumption():
     finding = rules_of(lot(able_structures=3, able_capacity=D("500000")))["R3-reservation"]
     assert not any("hypothèse" in r.lower() for r in finding.reasons)
+
+
+# An undated lot is judged by its plan's year (domain.md §3.2: the obligation applies to consultations
+# launched from 22 August 2026): a 5 M€ cleaning lot of a 2028 plan must not be silent.
+UNDATED_CLEANING = {"launch_date": None, "amount": D("5000000"), "market_amount": D("5000000")}
+
+
+def test_r2_undated_lot_of_a_later_plan_year_is_assumed_launched_in_that_year():
+    finding = rules_of(lot(**UNDATED_CLEANING, plan_year=2027))["R2-obligation-2026"]
+    assert finding.reasons[0] == (
+        "Date de lancement inconnue : lancement supposé en 2027 (année de la programmation), "
+        "après l'entrée en vigueur du 22/08/2026."
+    )
+    assert "216\u202f000 €" in finding.reasons[1]
+
+
+def test_r2_undated_lot_of_a_2028_plan_uses_the_last_known_eu_threshold():
+    # The 2028–2029 EU thresholds are not published yet: the last known one is used, and said so.
+    finding = rules_of(lot(**UNDATED_CLEANING, plan_year=2028))["R2-obligation-2026"]
+    assert "lancement supposé en 2028 (année de la programmation)" in finding.reasons[0]
+    assert "216\u202f000 €" in finding.reasons[1]
+    assert "dernier seuil connu retenu" in finding.reasons[2] and "à vérifier" in finding.reasons[2]
+    assert finding.estimated_hours  # the clause's volume is suggested too
+
+
+def test_r2_dated_lot_after_the_published_thresholds_is_not_silent():
+    findings = rules_of(lot(launch_date=date(2028, 3, 1), amount=D("5000000"), market_amount=D("5000000")))
+    assert "dernier seuil connu retenu" in findings["R2-obligation-2026"].reasons[2]
+
+
+@pytest.mark.parametrize("plan_year", [2026, None], ids=["plan-of-the-start-year", "no-plan-year"])
+def test_r2_undated_lot_without_a_conclusive_year_is_to_verify(plan_year):
+    finding = rules_of(lot(**UNDATED_CLEANING, plan_year=plan_year))["R2-obligation-2026"]
+    assert finding.reasons[0].startswith("À vérifier : date de lancement inconnue")
+    assert "22/08/2026" in finding.reasons[0]
+
+
+def test_r2_undated_lot_of_an_earlier_plan_year_is_before_the_obligation():
+    assert "R2-obligation-2026" not in rules_of(lot(**UNDATED_CLEANING, plan_year=2025))
+
+
+def test_r2_repeats_r1_volume_with_a_french_reference():
+    findings = rules_of(lot(**UNDATED_CLEANING, plan_year=2027))
+    last = findings["R2-obligation-2026"].reasons[-1]
+    assert last.endswith("(voir la proposition « Clause sociale d'insertion »).")
+    assert "R1-clause" not in last
+
+
+# R1 names the method the estimator actually used (review: green spaces read « méthode propreté »).
+def test_r1_green_spaces_explain_the_billed_hours_method():
+    findings = rules_of(lot(cpv="77310000", title="Entretien des espaces verts"))
+    sentence = findings["R1-clause"].reasons[2]
+    assert sentence == (
+        "533 h d'insertion estimées (méthode des heures facturées) : 480\u202f000 € ÷ 45 €/h de "
+        "main-d'œuvre facturée × 5\u202f% d'insertion."
+    )
+    assert "propreté" not in sentence
+
+
+def test_r1_cleaning_names_the_staff_take_over_only_when_there_is_one():
+    with_staff = rules_of(lot(transferred_staff_monthly_hours=D("200")))["R1-clause"].reasons[2]
+    assert "méthode propreté, reprise du personnel déduite : 200 h par mois à reprendre" in with_staff
+    assert "P = 0,500" in with_staff
+    without = rules_of(lot())["R1-clause"].reasons[2]
+    assert without.startswith("960 h d'insertion estimées (méthode propreté, sans personnel à reprendre)")
+
+
+def test_r1_standard_chain_sentence_gives_its_figures():
+    estimate = estimate_standard(D("1000000"), D("0.5"), D("0.05"), D("30"))
+    assert method_sentence(estimate, D("1000000")) == (
+        "833 h d'insertion estimées : 1\u202f000\u202f000 € × 50\u202f% de main-d'œuvre × 5\u202f% "
+        "d'insertion ÷ 30 €/h de coût horaire chargé."
+    )
+
+
+def test_r1_says_the_volume_per_year_on_a_multi_year_contract():
+    reasons = rules_of(lot(transferred_staff_monthly_hours=D("200")))["R1-clause"].reasons
+    assert (
+        "Soit environ 120 h par an sur 48 mois (le volume s'entend sur toute la durée du marché)." in reasons
+    )

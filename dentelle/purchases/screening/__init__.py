@@ -15,7 +15,7 @@ Rules (ids are stable: decisions are kept across re-scans by ``(lot, rule_id, su
 from datetime import date
 
 from dentelle.core.formatting import grouped_int
-from dentelle.purchases.screening import common
+from dentelle.purchases.screening import common, r2_obligation
 from dentelle.purchases.screening.data import (  # noqa: F401  (re-exported: the scanner's public facts)
     FindingDraft,
     LineItemFacts,
@@ -29,7 +29,7 @@ from dentelle.rules import default_rules, family_for_cpv
 def screen_lot(facts, rules=None, today=None):
     """All findings for one lot (a list of ``FindingDraft``)."""
     rules = rules or default_rules()
-    when = facts.launch_date or today or date.today()
+    when = threshold_date(facts, today or date.today())
     thresholds = common.thresholds(when, rules)
     family = family_for_cpv(facts.cpv, rules) if facts.cpv else None
     estimate = None
@@ -52,9 +52,20 @@ def screen_lot(facts, rules=None, today=None):
         r2.estimated_hours = r1.estimated_hours
         r2.reasons = [r for r in r2.reasons if not r.startswith(("Volume suggéré", "Volume plafonné"))]
         r2.reasons.append(
-            f"Volume suggéré : {grouped_int(r1.estimated_hours)} h d'insertion (voir R1-clause)."
+            f"Volume suggéré : {grouped_int(r1.estimated_hours)} h d'insertion "
+            "(voir la proposition « Clause sociale d'insertion »)."
         )
     return findings
+
+
+def threshold_date(facts, today):
+    """The date whose thresholds apply: the launch date; failing it, 1 January of a future plan year (the
+    lot is launched within it, and the EU thresholds change on 1 January); failing both, today."""
+    if facts.launch_date:
+        return facts.launch_date
+    if facts.plan_year and facts.plan_year > today.year:
+        return date(facts.plan_year, 1, 1)
+    return today
 
 
 def _needs_estimate(facts, family, thresholds, rules):
@@ -65,7 +76,7 @@ def _needs_estimate(facts, family, thresholds, rules):
         if share is not None and share >= common.settings(rules)["labour_intensive_min_share"]:
             return True
     if (
-        thresholds.obligation_applies(facts.launch_date)
+        r2_obligation.obligation_status(facts, thresholds) != r2_obligation.NOT_APPLICABLE
         and not facts.has_social_condition
         and not facts.obligation_exception_code
     ):

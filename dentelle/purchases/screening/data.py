@@ -26,6 +26,7 @@ class LotFacts:
     annual_amount: Decimal | None = None
     duration_months: int | None = None
     launch_date: date | None = None
+    plan_year: int | None = None  # the plan's year: an undated lot is launched within it
     buyer_category: str = "other"
     department_codes: tuple = ()
     place_kind: str = ""

@@ -28,7 +28,7 @@ class Plausible:
         return {
             "chain_hours": {
                 "value": self.chain_hours,
-                "source": "Chaîne de calcul des heures (domain.md §4.1 et §4.5)",
+                "source": "Chaîne de calcul des heures (paramètres des métiers, par lot ou par corps d'état)",
             },
             "plausibility_ceiling": {"value": self.hours, "source": self.ceiling_source},
         }

@@ -1,10 +1,11 @@
 # pure: no database
 """R1-clause (pure): a social clause with estimated hours on a labour-intensive trade above the floors."""
 
-from dentelle.core.formatting import grouped_int
+from dentelle.core.formatting import format_number, format_share, format_value, grouped_int
 from dentelle.purchases.screening.common import clause_finding, settings, with_cap
 from dentelle.purchases.screening.data import euros, pct
 from dentelle.purchases.screening.works import line_items_clause
+from dentelle.rules.hours import BILLED, CLEANING, STANDARD
 
 
 def check(facts, family, estimate, thresholds, rules):
@@ -27,12 +28,53 @@ def check(facts, family, estimate, thresholds, rules):
     reasons = [
         f"Métier à forte main-d'œuvre : {family.label} ({pct(share)} de main-d'œuvre, seuil {pct(min_share)}).",
         f"Montant {euros(facts.amount)} au-dessus du seuil de dispense ({euros(dispense.value)}).",
-        f"{grouped_int(estimate.hours)} h d'insertion estimées : {euros(facts.amount)} × {pct(share)} × "
-        f"{pct(family.params['insertion_rate'].value)} ÷ {family.params['loaded_hourly_cost'].value} €/h"
-        if estimate.method == "standard"
-        else f"{grouped_int(estimate.hours)} h d'insertion estimées (méthode propreté, reprise du personnel déduite).",
+        method_sentence(estimate, facts.amount),
     ]
+    yearly = _per_year(estimate.hours, facts.duration_months)
+    if yearly:
+        reasons.append(yearly)
     reasons += estimate.warnings
     return clause_finding(
         reasons, estimate.hours, facts.nature, rules, lambda volume: with_cap(estimate, volume)
+    )
+
+
+def method_sentence(estimate, amount):
+    """How the hours were estimated, naming the estimator's method and the figures it used."""
+    hours = f"{grouped_int(estimate.hours)} h d'insertion estimées"
+    rate = estimate.figure("insertion_rate")
+    if estimate.method == STANDARD:
+        return (
+            f"{hours} : {euros(amount)} × {format_share(estimate.figure('labour_share'), None)} de main-d'œuvre × "
+            f"{format_share(rate, None)} d'insertion ÷ {format_value(estimate.figure('loaded_hourly_cost'))} €/h de coût "
+            "horaire chargé."
+        )
+    if estimate.method == BILLED:
+        return (
+            f"{hours} (méthode des heures facturées) : {euros(amount)} ÷ "
+            f"{format_value(estimate.figure('turnover_per_labour_hour'))} €/h de main-d'œuvre facturée × "
+            f"{format_share(rate, None)} d'insertion."
+        )
+    if estimate.method == CLEANING:
+        staff, c, t = estimate.figure("S"), estimate.figure("C"), estimate.figure("T")
+        if not staff:
+            return (
+                f"{hours} (méthode propreté, sans personnel à reprendre) : {euros(amount)} ÷ "
+                f"{format_value(c)} € de chiffre d'affaires par heure × {format_share(t, None)} d'insertion."
+            )
+        return (
+            f"{hours} (méthode propreté, reprise du personnel déduite : {format_value(staff)} h par mois "
+            f"à reprendre, pondération P = {format_number(estimate.figure('P'), 3)}) : P × {euros(amount)} ÷ "
+            f"{format_value(c)} € de chiffre d'affaires par heure × {format_share(t, None)} d'insertion."
+        )
+    return f"{hours}."
+
+
+def _per_year(hours, months):
+    """« soit environ 1 500 h par an sur 48 mois » for a contract longer than a year ("" otherwise)."""
+    if not hours or not months or months <= 12:
+        return ""
+    return (
+        f"Soit environ {grouped_int(round(hours * 12 / months))} h par an sur {months} mois "
+        "(le volume s'entend sur toute la durée du marché)."
     )

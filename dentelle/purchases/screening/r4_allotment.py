@@ -43,7 +43,7 @@ def check(facts, family, estimate, thresholds, rules):
         f"Marché d'entretien couvrant {scope} : un allotissement territorial ouvre l'accès aux structures locales.",
         f"Avant : 1 lot de {euros(facts.amount)}. Après : {len(split.after)} lots — "
         + " ; ".join(
-            f"{lot.label} {euros(lot.amount)} ({lot.able_structures} structures)" for lot in split.after
+            f"{lot.label} : {euros(lot.amount)} ({lot.able_structures} structures)" for lot in split.after
         )
         + ".",
         f"Chaque lot ≥ {euros(min_amount)} et ≥ {minimum} structures capables ; "

@@ -34,7 +34,10 @@ def line_items_clause(facts, rules):
         reasons.append(
             "Sans estimation (paramètres inconnus ou métier hors référentiel) : " + ", ".join(unknown) + "."
         )
-    method = {"value": "somme par ligne d'estimation", "source": "domain.md §4.5"}
+    method = {
+        "value": "somme par ligne d'estimation",
+        "source": "Décomposition de l'opération : estimation de chaque corps d'état avec les paramètres de son métier",
+    }
     return clause_finding(
         reasons, total, facts.nature, rules, lambda volume: {"method": method, **volume.figures()}
     )

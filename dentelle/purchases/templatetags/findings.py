@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from dentelle.core.formatting import format_share, format_value
+from dentelle.purchases.report import KIND_LABELS
 from dentelle.rules.types import PARAM_LABELS
 
 register = template.Library()
@@ -41,7 +42,7 @@ FIGURE_LABELS = {
     "market_value": "valeur du marché, tous lots (€ HT)",
     "able_structures": "structures capables sur le territoire du lot",
     "annual_amount": "montant annuel du lot (€ HT)",
-    "min_share": "part minimale du marché pour une structure",
+    "min_share": "part minimale de travailleurs défavorisés ou handicapés",
     "capacity": "capacité annuelle des structures capables (€)",
     "min_lot_amount": "montant minimal d'un lot (€ HT)",
     "chain_hours": "heures de la chaîne de calcul",
@@ -82,8 +83,29 @@ def figure_rows(figures):
         value = figure["value"] if "value" in figure else figure.get("valeur")
         label = figure.get("label") or FIGURE_LABELS.get(key) or PARAM_LABELS.get(key, key)
         shown = format_share(value, None) if key in SHARES and value not in (None, "") else _shown(value)
-        rows.append((label, shown, figure.get("source", "")))
+        source = figure.get("source", "")
+        if key == "family":  # « cleaning — Nettoyage et propreté »: users read the French label only
+            source = FAMILY_ID.sub("", source)
+        rows.append((label, shown, source))
     return rows
+
+
+# The trade family figure's source starts with the family's id (« green_spaces — … »).
+FAMILY_ID = re.compile(r"^[a-z0-9_]+ — ")
+RULE_NUMBER = re.compile(r"^(R\d+)")
+
+
+@register.filter
+def rule_number(rule_id):
+    """« R5-carve-out » → « R5 »: the short hint shown beside a finding's French kind label."""
+    match = RULE_NUMBER.match(rule_id or "")
+    return match[1] if match else rule_id
+
+
+@register.filter
+def kind_label(kind):
+    """A finding kind's short French label (« carve_out » → « Lot détaché »), as the plan page's tiles."""
+    return KIND_LABELS.get(kind, kind)
 
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
