@@ -67,7 +67,14 @@ class HoursDeclarationAdmin(admin.ModelAdmin):
 
 @admin.register(RealisedMonth)
 class RealisedMonthAdmin(ReadOnlyAdmin):
+    """The monthly summary the dashboard reads, kept from the validated declarations: deleting a row by hand
+    would only make the dashboard disagree with the yearly report (`dentelle insertion refresh-totals`
+    rebuilds it)."""
+
     list_display = ["organisation", "month", "buyer_service", "department_code", "trade_family", "hours"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ContractParty)

@@ -136,3 +136,10 @@ def test_task_queue_admin_is_in_french(client):
     assert re.findall(r"\w*task\w*", listing.replace("(django-tasks)", "")) == []
     for label in ("identifiant", "mise en file le", "tâche", "priorité", "nom de la file", "prête"):
         assert label in listing, label
+
+
+@pytest.mark.django_db
+def test_the_monthly_summary_cannot_be_deleted_by_hand(client):
+    client.force_login(User.objects.create_superuser("root", "r@localhost", "mot-de-passe-solide-42"))
+    page = client.get("/admin/insertion/realisedmonth/")
+    assert page.status_code == 200 and b"delete_selected" not in page.content
