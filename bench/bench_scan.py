@@ -44,7 +44,9 @@ def load_database():
         return 0.0
     started = time.perf_counter()
     for args in (["migrate", "--verbosity", "0"], ["demo", "--wet-run"]):
-        subprocess.run([str(ROOT / "manage.py"), *args], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        # sys.executable: the project's interpreter (manage.py's shebang may find a Python without Django).
+        manage = [sys.executable, str(ROOT / "manage.py"), *args]
+        subprocess.run(manage, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
