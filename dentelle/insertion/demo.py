@@ -27,10 +27,11 @@ from django.utils import timezone
 
 from dentelle.accounts.demo import demo_organisation
 from dentelle.accounts.models import User
-from dentelle.insertion.demo_declarations import create_declarations, month_add
+from dentelle.insertion.demo_declarations import create_declarations
 from dentelle.insertion.demo_holders import Holders
 from dentelle.insertion.demo_lots import PREFIX, demo_lots, estimator_hours, scanner_hours
 from dentelle.insertion.models import AnnualObjective, Contract
+from dentelle.insertion.progress import month_add
 from dentelle.purchases.models import Finding, FindingStatus
 from dentelle.rules import family_for_cpv
 from dentelle.rules.services import rules_for

@@ -2,7 +2,6 @@
 and their monthly hour declarations, from the contract's start, following its monthly volume (delivery
 between 80 and 105 %) and never above 105 % of the required hours."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,6 +16,7 @@ from dentelle.insertion.enums import (
     IaeCriterion,
 )
 from dentelle.insertion.models import Beneficiary, HoursDeclaration
+from dentelle.insertion.progress import month_add
 from dentelle.insertion.totals import refresh_realised
 
 HOURS_PER_PERSON_MONTH = 110
@@ -42,12 +42,6 @@ DEFAULT_MODES = [
 
 
 FIXED_TERM_TYPES = [t for t in EmploymentContractType.values if t != EmploymentContractType.CDI]
-
-
-def month_add(day, months):
-    """The first day of the month ``months`` after ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _beneficiary(rng, organisation, n, contract, today):

@@ -21,6 +21,7 @@ from dentelle.insertion.enums import (
     PartyRole,
     Sex,
 )
+from dentelle.insertion.progress import month_add
 from dentelle.purchases.models import reservation_kind_field
 
 HOURS = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(0)]}
@@ -215,7 +216,7 @@ class Beneficiary(TimeStampedModel):
                 f"{month:%m/%Y} est après la fin du contrat du bénéficiaire {self.pseudonym} "
                 f"({kind} terminé le {self.contract_end:%d/%m/%Y}) : vérifier le contrat avant de valider."
             )
-        if self.contract_start and _next_month(month) <= self.contract_start:
+        if self.contract_start and month_add(month, 1) <= self.contract_start:
             return (
                 f"{month:%m/%Y} est avant le début du contrat du bénéficiaire {self.pseudonym} "
                 f"({kind} commencé le {self.contract_start:%d/%m/%Y}) : vérifier le contrat avant de valider."
@@ -239,14 +240,6 @@ class Beneficiary(TimeStampedModel):
             days = (self.contract_end - self.contract_start).days + 1
             self.employment_months = Decimal(days * 12 / 365.25).quantize(Decimal("0.1"))
         super().save(*args, **kwargs)
-
-
-def _next_month(month):
-    return (
-        month.replace(year=month.year + 1, month=1)
-        if month.month == 12
-        else month.replace(month=month.month + 1)
-    )
 
 
 def _labels(choices, codes):

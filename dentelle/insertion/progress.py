@@ -101,6 +101,12 @@ STATUS_LABELS = {
 }
 
 
+def month_add(day, months):
+    """The first day of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def pipeline_hours_in_year(item, year, as_of):
     """The hours of a not yet awarded lot that fall in ``year`` (see the module's docstring)."""
     now = as_of.year * 12 + as_of.month - 1

@@ -14,6 +14,7 @@ from dentelle.insertion.progress import (
     committed_matrix,
     compute_progress,
     elapsed_months,
+    month_add,
 )
 
 
@@ -208,3 +209,9 @@ def test_records_without_a_family_are_listed_last():
     ]
     progress = progress_2026(date(2026, 3, 1), 1, records)
     assert [r.key for r in progress.breakdowns["trade_family"]] == ["cleaning", "—"]
+
+
+def test_month_add_crosses_years_both_ways():
+    assert month_add(date(2026, 12, 15), 1) == date(2027, 1, 1)
+    assert month_add(date(2026, 1, 31), -1) == date(2025, 12, 1)
+    assert month_add(date(2026, 3, 1), 0) == date(2026, 3, 1)
